@@ -1,0 +1,51 @@
+# The verbs of the book. `make book` and `make test` do all set-up on a fresh Debian machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PARAMS ?= params/default.yml
+# Sphinx warnings are errors; `make book STRICT=` to relax while writing.
+STRICT ?= --strict
+
+.PHONY: book html test data release bench system venv clean
+
+book: venv system ## HTML + PDF book from verified data (_build/html, _build/pdf)
+	$(PY) -m analysis.build book --params $(PARAMS) --pdf $(STRICT)
+
+html: venv ## HTML only (faster while writing)
+	$(PY) -m analysis.build book --params $(PARAMS) $(STRICT)
+
+test: venv ## the full test suite
+	$(PY) -m pytest
+
+data: venv ## obtain and verify every raw input (mirror or official URL)
+	$(PY) -m analysis.catalog fetch
+
+release: book ## copy HTML, PDF, numbers.json and manifest to _build/releases/<version>/
+	$(PY) -m analysis.build release
+
+bench: venv ## wall time of loaders, a cold HTML build and a warm rebuild
+	$(PY) -m analysis.bench --params $(PARAMS)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@echo "[setup] virtualenv $(VENV) with the pinned requirements (first run: a few minutes) ..."
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+system: ## install the apt.txt packages that are missing (as root), or print the command to run
+	@missing=$$(for p in $$(grep -v '^#' apt.txt); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "[setup] apt-get install" $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing system packages for the PDF:" $$missing; \
+	    echo "Run:  sudo apt-get install -y --no-install-recommends" $$missing; exit 1; \
+	  fi; \
+	fi
+
+clean: ## remove build outputs (keeps .venv and data/raw)
+	rm -rf _build

@@ -1,0 +1,421 @@
+"""Build the book: verify data, execute chapters with papermill, stage, run Jupyter Book, record.
+
+    python -m analysis.build book --params params/default.yml [--pdf] [--strict]
+    python -m analysis.build notebooks --params params/default.yml   (execute + stage + numbers.json)
+    python -m analysis.build release
+
+Notebooks are re-executed only when their source, their parameters or anything they can read
+(the ``analysis`` package, the catalog, the curated tables, the pinned requirements) changed.
+Executed notebooks, the staged book source and every output live under ``_build/``. Any input
+problem stops the build with one paragraph naming the file, and removes the previous book so
+that nothing stale looks current.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from analysis import catalog, config, version
+from analysis.errors import DataError
+
+EXECUTED_DIR = config.BUILD_DIR / "executed"
+STAGE_DIR = config.BUILD_DIR / "src"
+HTML_DIR = config.BUILD_DIR / "html"
+PDF_DIR = config.BUILD_DIR / "pdf"
+NUMBERS_FILE = config.BUILD_DIR / "numbers.json"
+NUMBER_SOURCES_FILE = config.BUILD_DIR / "number-sources.json"
+MANIFEST_NAME = "build-manifest.json"
+BOOK_FILES = ("_config.yml", "_toc.yml", "references.bib")
+PACKAGES = ("jupyter-book", "myst-nb", "sphinx", "papermill", "pandas", "numpy", "statsmodels",
+            "seaborn", "matplotlib", "openpyxl")
+_START = time.monotonic()
+
+
+def shown(path: Path) -> str:
+    """A path as the user should read it: relative to the project when inside it."""
+    return str(path.relative_to(config.PROJECT_ROOT)) if path.is_relative_to(config.PROJECT_ROOT) else str(path)
+
+
+def progress(step: str, message: str) -> None:
+    """One progress line: elapsed seconds since the build started, the step, what it is doing."""
+    print(f"[{time.monotonic() - _START:6.1f}s] {step}: {message}", flush=True)
+
+
+@dataclass
+class Run:
+    """One rendering of a chapter notebook: its source, the page it becomes, and its parameters."""
+    name: str
+    source: Path
+    parameters: dict = field(default_factory=dict)
+
+
+def is_notebook(path: Path) -> bool:
+    """A chapter file is a notebook when its front matter declares a kernel (MyST notebook format)."""
+    text = path.read_text(encoding="utf-8")
+    return text.startswith("---") and "kernelspec:" in text.split("\n---", 1)[0]
+
+
+def load_runs(params_file: Path, chapters_dir: Path = config.CHAPTERS_DIR) -> list[Run]:
+    """Every notebook rendering: each chapter notebook once (defaults or its parameters), plus extra runs.
+
+    ``params/*.yml`` maps page names to ``parameters`` and, for a second rendering of a notebook
+    under another name, ``source`` (the notebook's file stem).
+    """
+    document = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
+    pages = document.get("chapters") or {}
+    notebooks = {path.stem: path for path in sorted(chapters_dir.glob("*.md")) if is_notebook(path)}
+    runs = {stem: Run(stem, path) for stem, path in notebooks.items()}
+    for name, spec in pages.items():
+        spec = spec or {}
+        source = spec.get("source", name)
+        if source not in notebooks:
+            raise DataError(params_file, f"page {name!r} names notebook {source!r}, which is not in chapters/",
+                            expected=f"one of {sorted(notebooks)}")
+        runs[name] = Run(name, notebooks[source], dict(spec.get("parameters") or {}))
+    return list(runs.values())
+
+
+def inputs_fingerprint() -> str:
+    """Hash of everything a notebook may read besides itself: code, catalog, curated data, pins."""
+    digest = hashlib.sha256()
+    files = sorted((config.PROJECT_ROOT / "analysis").rglob("*.py")) + sorted(config.CURATED_DIR.glob("*.csv"))
+    files += [config.CATALOG_FILE, config.PROJECT_ROOT / "requirements.txt"]
+    for path in files:
+        if "__pycache__" in path.parts or not path.exists():
+            continue
+        digest.update(str(path.relative_to(config.PROJECT_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_key(run: Run, fingerprint: str) -> str:
+    """Cache key of one rendering: notebook text, parameters and the inputs fingerprint."""
+    payload = json.dumps({"source": run.source.read_text(encoding="utf-8"), "parameters": run.parameters,
+                          "inputs": fingerprint, "raw_dir": str(config.raw_dir())}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def kernel_environment() -> dict:
+    """Environment for notebook kernels: the package importable, and no locale/time-zone/hash drift."""
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(config.PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    environment.update({"PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8", "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+    return environment
+
+
+def execute(run: Run, out_dir: Path, fingerprint: str) -> tuple[Path, bool]:
+    """Execute one rendering unless its cached output is current; returns (executed notebook, ran)."""
+    import jupytext
+    import nbformat
+    import papermill
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    output, key_file = out_dir / f"{run.name}.ipynb", out_dir / f"{run.name}.key"
+    key = run_key(run, fingerprint)
+    if output.exists() and key_file.exists() and key_file.read_text() == key:
+        return output, False
+    key_file.unlink(missing_ok=True)
+    source_notebook = out_dir / f"{run.name}.source.ipynb"
+    nbformat.write(jupytext.read(run.source), source_notebook)
+    saved_environment = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(kernel_environment())
+    try:
+        papermill.execute_notebook(str(source_notebook), str(output), parameters=run.parameters,
+                                   kernel_name="python3", cwd=str(config.PROJECT_ROOT), progress_bar=False,
+                                   report_mode=False, request_save_on_cell_execute=False)
+    except papermill.PapermillExecutionError as exc:
+        raise NotebookError(run, exc.ename, exc.evalue) from None
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_environment)
+        source_notebook.unlink(missing_ok=True)
+    _hide_injected_parameters(output)
+    key_file.write_text(key)
+    return output, True
+
+
+class NotebookError(Exception):
+    """A chapter failed; a DataError inside it is reported as the data problem it is."""
+
+    def __init__(self, run: Run, name: str, value: str):
+        self.is_data_error = name == "DataError"
+        where = f"{run.source.relative_to(config.PROJECT_ROOT)} (page {run.name})"
+        super().__init__(f"{value}\n(while executing {where})" if self.is_data_error
+                         else f"{where} failed: {name}: {value}")
+
+
+def _hide_injected_parameters(path: Path) -> None:
+    """Papermill's injected-parameters cell is removed from the page; chapters show their parameters."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    nbformat.write(notebook, path)
+
+
+def glued_values(notebook_path: Path) -> dict:
+    """Every value a notebook glued, decoded from its text/plain display (plain Python literals)."""
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    values = {}
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            scrap = output.get("metadata", {}).get("scrapbook")
+            if not scrap:
+                continue
+            text = output["data"].get(scrap.get("mime_prefix", "") + "text/plain")
+            text = "".join(text) if isinstance(text, list) else text
+            try:
+                values[scrap["name"]] = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                values[scrap["name"]] = text
+    return values
+
+
+def collect_numbers(executed: dict[str, Path]) -> tuple[dict, dict]:
+    """All glued keys of all pages -> value, and key -> page; a key glued by two pages is an error."""
+    numbers, sources = {}, {}
+    for name, path in executed.items():
+        for key, value in glued_values(path).items():
+            if key in numbers:
+                raise DataError(path, f"glue key {key!r} is also produced by page {sources[key]!r}")
+            numbers[key], sources[key] = value, name
+    return dict(sorted(numbers.items())), dict(sorted(sources.items()))
+
+
+def write_if_changed(path: Path, content: bytes) -> None:
+    """Write only when the bytes differ, so that Sphinx's incremental build sees nothing new."""
+    if path.exists() and path.read_bytes() == content:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def book_config(book_version: str) -> bytes:
+    """The repository's _config.yml with the version (and its commit date) written in."""
+    settings = yaml.safe_load((config.PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    date = version.commit_date() or "uncommitted"
+    sphinx_config = settings.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config["version"] = sphinx_config["release"] = book_version
+    html = settings.setdefault("html", {})
+    html["extra_footer"] = (f"<p>Version {book_version}, source dated {date}. Every number is computed from "
+                            f"the data at build time; see the Reproducibility page.</p>")
+    return yaml.safe_dump(settings, sort_keys=False, allow_unicode=True).encode()
+
+
+def stage(executed: dict[str, Path], generated: dict[str, str], book_version: str) -> None:
+    """Assemble the book source in _build/src: config, toc, pages, executed notebooks, generated pages."""
+    wanted: dict[Path, bytes] = {STAGE_DIR / "_config.yml": book_config(book_version)}
+    for name in BOOK_FILES[1:]:
+        source = config.PROJECT_ROOT / name
+        if source.exists():
+            wanted[STAGE_DIR / name] = source.read_bytes()
+    for path in sorted(config.CHAPTERS_DIR.glob("*.md")):
+        if not is_notebook(path):
+            wanted[STAGE_DIR / "chapters" / path.name] = path.read_bytes()
+    for static in sorted((config.PROJECT_ROOT / "_static").rglob("*")):
+        if static.is_file():
+            wanted[STAGE_DIR / static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
+    for name, path in executed.items():
+        wanted[STAGE_DIR / "chapters" / f"{name}.ipynb"] = path.read_bytes()
+    for relative, text in generated.items():
+        wanted[STAGE_DIR / relative] = text.encode()
+    for path, content in wanted.items():
+        write_if_changed(path, content)
+    for stale in [p for p in STAGE_DIR.rglob("*") if p.is_file() and p not in wanted]:
+        stale.unlink()
+
+
+def run_notebooks(params_file: Path) -> tuple[list[Run], dict[str, Path]]:
+    """Execute (or reuse) every rendering, printing one line per notebook."""
+    runs = load_runs(params_file)
+    fingerprint = inputs_fingerprint()
+    executed = {}
+    for number, run in enumerate(runs, 1):
+        started = time.monotonic()
+        progress("notebooks", f"({number}/{len(runs)}) {run.name}: executing {run.source.name} ...")
+        executed[run.name], ran = execute(run, EXECUTED_DIR / "chapters", fingerprint)
+        state = f"executed in {time.monotonic() - started:.1f} s" if ran else "unchanged, cached result reused"
+        progress("notebooks", f"({number}/{len(runs)}) {run.name}: {state}")
+    return runs, executed
+
+
+def prepare(params_file: Path) -> dict:
+    """Data, notebooks, numbers.json and the staged book source; returns what the manifest records."""
+    progress("data", "obtaining and verifying raw inputs against data/catalog.yml")
+    inputs = catalog.fetch_all()
+    runs, executed = run_notebooks(params_file)
+    numbers, sources = collect_numbers(executed)
+    book_version = version.book_version()
+    from analysis import provenance
+    generated = {"chapters/reproducibility.md": provenance.reproducibility_page(
+        runs, numbers, sources, params_file, book_version)}
+    stage(executed, generated, book_version)
+    write_if_changed(NUMBERS_FILE, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
+    write_if_changed(NUMBER_SOURCES_FILE, (json.dumps(sources, indent=1, sort_keys=True) + "\n").encode())
+    progress("numbers", f"{len(numbers)} glued values written to {shown(NUMBERS_FILE)}")
+    return {"inputs": inputs, "runs": runs, "version": book_version, "params_file": params_file}
+
+
+def jupyter_book(builder: str, strict: bool) -> None:
+    """Run Jupyter Book 1 on the staged source; output lands in _build/<builder dir>."""
+    if config.BUILD_DIR.name != "_build":
+        raise BuildError(f"BOOK_BUILD_DIR must be a directory named _build (Jupyter Book writes to <parent>/_build), "
+                         f"not {config.BUILD_DIR}")
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(STAGE_DIR),
+               "--path-output", str(config.BUILD_DIR.parent), "--builder", builder]
+    if strict:
+        command += ["-W", "-n", "--keep-going"]
+    started = time.monotonic()
+    progress(builder, "jupyter-book build ...")
+    log_file = config.BUILD_DIR / f"{builder}.log"
+    with open(log_file, "w") as log:
+        result = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, cwd=config.PROJECT_ROOT)
+    if result.returncode != 0:
+        tail = log_file.read_text(errors="replace").splitlines()[-40:]
+        raise BuildError(f"jupyter-book ({builder}) failed; last lines of {log_file}:\n" + "\n".join(tail))
+    progress(builder, f"done in {time.monotonic() - started:.1f} s (log: {shown(log_file)})")
+
+
+class BuildError(Exception):
+    """Sphinx/Jupyter Book or LaTeX failed (not an input problem)."""
+
+
+def collect_pdf() -> Path:
+    """Copy the LaTeX build's PDF to _build/pdf/book.pdf."""
+    built = config.BUILD_DIR / "latex" / "book.pdf"
+    if not built.exists():
+        raise BuildError(f"no PDF at {built}; see {config.BUILD_DIR / 'pdflatex.log'}")
+    PDF_DIR.mkdir(parents=True, exist_ok=True)
+    target = PDF_DIR / "book.pdf"
+    shutil.copyfile(built, target)
+    return target
+
+
+def package_versions() -> dict:
+    """Installed versions of the packages that shape the results and the book."""
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def write_manifest(state: dict, formats: list[str]) -> Path:
+    """_build/html/build-manifest.json: version, commit, time, environment, inputs, parameters."""
+    manifest = {
+        "version": state["version"],
+        "citation_version": version.cff_version(),
+        "git_commit": version.git_commit(),
+        "git_describe": version.git_describe(),
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "formats": formats,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": package_versions(),
+        "parameters_file": shown(state["params_file"]),
+        "parameters": {run.name: {"notebook": str(run.source.relative_to(config.PROJECT_ROOT)),
+                                  "parameters": run.parameters} for run in state["runs"]},
+        "raw_inputs": state["inputs"],
+        "numbers_sha256": catalog.sha256_of(NUMBERS_FILE),
+    }
+    path = HTML_DIR / MANIFEST_NAME
+    path.write_text(json.dumps(manifest, indent=1) + "\n")
+    return path
+
+
+def remove_stale_outputs() -> None:
+    """Delete the outputs that would make an old or half-built book look current."""
+    for path in (NUMBERS_FILE, NUMBER_SOURCES_FILE):
+        path.unlink(missing_ok=True)
+    for directory in (HTML_DIR, PDF_DIR):
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def build_book(params_file: Path, pdf: bool, strict: bool) -> None:
+    """The whole pipeline; on failure, stale outputs are removed and the reason printed."""
+    (HTML_DIR / MANIFEST_NAME).unlink(missing_ok=True)
+    state = prepare(params_file)
+    jupyter_book("html", strict)
+    formats = ["html"]
+    if pdf:
+        shutil.rmtree(PDF_DIR, ignore_errors=True)
+        jupyter_book("pdflatex", strict=False)
+        progress("pdf", f"written to {shown(collect_pdf())}")
+        formats.append("pdf")
+    manifest = write_manifest(state, formats)
+    progress("done", f"book {state['version']}: {shown(HTML_DIR)}/index.html"
+             + (f", {shown(PDF_DIR)}/book.pdf" if pdf else "")
+             + f"; manifest {shown(manifest)}")
+
+
+def release() -> Path:
+    """Copy HTML, PDF, numbers.json and the manifest to _build/releases/<version>/ with SHA256SUMS."""
+    manifest_file = HTML_DIR / MANIFEST_NAME
+    pdf_file = PDF_DIR / "book.pdf"
+    for needed in (manifest_file, pdf_file, NUMBERS_FILE):
+        if not needed.exists():
+            raise BuildError(f"{shown(needed)} is missing: run `make book` first")
+    manifest = json.loads(manifest_file.read_text())
+    if manifest["git_commit"] != version.git_commit() or manifest["numbers_sha256"] != catalog.sha256_of(NUMBERS_FILE):
+        raise BuildError("the built book does not match the current commit or numbers.json: run `make book` again")
+    target = config.BUILD_DIR / "releases" / manifest["citation_version"]
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(HTML_DIR, target / "html")
+    for path in (pdf_file, NUMBERS_FILE, manifest_file):
+        shutil.copyfile(path, target / path.name)
+    files = sorted(p for p in target.rglob("*") if p.is_file())
+    sums = "".join(f"{catalog.sha256_of(p)}  {p.relative_to(target).as_posix()}\n" for p in files)
+    (target / "SHA256SUMS").write_text(sums)
+    print(f"release {manifest['version']} written to {shown(target)} ({len(files)} files)")
+    return target
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.build", description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=["book", "notebooks", "release"])
+    parser.add_argument("--params", type=Path, default=config.PARAMS_DIR / "default.yml")
+    parser.add_argument("--pdf", action="store_true", help="also build the PDF (XeLaTeX)")
+    parser.add_argument("--strict", action="store_true", help="Sphinx warnings are errors (-W --keep-going)")
+    arguments = parser.parse_args(argv)
+    try:
+        if arguments.command == "book":
+            build_book(arguments.params.resolve(), arguments.pdf, arguments.strict)
+        elif arguments.command == "notebooks":
+            prepare(arguments.params.resolve())
+        else:
+            release()
+    except (DataError, NotebookError) as exc:
+        remove_stale_outputs()
+        print(f"\nBUILD STOPPED: a data problem.\n{exc}\nThe previous book was removed so that nothing "
+              "stale looks current.\n" if getattr(exc, "is_data_error", True) else f"\nBUILD STOPPED.\n{exc}\n",
+              file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        remove_stale_outputs()
+        print(f"\nBUILD STOPPED.\n{exc}\n", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,186 @@
+"""The data catalog: every raw input, where to obtain it, and the sha256 it must have.
+
+Raw files are copied from a mirror directory or downloaded from their official URL into
+``data/raw/`` and checked against the catalog's sha256 before any loader reads them. A file that is
+missing or differs stops the build with a message naming it; raw files are never edited.
+
+Command line: ``python -m analysis.catalog fetch`` obtains and verifies every file.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from analysis import config
+from analysis.errors import DataError
+
+REQUIRED_FIELDS = ("id", "file", "sha256", "dataset", "publisher", "title", "url", "license")
+_verified: dict[Path, tuple[int, int]] = {}
+
+
+def load_catalog(catalog_file: Path = config.CATALOG_FILE) -> list[dict]:
+    """Read and validate the catalog (safe YAML only): required fields, unique ids, confined paths."""
+    try:
+        document = yaml.safe_load(catalog_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataError(catalog_file, f"cannot read the catalog ({exc})") from None
+    entries = (document or {}).get("files")
+    if not isinstance(entries, list) or not entries:
+        raise DataError(catalog_file, "no 'files' list", expected="a YAML mapping with a 'files' list")
+    seen: set[str] = set()
+    for position, entry in enumerate(entries):
+        missing = [field for field in REQUIRED_FIELDS if not entry.get(field)]
+        if missing:
+            raise DataError(catalog_file, f"entry {position} lacks {', '.join(missing)}")
+        if entry["id"] in seen:
+            raise DataError(catalog_file, f"duplicate id {entry['id']!r}")
+        seen.add(entry["id"])
+        _check_confined(catalog_file, entry["file"])
+        for field in ("url", "download_url"):
+            if entry.get(field) and not str(entry[field]).startswith("https://"):
+                raise DataError(catalog_file, f"entry {entry['id']!r}: {field} is not HTTPS",
+                                expected="an https:// URL")
+    return entries
+
+
+def _check_confined(catalog_file: Path, relative: str) -> None:
+    """Refuse catalog paths that could point outside ``data/raw`` (absolute, or with '..')."""
+    parts = PurePosixPath(relative).parts
+    if PurePosixPath(relative).is_absolute() or ".." in parts or "\\" in relative:
+        raise DataError(catalog_file, f"file path {relative!r} leaves data/raw",
+                        expected="a relative path inside data/raw")
+
+
+def entry(file_id: str, entries: list[dict] | None = None) -> dict:
+    """The catalog entry with this id."""
+    for candidate in entries if entries is not None else load_catalog():
+        if candidate["id"] == file_id:
+            return candidate
+    raise DataError(config.CATALOG_FILE, f"no entry with id {file_id!r}")
+
+
+def entries_for(dataset: str, entries: list[dict] | None = None) -> list[dict]:
+    """All catalog entries of one dataset (e.g. every vintage of the CBP drug seizure file)."""
+    return [e for e in (entries if entries is not None else load_catalog()) if e["dataset"] == dataset]
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def path(file_id: str) -> Path:
+    """Local path of a verified raw file, obtaining it first if it is not in ``data/raw`` yet."""
+    return fetch(entry(file_id))
+
+
+def fetch(item: dict, raw: Path | None = None, mirror: Path | None = None) -> Path:
+    """Make ``data/raw/<file>`` hold exactly the catalogued bytes, or raise a DataError saying how to get them."""
+    raw = raw or config.raw_dir()
+    mirror = mirror if mirror is not None else config.mirror_dir()
+    target = raw / item["file"]
+    if target.exists():
+        _verify(target, item)
+        return target
+    source = mirror / item["file"] if mirror else None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source is not None and source.exists():
+        _install(target, item, lambda tmp: shutil.copyfile(source, tmp), origin=str(source))
+    elif item.get("download_url"):
+        _install(target, item, lambda tmp: _download(item["download_url"], tmp), origin=item["download_url"])
+    else:
+        where = f"the mirror {mirror}" if mirror else "no mirror (DATA_MIRROR unset and ../shared/data/raw absent)"
+        raise DataError(
+            target, f"missing: not in data/raw, not in {where}, and no direct download URL is known",
+            expected=f"the file published at {item['url']} ({item['title']}), sha256 {item['sha256']}; "
+                     f"save it as {target} or set DATA_MIRROR to a directory holding {item['file']}")
+    return target
+
+
+def _install(target: Path, item: dict, write, origin: str) -> None:
+    """Write a file to a temporary name, check its hash, then move it into place (never half a file)."""
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as handle:
+        temporary = Path(handle.name)
+    try:
+        write(temporary)
+        actual = sha256_of(temporary)
+        if actual != item["sha256"]:
+            raise DataError(origin, f"sha256 mismatch: got {actual}, catalog expects {item['sha256']}",
+                            expected=f"the unmodified file from {item['url']}; if the publisher released "
+                                     "a new vintage, add it as a new catalog entry (make add-data)")
+        temporary.replace(target)
+        _verified[target] = _stamp(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _download(url: str, destination: Path) -> None:
+    """Download over HTTPS only; network failures become a DataError naming the URL."""
+    if not url.startswith("https://"):
+        raise DataError(url, "refusing a non-HTTPS download")
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, open(destination, "wb") as out:
+            shutil.copyfileobj(response, out)
+    except OSError as exc:
+        raise DataError(url, f"download failed ({exc})",
+                        expected="network access to the publisher, or a DATA_MIRROR holding the file") from None
+
+
+def _stamp(target: Path) -> tuple[int, int]:
+    stat = target.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _verify(target: Path, item: dict) -> None:
+    """Check a file already in data/raw; hashed once per process unless it changed on disk."""
+    if _verified.get(target) == _stamp(target):
+        return
+    actual = sha256_of(target)
+    if actual != item["sha256"]:
+        raise DataError(
+            target, f"sha256 mismatch: got {actual}, catalog expects {item['sha256']}",
+            expected=f"the unmodified file from {item['url']}. Raw files are never edited: delete {target} "
+                     "to obtain it again from the mirror, or add a new vintage with make add-data")
+    _verified[target] = _stamp(target)
+
+
+def fetch_all(entries: list[dict] | None = None) -> list[dict]:
+    """Obtain and verify every catalogued file; returns one record per file for the build manifest."""
+    entries = entries if entries is not None else load_catalog()
+    started = time.monotonic()
+    records = []
+    for item in entries:
+        local = fetch(item)
+        records.append({"id": item["id"], "file": item["file"], "sha256": item["sha256"],
+                        "bytes": local.stat().st_size})
+    print(f"[data] {len(records)} raw files present and verified (sha256) in "
+          f"{time.monotonic() - started:.1f} s", flush=True)
+    return records
+
+
+def main(argv: list[str]) -> int:
+    """``python -m analysis.catalog fetch``: obtain and verify every input, or explain what is wrong."""
+    if argv[:1] != ["fetch"]:
+        print("usage: python -m analysis.catalog fetch", file=sys.stderr)
+        return 2
+    try:
+        fetch_all()
+    except DataError as exc:
+        print(f"\nDATA ERROR\n{exc}\n", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,27 @@
+"""Project paths, in one place so that code, tests and the build agree on where things live."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+CATALOG_FILE = DATA_DIR / "catalog.yml"
+CURATED_DIR = DATA_DIR / "curated"
+BUILD_DIR = Path(os.environ.get("BOOK_BUILD_DIR", PROJECT_ROOT / "_build")).resolve()
+PARAMS_DIR = PROJECT_ROOT / "params"
+CHAPTERS_DIR = PROJECT_ROOT / "chapters"
+
+
+def raw_dir() -> Path:
+    """Where verified raw inputs live: ``data/raw`` unless ``RAW_DATA_DIR`` points elsewhere (tests do)."""
+    return Path(os.environ.get("RAW_DATA_DIR", DATA_DIR / "raw")).resolve()
+
+
+def mirror_dir() -> Path | None:
+    """The offline mirror to copy raw files from: ``DATA_MIRROR``, else ``../shared/data/raw`` if present."""
+    configured = os.environ.get("DATA_MIRROR")
+    if configured:
+        return Path(configured).resolve()
+    default = PROJECT_ROOT.parent / "shared" / "data" / "raw"
+    return default.resolve() if default.is_dir() else None

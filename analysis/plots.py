@@ -1,0 +1,89 @@
+"""Figure style shared by every chapter: colour-blind-safe palette, titles, units, source lines."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+COMPONENT_COLORS = {"OFO": "#0072B2", "USBP": "#D55E00"}  # Okabe-Ito blue and vermillion
+COMPONENT_LABELS = {"OFO": "At ports of entry (OFO)", "USBP": "Between ports (USBP)"}
+
+
+def set_style() -> None:
+    """Seaborn defaults with the colour-blind palette and a size that reads well in the PDF."""
+    sns.set_theme(style="whitegrid", palette="colorblind", context="notebook")
+    plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 150, "figure.figsize": (8, 4.5),
+                         "axes.titleweight": "bold", "axes.titlesize": 12})
+
+
+def add_source(figure, text: str) -> None:
+    """Write a source line under the figure (left-aligned, small grey)."""
+    figure.text(0.01, -0.03, f"Source: {text}", ha="left", va="top", fontsize=8, color="#555555", wrap=True)
+
+
+def port_share_by_year(shares, title: str, source: str):
+    """Lines of the share of pounds seized at ports, by fiscal year, one line per drug, one panel per scope.
+
+    ``shares`` has columns scope, fy_label, drug, ofo_share, partial. Partial years get hollow markers.
+    """
+    scopes = list(dict.fromkeys(shares["scope"]))
+    figure, axes = plt.subplots(1, len(scopes), figsize=(4.6 * len(scopes), 4.4), sharey=True, squeeze=False)
+    palette = dict(zip(dict.fromkeys(shares["drug"]), sns.color_palette("colorblind")))
+    for axis, scope in zip(axes[0], scopes):
+        panel = shares[shares["scope"] == scope]
+        order = list(dict.fromkeys(panel.sort_values("fy")["fy_label"]))
+        for drug, lines in panel.groupby("drug", sort=False):
+            lines = lines.set_index("fy_label").reindex(order)
+            x = range(len(order))
+            axis.plot(x, lines["ofo_share"], color=palette[drug], label=drug, linewidth=1.8)
+            full = ~lines["partial"].astype(bool)
+            axis.scatter([i for i, f in zip(x, full) if f], lines["ofo_share"][full], color=palette[drug], s=22)
+            axis.scatter([i for i, f in zip(x, full) if not f], lines["ofo_share"][~full], facecolors="white",
+                         edgecolors=palette[drug], s=30, zorder=3)
+        axis.set_xticks(range(len(order)), [label.replace(" (partial)", "\n(partial)") for label in order],
+                        rotation=0, fontsize=8)
+        axis.set_title(scope)
+        axis.set_ylim(0, 1.02)
+        axis.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+        axis.set_xlabel("Fiscal year")
+    axes[0][0].set_ylabel("Share of pounds seized at ports of entry")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False,
+                  bbox_to_anchor=(0.5, -0.01))
+    figure.suptitle(title, fontweight="bold")
+    figure.tight_layout(rect=(0, 0.06, 1, 1))
+    add_source(figure, source)
+    return figure
+
+
+def monthly_by_component(monthly, drug: str, title: str, source: str):
+    """Monthly pounds of one drug seized at and between ports (columns month, component, pounds)."""
+    figure, axis = plt.subplots(figsize=(8.5, 4.0))
+    for component, series in monthly.groupby("component"):
+        axis.plot(series["month"], series["pounds"], color=COMPONENT_COLORS[component],
+                  label=COMPONENT_LABELS[component], linewidth=1.6)
+    axis.set_ylabel(f"{drug} seized (pounds per month)")
+    axis.set_xlabel("Month")
+    axis.set_title(title)
+    axis.legend(fontsize=9)
+    axis.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    figure.tight_layout()
+    add_source(figure, source)
+    return figure
+
+
+def pounds_per_event_chart(sizes, title: str, source: str):
+    """Bars of average pounds per seizure event by drug and component, on a log scale."""
+    figure, axis = plt.subplots(figsize=(8.5, 4.0))
+    sns.barplot(data=sizes, x="drug", y="lbs_per_event", hue="component", palette=COMPONENT_COLORS,
+                hue_order=["OFO", "USBP"], ax=axis)
+    axis.set_yscale("log")
+    axis.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    axis.yaxis.set_minor_formatter(plt.matplotlib.ticker.NullFormatter())
+    axis.set_ylabel("Average pounds per seizure event (log scale)")
+    axis.set_xlabel("")
+    axis.set_title(title)
+    handles, labels = axis.get_legend_handles_labels()
+    axis.legend(handles, [COMPONENT_LABELS[label] for label in labels], fontsize=9)
+    figure.tight_layout()
+    add_source(figure, source)
+    return figure

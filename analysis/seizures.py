@@ -1,0 +1,237 @@
+"""CBP Nationwide Drug Seizures: read every vintage, validate, normalize and combine.
+
+CBP publishes one CSV per vintage, each covering about four fiscal years, monthly, by component
+(OFO = Office of Field Operations, at ports of entry; USBP = U.S. Border Patrol, between ports),
+region, area of responsibility (AOR) and drug. Vintages overlap; where they do, the newest
+vintage wins for each fiscal month, and every row keeps the file it came from.
+"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import catalog
+from analysis.errors import DataError
+
+DATASET = "cbp-drug-seizures"
+FILE_PATTERN = "nationwide-drugs-"
+
+COLUMNS = {
+    "FY": "fy_label",
+    "Month (abbv)": "month_abbr",
+    "Component": "component_name",
+    "Region": "region",
+    "Land Filter": "land_filter",
+    "Area of Responsibility": "aor",
+    "Drug Type": "drug",
+    "Count of Event": "events",
+    "Sum Qty (lbs)": "pounds",
+}
+COMPONENTS = {"Office of Field Operations": "OFO", "U.S. Border Patrol": "USBP"}
+REGIONS = ("Southwest Border", "Northern Border", "Coastal/Interior")
+LAND_FILTERS = ("Land Only", "Other")
+DRUGS = ("Cocaine", "Ecstasy", "Fentanyl", "Heroin", "Ketamine", "Khat (Catha Edulis)", "Lsd",
+         "Marijuana", "Methamphetamine", "Other Drugs**")
+FISCAL_MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
+KEY = ["fy", "month_abbr", "component", "region", "land_filter", "aor", "drug"]
+
+_FY_LABEL = re.compile(r"^(?P<year>(19|20)\d{2})(?P<fytd>\s*\(FYTD\))?$")
+_NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+
+
+def read_seizure_file(path: Path) -> pd.DataFrame:
+    """Parse one vintage into a tidy, typed frame; raise DataError on anything unexpected.
+
+    Harmless variations load to the same numbers: a UTF-8 byte-order mark, CRLF or LF line
+    endings, padding whitespace, reordered columns and fully blank rows (reported, then dropped).
+    """
+    raw = _read_text_table(path)
+    raw = _check_columns(path, raw)
+    blank = raw.eq("").all(axis=1)
+    if blank.all():
+        raise DataError(path, "no data rows", expected="at least one seizure row under the header")
+    raw = raw.loc[~blank]
+    frame = pd.DataFrame({
+        "fy": _parse_fy(path, raw["FY"]),
+        "partial_label": raw["FY"].str.contains("FYTD", regex=False).to_numpy(),
+        "month_abbr": _parse_category(path, raw, "Month (abbv)", FISCAL_MONTHS),
+        "component": _parse_category(path, raw, "Component", tuple(COMPONENTS)).map(COMPONENTS),
+        "region": _parse_category(path, raw, "Region", REGIONS),
+        "land_filter": _parse_category(path, raw, "Land Filter", LAND_FILTERS),
+        "aor": _parse_text(path, raw, "Area of Responsibility"),
+        "drug": _parse_category(path, raw, "Drug Type", DRUGS),
+        "events": _parse_number(path, raw, "Count of Event", integer=True),
+        "pounds": _parse_number(path, raw, "Sum Qty (lbs)", integer=False),
+    }).reset_index(drop=True)
+    frame["month"] = fiscal_month_start(frame["fy"], frame["month_abbr"])
+    frame["source_file"] = path.name
+    _check_unique(path, frame)
+    return frame
+
+
+def _read_text_table(path: Path) -> pd.DataFrame:
+    """Read a CSV as strings (BOM and CRLF tolerated); Latin-1 or truncated bytes are a DataError."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(path, f"not UTF-8 text (byte {exc.start})", expected="a UTF-8 CSV") from None
+    if not text.strip():
+        raise DataError(path, "empty file", expected="a CSV with a header row")
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.ParserError as exc:
+        raise DataError(path, f"not a well-formed CSV ({exc})") from None
+    table.columns = [str(column).strip() for column in table.columns]
+    return table.apply(lambda column: column.str.strip())
+
+
+def _check_columns(path: Path, table: pd.DataFrame) -> pd.DataFrame:
+    """Require exactly the published columns (any order)."""
+    missing = [column for column in COLUMNS if column not in table.columns]
+    if missing:
+        raise DataError(path, "required column missing", column=missing[0],
+                        expected=f"the columns {list(COLUMNS)}")
+    extra = [column for column in table.columns if column not in COLUMNS]
+    if extra:
+        raise DataError(path, "unexpected column", column=extra[0],
+                        expected=f"only the columns {list(COLUMNS)}; a new column may change meaning")
+    if table.columns.duplicated().any():
+        raise DataError(path, "duplicated column names")
+    return table[list(COLUMNS)]
+
+
+def _row_numbers(mask: pd.Series) -> list[int]:
+    """File line numbers (header is line 1) of the rows flagged by ``mask``."""
+    return [int(index) + 2 for index in mask[mask].index[:5]]
+
+
+def _parse_fy(path: Path, labels: pd.Series) -> pd.Series:
+    """'2025' -> 2025 and '2026 (FYTD)' -> 2026; any other form is refused, not guessed."""
+    parts = labels.str.extract(_FY_LABEL)
+    bad = parts["year"].isna()
+    if bad.any():
+        raise DataError(path, f"unrecognized fiscal-year label {labels[bad].iloc[0]!r}", column="FY",
+                        rows=_row_numbers(bad), expected="a four-digit year, optionally followed by ' (FYTD)'")
+    return parts["year"].astype(int)
+
+
+def _parse_category(path: Path, table: pd.DataFrame, column: str, allowed: tuple) -> pd.Series:
+    """Values from a closed list; an unknown value may be a new category whose meaning is unknown."""
+    values = table[column]
+    if column == "Month (abbv)":
+        values = values.str.upper()
+    bad = ~values.isin(allowed)
+    if bad.any():
+        raise DataError(path, f"unknown value {values[bad].iloc[0]!r}", column=column,
+                        rows=_row_numbers(bad), expected=f"one of {list(allowed)}")
+    return values
+
+
+def _parse_text(path: Path, table: pd.DataFrame, column: str) -> pd.Series:
+    """A free-text label that must not be empty."""
+    values = table[column]
+    bad = values.eq("")
+    if bad.any():
+        raise DataError(path, "empty value", column=column, rows=_row_numbers(bad), expected="a name")
+    return values
+
+
+def _parse_number(path: Path, table: pd.DataFrame, column: str, *, integer: bool) -> pd.Series:
+    """Non-negative numbers; blanks, text, negatives and thousands separators are refused."""
+    values = table[column]
+    bad = ~values.str.fullmatch(_NUMBER)
+    if bad.any():
+        raise DataError(path, f"not a non-negative number: {values[bad].iloc[0]!r}", column=column,
+                        rows=_row_numbers(bad), expected="a plain number such as 12 or 3.5 (no separators)")
+    numbers = values.astype(float)
+    if integer:
+        fractional = numbers % 1 != 0
+        if fractional.any():
+            raise DataError(path, f"not a whole number: {values[fractional].iloc[0]!r}", column=column,
+                            rows=_row_numbers(fractional), expected="a count of seizure events")
+        return numbers.astype("int64")
+    return numbers
+
+
+def _check_unique(path: Path, frame: pd.DataFrame) -> None:
+    """One row per fiscal month, component, region, land filter, AOR and drug."""
+    duplicated = frame.duplicated(KEY, keep=False)
+    if duplicated.any():
+        raise DataError(path, "duplicated rows for the same month, component, AOR and drug",
+                        rows=[int(i) + 2 for i in frame.index[duplicated][:5]],
+                        expected="each combination once")
+
+
+def fiscal_month_start(fy: pd.Series, month_abbr: pd.Series) -> pd.Series:
+    """First day of the calendar month: fiscal year N runs from October of N-1 to September of N."""
+    calendar_month = month_abbr.map({m: (i + 9) % 12 + 1 for i, m in enumerate(FISCAL_MONTHS)})
+    calendar_year = fy - (calendar_month >= 10).astype(int)
+    return pd.to_datetime(pd.DataFrame({"year": calendar_year, "month": calendar_month, "day": 1}))
+
+
+def combine_vintages(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack vintages (oldest first); for each fiscal month keep only the newest vintage's rows.
+
+    Reconciles the result: pounds and events kept equal the sums of the winning vintage's rows for
+    every fiscal month, and every fiscal month present in any vintage is present in the result.
+    """
+    if not frames:
+        raise DataError(DATASET, "no vintage files found", expected="at least one nationwide-drugs-*.csv")
+    winner: dict[tuple[int, str], int] = {}
+    for rank, frame in enumerate(frames):
+        for fy, month in frame[["fy", "month_abbr"]].drop_duplicates().itertuples(index=False):
+            winner[(fy, month)] = rank
+    kept = []
+    for rank, frame in enumerate(frames):
+        mine = [winner[(fy, m)] == rank for fy, m in zip(frame["fy"], frame["month_abbr"])]
+        kept.append(frame.loc[mine])
+    combined = pd.concat(kept, ignore_index=True)
+    _reconcile(frames, winner, combined)
+    return combined.sort_values(["month", "component", "region", "aor", "drug"], ignore_index=True)
+
+
+def _reconcile(frames: list[pd.DataFrame], winner: dict, combined: pd.DataFrame) -> None:
+    """Totals in == totals out for every fiscal month, from the vintage that supplied it."""
+    got = combined.groupby(["fy", "month_abbr"])[["pounds", "events"]].sum()
+    for (fy, month), rank in winner.items():
+        source = frames[rank]
+        expected = source.loc[(source["fy"] == fy) & (source["month_abbr"] == month), ["pounds", "events"]].sum()
+        if (fy, month) not in got.index or abs(got.loc[(fy, month), "pounds"] - expected["pounds"]) > 1e-6 \
+                or got.loc[(fy, month), "events"] != expected["events"]:
+            raise DataError(DATASET, f"reconciliation failed for FY{fy} {month}: totals changed while combining")
+
+
+def mark_partial_years(frame: pd.DataFrame) -> pd.DataFrame:
+    """Flag a fiscal year as partial when it is labelled FYTD or has fewer than 12 months of data."""
+    months = frame.groupby("fy")["month_abbr"].nunique()
+    labelled = frame.groupby("fy")["partial_label"].any()
+    partial = (months < 12) | labelled
+    return frame.assign(partial_fy=frame["fy"].map(partial).astype(bool)).drop(columns="partial_label")
+
+
+def vintage_entries(entries: list[dict] | None = None) -> list[dict]:
+    """Catalog entries of the nationwide seizure file, oldest vintage first."""
+    found = [e for e in catalog.entries_for(DATASET, entries) if Path(e["file"]).name.startswith(FILE_PATTERN)]
+    missing_vintage = [e["id"] for e in found if not e.get("vintage")]
+    if missing_vintage:
+        raise DataError("data/catalog.yml", f"entry {missing_vintage[0]!r} has no vintage",
+                        expected="vintage: YYYY-MM, the last month the file covers")
+    return sorted(found, key=lambda e: e["vintage"])
+
+
+def load_seizures(entries: list[dict] | None = None) -> pd.DataFrame:
+    """Every catalogued vintage, verified, parsed, combined (newest wins) and flagged for partial years."""
+    frames = [read_seizure_file(catalog.fetch(item)) for item in vintage_entries(entries)]
+    return mark_partial_years(combine_vintages(frames))
+
+
+def source_by_fiscal_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """Which file supplied each fiscal year, with its months and whether the year is partial."""
+    return (frame.groupby("fy")
+            .agg(source_file=("source_file", lambda s: ", ".join(sorted(s.unique()))),
+                 months=("month_abbr", "nunique"), partial=("partial_fy", "first"),
+                 first_month=("month", "min"), last_month=("month", "max"))
+            .reset_index())

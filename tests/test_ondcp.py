@@ -1,0 +1,48 @@
+"""ONDCP Data Supplement Table 78 parsing on synthetic rows."""
+from __future__ import annotations
+
+import pytest
+
+from analysis import ondcp
+from analysis.errors import DataError
+
+HEADER = (None, "Year", "Cocaine", "Fentanyl", "Heroin", "Marijuana", "Methamphetamine")
+
+
+def rows(ofo_2019=(1.0, 2.0, 3.0, 4.0, 5.0), total_2019=(1.5, 2.5, 3.5, 4.5, 5.5)):
+    return [
+        (None, "Drug Seizures by the U.S. Customs and Border Protection, 2016-2019* (Pounds)"),
+        HEADER,
+        (None, "Total"), (None, "2019*", *total_2019),
+        (None, "Office of Field Operations (at Ports of Entry)"), (None, "2019*", *ofo_2019),
+        (None, "U.S. Border Patrol (between the Ports of Entry, including domestic highway checkpoints)"),
+        (None, "2019*", 0.5, 0.5, 0.5, 0.5, 0.5),
+        (None, "* Data through September 30, 2019."),
+    ]
+
+
+def test_parses_blocks_and_partial_year():
+    table = ondcp.parse_table_78(rows())
+    assert len(table) == 15
+    fentanyl = table[table["drug"] == "Fentanyl"].set_index("component")["pounds"]
+    assert fentanyl.to_dict() == {"Total": 2.5, "OFO": 2.0, "USBP": 0.5}
+    assert table["partial"].all() and set(table["year"]) == {2019}
+
+
+def test_total_that_does_not_add_up_is_refused():
+    with pytest.raises(DataError, match="Total differs") as error:
+        ondcp.parse_table_78(rows(total_2019=(1.5, 2.5, 9.9, 4.5, 5.5)))
+    assert error.value.column == "Heroin"
+
+
+def test_changed_header_is_refused():
+    changed = rows()
+    changed[1] = (None, "Year", "Cocaine", "Fentanyl", "Heroin", "Marijuana", "Meth")
+    with pytest.raises(DataError, match="header row"):
+        ondcp.parse_table_78(changed)
+
+
+def test_text_where_a_number_belongs_is_refused():
+    with pytest.raises(DataError, match="not a non-negative number") as error:
+        ondcp.parse_table_78(rows(ofo_2019=("=SUM(C5:C6)", 2.0, 3.0, 4.0, 5.0)))
+    assert error.value.column == "Cocaine"

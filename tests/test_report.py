@@ -1,0 +1,24 @@
+"""Glue helper: only plain Python values, only well-formed keys, never NaN."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis import report
+
+
+def test_numpy_scalars_become_plain_python():
+    assert type(report.plain(np.float64(0.5))) is float
+    assert type(report.plain(np.int64(3))) is int
+    assert report.plain("FY2025") == "FY2025"
+
+
+def test_nan_is_refused():
+    with pytest.raises(ValueError, match="NaN"):
+        report.plain(float("nan"))
+
+
+def test_key_pattern():
+    assert report.KEY_PATTERN.match("ports.fentanyl.ofo_share.fy2023")
+    assert not report.KEY_PATTERN.match("Ports.Fentanyl")
+    assert not report.KEY_PATTERN.match("single")
