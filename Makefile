@@ -32,7 +32,8 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
 	@echo "[setup] virtualenv $(VENV) with the pinned requirements (first run: a few minutes) ..."
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 \
+	  | grep -v "is ignored: it is neither a file nor a directory"; test $${PIPESTATUS[0]} -eq 0
 	@touch $@
 
 system: ## install the apt.txt packages that are missing (as root), or print the command to run

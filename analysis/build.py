@@ -137,7 +137,8 @@ def execute(run: Run, out_dir: Path, fingerprint: str) -> tuple[Path, bool]:
     try:
         papermill.execute_notebook(str(source_notebook), str(output), parameters=run.parameters,
                                    kernel_name="python3", cwd=str(config.PROJECT_ROOT), progress_bar=False,
-                                   report_mode=False, request_save_on_cell_execute=False)
+                                   report_mode=False, request_save_on_cell_execute=False,
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except papermill.PapermillExecutionError as exc:
         raise NotebookError(run, exc.ename, exc.evalue) from None
     finally:

@@ -17,16 +17,19 @@ SOURCE_KINDS = ("primary", "secondary", "unsourced claim")
 
 
 def load_curated(name: str, directory: Path | None = None) -> pd.DataFrame:
-    """Read ``data/curated/<name>.csv`` and check every row's source and value."""
+    """Read ``data/curated/<name>.csv`` and check every row's source and value.
+
+    Long tables carry ``value`` and ``unit`` columns; wide ones carry numeric columns, of which
+    those ending in ``_pct`` must lie in 0-100. Blank cells are missing values, never zero.
+    """
     path = (directory or config.CURATED_DIR) / f"{name}.csv"
     if not path.exists():
         raise DataError(path, "curated table not found")
-    table = pd.read_csv(path, dtype={"value": float}, keep_default_na=False, na_values={"value": [""]})
-    for column in SOURCE_COLUMNS + ("value", "unit"):
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
+    for column in SOURCE_COLUMNS:
         if column not in table.columns:
             raise DataError(path, "required column missing", column=column)
-    for column in SOURCE_COLUMNS:
-        empty = table[column].astype(str).str.strip().eq("")
+        empty = table[column].isna() | table[column].str.strip().eq("")
         if empty.any():
             raise DataError(path, "row without a source", column=column,
                             rows=[int(i) + 2 for i in table.index[empty][:5]],
@@ -35,11 +38,24 @@ def load_curated(name: str, directory: Path | None = None) -> pd.DataFrame:
     if unknown.any():
         raise DataError(path, f"unknown source kind {table.loc[unknown, 'source_kind'].iloc[0]!r}",
                         column="source_kind", expected=f"one of {list(SOURCE_KINDS)}")
-    percent = table["unit"].eq("percent") & ~table["value"].between(0, 100)
-    if percent.any():
-        raise DataError(path, "percentage outside 0-100", column="value",
-                        rows=[int(i) + 2 for i in table.index[percent][:5]])
-    return table
+    numeric = [c for c in table.columns if c == "value" or c.endswith(("_pct", "_musd")) or c == "fiscal_year"]
+    for column in numeric:
+        converted = pd.to_numeric(table[column], errors="coerce")
+        bad = converted.isna() & table[column].notna()
+        if bad.any():
+            raise DataError(path, f"not a number: {table.loc[bad, column].iloc[0]!r}", column=column,
+                            rows=[int(i) + 2 for i in table.index[bad][:5]])
+        table[column] = converted
+    percent_columns = [c for c in table.columns if c.endswith("_pct")]
+    if "unit" in table.columns and "value" in table.columns:
+        table["_percent_value"] = table["value"].where(table["unit"].eq("percent"))
+        percent_columns.append("_percent_value")
+    for column in percent_columns:
+        outside = table[column].notna() & ~table[column].between(0, 100)
+        if outside.any():
+            raise DataError(path, "percentage outside 0-100", column=column.replace("_percent_value", "value"),
+                            rows=[int(i) + 2 for i in table.index[outside][:5]])
+    return table.drop(columns="_percent_value", errors="ignore")
 
 
 def curated_value(table: pd.DataFrame, figure_id: str) -> float:
