@@ -70,22 +70,30 @@ def is_notebook(path: Path) -> bool:
 
 
 def load_runs(params_file: Path, chapters_dir: Path = config.CHAPTERS_DIR) -> list[Run]:
-    """Every notebook rendering: each chapter notebook once (defaults or its parameters), plus extra runs.
+    """Every notebook rendering: each chapter notebook once (defaults or its parameters), plus named runs.
 
-    ``params/*.yml`` maps page names to ``parameters`` and, for a second rendering of a notebook
-    under another name, ``source`` (the notebook's file stem).
+    ``params/*.yml`` maps page names to ``parameters`` (or a ``parameters_file``) and, for a
+    rendering of a notebook under another name, ``source`` (the notebook's file stem). A notebook
+    that is the source of other pages is rendered only as those pages.
     """
     document = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
     pages = document.get("chapters") or {}
     notebooks = {path.stem: path for path in sorted(chapters_dir.glob("*.md")) if is_notebook(path)}
-    runs = {stem: Run(stem, path) for stem, path in notebooks.items()}
+    sourced_elsewhere = {spec.get("source") for name, spec in pages.items() if spec and spec.get("source", name) != name}
+    runs = {stem: Run(stem, path) for stem, path in notebooks.items() if stem not in sourced_elsewhere}
     for name, spec in pages.items():
         spec = spec or {}
         source = spec.get("source", name)
         if source not in notebooks:
             raise DataError(params_file, f"page {name!r} names notebook {source!r}, which is not in chapters/",
                             expected=f"one of {sorted(notebooks)}")
-        runs[name] = Run(name, notebooks[source], dict(spec.get("parameters") or {}))
+        parameters = dict(spec.get("parameters") or {})
+        if spec.get("parameters_file"):
+            extra = config.PROJECT_ROOT / spec["parameters_file"]
+            if not extra.exists():
+                raise DataError(params_file, f"page {name!r}: parameters file {spec['parameters_file']!r} not found")
+            parameters.update(yaml.safe_load(extra.read_text(encoding="utf-8")) or {})
+        runs[name] = Run(name, notebooks[source], parameters)
     return list(runs.values())
 
 

@@ -87,3 +87,51 @@ def pounds_per_event_chart(sizes, title: str, source: str):
     figure.tight_layout()
     add_source(figure, source)
     return figure
+
+
+def demand_share_by_edition(shares, labels: dict, breaks: dict, references: dict, title: str, source: str):
+    """Demand share of the drug-control budget by fiscal year, one line per methodology edition.
+
+    ``breaks`` maps fiscal years to scope-change notes (dashed verticals); ``references`` maps
+    labels to shares drawn as dotted horizontals (e.g. a claimed baseline and a target).
+    """
+    figure, axis = plt.subplots(figsize=(9, 4.8))
+    palette = sns.color_palette("colorblind", n_colors=len(labels))
+    for color, (edition, label) in zip(palette, labels.items()):
+        series = shares[shares["edition"] == edition].sort_values("fiscal_year")
+        if series.empty:
+            continue
+        axis.plot(series["fiscal_year"], series["demand_share"], marker="o", markersize=4, linewidth=1.4,
+                  color=color, label=label)
+    for year, note in breaks.items():
+        axis.axvline(year, color="#444444", linestyle="--", linewidth=0.9)
+        axis.text(year + 0.2, 0.99, note, rotation=90, va="top", ha="left", fontsize=7, color="#444444",
+                  transform=axis.get_xaxis_transform())
+    for label, share in references.items():
+        axis.axhline(share, color="#888888", linestyle=":", linewidth=1)
+        axis.text(shares["fiscal_year"].min(), share + 0.006, label, fontsize=8, color="#555555")
+    axis.set_ylim(0.25, 0.7)
+    axis.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    axis.set_ylabel("Demand reduction, share of drug-control budget")
+    axis.set_xlabel("Fiscal year")
+    axis.set_title(title)
+    axis.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    figure.tight_layout()
+    add_source(figure, source)
+    return figure
+
+
+def rebalance_path_chart(path, title: str, source: str):
+    """Stacked demand and supply dollars per year, with the demand had the start split been held."""
+    figure, axis = plt.subplots(figsize=(8.5, 4.2))
+    axis.bar(path["year"], path["demand"], color="#009E73", label="Demand reduction")
+    axis.bar(path["year"], path["supply"], bottom=path["demand"], color="#E69F00", label="Supply reduction")
+    axis.plot(path["year"], path["demand_at_start_split"], color="black", linestyle="--", marker=".",
+              label="Demand at the starting split")
+    axis.set_ylabel("USD billion")
+    axis.set_xlabel("Fiscal year")
+    axis.set_title(title)
+    axis.legend(fontsize=8, loc="lower right")
+    figure.tight_layout()
+    add_source(figure, source)
+    return figure

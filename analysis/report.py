@@ -58,9 +58,25 @@ def show_inputs(file_ids: list[str]) -> None:
     display(Markdown("| Raw file (official page) | Vintage | sha256 (first 12) |\n|---|---|---|\n" + "\n".join(rows)))
 
 
+def table_text(value) -> str:
+    """Cell text that Markdown will not reinterpret: '$' is not math, '|' is not a column break."""
+    return str(value).replace("|", "/").replace("$", r"\$").replace("\n", " ")
+
+
 def markdown_table(frame: pd.DataFrame) -> Markdown:
     """A DataFrame as a Markdown table with a header row (renders in HTML and PDF alike)."""
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    header = "| " + " | ".join(map(table_text, frame.columns)) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(map(str, row)) + " |" for row in frame.itertuples(index=False)]
+    body = ["| " + " | ".join(map(table_text, row)) + " |" for row in frame.itertuples(index=False)]
     return Markdown("\n".join([header, rule, *body]))
+
+
+def scenario_summary(title: str, path: pd.DataFrame, growth: float, shape: str) -> None:
+    """Render a rebalancing scenario's result as a sentence, from the path's own numbers."""
+    first, last = path.iloc[0], path.iloc[-1]
+    display(Markdown(
+        f"### {title}\n\nStarting in FY{int(first['year'])} from a demand share of {first['demand_share']:.1%} "
+        f"of a {first['total']:,.1f} billion dollar budget (growing {growth:.1%} a year, {shape} path), "
+        f"the demand share reaches {last['demand_share']:.1%} in FY{int(last['year'])}. That year demand "
+        f"reduction receives **{last['extra_demand']:,.2f} billion dollars more** than at the starting "
+        f"split; over the whole path the extra adds up to {last['cumulative_extra']:,.1f} billion."))

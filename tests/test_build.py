@@ -113,3 +113,15 @@ def test_missing_raw_file_stops_the_build_naming_it(tmp_path, real_data):
     result = run_build(tmp_path, "notebooks", DATA_MIRROR=str(mirror), RAW_DATA_DIR=str(tmp_path / "raw"))
     assert result.returncode == 1
     assert "ndcs-data-supplement-2020-february.xlsx" in result.stderr and "missing" in result.stderr
+
+
+def test_budget_scenarios_render_as_separate_pages_with_their_parameters(default_build):
+    executed = default_build / "executed" / "chapters"
+    document = (executed / "budget_document.ipynb").read_text()
+    latest = (executed / "budget_latest.ipynb").read_text()
+    assert "start_demand_share = 0.43" in document and "'document'" in document
+    assert "start_demand_share = \\\"latest\\\"" in latest or "start_demand_share = 'latest'" in latest
+    assert not (executed / "budget_scenario.ipynb").exists()
+    numbers = json.loads((default_build / "numbers.json").read_text())
+    assert numbers["budget.rebalance.extra_per_year.document"] == pytest.approx(44.5 * 0.17)
+    assert numbers["budget.rebalance.start_share.latest"] == numbers["budget.latest.demand_share"]
