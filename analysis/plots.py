@@ -135,3 +135,28 @@ def rebalance_path_chart(path, title: str, source: str):
     figure.tight_layout()
     add_source(figure, source)
     return figure
+
+
+SOURCE_KIND_STYLE = {"primary": ("#0072B2", "o"), "secondary": ("#56B4E9", "s"), "unsourced claim": ("#D55E00", "D")}
+
+
+def shares_beside_claims(rows, title: str, source: str):
+    """Dot chart: each row a figure (label, share, source_kind); claims and official figures side by side."""
+    figure, axis = plt.subplots(figsize=(8.5, 0.42 * len(rows) + 1.6))
+    labels = list(rows["label"])
+    for position, row in enumerate(rows.itertuples()):
+        color, marker = SOURCE_KIND_STYLE[row.source_kind]
+        axis.plot([0, row.share], [position, position], color="#dddddd", linewidth=1, zorder=1)
+        axis.scatter(row.share, position, color=color, marker=marker, s=60, zorder=2)
+        axis.text(row.share + 0.015, position, f"{row.share:.0%}", va="center", fontsize=8)
+    axis.set_yticks(range(len(labels)), labels, fontsize=8)
+    axis.invert_yaxis()
+    axis.set_xlim(0, 1.08)
+    axis.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    axis.set_xlabel("Share who are U.S. citizens")
+    axis.set_title(title)
+    handles = [plt.Line2D([], [], color=c, marker=m, linestyle="", label=k) for k, (c, m) in SOURCE_KIND_STYLE.items()]
+    axis.legend(handles=handles, fontsize=8, loc="lower left", title="Figure", title_fontsize=8)
+    figure.tight_layout()
+    add_source(figure, source)
+    return figure
