@@ -252,12 +252,28 @@ def stage(executed: dict[str, Path], generated: dict[str, str], book_version: st
         stale.unlink()
 
 
+def reads_numbers(run: Run) -> bool:
+    """A notebook with a ``numbers_file`` parameter reads the other chapters' numbers: it runs last."""
+    return any(line.startswith("numbers_file") for line in run.source.read_text(encoding="utf-8").splitlines())
+
+
 def run_notebooks(params_file: Path) -> tuple[list[Run], dict[str, Path]]:
-    """Execute (or reuse) every rendering, printing one line per notebook."""
+    """Execute (or reuse) every rendering, printing one line per notebook.
+
+    Chapters run first; notebooks that read numbers (the claims register) run after them, with
+    the numbers so far in ``numbers_file`` and their hash in the parameters (so the cache sees a change).
+    """
     runs = load_runs(params_file)
     fingerprint = inputs_fingerprint()
-    executed = {}
-    for number, run in enumerate(runs, 1):
+    executed: dict[str, Path] = {}
+    ordered = [r for r in runs if not reads_numbers(r)] + [r for r in runs if reads_numbers(r)]
+    for number, run in enumerate(ordered, 1):
+        if reads_numbers(run):
+            interim = EXECUTED_DIR / "numbers-before-register.json"
+            numbers, _ = collect_numbers(executed)
+            write_if_changed(interim, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
+            run.parameters = {**run.parameters, "numbers_file": str(interim),
+                              "numbers_sha256": catalog.sha256_of(interim)}
         started = time.monotonic()
         progress("notebooks", f"({number}/{len(runs)}) {run.name}: executing {run.source.name} ...")
         executed[run.name], ran = execute(run, EXECUTED_DIR / "chapters", fingerprint)

@@ -44,31 +44,55 @@ def publish(key: str, value) -> None:
 
 def show_parameters(parameters: dict) -> None:
     """Render the papermill parameters this chapter ran with, as a table."""
-    rows = "\n".join(f"| {name} | `{value!r}` |" for name, value in parameters.items())
-    display(Markdown(f"| Parameter | Value |\n|---|---|\n{rows}"))
+    display(markdown_table(pd.DataFrame({"Parameter": list(parameters),
+                                         "Value": [f"`{value!r}`" for value in parameters.values()]}), widths=[30, 70]))
 
 
 def show_inputs(file_ids: list[str]) -> None:
     """Render the raw files a chapter read: title (linked to the official page), vintage, sha256 prefix."""
-    rows = []
-    for file_id in file_ids:
-        item = catalog.entry(file_id)
-        rows.append(f"| [{item['title']}]({item['url']}) ({item['publisher']}) | {item.get('vintage', '')} | "
-                    f"`{item['sha256'][:12]}` |")
-    display(Markdown("| Raw file (official page) | Vintage | sha256 (first 12) |\n|---|---|---|\n" + "\n".join(rows)))
+    items = [catalog.entry(file_id) for file_id in file_ids]
+    display(markdown_table(pd.DataFrame({
+        "Raw file (official page)": [f"[{item['title']}]({item['url']}) ({item['publisher']})" for item in items],
+        "Vintage": [item.get("vintage", "") for item in items],
+        "sha256 (first 12)": [f"`{item['sha256'][:12]}`" for item in items],
+    }), widths=[64, 14, 22]))
 
 
 def table_text(value) -> str:
-    """Cell text that Markdown will not reinterpret: '$' is not math, '|' is not a column break."""
-    return str(value).replace("|", "/").replace("$", r"\$").replace("\n", " ")
+    """Cell text that Markdown will not reinterpret: '$' is not math, a leading '-' or '1.' is not a list."""
+    text = str(value).replace("$", r"\$").replace("\n", " ").strip()
+    if re.match(r"^[-*+#>]", text):
+        text = "\\" + text
+    text = re.sub(r"^(\d+)([.)])(\s)", r"\1\\\2\3", text)
+    return text or " "
 
 
-def markdown_table(frame: pd.DataFrame) -> Markdown:
-    """A DataFrame as a Markdown table with a header row (renders in HTML and PDF alike)."""
-    header = "| " + " | ".join(map(table_text, frame.columns)) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(map(table_text, row)) + " |" for row in frame.itertuples(index=False)]
-    return Markdown("\n".join([header, rule, *body]))
+def column_widths(frame: pd.DataFrame) -> list[int]:
+    """Relative column widths from the typical length of each column's text (header included)."""
+    lengths = []
+    for column in frame.columns:
+        cells = [len(str(column))] + [len(str(value)) for value in frame[column]]
+        lengths.append(min(max(sum(cells) / len(cells), 6), 80))
+    total = sum(lengths)
+    return [max(int(round(100 * length / total)), 5) for length in lengths]
+
+
+def markdown_table(frame: pd.DataFrame, widths: list[int] | None = None) -> Markdown:
+    """A DataFrame as a MyST list-table with a header row and column widths.
+
+    Explicit widths let the PDF wrap long text inside its columns instead of running off the page.
+    """
+    widths = widths or column_widths(frame)
+    lines = ["```{list-table}", ":header-rows: 1", f":widths: {' '.join(map(str, widths))}"]
+    if len(frame) > 8:
+        lines.append(":class: longtable")  # lets the PDF break the table across pages
+    lines.append("")
+    for row in [list(frame.columns), *frame.itertuples(index=False)]:
+        cells = [table_text(value) for value in row]
+        lines.append(f"* - {cells[0]}")
+        lines += [f"  - {cell}" for cell in cells[1:]]
+    lines.append("```")
+    return Markdown("\n".join(lines))
 
 
 def scenario_summary(title: str, path: pd.DataFrame, growth: float, shape: str) -> None:

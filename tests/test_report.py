@@ -22,3 +22,11 @@ def test_key_pattern():
     assert report.KEY_PATTERN.match("ports.fentanyl.ofo_share.fy2023")
     assert not report.KEY_PATTERN.match("Ports.Fentanyl")
     assert not report.KEY_PATTERN.match("single")
+
+
+def test_markdown_table_escapes_and_sets_widths():
+    import pandas as pd
+
+    text = report.markdown_table(pd.DataFrame({"a": ["- x", "1. y", "2019"], "b": ["$5", "ok", "3.5"]})).data
+    assert ":header-rows: 1" in text and ":widths: 50 50" in text
+    assert "* - \\- x" in text and "1\\. y" in text and "\\$5" in text and "* - 2019" in text
