@@ -7,7 +7,7 @@ PARAMS ?= params/default.yml
 # Sphinx warnings are errors; `make book STRICT=` to relax while writing.
 STRICT ?= --strict
 
-.PHONY: book html test data release bench system venv clean
+.PHONY: book html test data release bench verify system venv clean
 
 book: venv system ## HTML + PDF book from verified data (_build/html, _build/pdf)
 	$(PY) -m analysis.build book --params $(PARAMS) --pdf $(STRICT)
@@ -26,6 +26,9 @@ release: book ## copy HTML, PDF, numbers.json and manifest to _build/releases/<v
 
 bench: venv ## wall time of loaders, a cold HTML build and a warm rebuild
 	$(PY) -m analysis.bench --params $(PARAMS)
+
+verify: venv ## build twice from scratch; numbers.json and notebook outputs must be identical
+	$(PY) -m analysis.verify --params $(PARAMS)
 
 venv: $(VENV)/.installed
 

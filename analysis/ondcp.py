@@ -41,30 +41,42 @@ def read_sheet_rows(path: Path, sheet: str) -> list[tuple]:
 
 
 def parse_table_78(rows: list[tuple], source: str = TABLE_78) -> pd.DataFrame:
-    """Tidy frame (year, partial, component, drug, pounds) from Table 78's rows, reconciled."""
-    cells = [tuple(cell for cell in row if cell is not None) for row in rows]
-    header = next((row for row in cells if row and row[0] == "Year"), None)
-    if header is None or tuple(header[1:]) != TABLE_78_DRUGS:
-        raise DataError(source, "header row not found or changed", column="Year",
-                        expected=f"Year followed by {list(TABLE_78_DRUGS)}")
+    """Tidy frame (year, partial, component, drug, pounds) from Table 78's rows, reconciled.
+
+    Cells are read by position under the header; an empty, text or formula cell where a number
+    belongs is an error, never a silently skipped row.
+    """
+    header_at = next(((r, row.index("Year")) for r, row in enumerate(rows) if "Year" in row), None)
+    if header_at is None:
+        raise DataError(source, "header row not found", column="Year",
+                        expected=f"a row 'Year' followed by {list(TABLE_78_DRUGS)}")
+    header_row, year_column = header_at
+    drug_columns = range(year_column + 1, year_column + 1 + len(TABLE_78_DRUGS))
+    found = tuple(rows[header_row][c] if c < len(rows[header_row]) else None for c in drug_columns)
+    if found != TABLE_78_DRUGS:
+        raise DataError(source, f"header changed: {found}", column="Year", expected=f"{list(TABLE_78_DRUGS)}")
     records, block = [], None
-    for row in cells:
-        label = row[0] if row else None
+    for row in rows[header_row + 1:]:
+        label = row[year_column] if year_column < len(row) else None
         if isinstance(label, str) and label.strip() in TABLE_78_BLOCKS:
             block = TABLE_78_BLOCKS[label.strip()]
             continue
-        year_text = str(label).rstrip("*")
-        if block is None or not year_text.isdigit() or len(row) != 1 + len(TABLE_78_DRUGS):
+        year_text = str(label).strip().rstrip("*")
+        if block is None or not (year_text.isdigit() and len(year_text) == 4):
             continue
-        for drug, value in zip(TABLE_78_DRUGS, row[1:]):
-            if not isinstance(value, (int, float)) or value < 0:
+        for drug, column in zip(TABLE_78_DRUGS, drug_columns):
+            value = row[column] if column < len(row) else None
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise DataError(source, f"not a non-negative number: {value!r}", column=drug,
-                                rows=[f"{block} {label}"], expected="pounds")
-            records.append({"year": int(year_text), "partial": str(label).endswith("*"),
+                                rows=[f"{block} {label}"], expected="pounds (a cell value, not a formula or text)")
+            records.append({"year": int(year_text), "partial": str(label).strip().endswith("*"),
                             "component": block, "drug": drug, "pounds": float(value)})
     table = pd.DataFrame(records)
     if table.empty or set(table["component"]) != set(TABLE_78_BLOCKS.values()):
         raise DataError(source, "did not find the Total, OFO and USBP blocks")
+    years = table.groupby("component")["year"].apply(lambda y: tuple(sorted(set(y))))
+    if years.nunique() != 1:
+        raise DataError(source, f"the blocks cover different years: {years.to_dict()}", column="Year")
     _reconcile_table_78(table, source)
     return table
 

@@ -53,6 +53,7 @@ def read_seizure_file(path: Path) -> pd.DataFrame:
     blank = raw.eq("").all(axis=1)
     if blank.all():
         raise DataError(path, "no data rows", expected="at least one seizure row under the header")
+    dropped = [(line, "blank row") for line in _row_numbers(blank, limit=None)]
     raw = raw.loc[~blank]
     frame = pd.DataFrame({
         "fy": _parse_fy(path, raw["FY"]),
@@ -69,6 +70,7 @@ def read_seizure_file(path: Path) -> pd.DataFrame:
     frame["month"] = fiscal_month_start(frame["fy"], frame["month_abbr"])
     frame["source_file"] = path.name
     _check_unique(path, frame)
+    frame.attrs["dropped_rows"] = dropped  # reported, never silent: (file line, reason)
     return frame
 
 
@@ -85,7 +87,7 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         raise DataError(path, f"not a well-formed CSV ({exc})") from None
     table.columns = [str(column).strip() for column in table.columns]
-    return table.apply(lambda column: column.str.strip())
+    return table.fillna("").apply(lambda column: column.str.strip())  # short rows: missing cells are empty
 
 
 def _check_columns(path: Path, table: pd.DataFrame) -> pd.DataFrame:
@@ -103,9 +105,9 @@ def _check_columns(path: Path, table: pd.DataFrame) -> pd.DataFrame:
     return table[list(COLUMNS)]
 
 
-def _row_numbers(mask: pd.Series) -> list[int]:
-    """File line numbers (header is line 1) of the rows flagged by ``mask``."""
-    return [int(index) + 2 for index in mask[mask].index[:5]]
+def _row_numbers(mask: pd.Series, limit: int | None = 5) -> list[int]:
+    """File line numbers (header is line 1) of the rows flagged by ``mask`` (the first ``limit``)."""
+    return [int(index) + 2 for index in mask[mask].index[:limit]]
 
 
 def _parse_fy(path: Path, labels: pd.Series) -> pd.Series:

@@ -38,7 +38,7 @@ def test_total_that_does_not_add_up_is_refused():
 def test_changed_header_is_refused():
     changed = rows()
     changed[1] = (None, "Year", "Cocaine", "Fentanyl", "Heroin", "Marijuana", "Meth")
-    with pytest.raises(DataError, match="header row"):
+    with pytest.raises(DataError, match="header changed"):
         ondcp.parse_table_78(changed)
 
 
@@ -46,3 +46,16 @@ def test_text_where_a_number_belongs_is_refused():
     with pytest.raises(DataError, match="not a non-negative number") as error:
         ondcp.parse_table_78(rows(ofo_2019=("=SUM(C5:C6)", 2.0, 3.0, 4.0, 5.0)))
     assert error.value.column == "Cocaine"
+
+
+def test_empty_cell_is_an_error_not_a_skipped_row():
+    broken = rows(ofo_2019=(1.0, None, 3.0, 4.0, 5.0))
+    with pytest.raises(DataError, match="not a non-negative number: None") as error:
+        ondcp.parse_table_78(broken)
+    assert error.value.column == "Fentanyl"
+
+
+def test_blocks_with_different_years_are_refused():
+    missing_year = rows() + [(None, "2018", 1.0, 1.0, 1.0, 1.0, 1.0)]
+    with pytest.raises(DataError, match="different years"):
+        ondcp.parse_table_78(missing_year)
