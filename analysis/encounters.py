@@ -1,0 +1,211 @@
+"""Border encounters: DHS OHSS monthly Border Patrol encounters by sector, and CBP's component file.
+
+Two sources:
+- the DHS Office of Homeland Security Statistics workbook (Key Homeland Security Metrics), USBP
+  encounters by month, region and sector since October 1999, every count rounded to 10;
+- CBP's Southwest Land Border Encounters file, monthly by component (USBP / OFO), demographic,
+  citizenship and legal authority (Title 8 / Title 42), where a past fiscal year is split into
+  'FYTD' and 'Remaining' rows whose sum is the year.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import ondcp
+from analysis.errors import DataError
+from analysis.seizures import FISCAL_MONTHS, fiscal_month_start
+
+OHSS_SECTOR_SHEET = "Monthly Rgn and Sector"
+OHSS_REGION_SHEET = "Monthly Region"
+OHSS_ANNUAL_REGION_SHEET = "Annual Region"
+OHSS_ROUNDING = 10
+SOUTHWEST = "Southwest Land Border"
+MONTH_LABEL = re.compile(r"^(?P<order>\d{2}) (?P<name>[A-Za-z]+)$")
+MONTH_NAMES = {"October": "OCT", "November": "NOV", "December": "DEC", "January": "JAN", "February": "FEB",
+               "March": "MAR", "April": "APR", "May": "MAY", "June": "JUN", "July": "JUL", "August": "AUG",
+               "September": "SEP"}
+
+# OHSS sector names -> the area-of-responsibility names CBP uses in the seizure file.
+SOUTHWEST_SECTORS = {
+    "Big Bend, TX": "BIG BEND SECTOR", "Del Rio, TX": "DEL RIO SECTOR", "El Centro, CA": "EL CENTRO SECTOR",
+    "El Paso, TX": "EL PASO SECTOR", "Laredo, TX": "LAREDO SECTOR", "Rio Grande Valley, TX": "RIO GRANDE VALLEY SECTOR",
+    "San Diego, CA": "SAN DIEGO SECTOR", "Tucson, AZ": "TUCSON SECTOR", "Yuma, AZ": "YUMA SECTOR",
+}
+
+
+def _sheet_frame(path: Path, sheet: str, columns: list[str]) -> pd.DataFrame:
+    """A sheet whose first row is the header, as a frame with normalized header names."""
+    rows = ondcp.read_sheet_rows(path, sheet)
+    header = [str(cell).replace("\n", " ").strip() if cell is not None else "" for cell in rows[0]]
+    missing = [column for column in columns if column not in header]
+    if missing:
+        raise DataError(f"{path.name}, sheet {sheet!r}", "required column missing", column=missing[0],
+                        expected=f"the columns {columns}")
+    frame = pd.DataFrame(rows[1:], columns=header)[columns]
+    return frame.dropna(how="all")
+
+
+def _typed_counts(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Fiscal year and quantity as integers; a fiscal month from labels like '01 October'."""
+    bad_year = ~frame["Fiscal Year"].map(lambda v: isinstance(v, int) and 1990 <= v <= 2100)
+    if bad_year.any():
+        raise DataError(source, f"not a fiscal year: {frame.loc[bad_year, 'Fiscal Year'].iloc[0]!r}", column="Fiscal Year",
+                        rows=[int(i) + 2 for i in frame.index[bad_year][:5]])
+    bad_count = ~frame["Quantity"].map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0)
+    if bad_count.any():
+        raise DataError(source, f"not a non-negative count: {frame.loc[bad_count, 'Quantity'].iloc[0]!r}",
+                        column="Quantity", rows=[int(i) + 2 for i in frame.index[bad_count][:5]],
+                        expected="a number (not a formula or text)")
+    frame = frame.assign(fy=frame["Fiscal Year"].astype(int), encounters=frame["Quantity"].astype("int64"))
+    if "Month" in frame.columns:
+        parts = frame["Month"].astype(str).str.strip().str.extract(MONTH_LABEL)
+        abbr = parts["name"].map(MONTH_NAMES)
+        bad = abbr.isna()
+        if bad.any():
+            raise DataError(source, f"unknown month label {frame.loc[bad, 'Month'].iloc[0]!r}", column="Month",
+                            rows=[int(i) + 2 for i in frame.index[bad][:5]], expected="'01 October' ... '12 September'")
+        frame = frame.assign(month_abbr=abbr, month=fiscal_month_start(frame["fy"], abbr))
+    return frame
+
+
+def load_ohss_sectors(path: Path) -> pd.DataFrame:
+    """USBP encounters per month and sector (all regions), reconciled with the workbook's own totals.
+
+    Checks: for each month and region, the sectors add up to the 'Monthly Region' count; for
+    each year and region, the months add up to the 'Annual Region' count; both within the
+    rounding of every published count to the nearest 10.
+    """
+    source = f"{path.name}, sheet {OHSS_SECTOR_SHEET!r}"
+    sectors = _typed_counts(_sheet_frame(path, OHSS_SECTOR_SHEET, ["Fiscal Year", "Month", "Region", "Sector", "Quantity"]), source)
+    regions = _typed_counts(_sheet_frame(path, OHSS_REGION_SHEET, ["Fiscal Year", "Month", "Region", "Quantity"]),
+                            f"{path.name}, sheet {OHSS_REGION_SHEET!r}")
+    annual = _typed_counts(_sheet_frame(path, OHSS_ANNUAL_REGION_SHEET, ["Fiscal Year", "Region", "Quantity"]),
+                           f"{path.name}, sheet {OHSS_ANNUAL_REGION_SHEET!r}")
+    by_month = sectors.groupby(["fy", "month", "Region"])["encounters"].agg(["sum", "size"])
+    printed = regions.set_index(["fy", "month", "Region"])["encounters"]
+    gap = (by_month["sum"] - printed.reindex(by_month.index)).abs()
+    if gap.isna().any() or (gap > OHSS_ROUNDING / 2 * by_month["size"]).any():
+        where = gap[gap.isna() | (gap > OHSS_ROUNDING / 2 * by_month["size"])].index[0]
+        raise DataError(source, f"sectors do not add up to the regional total for FY{where[0]} {where[1]:%b %Y} {where[2]}",
+                        column="Quantity", expected="sector counts summing to 'Monthly Region' within rounding")
+    by_year = regions.groupby(["fy", "Region"])["encounters"].agg(["sum", "size"])
+    printed_year = annual.set_index(["fy", "Region"])["encounters"]
+    complete = by_year["size"] == 12
+    gap_year = (by_year["sum"] - printed_year.reindex(by_year.index)).abs()[complete]
+    if gap_year.isna().any() or (gap_year > OHSS_ROUNDING / 2 * 12).any():
+        where = gap_year[gap_year.isna() | (gap_year > OHSS_ROUNDING / 2 * 12)].index[0]
+        raise DataError(f"{path.name}, sheet {OHSS_REGION_SHEET!r}", f"months do not add up to the annual total for FY{where[0]} {where[1]}",
+                        column="Quantity", expected="12 monthly counts summing to 'Annual Region' within rounding")
+    tidy = sectors.rename(columns={"Region": "region", "Sector": "sector"})[
+        ["fy", "month_abbr", "month", "region", "sector", "encounters"]]
+    months = tidy.groupby("fy")["month"].nunique()
+    return tidy.assign(partial_fy=tidy["fy"].map(months < 12)).sort_values(["month", "sector"], ignore_index=True)
+
+
+SBO_COLUMNS = ["Fiscal Year", "Month Grouping", "Month (abbv)", "Component", "Demographic", "Citizenship Grouping",
+               "Title of Authority", "Encounter Type", "Encounter Count"]
+STATE_COLUMNS = ["Fiscal Year", "Month Grouping", "Month (abbv)", "Land Border Region", "State", "Demographic",
+                 "Citizenship", "Title of Authority", "Encounter Count"]
+SBO_COMPONENTS = {"U.S. Border Patrol": "USBP", "Office of Field Operations": "OFO"}
+
+
+def read_cbp_encounters(path: Path, columns: list[str]) -> pd.DataFrame:
+    """A CBP encounter CSV (component or state file): typed, checked, one row per month and category.
+
+    A past fiscal year appears as 'FYTD' and 'Remaining' rows; both are months of that year and
+    are kept (a month must not appear in both). Counts are whole and non-negative. Columns other
+    than the date and count are kept under snake_case names.
+    """
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise DataError(path, f"not a readable UTF-8 CSV ({exc})") from None
+    table.columns = [c.strip() for c in table.columns]
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise DataError(path, "required column missing", column=missing[0], expected=f"the columns {columns}")
+    table = table[columns].apply(lambda c: c.str.strip())
+    year = table["Fiscal Year"].str.extract(r"^(?P<y>\d{4})(?P<fytd> \(FYTD\))?$")
+    closed = {"Month (abbv)": FISCAL_MONTHS, "Month Grouping": ("FYTD", "Remaining"),
+              "Title of Authority": ("Title 8", "Title 42")}
+    if "Component" in columns:
+        closed["Component"] = tuple(SBO_COMPONENTS)
+    if year["y"].isna().any():
+        bad = year["y"].isna()
+        raise DataError(path, f"unrecognized fiscal-year label {table.loc[bad, 'Fiscal Year'].iloc[0]!r}",
+                        column="Fiscal Year", rows=[int(i) + 2 for i in table.index[bad][:5]])
+    for column, allowed in closed.items():
+        bad = ~table[column].isin(allowed)
+        if bad.any():
+            raise DataError(path, f"unknown value {table.loc[bad, column].iloc[0]!r}", column=column,
+                            rows=[int(i) + 2 for i in table.index[bad][:5]], expected=f"one of {list(allowed)}")
+    bad = ~table["Encounter Count"].str.fullmatch(r"\d+")
+    if bad.any():
+        raise DataError(path, f"not a whole non-negative count: {table.loc[bad, 'Encounter Count'].iloc[0]!r}",
+                        column="Encounter Count", rows=[int(i) + 2 for i in table.index[bad][:5]])
+    fy = year["y"].astype(int)
+    frame = pd.DataFrame({"fy": fy, "month_abbr": table["Month (abbv)"],
+                          "month": fiscal_month_start(fy, table["Month (abbv)"]), "grouping": table["Month Grouping"]})
+    for column in columns:
+        if column not in ("Fiscal Year", "Month (abbv)", "Month Grouping", "Encounter Count"):
+            frame[re.sub(r"\W+", "_", column.lower()).strip("_")] = table[column]
+    if "component" in frame:
+        frame["component"] = frame["component"].map(SBO_COMPONENTS)
+    frame["encounters"] = table["Encounter Count"].astype("int64")
+    both = frame.groupby(["fy", "month_abbr"])["grouping"].nunique() > 1
+    if both.any():
+        fy_bad, month_bad = both[both].index[0]
+        raise DataError(path, f"FY{fy_bad} {month_bad} appears under both FYTD and Remaining", column="Month Grouping")
+    months = frame.groupby("fy")["month"].nunique()
+    return frame.assign(partial_fy=frame["fy"].map(months < 12))
+
+
+def load_sbo(path: Path) -> pd.DataFrame:
+    """CBP Southwest Land Border Encounters by component, demographic, citizenship and title."""
+    return read_cbp_encounters(path, SBO_COLUMNS)
+
+
+def load_nationwide_state(path: Path) -> pd.DataFrame:
+    """CBP Nationwide Encounters by land border region and state (no component column)."""
+    return read_cbp_encounters(path, STATE_COLUMNS)
+
+
+def title42_period(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp, int]:
+    """First and last month with Title 42 encounters, and the number of months from one to the other."""
+    months = frame.loc[(frame["title_of_authority"] == "Title 42") & (frame["encounters"] > 0), "month"]
+    if months.empty:
+        raise ValueError("no Title 42 encounters in this frame")
+    first, last = months.min(), months.max()
+    return first, last, (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def monthly_usbp_southwest(sectors: pd.DataFrame, sbo: pd.DataFrame) -> pd.DataFrame:
+    """Southwest USBP encounters per month: OHSS through its last month, then CBP's component file.
+
+    Each month carries its source; CBP's counts are unrounded, OHSS's rounded to 10.
+    """
+    ohss = southwest_usbp_by_month(sectors).assign(source="DHS OHSS (rounded to 10)")
+    cbp = (sbo[sbo["component"] == "USBP"].groupby("month", as_index=False)["encounters"].sum()
+           .assign(source="CBP Southwest Land Border Encounters"))
+    return pd.concat([ohss, cbp[cbp["month"] > ohss["month"].max()]], ignore_index=True).sort_values("month", ignore_index=True)
+
+
+def southwest_usbp_by_year(sectors: pd.DataFrame) -> pd.DataFrame:
+    """Southwest Border Patrol encounters per fiscal year, with the number of months and a partial flag."""
+    southwest = sectors[sectors["region"] == SOUTHWEST]
+    return (southwest.groupby("fy").agg(encounters=("encounters", "sum"), months=("month", "nunique"))
+            .assign(partial=lambda t: t["months"] < 12).reset_index())
+
+
+def southwest_usbp_by_month(sectors: pd.DataFrame) -> pd.DataFrame:
+    """Southwest Border Patrol encounters per month."""
+    southwest = sectors[sectors["region"] == SOUTHWEST]
+    return southwest.groupby("month", as_index=False)["encounters"].sum()
+
+
+def lowest_months(monthly: pd.DataFrame, count: int) -> pd.DataFrame:
+    """The ``count`` months with the fewest encounters (ties broken by the earlier month)."""
+    return monthly.sort_values(["encounters", "month"]).head(count).reset_index(drop=True)
