@@ -198,3 +198,41 @@ def monthly_lines(frame, group: str, title: str, ylabel: str, source: str, shade
     figure.tight_layout()
     add_source(figure, source)
     return figure
+
+
+def raw_and_within_scatter(raw_x, raw_y, within_x, within_y, drug: str, title: str, source: str):
+    """Two scatters side by side: sector-months as observed, and after removing sector and month effects."""
+    figure, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+    axes[0].scatter(raw_x, raw_y, s=10, alpha=0.5, color="#0072B2")
+    axes[0].set_xlabel("Border Patrol encounters (thousands)")
+    axes[0].set_ylabel(f"{drug} seized by the Border Patrol (pounds)")
+    axes[0].set_title("As observed (sector-months)")
+    axes[1].scatter(within_x, within_y, s=10, alpha=0.5, color="#D55E00")
+    axes[1].axhline(0, color="#888888", linewidth=0.8)
+    axes[1].axvline(0, color="#888888", linewidth=0.8)
+    axes[1].set_xlabel("Encounters, within sector and month (thousands)")
+    axes[1].set_ylabel("Pounds, within sector and month")
+    axes[1].set_title("After sector and month effects")
+    figure.suptitle(title, fontweight="bold")
+    figure.tight_layout()
+    add_source(figure, source)
+    return figure
+
+
+def national_series(frame, title: str, source: str):
+    """Two stacked panels sharing the month axis: encounters, and pounds seized at and between ports."""
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True)
+    top.plot(frame["month"], frame["encounters"], color="#444444", linewidth=1.6)
+    top.set_ylabel("SW Border Patrol\nencounters")
+    top.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    for component in ("OFO", "USBP"):
+        bottom.plot(frame["month"], frame[f"pounds_{component.lower()}"], color=COMPONENT_COLORS[component],
+                    label=COMPONENT_LABELS[component], linewidth=1.6)
+    bottom.set_ylabel("Fentanyl seized\n(pounds per month)")
+    bottom.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    bottom.legend(fontsize=8)
+    bottom.set_xlabel("Month")
+    top.set_title(title)
+    figure.tight_layout()
+    add_source(figure, source)
+    return figure

@@ -104,3 +104,12 @@ def scenario_summary(title: str, path: pd.DataFrame, growth: float, shape: str) 
         f"the demand share reaches {last['demand_share']:.1%} in FY{int(last['year'])}. That year demand "
         f"reduction receives **{last['extra_demand']:,.2f} billion dollars more** than at the starting "
         f"split; over the whole path the extra adds up to {last['cumulative_extra']:,.1f} billion."))
+
+
+def show_claims(register: pd.DataFrame, chapter: str) -> None:
+    """The claims a chapter tests, quoted, with the source document's number (e.g. 003)."""
+    tested = register[(register["chapter"] == chapter) & (register["rule"] != "untested")]
+    display(markdown_table(pd.DataFrame({
+        "Claim (quoted)": [f"\u201c{quote.strip('| ')}\u201d" for quote in tested["quote"]],
+        "Document": [document[:3] for document in tested["document"]],
+    }), widths=[88, 12]))

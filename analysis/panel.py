@@ -1,0 +1,150 @@
+"""Sector x month panel of Border Patrol encounters and drug seizures, and the estimators run on it.
+
+The two-way fixed-effects (TWFE) estimate is computed by partialling the sector and month effects
+out of both variables (Frisch-Waugh-Lovell) and regressing residual on residual; standard errors
+are clustered by sector. With only nine sectors, cluster-robust inference is fragile, so every
+estimate also gets a wild cluster bootstrap p-value (null imposed, Webb six-point weights).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.encounters import SOUTHWEST, SOUTHWEST_SECTORS
+from analysis.errors import DataError
+
+WEBB_WEIGHTS = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
+
+
+def sector_month_panel(sectors: pd.DataFrame, seizure_rows: pd.DataFrame, drugs: list[str],
+                       first_month: pd.Timestamp, last_month: pd.Timestamp) -> pd.DataFrame:
+    """One row per Southwest sector and month: USBP encounters and USBP pounds/events per drug.
+
+    CBP's seizure file lists only sector-month-drug combinations with at least one seizure, so
+    within the months the file covers, an absent combination is zero seizures (not missing data).
+    Months outside either source's coverage are refused, not filled.
+    """
+    southwest = sectors[(sectors["region"] == SOUTHWEST) & sectors["month"].between(first_month, last_month)]
+    panel = southwest.assign(aor=southwest["sector"].map(SOUTHWEST_SECTORS))[["aor", "month", "encounters"]]
+    if panel["aor"].isna().any():
+        raise DataError("encounters", f"unmapped Southwest sector {southwest.loc[panel['aor'].isna(), 'sector'].iloc[0]!r}",
+                        column="sector")
+    covered = set(seizure_rows["month"])
+    uncovered = sorted(set(panel["month"]) - covered)
+    if uncovered:
+        raise DataError("seizures", f"no seizure data for {uncovered[0]:%B %Y}", expected="months both sources cover")
+    usbp = seizure_rows[(seizure_rows["component"] == "USBP") & seizure_rows["aor"].isin(SOUTHWEST_SECTORS.values())
+                        & seizure_rows["drug"].isin(drugs)]
+    wide = usbp.pivot_table(index=["aor", "month"], columns="drug", values=["pounds", "events"], aggfunc="sum")
+    wide.columns = [f"{measure}_{drug.lower()}" for measure, drug in wide.columns]
+    panel = panel.merge(wide.reset_index(), on=["aor", "month"], how="left")
+    for drug in drugs:
+        for measure in ("pounds", "events"):
+            column = f"{measure}_{drug.lower()}"
+            panel[column] = panel[column].fillna(0.0) if column in panel else 0.0
+    if len(panel) != panel[["aor", "month"]].drop_duplicates().shape[0]:
+        raise DataError("panel", "duplicate sector-month rows")
+    return panel.sort_values(["aor", "month"], ignore_index=True)
+
+
+def fixed_effects_projector(groups: list[np.ndarray]):
+    """A function returning residuals after least squares on the dummies of each grouping.
+
+    The dummies' orthonormal basis is computed once (QR), so residualizing many vectors (as the
+    bootstrap does) is a pair of matrix products each.
+    """
+    dummies = [pd.get_dummies(g, drop_first=i > 0).to_numpy(float) for i, g in enumerate(groups)]
+    basis, _ = np.linalg.qr(np.column_stack(dummies))
+    return lambda values: values - basis @ (basis.T @ values)
+
+
+def residualize(values: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
+    """Residuals of ``values`` after least squares on the dummies of each grouping (fixed effects)."""
+    return fixed_effects_projector(groups)(values)
+
+
+@dataclass
+class Estimate:
+    """A slope with cluster-robust inference: coefficient, SE, 95% CI (t with G-1 df), p-values, n."""
+    coef: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_cluster: float
+    p_wild: float
+    n: int
+    clusters: int
+
+
+def _slope_and_cluster_se(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, absorbed: int) -> tuple[float, float]:
+    """OLS slope of y on x (both already residualized) and its CR1 cluster-robust standard error."""
+    sxx = float(x @ x)
+    beta = float(x @ y) / sxx
+    residual = y - beta * x
+    scores = pd.Series(x * residual).groupby(clusters).sum().to_numpy()
+    groups, n = len(scores), len(x)
+    correction = groups / (groups - 1) * (n - 1) / (n - absorbed - 1)
+    return beta, float(np.sqrt(correction * (scores @ scores)) / sxx)
+
+
+def wild_cluster_p(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, absorbed: int, t_observed: float,
+                   repetitions: int, seed: int, project) -> float:
+    """Wild cluster bootstrap p-value of the slope (WCR: null imposed, Webb weights, symmetric t test).
+
+    Under the null the restricted residual is the residualized outcome ``y`` itself; each draw
+    flips it cluster by cluster and is residualized on the fixed effects again (``project``).
+    """
+    rng = np.random.default_rng(seed)
+    codes, labels = pd.factorize(clusters)
+    exceed = 0
+    for _ in range(repetitions):
+        weights = rng.choice(WEBB_WEIGHTS, size=len(labels))[codes]
+        beta, se = _slope_and_cluster_se(x, project(y * weights), clusters, absorbed)
+        exceed += abs(beta / se) >= abs(t_observed)
+    return (exceed + 1) / (repetitions + 1)
+
+
+def twfe(panel: pd.DataFrame, outcome: str, regressor: str, unit: str = "aor", time: str = "month",
+         repetitions: int = 999, seed: int = 20261122) -> Estimate:
+    """Two-way fixed-effects slope of ``outcome`` on ``regressor``, clustered by ``unit``."""
+    data = panel[[outcome, regressor, unit, time]].dropna()
+    project = fixed_effects_projector([data[unit].to_numpy(), data[time].to_numpy()])
+    absorbed = data[unit].nunique() + data[time].nunique() - 1
+    x, y = project(data[regressor].to_numpy(float)), project(data[outcome].to_numpy(float))
+    return _estimate(x, y, data[unit].to_numpy(), absorbed, repetitions, seed, project)
+
+
+def first_differences(panel: pd.DataFrame, outcome: str, regressor: str, unit: str = "aor", time: str = "month",
+                      repetitions: int = 999, seed: int = 20261122) -> Estimate:
+    """Slope of the month-to-month change in ``outcome`` on the change in ``regressor``, with month effects."""
+    ordered = panel.sort_values([unit, time])
+    changes = ordered.assign(**{c: ordered.groupby(unit)[c].diff() for c in (outcome, regressor)}).dropna(subset=[outcome, regressor])
+    project = fixed_effects_projector([changes[time].to_numpy()])
+    x, y = project(changes[regressor].to_numpy(float)), project(changes[outcome].to_numpy(float))
+    return _estimate(x, y, changes[unit].to_numpy(), changes[time].nunique(), repetitions, seed, project)
+
+
+def _estimate(x, y, clusters, absorbed, repetitions, seed, project) -> Estimate:
+    beta, se = _slope_and_cluster_se(x, y, clusters, absorbed)
+    groups = len(set(clusters))
+    critical = stats.t.ppf(0.975, groups - 1)
+    t_value = beta / se
+    return Estimate(coef=beta, se=se, ci_low=float(beta - critical * se), ci_high=float(beta + critical * se),
+                    p_cluster=float(2 * stats.t.sf(abs(t_value), groups - 1)),
+                    p_wild=wild_cluster_p(x, y, clusters, absorbed, t_value, repetitions, seed, project),
+                    n=len(x), clusters=groups)
+
+
+def correlation(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Pearson r with a 95% interval (Fisher z); the interval assumes independent observations."""
+    r = float(np.corrcoef(x, y)[0, 1])
+    z, half = np.arctanh(r), 1.96 / np.sqrt(len(x) - 3)
+    return r, float(np.tanh(z - half)), float(np.tanh(z + half))
+
+
+def within(panel: pd.DataFrame, column: str, unit: str = "aor", time: str = "month") -> np.ndarray:
+    """A column with sector and month effects removed (what the TWFE slope is estimated from)."""
+    return residualize(panel[column].to_numpy(float), [panel[unit].to_numpy(), panel[time].to_numpy()])
