@@ -209,3 +209,74 @@ def southwest_usbp_by_month(sectors: pd.DataFrame) -> pd.DataFrame:
 def lowest_months(monthly: pd.DataFrame, count: int) -> pd.DataFrame:
     """The ``count`` months with the fewest encounters (ties broken by the earlier month)."""
     return monthly.sort_values(["encounters", "month"]).head(count).reset_index(drop=True)
+
+
+PDF_TOTAL_ROWS = ("Coastal Border", "Northern Border", "Southwest Border", "Monthly Total")
+PDF_MONTHS = ["October", "November", "December", "January", "February", "March", "April", "May", "June", "July",
+              "August", "September"]
+
+
+def _pdf_number(text: str | None, page: int, column: str) -> int:
+    """A count as printed in the PDF (with thousands separators); anything else is a DataError."""
+    cleaned = (text or "").replace(",", "").strip()
+    if not cleaned.isdigit():
+        raise DataError(f"CBP monthly encounters PDF, page {page}", f"not a count: {text!r}", column=column)
+    return int(cleaned)
+
+
+def load_cbp_monthly_pdf(path: Path) -> pd.DataFrame:
+    """CBP's USBP monthly encounters by sector FY2000-FY2020 (one PDF page per fiscal year), checked.
+
+    Checks on every page: each row's months add up to its printed yearly total; the Southwest
+    sectors add up to the printed 'Southwest Border' row; all sectors to 'Monthly Total'.
+    """
+    import pdfplumber
+
+    records, not_reported = [], []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            found = re.search(r"FY (\d{4})", page.extract_text() or "")
+            tables = page.extract_tables()
+            if not found or len(tables) != 1:
+                raise DataError(path, f"page {number}: expected one fiscal-year table", expected="a 'FY yyyy' title and one table")
+            fy = int(found.group(1))
+            header, *rows = tables[0]
+            if [h.strip() for h in header[1:13]] != PDF_MONTHS:
+                raise DataError(path, f"page {number}: month columns changed", column="SECTOR", expected=str(PDF_MONTHS))
+            totals = {}
+            for row in rows:
+                name = re.sub(r"\s*\(formerly [^)]*\)", "", (row[0] or "").replace("\n", " ")).strip().rstrip("*")
+                if all((cell or "").strip() == "N/A" for cell in row[1:14]):
+                    not_reported.append((fy, name))  # e.g. a closed sector: missing, not zero
+                    continue
+                counts = [_pdf_number(cell, number, month) for cell, month in zip(row[1:13], PDF_MONTHS)]
+                if sum(counts) != _pdf_number(row[13], number, "Yearly Total"):
+                    raise DataError(path, f"page {number} (FY{fy}): {name}'s months do not add up to its yearly total",
+                                    column="Yearly Total")
+                if name in PDF_TOTAL_ROWS:
+                    totals[name] = counts
+                    continue
+                for month, count in zip(PDF_MONTHS, counts):
+                    records.append({"fy": fy, "month_abbr": MONTH_NAMES[month], "sector": name, "encounters": count})
+            page_frame = pd.DataFrame([r for r in records if r["fy"] == fy])
+            southwest = page_frame[page_frame["sector"].isin([s.split(",")[0] for s in SOUTHWEST_SECTORS])]
+            for label, part in (("Southwest Border", southwest), ("Monthly Total", page_frame)):
+                sums = part.groupby("month_abbr", sort=False)["encounters"].sum().reindex([MONTH_NAMES[m] for m in PDF_MONTHS])
+                if label not in totals or list(sums) != totals[label]:
+                    raise DataError(path, f"page {number} (FY{fy}): sectors do not add up to the printed {label!r} row",
+                                    column=label)
+    frame = pd.DataFrame(records)
+    frame = frame.assign(month=fiscal_month_start(frame["fy"], frame["month_abbr"]))
+    frame.attrs["not_reported"] = not_reported
+    return frame
+
+
+def compare_southwest_totals(pdf_frame: pd.DataFrame, sectors: pd.DataFrame) -> pd.DataFrame:
+    """Southwest USBP encounters per fiscal year in CBP's PDF and in the DHS OHSS workbook, and the gap."""
+    names = [s.split(",")[0] for s in SOUTHWEST_SECTORS]
+    pdf_totals = pdf_frame[pdf_frame["sector"].isin(names)].groupby("fy")["encounters"].sum()
+    ohss_totals = southwest_usbp_by_year(sectors).set_index("fy")["encounters"]
+    table = pd.DataFrame({"cbp_pdf": pdf_totals, "dhs_ohss": ohss_totals.reindex(pdf_totals.index)}).reset_index()
+    table["difference"] = table["dhs_ohss"] - table["cbp_pdf"]
+    table["relative"] = table["difference"] / table["cbp_pdf"]
+    return table

@@ -106,3 +106,14 @@ def test_real_title42_period(real_data):
     state = encounters.load_nationwide_state(catalog.path("nationwide-encounters-fy20-fy23-state"))
     first, last, months = encounters.title42_period(state)
     assert (first, last) == (pd.Timestamp("2020-03-01"), pd.Timestamp("2023-05-01")) and months == 39
+
+
+def test_real_cbp_pdf_parses_reconciles_and_differs_from_dhs_only_early(real_data):
+    pdf = encounters.load_cbp_monthly_pdf(catalog.path("us-border-patrol-monthly-encounters-fy2000-fy2020"))
+    assert sorted(pdf["fy"].unique()) == list(range(2000, 2021))
+    assert ("2006", "Livermore") not in pdf.attrs["not_reported"] and (2006, "Livermore") in pdf.attrs["not_reported"]
+    sectors = encounters.load_ohss_sectors(catalog.path("ohss-khsm-encounters-usbp-fy25m11"))
+    table = encounters.compare_southwest_totals(pdf, sectors).set_index("fy")
+    assert table.loc[2000, "cbp_pdf"] == 1_643_679                      # printed 'Southwest Border' total, FY2000
+    assert table.loc[2000, "relative"] < -0.04                           # the OHSS revision of FY2000
+    assert table.loc[2005:, "difference"].abs().max() <= 5 * 108         # rounding of 9 sectors x 12 months
