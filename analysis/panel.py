@@ -20,14 +20,22 @@ WEBB_WEIGHTS = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, 
 
 
 def sector_month_panel(sectors: pd.DataFrame, seizure_rows: pd.DataFrame, drugs: list[str],
-                       first_month: pd.Timestamp, last_month: pd.Timestamp) -> pd.DataFrame:
+                       first_month: pd.Timestamp, last_month: pd.Timestamp,
+                       sector_names: list[str] | None = None) -> pd.DataFrame:
     """One row per Southwest sector and month: USBP encounters and USBP pounds/events per drug.
+
+    ``sector_names`` (OHSS names such as 'Tucson, AZ') restricts the panel; None keeps all nine.
 
     CBP's seizure file lists only sector-month-drug combinations with at least one seizure, so
     within the months the file covers, an absent combination is zero seizures (not missing data).
     Months outside either source's coverage are refused, not filled.
     """
-    southwest = sectors[(sectors["region"] == SOUTHWEST) & sectors["month"].between(first_month, last_month)]
+    unknown = sorted(set(sector_names or []) - set(SOUTHWEST_SECTORS))
+    if unknown:
+        raise DataError("parameters", f"unknown sector {unknown[0]!r}", column="sectors",
+                        expected=f"Southwest sectors as DHS writes them: {sorted(SOUTHWEST_SECTORS)}")
+    southwest = sectors[(sectors["region"] == SOUTHWEST) & sectors["month"].between(first_month, last_month)
+                        & sectors["sector"].isin(sector_names or list(SOUTHWEST_SECTORS))]
     panel = southwest.assign(aor=southwest["sector"].map(SOUTHWEST_SECTORS))[["aor", "month", "encounters"]]
     if panel["aor"].isna().any():
         raise DataError("encounters", f"unmapped Southwest sector {southwest.loc[panel['aor'].isna(), 'sector'].iloc[0]!r}",
