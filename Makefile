@@ -7,7 +7,7 @@ PARAMS ?= params/default.yml
 # Sphinx warnings are errors; `make book STRICT=` to relax while writing.
 STRICT ?= --strict
 
-.PHONY: book html test data release bench verify system venv clean
+.PHONY: book html test data release changes add-data bench verify system venv clean
 
 book: venv system ## HTML + PDF book from verified data (_build/html, _build/pdf)
 	$(PY) -m analysis.build book --params $(PARAMS) --pdf $(STRICT)
@@ -23,6 +23,13 @@ data: venv ## obtain and verify every raw input (mirror or official URL)
 
 release: book ## copy HTML, PDF, numbers.json and manifest to _build/releases/<version>/
 	$(PY) -m analysis.build release
+
+changes: venv ## print what changed in _build/numbers.json since the previous release
+	$(PY) -m analysis.changes
+
+add-data: venv ## add a newer vintage of a raw file: make add-data FILE=path/to/newer.csv
+	@test -n "$(FILE)" || { echo "usage: make add-data FILE=path/to/newer.csv"; exit 2; }
+	$(PY) -m analysis.newdata "$(FILE)"
 
 bench: venv ## wall time of loaders, a cold HTML build and a warm rebuild
 	$(PY) -m analysis.bench --params $(PARAMS)

@@ -257,13 +257,13 @@ def reads_numbers(run: Run) -> bool:
     return any(line.startswith("numbers_file") for line in run.source.read_text(encoding="utf-8").splitlines())
 
 
-def run_notebooks(params_file: Path) -> tuple[list[Run], dict[str, Path]]:
+def run_notebooks(params_file: Path, only: list[str] | None = None) -> tuple[list[Run], dict[str, Path]]:
     """Execute (or reuse) every rendering, printing one line per notebook.
 
     Chapters run first; notebooks that read numbers (the claims register) run after them, with
     the numbers so far in ``numbers_file`` and their hash in the parameters (so the cache sees a change).
     """
-    runs = load_runs(params_file)
+    runs = [run for run in load_runs(params_file) if not only or run.name in only]
     fingerprint = inputs_fingerprint()
     executed: dict[str, Path] = {}
     ordered = [r for r in runs if not reads_numbers(r)] + [r for r in runs if reads_numbers(r)]
@@ -282,16 +282,17 @@ def run_notebooks(params_file: Path) -> tuple[list[Run], dict[str, Path]]:
     return runs, executed
 
 
-def prepare(params_file: Path) -> dict:
+def prepare(params_file: Path, only: list[str] | None = None) -> dict:
     """Data, notebooks, numbers.json and the staged book source; returns what the manifest records."""
     progress("data", "obtaining and verifying raw inputs against data/catalog.yml")
     inputs = catalog.fetch_all()
-    runs, executed = run_notebooks(params_file)
+    runs, executed = run_notebooks(params_file, only)
     numbers, sources = collect_numbers(executed)
     book_version = version.book_version()
-    from analysis import provenance
+    from analysis import changes, provenance
     generated = {"chapters/reproducibility.md": provenance.reproducibility_page(
-        runs, numbers, sources, params_file, book_version)}
+        runs, numbers, sources, params_file, book_version),
+        "chapters/changes.md": changes.changes_page(version.cff_version(), numbers)}
     stage(executed, generated, book_version)
     write_if_changed(NUMBERS_FILE, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
     write_if_changed(NUMBER_SOURCES_FILE, (json.dumps(sources, indent=1, sort_keys=True) + "\n").encode())
@@ -411,6 +412,10 @@ def release() -> Path:
     files = sorted(p for p in target.rglob("*") if p.is_file())
     sums = "".join(f"{catalog.sha256_of(p)}  {p.relative_to(target).as_posix()}\n" for p in files)
     (target / "SHA256SUMS").write_text(sums)
+    kept = config.PROJECT_ROOT / "releases" / f"numbers-{manifest['citation_version']}.json"
+    kept.parent.mkdir(exist_ok=True)
+    shutil.copyfile(NUMBERS_FILE, kept)
+    print(f"numbers kept in {shown(kept)}: commit it, so later versions can show what changed")
     print(f"release {manifest['version']} written to {shown(target)} ({len(files)} files)")
     return target
 
@@ -421,12 +426,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--params", type=Path, default=config.PARAMS_DIR / "default.yml")
     parser.add_argument("--pdf", action="store_true", help="also build the PDF (XeLaTeX)")
     parser.add_argument("--strict", action="store_true", help="Sphinx warnings are errors (-W --keep-going)")
+    parser.add_argument("--only", nargs="+", help="notebooks command: execute only these pages (for authors and tests)")
     arguments = parser.parse_args(argv)
     try:
         if arguments.command == "book":
             build_book(arguments.params.resolve(), arguments.pdf, arguments.strict)
         elif arguments.command == "notebooks":
-            prepare(arguments.params.resolve())
+            prepare(arguments.params.resolve(), arguments.only)
         else:
             release()
     except (DataError, NotebookError) as exc:

@@ -65,8 +65,11 @@ def reproducibility_page(runs, numbers: dict, sources: dict, params_file: Path, 
     template = (config.CHAPTERS_DIR / "reproducibility.md").read_text(encoding="utf-8")
     if MARKER not in template:
         raise ValueError(f"chapters/reproducibility.md lacks the marker {MARKER}")
+    released = sorted(p.name.removeprefix("numbers-").removesuffix(".json")
+                      for p in (config.PROJECT_ROOT / "releases").glob("numbers-*.json"))
     generated = "\n".join([
-        f"## This build\n\nBook version {book_version}.\n",
+        f"## This build\n\nBook version {book_version}. Released versions: "
+        f"{', '.join(released) if released else 'none yet'}.\n",
         "## Parameters\n", parameters_table(runs, params_file),
         "## Environment\n", environment_table(),
         "## Data availability\n", data_availability(catalog.load_catalog()),

@@ -226,8 +226,7 @@ def vintage_entries(entries: list[dict] | None = None) -> list[dict]:
 
 def load_seizures(entries: list[dict] | None = None) -> pd.DataFrame:
     """Every catalogued vintage, verified, parsed, combined (newest wins) and flagged for partial years."""
-    frames = [read_seizure_file(catalog.fetch(item)) for item in vintage_entries(entries)]
-    return mark_partial_years(combine_vintages(frames))
+    return mark_partial_years(combine_vintages(load_vintages(entries)))
 
 
 def source_by_fiscal_year(frame: pd.DataFrame) -> pd.DataFrame:
@@ -237,3 +236,42 @@ def source_by_fiscal_year(frame: pd.DataFrame) -> pd.DataFrame:
                  months=("month_abbr", "nunique"), partial=("partial_fy", "first"),
                  first_month=("month", "min"), last_month=("month", "max"))
             .reset_index())
+
+
+def load_vintages(entries: list[dict] | None = None) -> list[pd.DataFrame]:
+    """Every catalogued vintage, verified and parsed, oldest first (before combining)."""
+    return [read_seizure_file(catalog.fetch(item)) for item in vintage_entries(entries)]
+
+
+def vintage_revisions(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Cells that a newer vintage changed: fiscal month, component, region, AOR and drug, old -> new.
+
+    Compares each vintage with the next newer one on the fiscal months both cover; a row present
+    in only one of them counts as a revision from or to zero events.
+    """
+    changes = []
+    for older, newer in zip(frames, frames[1:]):
+        shared = set(zip(older["fy"], older["month_abbr"])) & set(zip(newer["fy"], newer["month_abbr"]))
+        def restrict(frame):
+            mask = [(fy, m) in shared for fy, m in zip(frame["fy"], frame["month_abbr"])]
+            return frame.loc[mask].set_index(KEY)[["pounds", "events"]]
+        old, new = restrict(older), restrict(newer)
+        both = old.join(new, how="outer", lsuffix="_old", rsuffix="_new").fillna(0.0)
+        moved = ((both["pounds_old"] - both["pounds_new"]).abs() > 1e-9) | (both["events_old"] != both["events_new"])
+        changes.append(both[moved].reset_index().assign(old_file=older["source_file"].iloc[0],
+                                                        new_file=newer["source_file"].iloc[0]))
+    columns = KEY + ["pounds_old", "pounds_new", "events_old", "events_new", "old_file", "new_file"]
+    return pd.concat(changes, ignore_index=True)[columns] if changes else pd.DataFrame(columns=columns)
+
+
+def months_by_vintage(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Which fiscal months each vintage supplies, and which of them the combined series takes from it."""
+    combined = combine_vintages(frames)
+    used = combined.groupby("source_file")["month"].agg(["min", "max", "nunique"])
+    rows = []
+    for frame in frames:
+        name = frame["source_file"].iloc[0]
+        rows.append({"file": name, "first_month": frame["month"].min(), "last_month": frame["month"].max(),
+                     "months": frame["month"].nunique(),
+                     "months_used": int(used.loc[name, "nunique"]) if name in used.index else 0})
+    return pd.DataFrame(rows)

@@ -1,0 +1,92 @@
+"""What changed between this build and the previous release: every moved number, every flipped verdict.
+
+``make release`` keeps each release's numbers in ``releases/numbers-<version>.json`` (committed),
+so a fresh clone can always compare. The build writes the comparison into the book's "What
+changed in this version" page; ``make changes`` prints it.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+from analysis import config
+
+RELEASES_DIR = config.PROJECT_ROOT / "releases"
+MARKER = "<!-- generated -->"
+
+
+def version_key(version: str) -> tuple:
+    return tuple(int(part) for part in version.split("."))
+
+
+def previous_release(current_version: str, directory: Path = RELEASES_DIR) -> tuple[str, dict] | None:
+    """The newest released version older than ``current_version``, with its numbers; None if there is none."""
+    found = []
+    for path in directory.glob("numbers-*.json"):
+        match = re.fullmatch(r"numbers-(\d+\.\d+\.\d+)\.json", path.name)
+        if match and version_key(match.group(1)) < version_key(current_version):
+            found.append((version_key(match.group(1)), match.group(1), path))
+    if not found:
+        return None
+    _, version, path = max(found)
+    return version, json.loads(path.read_text(encoding="utf-8"))
+
+
+def compare(old: dict, new: dict) -> dict:
+    """Keys whose value changed (old, new), keys added and removed, and claim verdicts that flipped."""
+    changed = {key: (old[key], new[key]) for key in sorted(set(old) & set(new)) if old[key] != new[key]}
+    flipped = {key: pair for key, pair in changed.items() if key.startswith("claims.") and key.endswith(".verdict")}
+    return {"changed": changed, "added": sorted(set(new) - set(old)), "removed": sorted(set(old) - set(new)),
+            "flipped": flipped}
+
+
+def _shown(value) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value).replace("|", "/")
+
+
+def changes_markdown(current_version: str, previous: tuple[str, dict] | None, numbers: dict) -> str:
+    """The generated part of the 'What changed' page."""
+    if previous is None:
+        return f"This is version {current_version}; there is no earlier release to compare with.\n"
+    version, old = previous
+    result = compare(old, numbers)
+    lines = [f"Version {current_version} compared with release {version}: "
+             f"{len(result['changed'])} numbers changed, {len(result['added'])} added, {len(result['removed'])} removed; "
+             f"{len(result['flipped'])} claim verdicts flipped.\n"]
+    if result["flipped"]:
+        lines += ["## Verdicts that flipped\n", "| Claim | Before | Now |", "|---|---|---|"]
+        lines += [f"| `{key}` | {before} | {after} |" for key, (before, after) in result["flipped"].items()]
+        lines.append("")
+    if result["changed"]:
+        lines += ["## Numbers that changed\n", "| Key | Before | Now |", "|---|---|---|"]
+        lines += [f"| `{key}` | {_shown(before)} | {_shown(after)} |" for key, (before, after) in result["changed"].items()]
+        lines.append("")
+    for title, keys in (("Numbers added", result["added"]), ("Numbers removed", result["removed"])):
+        if keys:
+            lines += [f"## {title}\n", ", ".join(f"`{key}`" for key in keys), ""]
+    return "\n".join(lines)
+
+
+def changes_page(current_version: str, numbers: dict, directory: Path = RELEASES_DIR) -> str:
+    """chapters/changes.md with its generated part filled in."""
+    template = (config.CHAPTERS_DIR / "changes.md").read_text(encoding="utf-8")
+    return template.replace(MARKER, changes_markdown(current_version, previous_release(current_version, directory), numbers))
+
+
+def main(argv: list[str]) -> int:
+    """``make changes``: print the comparison of _build/numbers.json with the previous release."""
+    from analysis import version
+
+    numbers_file = config.BUILD_DIR / "numbers.json"
+    if not numbers_file.exists():
+        print("no _build/numbers.json: run make book first", file=sys.stderr)
+        return 1
+    current = version.cff_version()
+    print(changes_markdown(current, previous_release(current), json.loads(numbers_file.read_text())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
