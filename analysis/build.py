@@ -140,8 +140,9 @@ def execute(run: Run, out_dir: Path, fingerprint: str) -> tuple[Path, bool]:
     source_notebook = out_dir / f"{run.name}.source.ipynb"
     nbformat.write(jupytext.read(run.source), source_notebook)
     saved_environment = dict(os.environ)
+    environment = kernel_environment()  # computed before os.environ is replaced
     os.environ.clear()
-    os.environ.update(kernel_environment())
+    os.environ.update(environment)
     try:
         papermill.execute_notebook(str(source_notebook), str(output), parameters=run.parameters,
                                    kernel_name="python3", cwd=str(config.PROJECT_ROOT), progress_bar=False,
@@ -244,6 +245,11 @@ def stage(executed: dict[str, Path], generated: dict[str, str], book_version: st
             wanted[STAGE_DIR / static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
     for name, path in executed.items():
         wanted[STAGE_DIR / "chapters" / f"{name}.ipynb"] = path.read_bytes()
+    from analysis import interactive
+    for csv in sorted(interactive.figure_data_dir().glob("*.csv")):
+        wanted[STAGE_DIR / "_static" / "data" / csv.name] = csv.read_bytes()
+    bundle = interactive.write_vega_bundle(STAGE_DIR / "_static")
+    wanted[bundle] = bundle.read_bytes()
     for relative, text in generated.items():
         wanted[STAGE_DIR / relative] = text.encode()
     for path, content in wanted.items():

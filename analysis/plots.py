@@ -236,3 +236,32 @@ def national_series(frame, title: str, source: str):
     figure.tight_layout()
     add_source(figure, source)
     return figure
+
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+
+def port_share_chart(shares, title: str, source: str):
+    """Interactive (Altair) version of port_share_by_year: hover for values, click the legend to isolate a drug."""
+    import altair as alt
+
+    data = shares.assign(drug=shares["drug"].astype(str), share=shares["ofo_share"],
+                         pounds_ofo=shares["pounds_ofo"].round(1), pounds_usbp=shares["pounds_usbp"].round(1))
+    data = data[["scope", "fy_label", "drug", "share", "pounds_ofo", "pounds_usbp", "partial"]]
+    pick = alt.selection_point(fields=["drug"], bind="legend")
+    chart = (alt.Chart(data).mark_line(point=True)
+             .encode(x=alt.X("fy_label:O", title="Fiscal year", sort=None),
+                     y=alt.Y("share:Q", title="Share of pounds seized at ports of entry", axis=alt.Axis(format="%"),
+                             scale=alt.Scale(domain=[0, 1])),
+                     color=alt.Color("drug:N", title="Drug", sort=list(dict.fromkeys(data["drug"])),
+                                     scale=alt.Scale(domain=list(dict.fromkeys(data["drug"])),
+                                                     range=[str(c) for c in sns.color_palette("colorblind").as_hex()])),
+                     opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+                     tooltip=[alt.Tooltip("scope:N", title="Scope"), alt.Tooltip("fy_label:O", title="Fiscal year"),
+                              alt.Tooltip("drug:N", title="Drug"), alt.Tooltip("share:Q", title="At ports", format=".1%"),
+                              alt.Tooltip("pounds_ofo:Q", title="Pounds at ports (OFO)", format=",.1f"),
+                              alt.Tooltip("pounds_usbp:Q", title="Pounds between ports (USBP)", format=",.1f")])
+             .add_params(pick).properties(width=260, height=240)
+             .facet(column=alt.Column("scope:N", title=None))
+             .properties(title=alt.TitleParams(title, subtitle=f"Source: {source}. Click the legend to isolate a drug.")))
+    return chart, data

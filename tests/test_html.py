@@ -1,0 +1,53 @@
+"""The HTML book in a real browser: the interactive chart renders and its data link resolves.
+
+Builds the ports chapter alone into a temporary _build, then loads it in headless Chromium
+(Debian's chromium package, installed from apt.txt).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import config
+
+pytestmark = pytest.mark.slow
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def ports_page(tmp_path_factory, real_data):
+    root = tmp_path_factory.mktemp("html")
+    env = dict(os.environ, BOOK_BUILD_DIR=str(root / "_build"))
+    notebooks = subprocess.run([sys.executable, "-m", "analysis.build", "notebooks", "--only", "ports"],
+                               cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert notebooks.returncode == 0, notebooks.stderr
+    html = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(root / "_build" / "src"),
+                           "--path-output", str(root), "--builder", "html"],
+                          cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    page = root / "_build" / "html" / "chapters" / "ports.html"
+    assert page.exists(), html.stdout[-2000:]
+    return page
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt.txt lists it; make system installs it)")
+def test_interactive_chart_renders_and_its_data_link_resolves(ports_page, tmp_path):
+    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=10000",
+                          "--dump-dom", ports_page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    chart = re.search(r'<div class="vega-chart[^"]*" id="chart-ports-share"[^>]*>(.*?)</div>', dom, flags=re.DOTALL)
+    assert chart, "the chart container is missing"
+    assert "<svg" in chart.group(1) or "<canvas" in chart.group(1), "the chart did not render"
+    link = re.search(r'href="([^"]*ports-share\.csv)"', dom)
+    assert link, "no download link for the chart's data"
+    csv = (ports_page.parent / link.group(1)).resolve()
+    assert csv.exists()
+    data = pd.read_csv(csv)
+    assert {"scope", "fy_label", "drug", "share"} <= set(data.columns) and data["share"].between(0, 1).all()
