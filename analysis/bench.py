@@ -13,11 +13,19 @@ import sys
 import time
 from pathlib import Path
 
-from analysis import catalog, config, ondcp, seizures
+from analysis import budget, catalog, config, encounters, ondcp, seizures, who
 
 LOADERS = {
     "CBP nationwide drug seizures (all vintages)": lambda: seizures.load_seizures(),
     "ONDCP Data Supplement Table 78": lambda: ondcp.load_table_78(catalog.path("ndcs-data-supplement-2020-february")),
+    "DHS OHSS encounters workbook (3 sheets)": lambda: encounters.load_ohss_sectors(
+        catalog.path("ohss-khsm-encounters-usbp-fy25m11")),
+    "CBP USBP monthly encounters PDF (21 pages)": lambda: encounters.load_cbp_monthly_pdf(
+        catalog.path("us-border-patrol-monthly-encounters-fy2000-fy2020")),
+    "CBP Southwest encounters by component": lambda: encounters.load_sbo(catalog.path("sbo-encounters-fy22-fy25-aug")),
+    "CBP nationwide encounters by state": lambda: encounters.load_nationwide_state(
+        catalog.path("nationwide-encounters-fy20-fy23-state")),
+    "Curated ONDCP budget and citizenship tables": lambda: (budget.load_demand_shares(), who.load_citizenship()),
 }
 
 
@@ -38,10 +46,13 @@ def html_build(params: Path) -> float:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.bench")
     parser.add_argument("--params", type=Path, default=config.PARAMS_DIR / "default.yml")
+    parser.add_argument("--loaders-only", action="store_true", help="time the loaders, skip the builds")
     arguments = parser.parse_args(argv)
     catalog.fetch_all()
     for name, load in LOADERS.items():
         print(f"loader  {name:<48} {timed(load):6.2f} s", flush=True)
+    if arguments.loaders_only:
+        return 0
     shutil.rmtree(config.BUILD_DIR, ignore_errors=True)
     cold = html_build(arguments.params)
     print(f"cold HTML build (empty _build, data present)         {cold:6.1f} s  (target < 180 s)", flush=True)
