@@ -441,15 +441,12 @@ def main(argv: list[str]) -> int:
             prepare(arguments.params.resolve(), arguments.only)
         else:
             release()
-    except (DataError, NotebookError) as exc:
+    except (DataError, NotebookError, BuildError) as exc:
         remove_stale_outputs()
-        print(f"\nBUILD STOPPED: a data problem.\n{exc}\nThe previous book was removed so that nothing "
-              "stale looks current.\n" if getattr(exc, "is_data_error", True) else f"\nBUILD STOPPED.\n{exc}\n",
+        data_problem = isinstance(exc, DataError) or getattr(exc, "is_data_error", False)
+        heading = "BUILD STOPPED: a data problem." if data_problem else "BUILD STOPPED."
+        print(f"\n{heading}\n{exc}\nThe previous book was removed so that nothing stale looks current.\n",
               file=sys.stderr)
-        return 1
-    except BuildError as exc:
-        remove_stale_outputs()
-        print(f"\nBUILD STOPPED.\n{exc}\n", file=sys.stderr)
         return 1
     return 0
 

@@ -79,7 +79,7 @@ def shares_by_year(frame: pd.DataFrame, drugs: list[str], regions: list[str], me
     shares = pd.concat(tables, ignore_index=True).rename(columns={"partial_fy": "partial"})
     shares["fy_label"] = [fiscal_year_label(fy, partial) for fy, partial in zip(shares["fy"], shares["partial"])]
     shares["drug"] = pd.Categorical(shares["drug"], categories=drugs, ordered=True)
-    return shares.sort_values(["scope", "drug", "fy"], key=None, ignore_index=True)
+    return shares.sort_values(["scope", "drug", "fy"], ignore_index=True)
 
 
 def key_slug(text: str) -> str:
