@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from analysis import budget, catalog, config, encounters, ondcp, seizures, who
+from analysis import budget, catalog, config, encounters, ondcp, seizures, state_data, state_panel, ucr, who
 
 LOADERS = {
     "CBP nationwide drug seizures (all vintages)": lambda: seizures.load_seizures(),
@@ -26,6 +26,10 @@ LOADERS = {
     "CBP nationwide encounters by state": lambda: encounters.load_nationwide_state(
         catalog.path("nationwide-encounters-fy20-fy23-state")),
     "Curated ONDCP budget and citizenship tables": lambda: (budget.load_demand_shares(), who.load_citizenship()),
+    "UCR county arrest files (18 fixed-width years)": lambda: ucr.load_state_arrests(state_data.states()),
+    "ONDCP tables 112-113 and NCHS state deaths": lambda: state_data.overdose_deaths(
+        catalog.path("nchs-drug-poisoning-mortality-by-state-1999-2017"), catalog.path("ndcs-data-supplement-2020-february")),
+    "State panel (every state-panel input)": lambda: state_panel.load_panel(),
 }
 
 

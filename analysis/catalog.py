@@ -8,6 +8,7 @@ Command line: ``python -m analysis.catalog fetch`` obtains and verifies every fi
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import shutil
 import sys
@@ -25,12 +26,26 @@ REQUIRED_FIELDS = ("id", "file", "sha256", "dataset", "publisher", "title", "url
 _verified: dict[Path, tuple[int, int]] = {}
 
 
+_parsed: dict[tuple, list[dict]] = {}
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when available
+
+
 def load_catalog(catalog_file: Path = config.CATALOG_FILE) -> list[dict]:
-    """Read and validate the catalog (safe YAML only): required fields, unique ids, confined paths."""
+    """Read and validate the catalog (safe YAML only): required fields, unique ids, confined paths.
+
+    Parsed once per version of the file (path, size, modification time); callers get a copy.
+    """
     try:
-        document = yaml.safe_load(catalog_file.read_text(encoding="utf-8"))
+        stat = catalog_file.stat()
+        key = (str(catalog_file.resolve()), stat.st_size, stat.st_mtime_ns)
+        if key not in _parsed:
+            _parsed[key] = _validated(catalog_file, yaml.load(catalog_file.read_text(encoding="utf-8"), Loader=SAFE_LOADER))
     except (OSError, yaml.YAMLError) as exc:
         raise DataError(catalog_file, f"cannot read the catalog ({exc})") from None
+    return copy.deepcopy(_parsed[key])
+
+
+def _validated(catalog_file: Path, document) -> list[dict]:
     entries = (document or {}).get("files")
     if not isinstance(entries, list) or not entries:
         raise DataError(catalog_file, "no 'files' list", expected="a YAML mapping with a 'files' list")

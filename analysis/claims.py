@@ -65,7 +65,8 @@ def claimed(claim_id: str, table: pd.DataFrame | None = None) -> tuple[float, fl
 
 VERDICTS = ("supported", "partly supported", "contradicted", "arithmetic checked", "not tested here")
 RULES = ("within_tolerance", "range_contains", "greater_than", "less_than", "metric_is_lower_bound",
-         "metric_is_upper_bound", "arithmetic", "untested")
+         "metric_is_upper_bound", "no_increase", "arithmetic", "untested")
+INTERVAL_RULES = ("no_increase",)  # their metric_key names an estimate: <key>.coef, .ci_low, .ci_high
 
 
 def distance_to_range(value: float, low: float, high: float) -> float:
@@ -83,6 +84,10 @@ def verdict(rule: str, low: float, high: float, tolerance: float, value: float |
       seizures vs flows); a claim below it is 'contradicted', otherwise 'partly supported'.
     - metric_is_upper_bound: the computed value can only be larger (e.g. all non-citizens vs
       migrants); a claim above it is 'contradicted', otherwise 'partly supported'.
+    - no_increase: the claim says "not associated with an increase"; the value is an estimate
+      (coef, ci_low, ci_high). A 95% interval entirely above zero is 'contradicted'; one entirely
+      at or below zero 'supported'; one straddling zero 'partly supported' (no detectable
+      association, but an increase is not ruled out).
     - arithmetic: the value is the claim's own numbers recombined; the verdict says the
       arithmetic was checked (its outcome is reported by ``arithmetic_consistent``).
     - untested, or no computed value: 'not tested here'.
@@ -93,6 +98,11 @@ def verdict(rule: str, low: float, high: float, tolerance: float, value: float |
         return "not tested here"
     if rule == "arithmetic":
         return "arithmetic checked"
+    if rule == "no_increase":
+        _, ci_low, ci_high = value
+        if ci_low > 0:
+            return "contradicted"
+        return "supported" if ci_high <= 0 else "partly supported"
     if rule in ("within_tolerance", "range_contains"):
         gap = distance_to_range(value, low, high)
         if gap <= tolerance + 1e-12:
@@ -118,11 +128,22 @@ def arithmetic_consistent(low: float, high: float, tolerance: float, value: floa
     return distance_to_range(value, low, high) <= tolerance + 1e-12
 
 
+def metric_value(rule: str, key: str, numbers: dict):
+    """The computed value a claim is judged on: one number, or (coef, ci_low, ci_high) for an
+    interval rule; None if it was not computed (or the claim is untested)."""
+    if rule == "untested":
+        return None
+    if rule in INTERVAL_RULES:
+        parts = [numbers.get(f"{key}.{part}") for part in ("coef", "ci_low", "ci_high")]
+        return None if None in parts else tuple(parts)
+    return numbers.get(key)
+
+
 def assess(register: pd.DataFrame, numbers: dict) -> pd.DataFrame:
     """Every claim with its computed value, verdict and (for untested claims) the reason."""
     rows = []
     for claim in register.itertuples():
-        value = numbers.get(claim.metric_key) if claim.rule != "untested" else None
+        value = metric_value(claim.rule, claim.metric_key, numbers)
         reason = claim.untested_reason
         if claim.rule != "untested" and value is None:
             reason = "chapter not built yet"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import seaborn as sns
 
 COMPONENT_COLORS = {"OFO": "#0072B2", "USBP": "#D55E00"}  # Okabe-Ito blue and vermillion
@@ -264,4 +265,88 @@ def port_share_chart(shares, title: str, source: str):
              .add_params(pick).properties(width=260, height=240)
              .facet(column=alt.Column("scope:N", title=None))
              .properties(title=alt.TitleParams(title, subtitle=f"Source: {source}. Click the legend to isolate a drug.")))
+    return chart, data
+
+
+def coverage_heatmap(presence, total: int, title: str, source: str):
+    """Variables x years: how many of the ``total`` jurisdictions have a value (blank = none)."""
+    figure, axis = plt.subplots(figsize=(10, 0.42 * len(presence) + 1.6))
+    shown = presence.where(presence > 0)
+    sns.heatmap(shown, ax=axis, cmap="viridis", vmin=0, vmax=total, annot=True, fmt=".0f", annot_kws={"fontsize": 6},
+                linewidths=0.4, linecolor="white", cbar_kws={"label": f"States with data (of {total})"})
+    axis.set_xlabel("Year")
+    axis.set_ylabel("")
+    axis.set_title(title)
+    figure.tight_layout()
+    add_source(figure, source)
+    return figure
+
+
+def within_state_scatter(sample, x: str, y: str, within_x, within_y, xlabel: str, ylabel: str, slope: float,
+                         title: str, source: str):
+    """State-years as observed (one colour per Census region) beside the same after state and year
+    effects are removed, with the fixed-effects slope drawn through the second."""
+    figure, axes = plt.subplots(1, 2, figsize=(10, 4.3))
+    regions = sorted(sample["region"].unique())
+    for color, region in zip(OKABE_ITO, regions):
+        rows = sample["region"] == region
+        axes[0].scatter(sample.loc[rows, x], sample.loc[rows, y], s=12, alpha=0.6, color=color, label=region)
+    axes[0].legend(fontsize=7, title="Census region", title_fontsize=7)
+    axes[0].set_xlabel(xlabel)
+    axes[0].set_ylabel(ylabel)
+    axes[0].set_title("As observed (state-years)")
+    axes[1].scatter(within_x, within_y, s=12, alpha=0.5, color="#0072B2")
+    line_x = pd.Series([min(within_x), max(within_x)])
+    axes[1].plot(line_x, slope * line_x, color="#D55E00", linewidth=2, label=f"slope {slope:+.2f}")
+    axes[1].axhline(0, color="#888888", linewidth=0.8)
+    axes[1].axvline(0, color="#888888", linewidth=0.8)
+    axes[1].legend(fontsize=8)
+    axes[1].set_xlabel("Share, within state and year (points)")
+    axes[1].set_ylabel("Rate, within state and year")
+    axes[1].set_title("After state and year effects")
+    figure.suptitle(title, fontweight="bold")
+    figure.tight_layout()
+    add_source(figure, source)
+    return figure
+
+
+def estimates_forest(estimates, reference: float | None, reference_label: str, xlabel: str, title: str, source: str):
+    """One row per specification: the coefficient and its 95% interval; a dashed line at zero and
+    (optionally) a dotted line at a published magnitude."""
+    figure, axis = plt.subplots(figsize=(8.5, 0.42 * len(estimates) + 1.4))
+    rows = list(range(len(estimates)))[::-1]
+    axis.hlines(rows, estimates["ci_low"], estimates["ci_high"], color="#0072B2", linewidth=2)
+    axis.plot(estimates["coef"], rows, "o", color="#0072B2")
+    axis.axvline(0, color="#444444", linestyle="--", linewidth=1)
+    if reference is not None:
+        axis.axvline(reference, color="#D55E00", linestyle=":", linewidth=1.6, label=reference_label)
+        axis.legend(fontsize=8, loc="lower right")
+    axis.set_yticks(rows)
+    axis.set_yticklabels(estimates["label"], fontsize=9)
+    axis.set_xlabel(xlabel)
+    axis.set_title(title)
+    figure.tight_layout()
+    add_source(figure, source)
+    return figure
+
+
+def estimates_chart(estimates, reference: float | None, xlabel: str, title: str, source: str):
+    """Interactive (Altair) version of estimates_forest: hover a row for its numbers and sample."""
+    import altair as alt
+
+    data = estimates[["label", "coef", "ci_low", "ci_high", "n_obs", "n_states", "years"]].copy()
+    order = list(data["label"])
+    y = alt.Y("label:N", sort=order, title=None)
+    tooltip = [alt.Tooltip("label:N", title="Specification"), alt.Tooltip("coef:Q", title="Estimate", format="+.2f"),
+               alt.Tooltip("ci_low:Q", title="95% low", format="+.2f"), alt.Tooltip("ci_high:Q", title="95% high", format="+.2f"),
+               alt.Tooltip("n_obs:Q", title="State-years"), alt.Tooltip("n_states:Q", title="States"),
+               alt.Tooltip("years:N", title="Years")]
+    base = alt.Chart(data)
+    layers = [base.mark_rule(strokeWidth=2, color="#0072B2").encode(x=alt.X("ci_low:Q", title=xlabel), x2="ci_high:Q", y=y, tooltip=tooltip),
+              base.mark_point(filled=True, size=60, color="#0072B2").encode(x="coef:Q", y=y, tooltip=tooltip),
+              alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 4], color="#444444").encode(x="x:Q")]
+    if reference is not None:
+        layers.append(alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(strokeDash=[2, 2], color="#D55E00").encode(x="x:Q"))
+    chart = alt.layer(*layers).properties(width=480, height=28 * len(data),
+                                          title=alt.TitleParams(title, subtitle=f"Source: {source}"))
     return chart, data

@@ -1,0 +1,305 @@
+"""State-year inputs of the state panel: unauthorized population, overdose deaths, population, controls.
+
+Every loader returns a long frame keyed by ``state`` (full name, as in ``data/curated/states.csv``)
+and ``year``, refuses unknown state names, and keeps blank cells missing.
+
+Unauthorized population: the book needs a series, not a particular source. Any CSV with the
+columns of ``UNAUTHORIZED_COLUMNS`` (margin of error optional) can be declared in the catalog and
+named in the chapter's ``unauthorized_source`` parameter; the CMS file has its own adapter
+because its export has a banner and formatted numbers.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyreadr
+
+from analysis import catalog
+from analysis.curated import load_curated
+from analysis.errors import DataError
+
+UNAUTHORIZED_COLUMNS = ("state", "year", "population", "source")
+OPTIONAL_UNAUTHORIZED_COLUMNS = ("margin_of_error",)
+
+
+def states() -> pd.DataFrame:
+    """The 50 states and DC: name, USPS code, two-digit FIPS code."""
+    return load_curated("states")[["state", "usps", "fips"]]
+
+
+def check_states(frame: pd.DataFrame, path: Path | str, column: str = "state") -> pd.DataFrame:
+    """Refuse rows naming a place that is not one of the 50 states or DC."""
+    unknown = ~frame[column].isin(states()["state"])
+    if unknown.any():
+        raise DataError(path, f"unknown state name {frame.loc[unknown, column].iloc[0]!r}", column=column,
+                        expected="the 50 states and District of Columbia, spelled as in data/curated/states.csv")
+    return frame
+
+
+def parse_count(text: pd.Series, path: Path, column: str) -> pd.Series:
+    """Numbers written as ' 89,200 ' -> 89200.0; blank -> missing; anything else is an error."""
+    cleaned = text.astype("string").str.strip().str.replace(",", "", regex=False).replace("", pd.NA)
+    values = pd.to_numeric(cleaned, errors="coerce")
+    bad = values.isna() & cleaned.notna()
+    if bad.any():
+        raise DataError(path, f"not a number: {text[bad].iloc[0]!r}", column=column,
+                        rows=[int(i) for i in text.index[bad][:5]])
+    return values.astype(float)
+
+
+def read_cms_undocumented(path: Path) -> pd.DataFrame:
+    """CMS state estimates 2010-2019 in the unauthorized-population contract.
+
+    The CSV export starts with blank lines; the header row ('State,Year,Total') is found by content.
+    """
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header = next((i for i, line in enumerate(lines) if line.startswith("State,Year")), None)
+    if header is None:
+        raise DataError(path, "no header row starting 'State,Year'", expected="columns State, Year, Total")
+    table = pd.read_csv(path, skiprows=header, dtype=str, keep_default_na=False).dropna(how="all")
+    table = table[table["State"].str.strip() != ""]
+    for column in ("State", "Year", "Total"):
+        if column not in table.columns:
+            raise DataError(path, "required column missing", column=column)
+    table.index = table.index + header + 2  # file line numbers in errors
+    frame = pd.DataFrame({"state": table["State"].str.strip(),
+                          "year": parse_count(table["Year"], path, "Year").astype(int),
+                          "population": parse_count(table["Total"], path, "Total"),
+                          "source": "Center for Migration Studies (CMS)"})
+    return validate_unauthorized(check_states(frame, path), path)
+
+
+def read_unauthorized_csv(path: Path) -> pd.DataFrame:
+    """A user-supplied series already in the contract: state, year, population, source[, margin_of_error]."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in UNAUTHORIZED_COLUMNS:
+        if column not in table.columns:
+            raise DataError(path, "required column missing", column=column,
+                            expected=f"columns {', '.join(UNAUTHORIZED_COLUMNS)} (and optionally margin_of_error)")
+    table.index = table.index + 2
+    frame = pd.DataFrame({"state": table["state"].str.strip(), "year": parse_count(table["year"], path, "year"),
+                          "population": parse_count(table["population"], path, "population"),
+                          "source": table["source"]})
+    if "margin_of_error" in table.columns:
+        frame["margin_of_error"] = parse_count(table["margin_of_error"], path, "margin_of_error")
+    if frame["year"].isna().any():
+        raise DataError(path, "year missing", column="year", rows=list(frame.index[frame["year"].isna()][:5]))
+    frame["year"] = frame["year"].astype(int)
+    return validate_unauthorized(check_states(frame, path), path)
+
+
+def validate_unauthorized(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The contract: one row per state and year, population non-negative (missing allowed)."""
+    duplicated = frame.duplicated(["state", "year"])
+    if duplicated.any():
+        row = frame[duplicated].iloc[0]
+        raise DataError(path, f"two rows for {row['state']} {row['year']}", column="state")
+    negative = frame["population"] < 0
+    if negative.any():
+        raise DataError(path, "negative population", column="population", rows=list(frame.index[negative][:5]))
+    return frame.reset_index(drop=True)
+
+
+ADAPTERS = {"cms-undocumented-by-state-2010-2019": read_cms_undocumented}
+
+
+def load_unauthorized(source: str) -> pd.DataFrame:
+    """The unauthorized-population series named by a catalog id (CMS by default)."""
+    reader = ADAPTERS.get(source, read_unauthorized_csv)
+    return reader(catalog.path(source))
+
+
+def read_nchs_deaths(path: Path) -> pd.DataFrame:
+    """NCHS drug-poisoning deaths by state 1999-2017 (both sexes, all ages, all races)."""
+    table = pd.read_csv(path)
+    needed = ("State", "Year", "Sex", "Age Group", "Race and Hispanic Origin", "Deaths", "Population", "Age-adjusted Rate")
+    for column in needed:
+        if column not in table.columns:
+            raise DataError(path, "required column missing", column=column)
+    totals = table[(table["Sex"] == "Both Sexes") & (table["Age Group"] == "All Ages")
+                   & (table["Race and Hispanic Origin"] == "All Races-All Origins") & (table["State"] != "United States")]
+    frame = pd.DataFrame({"state": totals["State"], "year": totals["Year"].astype(int),
+                          "overdose_deaths": totals["Deaths"].astype(float),
+                          "overdose_rate_age_adjusted": totals["Age-adjusted Rate"].astype(float),
+                          "deaths_source": "NCHS"})
+    return check_states(frame, path).reset_index(drop=True)
+
+
+def nchs_national_deaths(path: Path) -> pd.Series:
+    """NCHS national drug-poisoning deaths by year (the file's 'United States' rows)."""
+    table = pd.read_csv(path)
+    national = table[(table["State"] == "United States") & (table["Sex"] == "Both Sexes")
+                     & (table["Age Group"] == "All Ages") & (table["Race and Hispanic Origin"] == "All Races-All Origins")]
+    return national.set_index("Year")["Deaths"].astype(float)
+
+
+DEATHS_SHEET, RATES_SHEET = "112 NVSS ST Drug Poison Num", "113 NVSS ST Drug Poison Rate"
+
+
+def read_ondcp_state_tables(path: Path, sheets: list[str]) -> dict[str, pd.DataFrame]:
+    """ONDCP Data Supplement state-by-year tables (e.g. 112 deaths, 113 rates), long form, by sheet.
+
+    The workbook is opened once (it has 181 sheets). State names carry footnote digits
+    ('Ohio1'), which are removed; blank cells are missing.
+    """
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {sheet: _state_table(path, workbook, sheet) for sheet in sheets}
+    finally:
+        workbook.close()
+
+
+def _state_table(path: Path, workbook, sheet: str) -> pd.DataFrame:
+    if sheet not in workbook.sheetnames:
+        raise DataError(path, f"sheet {sheet!r} not found", expected="the February 2020 Data Supplement layout")
+    rows = [list(r) for r in workbook[sheet].iter_rows(values_only=True)]
+    header_index = next((i for i, r in enumerate(rows) if r and r[0] == "State or jurisdiction"), None)
+    if header_index is None:
+        raise DataError(path, f"sheet {sheet!r}: no 'State or jurisdiction' header row")
+    header = rows[header_index]
+    year_columns = {c: int(v) for c, v in enumerate(header) if isinstance(v, (int, float))}
+    known = set(states()["state"]) | {"United States"}
+    records = []
+    for row in rows[header_index + 1:]:
+        name = str(row[0] or "").rstrip("0123456789").strip()
+        if name not in known:
+            continue
+        for column, year in year_columns.items():
+            value = row[column] if column < len(row) else None
+            if value is not None and not isinstance(value, (int, float)):
+                raise DataError(path, f"sheet {sheet!r}: not a number {value!r} for {name} {year}")
+            records.append({"state": name, "year": year, "value": np.nan if value is None else float(value)})
+    return pd.DataFrame(records)
+
+
+def overdose_deaths(nchs_path: Path, supplement_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """State drug-poisoning deaths 1999-2018: NCHS for 1999-2017, ONDCP tables 112-113 for 2018.
+
+    Returns the panel and the comparison of the two sources where both report (they should agree:
+    ONDCP extracted the same NCHS counts).
+    """
+    nchs = read_nchs_deaths(nchs_path)
+    tables = read_ondcp_state_tables(supplement_path, [DEATHS_SHEET, RATES_SHEET])
+    counts, rates = tables[DEATHS_SHEET], tables[RATES_SHEET]
+    ondcp = counts.rename(columns={"value": "overdose_deaths"}).merge(
+        rates.rename(columns={"value": "overdose_rate_age_adjusted"}), on=["state", "year"], how="outer")
+    ondcp = ondcp[ondcp["state"] != "United States"]
+    overlap = nchs.merge(ondcp, on=["state", "year"], suffixes=("_nchs", "_ondcp"))
+    added = ondcp[ondcp["year"] > nchs["year"].max()].assign(deaths_source="ONDCP Data Supplement (NCHS Data Brief 356)")
+    return pd.concat([nchs, added], ignore_index=True), overlap
+
+
+def national_deaths(nchs_path: Path, supplement_path: Path) -> pd.DataFrame:
+    """U.S. drug-poisoning deaths by year: NCHS for 1999-2017, then ONDCP table 112's later years."""
+    nchs = nchs_national_deaths(nchs_path)
+    counts = read_ondcp_state_tables(supplement_path, [DEATHS_SHEET])[DEATHS_SHEET]
+    ondcp = counts[(counts["state"] == "United States") & (counts["year"] > nchs.index.max())]
+    frame = pd.concat([pd.DataFrame({"year": nchs.index, "deaths": nchs.to_numpy(), "source": "NCHS"}),
+                       pd.DataFrame({"year": ondcp["year"], "deaths": ondcp["value"],
+                                     "source": "ONDCP Data Supplement (NCHS Data Brief 356)"})], ignore_index=True)
+    return frame.astype({"year": int})
+
+
+def read_census_population(path: Path) -> pd.DataFrame:
+    """Census state population estimates (nst-est*-alldata.csv): POPESTIMATE<year> columns, long form."""
+    table = pd.read_csv(path, dtype={"STATE": str, "SUMLEV": str})
+    if "NAME" not in table.columns:
+        raise DataError(path, "required column missing", column="NAME")
+    table = table[table["SUMLEV"].str.lstrip("0") == "40"]
+    columns = [c for c in table.columns if c.startswith("POPESTIMATE") and c[11:].isdigit()]
+    if not columns:
+        raise DataError(path, "no POPESTIMATE<year> columns", column="POPESTIMATE<year>")
+    long = table.melt(id_vars="NAME", value_vars=columns, var_name="column", value_name="population")
+    long = long.assign(state=long["NAME"], year=long["column"].str[11:].astype(int))
+    long = long[long["state"].isin(states()["state"])]
+    return long[["state", "year", "population"]].astype({"population": float}).reset_index(drop=True)
+
+
+CENSUS_REGIONS = {"1": "Northeast", "2": "Midwest", "3": "South", "4": "West"}
+
+
+def read_census_regions(path: Path) -> pd.DataFrame:
+    """Each state's Census region (Northeast, Midwest, South, West), from the REGION column."""
+    table = pd.read_csv(path, dtype=str)
+    for column in ("SUMLEV", "REGION", "NAME"):
+        if column not in table.columns:
+            raise DataError(path, "required column missing", column=column)
+    table = table[(table["SUMLEV"].str.lstrip("0") == "40") & table["NAME"].isin(states()["state"])]
+    unknown = ~table["REGION"].isin(list(CENSUS_REGIONS))
+    if unknown.any():
+        raise DataError(path, f"unknown region code {table.loc[unknown, 'REGION'].iloc[0]!r}", column="REGION")
+    return pd.DataFrame({"state": table["NAME"], "region": table["REGION"].map(CENSUS_REGIONS)}).reset_index(drop=True)
+
+
+def read_population_history(path: Path) -> pd.DataFrame:
+    """July-1 state population 1900-2018 (uspops compilation of Census estimates), 50 states and DC."""
+    frames = pyreadr.read_r(str(path))
+    if "state_pops" not in frames:
+        raise DataError(path, f"no object 'state_pops' (found {list(frames)})")
+    table = frames["state_pops"]
+    table = table[table["state"].isin(states()["state"])]
+    return pd.DataFrame({"state": table["state"].astype(str), "year": table["year"].astype(int),
+                         "population": table["pop"].astype(float)}).reset_index(drop=True)
+
+
+def read_ers_unemployment(path: Path) -> pd.DataFrame:
+    """Annual state unemployment rates 2000-2019 (USDA ERS, from BLS LAUS), percent."""
+    table = pd.read_csv(path, dtype=str)
+    table.columns = table.columns.str.strip()
+    for column in ("FIPStxt", "area_name"):
+        if column not in table.columns:
+            raise DataError(path, "required column missing", column=column)
+    state_rows = table[table["FIPStxt"].str.endswith("000") & table["area_name"].str.strip().isin(states()["state"])]
+    columns = [c for c in table.columns if c.startswith("Unemployment_rate_")]
+    long = state_rows.melt(id_vars="area_name", value_vars=columns, var_name="column", value_name="rate")
+    return pd.DataFrame({"state": long["area_name"].str.strip(), "year": long["column"].str[-4:].astype(int),
+                         "unemployment_pct": parse_count(long["rate"], path, "Unemployment_rate_<year>")})
+
+
+CONTROL_FILES = {"foreign_born_pct": "1-foreign-born-population", "hispanic_pct": "2-hispanic-population",
+                 "poverty138_pct": "3-population-poverty"}
+
+
+def read_state_shares(path: Path, name: str) -> pd.DataFrame:
+    """One of the 2000-2018 control files: a row per state (USPS code), a column per year, shares 0-1 -> percent."""
+    table = pd.read_csv(path, header=1, encoding="utf-8-sig")
+    if "LOCATION" not in table.columns:
+        raise DataError(path, "required column missing", column="LOCATION", expected="the statePUN layout (header on line 2)")
+    codes = states().set_index("usps")["state"]
+    table = table[table["LOCATION"] != "US"]
+    unknown = ~table["LOCATION"].isin(codes.index)
+    if unknown.any():
+        raise DataError(path, f"unknown state code {table.loc[unknown, 'LOCATION'].iloc[0]!r}", column="LOCATION",
+                        expected="USPS codes as in data/curated/states.csv")
+    value_columns = [c for c in table.columns if c[-4:].isdigit()]
+    long = table.melt(id_vars="LOCATION", value_vars=value_columns, var_name="column", value_name="share")
+    share = pd.to_numeric(long["share"], errors="coerce")
+    if not share.dropna().between(0, 1).all():
+        raise DataError(path, "share outside 0-1", column=value_columns[0])
+    return pd.DataFrame({"state": long["LOCATION"].map(codes), "year": long["column"].str[-4:].astype(int),
+                         name: 100 * share})
+
+
+def read_urban_share(path: Path) -> pd.DataFrame:
+    """Urban share of population 2000-2018, percent (the compiler's interpolation between census years)."""
+    table = pd.read_csv(path)
+    for column in ("X1", "Year", "interpolated_value"):
+        if column not in table.columns:
+            raise DataError(path, "required column missing", column=column)
+    table = table[table["X1"] != "United States"]
+    frame = pd.DataFrame({"state": table["X1"], "year": table["Year"].astype(int), "urban_pct": table["interpolated_value"].astype(float)})
+    return check_states(frame, path).reset_index(drop=True)
+
+
+def load_controls() -> pd.DataFrame:
+    """Unemployment, foreign-born, Hispanic, poverty (<=138% FPL) and urban shares by state and year."""
+    frames = [read_ers_unemployment(catalog.path("ers-unemployment-2000-2019")),
+              read_urban_share(catalog.path("3-urbanicity-interporlated"))]
+    frames += [read_state_shares(catalog.path(file_id), name) for name, file_id in CONTROL_FILES.items()]
+    merged = frames[0]
+    for frame in frames[1:]:
+        merged = merged.merge(frame, on=["state", "year"], how="outer")
+    return merged

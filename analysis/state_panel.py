@@ -1,0 +1,174 @@
+"""The state-year panel (50 states and DC, 1990-2019) and an account of every missing cell.
+
+The panel is a full grid of states and years, so that a missing value is visible as missing
+rather than as an absent row. ``missing_reasons`` says why each empty cell is empty; the
+chapter's coverage table and heatmap are computed from the same frame the models use.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis import catalog, state_data, ucr
+
+FIRST_YEAR, LAST_YEAR = 1990, 2019
+
+# Variable -> (label, source) for tables; the order is the order of the coverage table.
+VARIABLES = {
+    "unauthorized_pct": ("Undocumented immigrants, % of population", "undocumented-population series (CMS by default)"),
+    "overdose_rate": ("Drug-poisoning deaths per 100,000", "NCHS 1999-2017; ONDCP Data Supplement 2018"),
+    "overdose_rate_age_adjusted": ("Drug-poisoning deaths per 100,000, age-adjusted", "NCHS; ONDCP Data Supplement"),
+    "drug_arrest_rate": ("Drug arrests per 100,000", "UCR county files (ICPSR) 1990-2008"),
+    "dui_arrest_rate": ("DUI arrests per 100,000", "UCR county files (ICPSR) 1990-2008"),
+    "unemployment_pct": ("Unemployment rate, %", "BLS LAUS via USDA ERS, 2000-2019"),
+    "foreign_born_pct": ("Foreign-born, % of population", "Census/ACS via statePUN, 2000-2018"),
+    "hispanic_pct": ("Hispanic, % of population", "Census/ACS via statePUN, 2000-2018"),
+    "poverty138_pct": ("At or below 138% of poverty, %", "Census/ACS via statePUN, 2000-2018"),
+    "urban_pct": ("Urban, % of population", "Census via statePUN (interpolated), 2000-2018"),
+}
+
+
+def grid(states: pd.DataFrame, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> pd.DataFrame:
+    """Every state and year: the skeleton the sources are joined onto."""
+    years = pd.DataFrame({"year": range(first, last + 1)})
+    return states[["state", "usps"]].merge(years, how="cross")
+
+
+def population(v2019: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """Resident population: Census Vintage 2019 for 2010-2019, the 1900-2018 compilation before 2010."""
+    earlier = history[history["year"] < v2019["year"].min()]
+    return pd.concat([earlier, v2019], ignore_index=True)
+
+
+def assemble(skeleton: pd.DataFrame, people: pd.DataFrame, unauthorized: pd.DataFrame, deaths: pd.DataFrame,
+             arrests: pd.DataFrame, controls: pd.DataFrame) -> pd.DataFrame:
+    """Join the sources onto the grid and compute shares and rates (per 100,000 residents)."""
+    panel = skeleton.merge(people, on=["state", "year"], how="left")
+    panel = panel.merge(unauthorized[["state", "year", "population"]].rename(columns={"population": "unauthorized"}),
+                        on=["state", "year"], how="left")
+    panel = panel.merge(deaths[["state", "year", "overdose_deaths", "overdose_rate_age_adjusted"]], on=["state", "year"], how="left")
+    panel = panel.merge(arrests[["state", "year", "drug_arrests", "dui_arrests", "drug_arrest_rate", "dui_arrest_rate", "coverage"]]
+                        .rename(columns={"coverage": "arrest_coverage"}), on=["state", "year"], how="left")
+    panel = panel.merge(controls, on=["state", "year"], how="left")
+    panel["unauthorized_pct"] = 100 * panel["unauthorized"] / panel["population"]
+    panel["overdose_rate"] = 1e5 * panel["overdose_deaths"] / panel["population"]
+    return panel.sort_values(["state", "year"], ignore_index=True)
+
+
+def load_panel(unauthorized_source: str = "cms-undocumented-by-state-2010-2019",
+               min_arrest_coverage: float = 50.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The panel from the catalogued raw files, and the reasons for its missing cells."""
+    states = state_data.states()
+    people = population(state_data.read_census_population(catalog.path("census-nst-est2019-alldata")),
+                        state_data.read_population_history(catalog.path("census-state-pops-1900-2018")))
+    deaths, _ = state_data.overdose_deaths(catalog.path("nchs-drug-poisoning-mortality-by-state-1999-2017"),
+                                           catalog.path("ndcs-data-supplement-2020-february"))
+    arrests, arrest_reasons = ucr.load_state_arrests(states, min_arrest_coverage)
+    arrest_reasons = arrest_reasons.assign(variable=arrest_reasons["variable"].str.replace("_arrests", "_arrest_rate"))
+    skeleton = grid(states).merge(state_data.read_census_regions(catalog.path("census-nst-est2019-alldata")), on="state")
+    panel = assemble(skeleton, people, state_data.load_unauthorized(unauthorized_source), deaths, arrests,
+                     state_data.load_controls())
+    return panel, missing_reasons(panel, arrest_reasons)
+
+
+def missing_reasons(panel: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
+    """Why each empty cell of the panel's variables is empty.
+
+    Reasons given by a loader (``known``: state, year, variable, reason) come first. Otherwise a
+    cell is outside the source's years, in a year the source skips for every state, for a state
+    the source does not cover, or blank in the source.
+    """
+    rows = []
+    for variable in VARIABLES:
+        present = panel.loc[panel[variable].notna(), ["state", "year"]]
+        if present.empty:
+            continue
+        first, last = present["year"].min(), present["year"].max()
+        years_with_data, states_with_data = set(present["year"]), set(present["state"])
+        empty = panel.loc[panel[variable].isna(), ["state", "year"]]
+        for state, year in empty.itertuples(index=False):
+            if not first <= year <= last:
+                reason = f"outside the source's years ({first}-{last})"
+            elif year not in years_with_data:
+                reason = "year not in the source"
+            elif state not in states_with_data:
+                reason = "state not in the source"
+            else:
+                reason = "blank in the source"
+            rows.append((state, year, variable, reason))
+    derived = pd.DataFrame(rows, columns=["state", "year", "variable", "reason"])
+    known = known[["state", "year", "variable", "reason"]]
+    merged = derived.merge(known, on=["state", "year", "variable"], how="left", suffixes=("", "_known"))
+    merged["reason"] = merged["reason_known"].fillna(merged["reason"])
+    return merged.drop(columns="reason_known")
+
+
+def coverage_table(panel: pd.DataFrame, reasons: pd.DataFrame) -> pd.DataFrame:
+    """Per variable: its years, the state-years present, and the count of each reason for absence
+    within those years (cells outside the source's years are not counted as gaps)."""
+    rows = []
+    for variable, (label, source) in VARIABLES.items():
+        present = panel.loc[panel[variable].notna()]
+        if present.empty:
+            continue
+        first, last = int(present["year"].min()), int(present["year"].max())
+        gaps = reasons[(reasons["variable"] == variable) & reasons["year"].between(first, last)]
+        counts = gaps["reason"].value_counts()
+        rows.append({"variable": variable, "label": label, "source": source, "first_year": first, "last_year": last,
+                     "states": int(present["state"].nunique()), "state_years": len(present),
+                     "gaps": len(gaps), "gap_reasons": "; ".join(f"{reason} ({n})" for reason, n in counts.items())})
+    return pd.DataFrame(rows)
+
+
+def presence_by_year(panel: pd.DataFrame) -> pd.DataFrame:
+    """Variables x years: how many of the 51 jurisdictions have a value (the coverage heatmap)."""
+    counts = panel.groupby("year")[list(VARIABLES)].count().T
+    counts.index = [VARIABLES[v][0] for v in counts.index]
+    return counts
+
+
+def analysis_sample(panel: pd.DataFrame, outcome: str, regressor: str, controls: list[str], years: tuple[int, int],
+                    drop_states: list[str] = (), lag: int = 0) -> pd.DataFrame:
+    """Exactly the state-years a model uses: within ``years``, all its variables present.
+
+    ``lag`` replaces the regressor with its value ``lag`` years earlier in the same state (so the
+    first year of the series drops out).
+    """
+    data = panel.sort_values(["state", "year"]).copy()
+    if lag:
+        previous = data[["state", "year", regressor]].assign(year=data["year"] + lag)
+        data = data.drop(columns=regressor).merge(previous, on=["state", "year"], how="left")
+    data = data[data["year"].between(*years) & ~data["state"].isin(list(drop_states))]
+    return data.dropna(subset=[outcome, regressor, *controls]).reset_index(drop=True)
+
+
+def dropped_from_sample(panel: pd.DataFrame, sample: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    """State-years of the panel within ``years`` that the sample leaves out."""
+    window = panel.loc[panel["year"].between(*years), ["state", "year"]]
+    kept = sample[["state", "year"]].assign(kept=True)
+    merged = window.merge(kept, on=["state", "year"], how="left")
+    return merged.loc[merged["kept"].isna(), ["state", "year"]].reset_index(drop=True)
+
+
+def with_log(panel: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Add ``log_<column>``; non-positive values become missing (the log is undefined there)."""
+    values = panel[column].where(panel[column] > 0)
+    return panel.assign(**{f"log_{column}": np.log(values)})
+
+
+def arrests_2013(panel: pd.DataFrame, table_69: pd.DataFrame, min_coverage: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The 2013 cross-section: FBI Table 69 arrest rates (per 100,000 residents of the reporting
+    agencies) beside the 2013 unauthorized share, and the states left out for low coverage.
+
+    A state's coverage is its reporting agencies' population as a percentage of its residents.
+    """
+    year = panel[panel["year"] == 2013][["state", "region", "population", "unauthorized_pct"]]
+    data = year.merge(table_69, on="state", how="left")
+    data["covered_pct"] = 100 * data["covered_population"] / data["population"]
+    for column in ("drug_arrests", "dui_arrests"):
+        data[column.replace("_arrests", "_arrest_rate")] = 1e5 * data[column] / data["covered_population"]
+    low = ~(data["covered_pct"] >= min_coverage)  # missing coverage counts as low
+    excluded = data.loc[low, ["state", "covered_pct"]].assign(
+        reason=lambda f: f["covered_pct"].map(lambda v: "no population for the reporting agencies" if pd.isna(v)
+                                              else f"reporting agencies cover {v:.0f}% of residents"))
+    return data[~low].reset_index(drop=True), excluded.reset_index(drop=True)
