@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis import catalog, config, version
+from analysis import catalog, changes, config, version
 from analysis.errors import DataError
 
 EXECUTED_DIR = config.BUILD_DIR / "executed"
@@ -295,7 +295,7 @@ def prepare(params_file: Path, only: list[str] | None = None) -> dict:
     runs, executed = run_notebooks(params_file, only)
     numbers, sources = collect_numbers(executed)
     book_version = version.book_version()
-    from analysis import changes, provenance
+    from analysis import provenance
     generated = {"chapters/reproducibility.md": provenance.reproducibility_page(
         runs, numbers, sources, params_file, book_version),
         "chapters/changes.md": changes.changes_page(version.cff_version(), numbers)}
@@ -421,7 +421,9 @@ def release() -> Path:
     kept = config.PROJECT_ROOT / "releases" / f"numbers-{manifest['citation_version']}.json"
     kept.parent.mkdir(exist_ok=True)
     shutil.copyfile(NUMBERS_FILE, kept)
-    print(f"numbers kept in {shown(kept)}: commit it, so later versions can show what changed")
+    versions = changes.record_release(manifest["citation_version"], manifest["built_at"][:10], manifest["git_commit"])
+    print(f"numbers kept in {shown(kept)} and the release listed in {shown(versions)}: commit both, "
+          "so later versions can show what changed")
     print(f"release {manifest['version']} written to {shown(target)} ({len(files)} files)")
     return target
 

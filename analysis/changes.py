@@ -69,10 +69,45 @@ def changes_markdown(current_version: str, previous: tuple[str, dict] | None, nu
     return "\n".join(lines)
 
 
+VERSIONS_FILE = "versions.csv"  # version,date,commit: one line per release, appended by `make release`
+
+
+def record_release(version: str, date: str, commit: str, directory: Path = RELEASES_DIR) -> Path:
+    """Add (or replace) a release's line in ``releases/versions.csv``."""
+    path = directory / VERSIONS_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()[1:] if path.exists() else []
+    lines = [line for line in lines if line.split(",")[0] != version] + [f"{version},{date},{commit}"]
+    lines.sort(key=lambda line: version_key(line.split(",")[0]))
+    path.write_text("version,date,commit\n" + "".join(f"{line}\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def versions_markdown(directory: Path = RELEASES_DIR) -> str:
+    """Every release with its date, commit and what changed against the release before it."""
+    path = directory / VERSIONS_FILE
+    rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()[1:]] if path.exists() else []
+    if not rows:
+        return "## All versions\n\nNo release has been made yet (`make release` records one).\n"
+    lines = ["## All versions\n", "| Version | Date | Commit | Numbers changed | Verdicts flipped |", "|---|---|---|---|---|"]
+    previous = None
+    for version, date, commit in rows:
+        numbers_file = directory / f"numbers-{version}.json"
+        numbers = json.loads(numbers_file.read_text(encoding="utf-8")) if numbers_file.exists() else None
+        if previous is None or numbers is None:
+            moved = flipped = "first release" if previous is None else "numbers not kept"
+        else:
+            result = compare(previous, numbers)
+            moved, flipped = str(len(result["changed"])), str(len(result["flipped"]))
+        lines.append(f"| {version} | {date} | `{commit[:12]}` | {moved} | {flipped} |")
+        previous = numbers if numbers is not None else previous
+    return "\n".join(lines) + "\n"
+
+
 def changes_page(current_version: str, numbers: dict, directory: Path = RELEASES_DIR) -> str:
-    """chapters/changes.md with its generated part filled in."""
+    """chapters/changes.md with its generated part filled in: this version's changes, then all versions."""
     template = (config.CHAPTERS_DIR / "changes.md").read_text(encoding="utf-8")
-    return template.replace(MARKER, changes_markdown(current_version, previous_release(current_version, directory), numbers))
+    generated = changes_markdown(current_version, previous_release(current_version, directory), numbers)
+    return template.replace(MARKER, generated + "\n" + versions_markdown(directory))
 
 
 def main(argv: list[str]) -> int:

@@ -1,6 +1,8 @@
 """Figure style shared by every chapter: colour-blind-safe palette, titles, units, source lines."""
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -239,6 +241,11 @@ def national_series(frame, title: str, source: str):
     return figure
 
 
+def chart_subtitle(text: str, width: int = 75) -> list[str]:
+    """A chart subtitle as lines short enough for the book's text column (Vega does not wrap titles)."""
+    return textwrap.wrap(text, width)
+
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
 
@@ -264,7 +271,7 @@ def port_share_chart(shares, title: str, source: str):
                               alt.Tooltip("pounds_usbp:Q", title="Pounds between ports (USBP)", format=",.1f")])
              .add_params(pick).properties(width=260, height=240)
              .facet(column=alt.Column("scope:N", title=None))
-             .properties(title=alt.TitleParams(title, subtitle=f"Source: {source}. Click the legend to isolate a drug.")))
+             .properties(title=alt.TitleParams(title, subtitle=chart_subtitle(f"Source: {source}. Click the legend to isolate a drug."))))
     return chart, data
 
 
@@ -347,6 +354,54 @@ def estimates_chart(estimates, reference: float | None, xlabel: str, title: str,
               alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 4], color="#444444").encode(x="x:Q")]
     if reference is not None:
         layers.append(alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(strokeDash=[2, 2], color="#D55E00").encode(x="x:Q"))
-    chart = alt.layer(*layers).properties(width=480, height=28 * len(data),
-                                          title=alt.TitleParams(title, subtitle=f"Source: {source}"))
+    chart = alt.layer(*layers).properties(width=300, height=28 * len(data),
+                                          title=alt.TitleParams(title, subtitle=chart_subtitle(f"Source: {source}")))
+    return chart, data
+
+
+def annual_bars_chart(table, value: str, title: str, ylabel: str, source: str):
+    """Interactive (Altair) version of annual_bars: hover a bar for its value; partial years are grey."""
+    import altair as alt
+
+    data = table[["fy", value, "partial"]].assign(year_status=table["partial"].map({True: "partial year", False: "full year"}))
+    chart = (alt.Chart(data).mark_bar()
+             .encode(x=alt.X("fy:O", title="Fiscal year"),
+                     y=alt.Y(f"{value}:Q", title=ylabel, axis=alt.Axis(format=",.0f")),
+                     color=alt.Color("year_status:N", title=None,
+                                     scale=alt.Scale(domain=["full year", "partial year"], range=["#0072B2", "#cccccc"])),
+                     tooltip=[alt.Tooltip("fy:O", title="Fiscal year"), alt.Tooltip(f"{value}:Q", title=ylabel, format=",.0f"),
+                              alt.Tooltip("year_status:N", title="Year")])
+             .properties(width=470, height=260, title=alt.TitleParams(title, subtitle=chart_subtitle(f"Source: {source}")))
+             .configure_legend(orient="bottom"))
+    return chart, data
+
+
+def demand_share_chart(shares, labels: dict, breaks: dict, references: dict, title: str, source: str):
+    """Interactive (Altair) version of demand_share_by_edition: hover for values, click the legend to
+    isolate an edition; dashed rules at the scope changes, dotted rules at the reference shares."""
+    import altair as alt
+
+    data = shares[shares["edition"].isin(list(labels))].assign(edition_label=lambda f: f["edition"].map(labels))
+    data = data[["fiscal_year", "edition", "edition_label", "demand_share"]].sort_values(["edition", "fiscal_year"])
+    order = [labels[e] for e in labels if e in set(data["edition"])]
+    pick = alt.selection_point(fields=["edition_label"], bind="legend")
+    chart = (alt.Chart(data).mark_line(point=True)
+             .encode(x=alt.X("fiscal_year:Q", title="Fiscal year", axis=alt.Axis(format="d")),
+                     y=alt.Y("demand_share:Q", title="Demand reduction, share of drug-control budget",
+                             axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0.25, 0.7])),
+                     color=alt.Color("edition_label:N", title="Edition (click to isolate)", sort=order,
+                                     scale=alt.Scale(domain=order, range=OKABE_ITO[:len(order)]),
+                                     legend=alt.Legend(orient="bottom", columns=1, labelLimit=420)),
+                     opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+                     tooltip=[alt.Tooltip("fiscal_year:Q", title="Fiscal year", format="d"),
+                              alt.Tooltip("edition_label:N", title="Edition"),
+                              alt.Tooltip("demand_share:Q", title="Demand share", format=".1%")])
+             .add_params(pick))
+    scope_changes = alt.Chart(pd.DataFrame({"fiscal_year": list(breaks), "note": list(breaks.values())})).mark_rule(
+        strokeDash=[5, 3], color="#444444").encode(x="fiscal_year:Q", tooltip=[alt.Tooltip("note:N", title="Scope change")])
+    reference_lines = alt.Chart(pd.DataFrame({"share": list(references.values()), "label": list(references)})).mark_rule(
+        strokeDash=[1, 3], color="#555555").encode(y="share:Q", tooltip=[alt.Tooltip("label:N", title="Reference"),
+                                                                          alt.Tooltip("share:Q", title="Share", format=".0%")])
+    chart = alt.layer(chart, scope_changes, reference_lines).properties(
+        width=470, height=280, title=alt.TitleParams(title, subtitle=chart_subtitle(f"Source: {source}")))
     return chart, data

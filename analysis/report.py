@@ -77,15 +77,17 @@ def column_widths(frame: pd.DataFrame) -> list[int]:
     return [max(int(round(100 * length / total)), 5) for length in lengths]
 
 
-def markdown_table(frame: pd.DataFrame, widths: list[int] | None = None) -> Markdown:
+def markdown_table(frame: pd.DataFrame, widths: list[int] | None = None, sortable: bool = False) -> Markdown:
     """A DataFrame as a MyST list-table with a header row and column widths.
 
     Explicit widths let the PDF wrap long text inside its columns instead of running off the page.
+    ``sortable`` tables get a filter box and click-to-sort headers in the HTML (_static/table-tools.js).
     """
     widths = widths or column_widths(frame)
     lines = ["```{list-table}", ":header-rows: 1", f":widths: {' '.join(map(str, widths))}"]
-    if len(frame) > 8:
-        lines.append(":class: longtable")  # lets the PDF break the table across pages
+    classes = (["longtable"] if len(frame) > 8 else []) + (["sortable"] if sortable else [])
+    if classes:
+        lines.append(f":class: {' '.join(classes)}")  # longtable lets the PDF break the table across pages
     lines.append("")
     for row in [list(frame.columns), *frame.itertuples(index=False)]:
         cells = [table_text(value) for value in row]

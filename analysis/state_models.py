@@ -124,6 +124,9 @@ class Specification:
     years_within: str | None = None
 
 
+CONTROL_NAMES = {"unemployment_pct": "unemployment", "poverty138_pct": "poverty (138% line)", "urban_pct": "urban share",
+                 "hispanic_pct": "Hispanic share", "foreign_born_pct": "foreign-born share"}
+
 OTHER_RATE = {"overdose_rate": ("age_adjusted", "Age-adjusted death rate", "overdose_rate_age_adjusted"),
               "overdose_rate_age_adjusted": ("crude", "Crude death rate", "overdose_rate")}
 
@@ -142,7 +145,7 @@ def specifications(outcome: str, weighting: str, controls: list[str], control_se
     rate_key, rate_label, rate_column = OTHER_RATE[outcome]
     variants = [
         Specification(other_weights[0], other_weights[1], outcome, main.controls, other_weights[2], []),
-        Specification("controls", "With controls: " + ", ".join(control_set), outcome, sorted(set(main.controls) | set(control_set)), weights, []),
+        Specification("controls", "With controls: " + ", ".join(CONTROL_NAMES.get(c, c) for c in control_set), outcome, sorted(set(main.controls) | set(control_set)), weights, []),
         Specification("log", "Log of the death rate", f"log_{outcome}", main.controls, weights, []),
         Specification("lag1", "Share lagged one year", outcome, main.controls, weights, [], lag=1),
         *[Specification(f"drop_{state.lower().replace(' ', '_')}", f"Without {state}", outcome, main.controls, weights, [state])

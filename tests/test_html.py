@@ -51,3 +51,32 @@ def test_interactive_chart_renders_and_its_data_link_resolves(ports_page, tmp_pa
     assert csv.exists()
     data = pd.read_csv(csv)
     assert {"scope", "fy_label", "drug", "share"} <= set(data.columns) and data["share"].between(0, 1).all()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt.txt lists it; make system installs it)")
+def test_sortable_tables_filter_and_sort(tmp_path):
+    """The claims register's table tools on a small page: a filter box appears, typing hides rows,
+    and clicking a header sorts numbers numerically (10 after 9), then in reverse."""
+    script = (config.PROJECT_ROOT / "_static" / "table-tools.js").read_text(encoding="utf-8")
+    page = tmp_path / "table.html"
+    page.write_text("""<!doctype html><html><body>
+<table class="sortable" id="t"><thead><tr><th>Claim</th><th>Value</th></tr></thead>
+<tbody><tr><td>alpha</td><td>10</td></tr><tr><td>beta</td><td>9</td></tr><tr><td>gamma</td><td>1,200</td></tr></tbody></table>
+<script>SCRIPT</script>
+<script>
+document.addEventListener("DOMContentLoaded", function () {
+var header = document.querySelectorAll("#t th")[1];
+header.click();
+document.body.setAttribute("data-ascending", Array.from(document.querySelectorAll("#t tbody td:first-child")).map(c => c.textContent).join(","));
+header.click();
+document.body.setAttribute("data-descending", Array.from(document.querySelectorAll("#t tbody td:first-child")).map(c => c.textContent).join(","));
+var box = document.querySelector("input.table-filter");
+box.value = "gam"; box.dispatchEvent(new Event("input"));
+document.body.setAttribute("data-visible", Array.from(document.querySelectorAll("#t tbody tr")).filter(r => !r.hidden).length);
+});
+</script></body></html>""".replace("SCRIPT", script), encoding="utf-8")
+    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert 'data-ascending="beta,alpha,gamma"' in dom
+    assert 'data-descending="gamma,alpha,beta"' in dom
+    assert 'data-visible="1"' in dom
