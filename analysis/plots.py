@@ -271,7 +271,8 @@ def port_share_chart(shares, title: str, source: str):
                               alt.Tooltip("pounds_usbp:Q", title="Pounds between ports (USBP)", format=",.1f")])
              .add_params(pick).properties(width=260, height=240)
              .facet(column=alt.Column("scope:N", title=None))
-             .properties(title=alt.TitleParams(title, subtitle=chart_subtitle(f"Source: {source}. Click the legend to isolate a drug."))))
+             .properties(title=alt.TitleParams(title, anchor="start", frame="bounds",
+                                               subtitle=chart_subtitle(f"Source: {source}. Click the legend to isolate a drug."))))
     return chart, data
 
 
@@ -355,7 +356,7 @@ def estimates_chart(estimates, reference: float | None, xlabel: str, title: str,
     if reference is not None:
         layers.append(alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(strokeDash=[2, 2], color="#D55E00").encode(x="x:Q"))
     chart = alt.layer(*layers).properties(width=300, height=28 * len(data),
-                                          title=alt.TitleParams(title, subtitle=chart_subtitle(f"Source: {source}")))
+                                          title=alt.TitleParams(title, anchor="start", frame="bounds", subtitle=chart_subtitle(f"Source: {source}")))
     return chart, data
 
 
@@ -371,7 +372,7 @@ def annual_bars_chart(table, value: str, title: str, ylabel: str, source: str):
                                      scale=alt.Scale(domain=["full year", "partial year"], range=["#0072B2", "#cccccc"])),
                      tooltip=[alt.Tooltip("fy:O", title="Fiscal year"), alt.Tooltip(f"{value}:Q", title=ylabel, format=",.0f"),
                               alt.Tooltip("year_status:N", title="Year")])
-             .properties(width=470, height=260, title=alt.TitleParams(title, subtitle=chart_subtitle(f"Source: {source}")))
+             .properties(width=470, height=260, title=alt.TitleParams(title, anchor="start", frame="bounds", subtitle=chart_subtitle(f"Source: {source}")))
              .configure_legend(orient="bottom"))
     return chart, data
 
@@ -403,5 +404,28 @@ def demand_share_chart(shares, labels: dict, breaks: dict, references: dict, tit
         strokeDash=[1, 3], color="#555555").encode(y="share:Q", tooltip=[alt.Tooltip("label:N", title="Reference"),
                                                                           alt.Tooltip("share:Q", title="Share", format=".0%")])
     chart = alt.layer(chart, scope_changes, reference_lines).properties(
-        width=470, height=280, title=alt.TitleParams(title, subtitle=chart_subtitle(f"Source: {source}")))
+        width=470, height=280, title=alt.TitleParams(title, anchor="start", frame="bounds", subtitle=chart_subtitle(f"Source: {source}")))
+    return chart, data
+
+
+def shares_beside_claims_chart(rows, title: str, source: str):
+    """Interactive (Altair) version of shares_beside_claims: hover a dot for its figure and source kind."""
+    import altair as alt
+
+    data = rows[["label", "share", "source_kind"]].copy()
+    kinds = list(SOURCE_KIND_STYLE)
+    shapes = {"o": "circle", "s": "square", "D": "diamond"}
+    chart = (alt.Chart(data).mark_point(filled=True, size=90)
+             .encode(x=alt.X("share:Q", title="Share who are U.S. citizens", axis=alt.Axis(format="%"),
+                             scale=alt.Scale(domain=[0, 1])),
+                     y=alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=280)),
+                     color=alt.Color("source_kind:N", title="Figure", sort=kinds,
+                                     scale=alt.Scale(domain=kinds, range=[SOURCE_KIND_STYLE[k][0] for k in kinds]),
+                                     legend=alt.Legend(orient="bottom")),
+                     shape=alt.Shape("source_kind:N", sort=kinds,
+                                     scale=alt.Scale(domain=kinds, range=[shapes[SOURCE_KIND_STYLE[k][1]] for k in kinds])),
+                     tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("share:Q", title="U.S. citizens", format=".1%"),
+                              alt.Tooltip("source_kind:N", title="Source")])
+             .properties(width=250, height=26 * len(data),
+                         title=alt.TitleParams(title, anchor="start", frame="bounds", subtitle=chart_subtitle(f"Source: {source}"))))
     return chart, data
