@@ -203,6 +203,16 @@ def monthly_lines(frame, group: str, title: str, ylabel: str, source: str, shade
     return figure
 
 
+def within_panel(axis, within_x, within_y, color: str, xlabel: str, ylabel: str, title: str) -> None:
+    """A scatter of two variables after fixed effects are removed, with zero lines (the within view)."""
+    axis.scatter(within_x, within_y, s=10, alpha=0.5, color=color)
+    axis.axhline(0, color="#888888", linewidth=0.8)
+    axis.axvline(0, color="#888888", linewidth=0.8)
+    axis.set_xlabel(xlabel)
+    axis.set_ylabel(ylabel)
+    axis.set_title(title)
+
+
 def raw_and_within_scatter(raw_x, raw_y, within_x, within_y, drug: str, title: str, source: str):
     """Two scatters side by side: sector-months as observed, and after removing sector and month effects."""
     figure, axes = plt.subplots(1, 2, figsize=(10, 4.2))
@@ -210,12 +220,8 @@ def raw_and_within_scatter(raw_x, raw_y, within_x, within_y, drug: str, title: s
     axes[0].set_xlabel("Border Patrol encounters (thousands)")
     axes[0].set_ylabel(f"{drug} seized by the Border Patrol (pounds)")
     axes[0].set_title("As observed (sector-months)")
-    axes[1].scatter(within_x, within_y, s=10, alpha=0.5, color="#D55E00")
-    axes[1].axhline(0, color="#888888", linewidth=0.8)
-    axes[1].axvline(0, color="#888888", linewidth=0.8)
-    axes[1].set_xlabel("Encounters, within sector and month (thousands)")
-    axes[1].set_ylabel("Pounds, within sector and month")
-    axes[1].set_title("After sector and month effects")
+    within_panel(axes[1], within_x, within_y, "#D55E00", "Encounters, within sector and month (thousands)",
+                 "Pounds, within sector and month", "After sector and month effects")
     figure.suptitle(title, fontweight="bold")
     figure.tight_layout()
     add_source(figure, source)
@@ -303,15 +309,11 @@ def within_state_scatter(sample, x: str, y: str, within_x, within_y, xlabel: str
     axes[0].set_xlabel(xlabel)
     axes[0].set_ylabel(ylabel)
     axes[0].set_title("As observed (state-years)")
-    axes[1].scatter(within_x, within_y, s=12, alpha=0.5, color="#0072B2")
+    within_panel(axes[1], within_x, within_y, "#0072B2", "Share, within state and year (points)",
+                 "Rate, within state and year", "After state and year effects")
     line_x = pd.Series([min(within_x), max(within_x)])
     axes[1].plot(line_x, slope * line_x, color="#D55E00", linewidth=2, label=f"slope {slope:+.2f}")
-    axes[1].axhline(0, color="#888888", linewidth=0.8)
-    axes[1].axvline(0, color="#888888", linewidth=0.8)
     axes[1].legend(fontsize=8)
-    axes[1].set_xlabel("Share, within state and year (points)")
-    axes[1].set_ylabel("Rate, within state and year")
-    axes[1].set_title("After state and year effects")
     figure.suptitle(title, fontweight="bold")
     figure.tight_layout()
     add_source(figure, source)
