@@ -27,8 +27,7 @@ LOADERS = {
         catalog.path("nationwide-encounters-fy20-fy23-state")),
     "Curated ONDCP budget and citizenship tables": lambda: (budget.load_demand_shares(), who.load_citizenship()),
     "UCR county arrest files (18 fixed-width years)": lambda: ucr.load_state_arrests(state_data.states()),
-    "ONDCP tables 112-113 and NCHS state deaths": lambda: state_data.overdose_deaths(
-        catalog.path("nchs-drug-poisoning-mortality-by-state-1999-2017"), catalog.path("ndcs-data-supplement-2020-february")),
+    "ONDCP tables 112-113 and NCHS state deaths": lambda: state_panel.load_deaths(),
     "State panel (every state-panel input)": lambda: state_panel.load_panel(),
 }
 

@@ -10,6 +10,7 @@ because its export has a banner and formatted numbers.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -113,27 +114,21 @@ def load_unauthorized(source: str) -> pd.DataFrame:
 
 
 def read_nchs_deaths(path: Path) -> pd.DataFrame:
-    """NCHS drug-poisoning deaths by state 1999-2017 (both sexes, all ages, all races)."""
+    """NCHS drug-poisoning deaths 1999-2017 (both sexes, all ages, all races), by state and for the
+    United States (``state == 'United States'``)."""
     table = pd.read_csv(path)
-    needed = ("State", "Year", "Sex", "Age Group", "Race and Hispanic Origin", "Deaths", "Population", "Age-adjusted Rate")
+    needed = ("State", "Year", "Sex", "Age Group", "Race and Hispanic Origin", "Deaths", "Age-adjusted Rate")
     for column in needed:
         if column not in table.columns:
             raise DataError(path, "required column missing", column=column)
     totals = table[(table["Sex"] == "Both Sexes") & (table["Age Group"] == "All Ages")
-                   & (table["Race and Hispanic Origin"] == "All Races-All Origins") & (table["State"] != "United States")]
+                   & (table["Race and Hispanic Origin"] == "All Races-All Origins")]
     frame = pd.DataFrame({"state": totals["State"], "year": totals["Year"].astype(int),
                           "overdose_deaths": totals["Deaths"].astype(float),
                           "overdose_rate_age_adjusted": totals["Age-adjusted Rate"].astype(float),
                           "deaths_source": "NCHS"})
-    return check_states(frame, path).reset_index(drop=True)
-
-
-def nchs_national_deaths(path: Path) -> pd.Series:
-    """NCHS national drug-poisoning deaths by year (the file's 'United States' rows)."""
-    table = pd.read_csv(path)
-    national = table[(table["State"] == "United States") & (table["Sex"] == "Both Sexes")
-                     & (table["Age Group"] == "All Ages") & (table["Race and Hispanic Origin"] == "All Races-All Origins")]
-    return national.set_index("Year")["Deaths"].astype(float)
+    check_states(frame[frame["state"] != "United States"], path)
+    return frame.reset_index(drop=True)
 
 
 DEATHS_SHEET, RATES_SHEET = "112 NVSS ST Drug Poison Num", "113 NVSS ST Drug Poison Rate"
@@ -175,32 +170,34 @@ def _state_table(path: Path, workbook, sheet: str) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-def overdose_deaths(nchs_path: Path, supplement_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """State drug-poisoning deaths 1999-2018: NCHS for 1999-2017, ONDCP tables 112-113 for 2018.
+@dataclass
+class Deaths:
+    """Drug-poisoning deaths, 1999 to the last year either source reports.
 
-    Returns the panel and the comparison of the two sources where both report (they should agree:
-    ONDCP extracted the same NCHS counts).
+    ``states``: by state and year (NCHS, then ONDCP for later years); ``overlap``: the two sources
+    side by side where both report (they should agree: ONDCP extracted the same NCHS counts);
+    ``national``: U.S. totals by year with their source.
     """
+    states: pd.DataFrame
+    overlap: pd.DataFrame
+    national: pd.DataFrame
+
+
+def load_deaths(nchs_path: Path, supplement_path: Path) -> Deaths:
+    """Read the NCHS file and ONDCP tables 112-113 once and combine them."""
     nchs = read_nchs_deaths(nchs_path)
     tables = read_ondcp_state_tables(supplement_path, [DEATHS_SHEET, RATES_SHEET])
-    counts, rates = tables[DEATHS_SHEET], tables[RATES_SHEET]
-    ondcp = counts.rename(columns={"value": "overdose_deaths"}).merge(
-        rates.rename(columns={"value": "overdose_rate_age_adjusted"}), on=["state", "year"], how="outer")
-    ondcp = ondcp[ondcp["state"] != "United States"]
-    overlap = nchs.merge(ondcp, on=["state", "year"], suffixes=("_nchs", "_ondcp"))
-    added = ondcp[ondcp["year"] > nchs["year"].max()].assign(deaths_source="ONDCP Data Supplement (NCHS Data Brief 356)")
-    return pd.concat([nchs, added], ignore_index=True), overlap
-
-
-def national_deaths(nchs_path: Path, supplement_path: Path) -> pd.DataFrame:
-    """U.S. drug-poisoning deaths by year: NCHS for 1999-2017, then ONDCP table 112's later years."""
-    nchs = nchs_national_deaths(nchs_path)
-    counts = read_ondcp_state_tables(supplement_path, [DEATHS_SHEET])[DEATHS_SHEET]
-    ondcp = counts[(counts["state"] == "United States") & (counts["year"] > nchs.index.max())]
-    frame = pd.concat([pd.DataFrame({"year": nchs.index, "deaths": nchs.to_numpy(), "source": "NCHS"}),
-                       pd.DataFrame({"year": ondcp["year"], "deaths": ondcp["value"],
-                                     "source": "ONDCP Data Supplement (NCHS Data Brief 356)"})], ignore_index=True)
-    return frame.astype({"year": int})
+    ondcp = tables[DEATHS_SHEET].rename(columns={"value": "overdose_deaths"}).merge(
+        tables[RATES_SHEET].rename(columns={"value": "overdose_rate_age_adjusted"}), on=["state", "year"], how="outer")
+    ondcp = ondcp.assign(deaths_source="ONDCP Data Supplement (NCHS Data Brief 356)")
+    combined = pd.concat([nchs, ondcp[ondcp["year"] > nchs["year"].max()]], ignore_index=True)
+    in_states = combined["state"] != "United States"
+    national = combined.loc[~in_states, ["year", "overdose_deaths", "deaths_source"]].rename(
+        columns={"overdose_deaths": "deaths", "deaths_source": "source"})
+    overlap = nchs[nchs["state"] != "United States"].merge(ondcp[ondcp["state"] != "United States"],
+                                                           on=["state", "year"], suffixes=("_nchs", "_ondcp"))
+    return Deaths(states=combined[in_states].reset_index(drop=True), overlap=overlap,
+                  national=national.sort_values("year", ignore_index=True))
 
 
 def read_census_population(path: Path) -> pd.DataFrame:

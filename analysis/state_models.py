@@ -123,6 +123,13 @@ class Specification:
     lag: int = 0
     years_within: str | None = None
 
+    def sample(self, panel: pd.DataFrame, regressor: str, years: tuple[int, int]) -> pd.DataFrame:
+        """The exact state-years this model uses (every variable it needs, weights included, present)."""
+        from analysis.state_panel import analysis_sample
+
+        needed = [*self.controls, *([self.weights] if self.weights else [])]
+        return analysis_sample(panel, self.outcome, regressor, needed, years, self.drop_states, self.lag)
+
 
 CONTROL_NAMES = {"unemployment_pct": "unemployment", "poverty138_pct": "poverty (138% line)", "urban_pct": "urban share",
                  "hispanic_pct": "Hispanic share", "foreign_born_pct": "foreign-born share"}
@@ -159,13 +166,9 @@ def specifications(outcome: str, weighting: str, controls: list[str], control_se
 def run_specifications(panel: pd.DataFrame, specs: list[Specification], regressor: str,
                        years: tuple[int, int]) -> pd.DataFrame:
     """Fit every specification on its own exact sample; one row per specification."""
-    from analysis.state_panel import analysis_sample
-
     rows = []
     for spec in specs:
-        extra = [spec.weights] if spec.weights else []
-        sample = analysis_sample(panel, spec.outcome, regressor, [*spec.controls, *extra], years, spec.drop_states, spec.lag)
-        result = fit(sample, spec.outcome, regressor, spec.controls, spec.weights, years_within=spec.years_within)
+        result = fit(spec.sample(panel, regressor, years), spec.outcome, regressor, spec.controls, spec.weights, years_within=spec.years_within)
         rows.append({"key": spec.key, "label": spec.label, **result.as_dict(),
                      "years": f"{result.first_year}-{result.last_year}"})
     return pd.DataFrame(rows)

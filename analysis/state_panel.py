@@ -55,18 +55,27 @@ def assemble(skeleton: pd.DataFrame, people: pd.DataFrame, unauthorized: pd.Data
     return panel.sort_values(["state", "year"], ignore_index=True)
 
 
-def load_panel(unauthorized_source: str = "cms-undocumented-by-state-2010-2019",
-               min_arrest_coverage: float = 50.0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The panel from the catalogued raw files, and the reasons for its missing cells."""
+def load_deaths() -> state_data.Deaths:
+    """Drug-poisoning deaths from the catalogued NCHS file and ONDCP Data Supplement."""
+    return state_data.load_deaths(catalog.path("nchs-drug-poisoning-mortality-by-state-1999-2017"),
+                                  catalog.path("ndcs-data-supplement-2020-february"))
+
+
+def load_panel(unauthorized_source: str = "cms-undocumented-by-state-2010-2019", min_arrest_coverage: float = 50.0,
+               deaths: state_data.Deaths | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The panel from the catalogued raw files, and the reasons for its missing cells.
+
+    ``deaths`` (from ``load_deaths``) can be passed by a caller that also uses the national totals,
+    so that the death files are read once.
+    """
     states = state_data.states()
     people = population(state_data.read_census_population(catalog.path("census-nst-est2019-alldata")),
                         state_data.read_population_history(catalog.path("census-state-pops-1900-2018")))
-    deaths, _ = state_data.overdose_deaths(catalog.path("nchs-drug-poisoning-mortality-by-state-1999-2017"),
-                                           catalog.path("ndcs-data-supplement-2020-february"))
+    deaths = deaths or load_deaths()
     arrests, arrest_reasons = ucr.load_state_arrests(states, min_arrest_coverage)
     arrest_reasons = arrest_reasons.assign(variable=arrest_reasons["variable"].str.replace("_arrests", "_arrest_rate"))
     skeleton = grid(states).merge(state_data.read_census_regions(catalog.path("census-nst-est2019-alldata")), on="state")
-    panel = assemble(skeleton, people, state_data.load_unauthorized(unauthorized_source), deaths, arrests,
+    panel = assemble(skeleton, people, state_data.load_unauthorized(unauthorized_source), deaths.states, arrests,
                      state_data.load_controls())
     return panel, missing_reasons(panel, arrest_reasons)
 
@@ -148,6 +157,12 @@ def dropped_from_sample(panel: pd.DataFrame, sample: pd.DataFrame, years: tuple[
     kept = sample[["state", "year"]].assign(kept=True)
     merged = window.merge(kept, on=["state", "year"], how="left")
     return merged.loc[merged["kept"].isna(), ["state", "year"]].reset_index(drop=True)
+
+
+def why_dropped(dropped: pd.DataFrame, reasons: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
+    """The dropped state-years with the reason each of the model's ``variables`` is missing there."""
+    relevant = reasons[reasons["variable"].isin(variables)]
+    return dropped.merge(relevant, on=["state", "year"], how="left").fillna({"reason": "outside the model's states"})
 
 
 def with_log(panel: pd.DataFrame, column: str) -> pd.DataFrame:

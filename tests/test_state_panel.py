@@ -75,6 +75,9 @@ def test_analysis_sample_drops_missing_and_lags_within_state():
     assert list(zip(lagged["state"], lagged["year"], lagged["share"])) == [("A", 2011, 1.0), ("A", 2012, 2.0), ("B", 2011, 4.0)]
     dropped = state_panel.dropped_from_sample(tiny_panel(), sample, (2010, 2012))
     assert list(zip(dropped["state"], dropped["year"])) == [("B", 2011)]
+    reasons = pd.DataFrame({"state": ["B", "B"], "year": [2011, 2011], "variable": ["share", "other"],
+                            "reason": ["blank in the source", "not this model's"]})
+    assert state_panel.why_dropped(dropped, reasons, ["rate", "share"])["reason"].tolist() == ["blank in the source"]
 
 
 def test_missing_reasons_name_each_kind_of_gap():
@@ -217,14 +220,13 @@ def test_coverage_table_matches_the_panel_and_the_model_sample(real_panel):
 
 
 def test_published_death_totals(real_data):
-    national = state_data.national_deaths(catalog.path("nchs-drug-poisoning-mortality-by-state-1999-2017"),
-                                          catalog.path("ndcs-data-supplement-2020-february")).set_index("year")["deaths"]
+    deaths = state_panel.load_deaths()
+    national = deaths.national.set_index("year")["deaths"]
     assert national[1999] == 16849 and national[2017] == 70237  # NCHS Data Brief 329
     assert national[2018] == 67367                               # NCHS Data Brief 356
-    deaths, overlap = state_data.overdose_deaths(catalog.path("nchs-drug-poisoning-mortality-by-state-1999-2017"),
-                                                 catalog.path("ndcs-data-supplement-2020-february"))
+    overlap = deaths.overlap
     assert len(overlap) == 51 * 19 and (overlap["overdose_deaths_nchs"] == overlap["overdose_deaths_ondcp"]).all()
-    assert deaths.groupby("year").size().eq(51).all()
+    assert deaths.states.groupby("year").size().eq(51).all() and deaths.states["year"].max() == 2018
 
 
 def test_table_69_reads_published_state_figures(real_data):
