@@ -10,10 +10,10 @@ STRICT ?= --strict
 .PHONY: book html test data release changes add-data bench verify system venv clean
 
 book: venv system ## HTML + PDF book from verified data (_build/html, _build/pdf)
-	$(PY) -m analysis.build book --params $(PARAMS) --pdf $(STRICT)
+	$(PY) -m bookmachine.build book --params $(PARAMS) --pdf $(STRICT)
 
 html: venv ## HTML only (faster while writing)
-	$(PY) -m analysis.build book --params $(PARAMS) $(STRICT)
+	$(PY) -m bookmachine.build book --params $(PARAMS) $(STRICT)
 
 test: venv ## the full test suite
 	$(PY) -m pytest
@@ -22,20 +22,20 @@ data: venv ## obtain and verify every raw input (mirror or official URL)
 	$(PY) -m analysis.catalog fetch
 
 release: book ## copy HTML, PDF, numbers.json and manifest to _build/releases/<version>/
-	$(PY) -m analysis.build release
+	$(PY) -m bookmachine.build release
 
 changes: venv ## print what changed in _build/numbers.json since the previous release
-	$(PY) -m analysis.changes
+	$(PY) -m bookmachine.changes
 
 add-data: venv ## add a newer vintage of a raw file: make add-data FILE=path/to/newer.csv
 	@test -n "$(FILE)" || { echo "usage: make add-data FILE=path/to/newer.csv"; exit 2; }
-	$(PY) -m analysis.newdata "$(FILE)"
+	$(PY) -m bookmachine.newdata "$(FILE)"
 
 bench: venv ## wall time of loaders, a cold HTML build and a warm rebuild
-	$(PY) -m analysis.bench --params $(PARAMS)
+	$(PY) -m bookmachine.bench --params $(PARAMS)
 
 verify: venv ## build twice from scratch; numbers.json and notebook outputs must be identical
-	$(PY) -m analysis.verify --params $(PARAMS)
+	$(PY) -m bookmachine.verify --params $(PARAMS)
 
 venv: $(VENV)/.installed
 

@@ -10,11 +10,15 @@ import re
 from numbers import Integral, Real
 
 import pandas as pd
+from IPython.core.formatters import format_display_data
 from IPython.display import Markdown, display
 
 from analysis import catalog
 
 KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+# myst-nb's glue format: a hidden display output whose MIME types carry this prefix and whose
+# metadata names the key. Written here directly so the analysis never imports the book toolchain.
+GLUE_PREFIX = "application/papermill.record/"
 
 
 def plain(value):
@@ -34,12 +38,15 @@ def plain(value):
 
 
 def publish(key: str, value) -> None:
-    """Glue ``value`` under ``key`` (dotted lower-case, e.g. 'ports.fentanyl.ofo_share.fy2023')."""
-    from myst_nb import glue
+    """Glue ``value`` under ``key`` (dotted lower-case, e.g. 'ports.fentanyl.ofo_share.fy2023').
 
+    The output is what ``myst_nb.glue(key, value, display=False)`` writes, so ``{glue}`` roles find it.
+    """
     if not KEY_PATTERN.match(key):
         raise ValueError(f"glue key {key!r} must be dotted lower-case words")
-    glue(key, plain(value), display=False)
+    bundle, metadata = format_display_data(plain(value))
+    metadata["scrapbook"] = {"name": key, "mime_prefix": GLUE_PREFIX}
+    display({GLUE_PREFIX + mime: content for mime, content in bundle.items()}, raw=True, metadata=metadata)
 
 
 def show_parameters(parameters: dict) -> None:

@@ -14,7 +14,8 @@ import sys
 
 import pytest
 
-from analysis import build, config
+from analysis import config
+from bookmachine import build
 
 pytestmark = pytest.mark.slow
 GLUE_REFERENCE = re.compile(r"\{glue:[a-z]+\}`(?:[\w/.-]+::)?([a-z0-9_.]+)(?::[^`]*)?`")
@@ -22,7 +23,7 @@ GLUE_REFERENCE = re.compile(r"\{glue:[a-z]+\}`(?:[\w/.-]+::)?([a-z0-9_.]+)(?::[^
 
 def run_build(tmp_path, *arguments, **environment):
     env = dict(os.environ, BOOK_BUILD_DIR=str(tmp_path / "_build"), **environment)
-    return subprocess.run([sys.executable, "-m", "analysis.build", *arguments], cwd=config.PROJECT_ROOT,
+    return subprocess.run([sys.executable, "-m", "bookmachine.build", *arguments], cwd=config.PROJECT_ROOT,
                           env=env, capture_output=True, text=True, timeout=600)
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from analysis import config, version
+from analysis import config
+from bookmachine import version
 
 # The official CFF 1.2.0 schema (citation-file-format project, CC-BY-4.0), as shipped in cffconvert 2.0.0.
 SCHEMA = Path(__file__).parent / "schemas" / "citation-cff-1.2.0.json"

@@ -27,7 +27,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def ports_page(tmp_path_factory, real_data):
     root = tmp_path_factory.mktemp("html")
     env = dict(os.environ, BOOK_BUILD_DIR=str(root / "_build"))
-    notebooks = subprocess.run([sys.executable, "-m", "analysis.build", "notebooks", "--only", "ports"],
+    notebooks = subprocess.run([sys.executable, "-m", "bookmachine.build", "notebooks", "--only", "ports"],
                                cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert notebooks.returncode == 0, notebooks.stderr
     html = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(root / "_build" / "src"),

@@ -49,18 +49,18 @@ def newer_vintage(path):
 
 
 def test_adding_a_newer_vintage_shows_the_new_month_the_revision_and_what_changed(project, tmp_path):
-    before = run(project, "-m", "analysis.build", "notebooks", "--only", "ports")
+    before = run(project, "-m", "bookmachine.build", "notebooks", "--only", "ports")
     assert before.returncode == 0, before.stderr
     old_numbers = json.loads((project / "_build" / "numbers.json").read_text())
     (project / "releases").mkdir(exist_ok=True)
     shutil.copyfile(project / "_build" / "numbers.json", project / "releases" / "numbers-0.1.0.json")
 
-    added = run(project, "-m", "analysis.newdata", str(newer_vintage(tmp_path / "nationwide-drugs-fy23-fy26-jan.csv")))
+    added = run(project, "-m", "bookmachine.newdata", str(newer_vintage(tmp_path / "nationwide-drugs-fy23-fy26-jan.csv")))
     assert added.returncode == 0, added.stderr
     assert "version: 0.2.0" in (project / "CITATION.cff").read_text()
     assert "nationwide-drugs-fy23-fy26-jan" in (project / "data" / "catalog.yml").read_text()
 
-    after = run(project, "-m", "analysis.build", "notebooks", "--only", "ports")
+    after = run(project, "-m", "bookmachine.build", "notebooks", "--only", "ports")
     assert after.returncode == 0, after.stderr
     new_numbers = json.loads((project / "_build" / "numbers.json").read_text())
     assert new_numbers["ports.latest_month"] == "January 2026"
@@ -79,7 +79,7 @@ def test_a_file_with_a_renamed_column_is_refused_and_the_catalog_is_unchanged(pr
     text = catalog.path(DECEMBER).read_bytes().decode("utf-8").replace("Sum Qty (lbs)", "Sum Qty (kg)", 1)
     bad = tmp_path / "nationwide-drugs-fy23-fy26-jan.csv"
     bad.write_text(text, encoding="utf-8")
-    result = run(project, "-m", "analysis.newdata", str(bad))
+    result = run(project, "-m", "bookmachine.newdata", str(bad))
     assert result.returncode == 1
     assert "'Sum Qty (lbs)'" in result.stderr and "REFUSED" in result.stderr
     assert (project / "data" / "catalog.yml").read_bytes() == catalog_before
@@ -89,5 +89,5 @@ def test_a_file_with_a_renamed_column_is_refused_and_the_catalog_is_unchanged(pr
 def test_an_unknown_file_is_refused(project, tmp_path):
     unknown = tmp_path / "something.csv"
     unknown.write_text("a,b\n1,2\n")
-    result = run(project, "-m", "analysis.newdata", str(unknown))
+    result = run(project, "-m", "bookmachine.newdata", str(unknown))
     assert result.returncode == 1 and "not recognized" in result.stderr

@@ -33,7 +33,7 @@ def test_markdown_table_escapes_and_sets_widths():
 
 
 def test_versions_list_each_release_with_what_changed(tmp_path):
-    from analysis import changes
+    from bookmachine import changes
 
     (tmp_path / "numbers-0.1.0.json").write_text('{"a.b": 1.0, "claims.x.verdict": "supported"}')
     (tmp_path / "numbers-0.2.0.json").write_text('{"a.b": 2.0, "claims.x.verdict": "contradicted"}')

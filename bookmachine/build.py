@@ -1,8 +1,8 @@
 """Build the book: verify data, execute chapters with papermill, stage, run Jupyter Book, record.
 
-    python -m analysis.build book --params params/default.yml [--pdf] [--strict]
-    python -m analysis.build notebooks --params params/default.yml   (execute + stage + numbers.json)
-    python -m analysis.build release
+    python -m bookmachine.build book --params params/default.yml [--pdf] [--strict]
+    python -m bookmachine.build notebooks --params params/default.yml   (execute + stage + numbers.json)
+    python -m bookmachine.build release
 
 Notebooks are re-executed only when their source, their parameters or anything they can read
 (the ``analysis`` package, the catalog, the curated tables, the pinned requirements) changed.
@@ -29,7 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from analysis import catalog, changes, config, version
+from analysis import catalog, config
+from bookmachine import changes, version
 from analysis.errors import DataError
 
 EXECUTED_DIR = config.BUILD_DIR / "executed"
@@ -295,7 +296,7 @@ def prepare(params_file: Path, only: list[str] | None = None) -> dict:
     runs, executed = run_notebooks(params_file, only)
     numbers, sources = collect_numbers(executed)
     book_version = version.book_version()
-    from analysis import provenance
+    from bookmachine import provenance
     generated = {"chapters/reproducibility.md": provenance.reproducibility_page(
         runs, numbers, sources, params_file, book_version),
         "chapters/changes.md": changes.changes_page(version.cff_version(), numbers)}
@@ -429,7 +430,7 @@ def release() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bookmachine.build", description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["book", "notebooks", "release"])
     parser.add_argument("--params", type=Path, default=config.PARAMS_DIR / "default.yml")
     parser.add_argument("--pdf", action="store_true", help="also build the PDF (XeLaTeX)")

@@ -112,7 +112,7 @@ def changes_page(current_version: str, numbers: dict, directory: Path = RELEASES
 
 def main(argv: list[str]) -> int:
     """``make changes``: print the comparison of _build/numbers.json with the previous release."""
-    from analysis import version
+    from bookmachine import version
 
     numbers_file = config.BUILD_DIR / "numbers.json"
     if not numbers_file.exists():

@@ -119,7 +119,7 @@ def add(path: Path) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.newdata", description="Add a newer vintage of a raw file.")
+    parser = argparse.ArgumentParser(prog="python -m bookmachine.newdata", description="Add a newer vintage of a raw file.")
     parser.add_argument("file", type=Path)
     arguments = parser.parse_args(argv)
     try:

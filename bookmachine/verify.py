@@ -23,7 +23,7 @@ def build_into(directory: Path, params: Path, environment: dict) -> Path:
     """Run the notebook stage into ``directory/_build``; returns that _build."""
     build_dir = directory / "_build"
     env = dict(os.environ, BOOK_BUILD_DIR=str(build_dir), **environment)
-    subprocess.run([sys.executable, "-m", "analysis.build", "notebooks", "--params", str(params)],
+    subprocess.run([sys.executable, "-m", "bookmachine.build", "notebooks", "--params", str(params)],
                    cwd=config.PROJECT_ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     return build_dir
 
@@ -59,7 +59,7 @@ def compare(first: Path, second: Path) -> tuple[int, int, list[str]]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.verify")
+    parser = argparse.ArgumentParser(prog="python -m bookmachine.verify")
     parser.add_argument("--params", type=Path, default=config.PARAMS_DIR / "default.yml")
     arguments = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="verify-") as scratch:

@@ -40,14 +40,14 @@ def timed(action) -> float:
 
 def html_build(params: Path) -> float:
     """Seconds for one strict HTML build through the same entry point as ``make html``."""
-    command = [sys.executable, "-m", "analysis.build", "book", "--params", str(params), "--strict"]
+    command = [sys.executable, "-m", "bookmachine.build", "book", "--params", str(params), "--strict"]
     started = time.perf_counter()
     subprocess.run(command, check=True, cwd=config.PROJECT_ROOT, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.bench")
+    parser = argparse.ArgumentParser(prog="python -m bookmachine.bench")
     parser.add_argument("--params", type=Path, default=config.PARAMS_DIR / "default.yml")
     parser.add_argument("--loaders-only", action="store_true", help="time the loaders, skip the builds")
     arguments = parser.parse_args(argv)
