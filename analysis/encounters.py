@@ -182,15 +182,55 @@ def title42_period(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp, int
     return first, last, (last.year - first.year) * 12 + last.month - first.month + 1
 
 
-def monthly_usbp_southwest(sectors: pd.DataFrame, sbo: pd.DataFrame) -> pd.DataFrame:
-    """Southwest USBP encounters per month: OHSS through its last month, then CBP's component file.
+OHSS_SOURCE = "DHS OHSS (rounded to 10)"
+CBP_SOURCE = "CBP Southwest Land Border Encounters"
+PUBLISHER_RULE = ("Where both publishers report a month, CBP's own Southwest Land Border Encounters file wins: "
+                  "it is the agency's count, unrounded, and reissued monthly. DHS OHSS's workbook, every count "
+                  "rounded to 10, supplies the months CBP's file does not cover (October 1999 until CBP's first "
+                  "month) and is the only source by sector.")
 
-    Each month carries its source; CBP's counts are unrounded, OHSS's rounded to 10.
+
+def monthly_usbp_southwest(sectors: pd.DataFrame, sbo: pd.DataFrame) -> pd.DataFrame:
+    """Southwest USBP encounters per month under ``PUBLISHER_RULE``: CBP where it reports, else OHSS.
+
+    ``sectors`` and ``sbo`` are the combined vintages of each publisher. Each month carries its source.
     """
-    ohss = southwest_usbp_by_month(sectors).assign(source="DHS OHSS (rounded to 10)")
     cbp = (sbo[sbo["component"] == "USBP"].groupby("month", as_index=False)["encounters"].sum()
-           .assign(source="CBP Southwest Land Border Encounters"))
-    return pd.concat([ohss, cbp[cbp["month"] > ohss["month"].max()]], ignore_index=True).sort_values("month", ignore_index=True)
+           .assign(source=CBP_SOURCE))
+    ohss = southwest_usbp_by_month(sectors).assign(source=OHSS_SOURCE)
+    return (pd.concat([ohss[~ohss["month"].isin(cbp["month"])], cbp], ignore_index=True)
+            .sort_values("month", ignore_index=True))
+
+
+def fiscal_year(month: pd.Series) -> pd.Series:
+    """The fiscal year of a calendar month (October starts the next fiscal year)."""
+    return month.dt.year + (month.dt.month >= 10).astype(int)
+
+
+def annual_from_monthly(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Fiscal-year totals of a monthly series: months held, partial flag, last month and sources.
+
+    A year is complete with all 12 months; only the last year may be partial (a gap inside the
+    series is an error, never a silently short year).
+    """
+    table = (monthly.assign(fy=fiscal_year(monthly["month"])).groupby("fy")
+             .agg(encounters=("encounters", "sum"), months=("month", "nunique"), last_month=("month", "max"),
+                  source=("source", lambda s: " + ".join(dict.fromkeys(s))))
+             .reset_index())
+    table["partial"] = table["months"] < 12
+    inner = table.iloc[1:-1] if len(table) > 2 else table.iloc[0:0]
+    if inner["partial"].any():
+        raise DataError("combined encounters series", f"FY{inner.loc[inner['partial'], 'fy'].iloc[0]} lacks months",
+                        expected="every month between the first and last fiscal year")
+    return table
+
+
+def publisher_overlap(sectors: pd.DataFrame, sbo: pd.DataFrame) -> pd.DataFrame:
+    """Months both publishers report: OHSS (rounded) and CBP (unrounded) Southwest USBP counts, and the gap."""
+    ohss = southwest_usbp_by_month(sectors).rename(columns={"encounters": "dhs_ohss"})
+    cbp = sbo[sbo["component"] == "USBP"].groupby("month", as_index=False)["encounters"].sum()
+    table = ohss.merge(cbp.rename(columns={"encounters": "cbp"}), on="month")
+    return table.assign(difference=table["dhs_ohss"] - table["cbp"])
 
 
 def southwest_usbp_by_year(sectors: pd.DataFrame) -> pd.DataFrame:

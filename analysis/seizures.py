@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalog
+from analysis import catalog, vintages
 from analysis.errors import DataError
 
 DATASET = "cbp-drug-seizures"
@@ -177,33 +177,12 @@ def fiscal_month_start(fy: pd.Series, month_abbr: pd.Series) -> pd.Series:
 def combine_vintages(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Stack vintages (oldest first); for each fiscal month keep only the newest vintage's rows.
 
-    Reconciles the result: pounds and events kept equal the sums of the winning vintage's rows for
-    every fiscal month, and every fiscal month present in any vintage is present in the result.
+    The rule for every reissued dataset (``analysis.vintages.combine``), reconciled month by month.
     """
     if not frames:
         raise DataError(DATASET, "no vintage files found", expected="at least one nationwide-drugs-*.csv")
-    winner: dict[tuple[int, str], int] = {}
-    for rank, frame in enumerate(frames):
-        for fy, month in frame[["fy", "month_abbr"]].drop_duplicates().itertuples(index=False):
-            winner[(fy, month)] = rank
-    kept = []
-    for rank, frame in enumerate(frames):
-        mine = [winner[(fy, m)] == rank for fy, m in zip(frame["fy"], frame["month_abbr"])]
-        kept.append(frame.loc[mine])
-    combined = pd.concat(kept, ignore_index=True)
-    _reconcile(frames, winner, combined)
+    combined = vintages.combine(frames, ("pounds", "events"), period=("fy", "month_abbr"))
     return combined.sort_values(["month", "component", "region", "aor", "drug"], ignore_index=True)
-
-
-def _reconcile(frames: list[pd.DataFrame], winner: dict, combined: pd.DataFrame) -> None:
-    """Totals in == totals out for every fiscal month, from the vintage that supplied it."""
-    got = combined.groupby(["fy", "month_abbr"])[["pounds", "events"]].sum()
-    for (fy, month), rank in winner.items():
-        source = frames[rank]
-        expected = source.loc[(source["fy"] == fy) & (source["month_abbr"] == month), ["pounds", "events"]].sum()
-        if (fy, month) not in got.index or abs(got.loc[(fy, month), "pounds"] - expected["pounds"]) > 1e-6 \
-                or got.loc[(fy, month), "events"] != expected["events"]:
-            raise DataError(DATASET, f"reconciliation failed for FY{fy} {month}: totals changed while combining")
 
 
 def mark_partial_years(frame: pd.DataFrame) -> pd.DataFrame:
@@ -216,12 +195,9 @@ def mark_partial_years(frame: pd.DataFrame) -> pd.DataFrame:
 
 def vintage_entries(entries: list[dict] | None = None) -> list[dict]:
     """Catalog entries of the nationwide seizure file, oldest vintage first."""
-    found = [e for e in catalog.entries_for(DATASET, entries) if Path(e["file"]).name.startswith(FILE_PATTERN)]
-    missing_vintage = [e["id"] for e in found if not e.get("vintage")]
-    if missing_vintage:
-        raise DataError("data/catalog.yml", f"entry {missing_vintage[0]!r} has no vintage",
-                        expected="vintage: YYYY-MM, the last month the file covers")
-    return sorted(found, key=lambda e: e["vintage"])
+    from analysis import datasets
+
+    return datasets.entries(DATASET, entries)
 
 
 def load_seizures(entries: list[dict] | None = None) -> pd.DataFrame:
@@ -240,38 +216,14 @@ def source_by_fiscal_year(frame: pd.DataFrame) -> pd.DataFrame:
 
 def load_vintages(entries: list[dict] | None = None) -> list[pd.DataFrame]:
     """Every catalogued vintage, verified and parsed, oldest first (before combining)."""
-    return [read_seizure_file(catalog.fetch(item)) for item in vintage_entries(entries)]
+    return [read_seizure_file(catalog.path(item["id"])) for item in vintage_entries(entries)]
 
 
 def vintage_revisions(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Cells that a newer vintage changed: fiscal month, component, region, AOR and drug, old -> new.
-
-    Compares each vintage with the next newer one on the fiscal months both cover; a row present
-    in only one of them counts as a revision from or to zero events.
-    """
-    changes = []
-    for older, newer in zip(frames, frames[1:]):
-        shared = set(zip(older["fy"], older["month_abbr"])) & set(zip(newer["fy"], newer["month_abbr"]))
-        def restrict(frame):
-            mask = [(fy, m) in shared for fy, m in zip(frame["fy"], frame["month_abbr"])]
-            return frame.loc[mask].set_index(KEY)[["pounds", "events"]]
-        old, new = restrict(older), restrict(newer)
-        both = old.join(new, how="outer", lsuffix="_old", rsuffix="_new").fillna(0.0)
-        moved = ((both["pounds_old"] - both["pounds_new"]).abs() > 1e-9) | (both["events_old"] != both["events_new"])
-        changes.append(both[moved].reset_index().assign(old_file=older["source_file"].iloc[0],
-                                                        new_file=newer["source_file"].iloc[0]))
-    columns = KEY + ["pounds_old", "pounds_new", "events_old", "events_new", "old_file", "new_file"]
-    return pd.concat(changes, ignore_index=True)[columns] if changes else pd.DataFrame(columns=columns)
+    """Cells that a newer vintage changed: fiscal month, component, region, AOR and drug, old -> new."""
+    return vintages.revised_cells(frames, tuple(KEY), ("pounds", "events"))
 
 
 def months_by_vintage(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Which fiscal months each vintage supplies, and which of them the combined series takes from it."""
-    combined = combine_vintages(frames)
-    used = combined.groupby("source_file")["month"].agg(["min", "max", "nunique"])
-    rows = []
-    for frame in frames:
-        name = frame["source_file"].iloc[0]
-        rows.append({"file": name, "first_month": frame["month"].min(), "last_month": frame["month"].max(),
-                     "months": frame["month"].nunique(),
-                     "months_used": int(used.loc[name, "nunique"]) if name in used.index else 0})
-    return pd.DataFrame(rows)
+    return vintages.months_by_vintage(frames, combine_vintages(frames))
