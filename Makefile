@@ -10,9 +10,11 @@ STRICT ?= --strict
 .PHONY: book html test data release changes add-data bench verify system venv clean
 
 book: venv system ## HTML + PDF book from verified data (_build/html, _build/pdf)
+	@$(PY) -m bookmachine.params "$(PARAMS)"
 	$(PY) -m bookmachine.build book --params $(PARAMS) --pdf $(STRICT)
 
 html: venv ## HTML only (faster while writing)
+	@$(PY) -m bookmachine.params "$(PARAMS)"
 	$(PY) -m bookmachine.build book --params $(PARAMS) $(STRICT)
 
 test: venv ## the full test suite
@@ -27,9 +29,9 @@ release: book ## copy HTML, PDF, numbers.json and manifest to _build/releases/<v
 changes: venv ## print what changed in _build/numbers.json since the previous release
 	$(PY) -m bookmachine.changes
 
-add-data: venv ## add a newer vintage of a raw file: make add-data FILE=path/to/newer.csv
-	@test -n "$(FILE)" || { echo "usage: make add-data FILE=path/to/newer.csv"; exit 2; }
-	$(PY) -m bookmachine.newdata "$(FILE)"
+add-data: venv ## add a newer vintage of a raw file: make add-data FILE=path/to/newer.csv [ACCEPT_REVISIONS=1]
+	@test -n "$(FILE)" || { echo "usage: make add-data FILE=path/to/newer.csv [ACCEPT_REVISIONS=1]"; exit 2; }
+	$(PY) -m bookmachine.newdata "$(FILE)" $(if $(ACCEPT_REVISIONS),--accept-revisions)
 
 bench: venv ## wall time of loaders, a cold HTML build and a warm rebuild
 	$(PY) -m bookmachine.bench --params $(PARAMS)

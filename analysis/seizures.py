@@ -17,7 +17,6 @@ from analysis import catalog, vintages
 from analysis.errors import DataError
 
 DATASET = "cbp-drug-seizures"
-FILE_PATTERN = "nationwide-drugs-"
 
 COLUMNS = {
     "FY": "fy_label",

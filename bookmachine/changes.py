@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from analysis import config
+from analysis import catalog, config
 
 RELEASES_DIR = config.PROJECT_ROOT / "releases"
 MARKER = "<!-- generated -->"
@@ -103,11 +103,33 @@ def versions_markdown(directory: Path = RELEASES_DIR) -> str:
     return "\n".join(lines) + "\n"
 
 
-def changes_page(current_version: str, numbers: dict, directory: Path = RELEASES_DIR) -> str:
-    """chapters/changes.md with its generated part filled in: this version's changes, then all versions."""
+def accepted_revisions_markdown(entries: list[dict]) -> str:
+    """Every revision a user accepted beyond the usual pattern (``make add-data ... ACCEPT_REVISIONS=1``).
+
+    ``make add-data`` records them in the catalog entry of the vintage that made them; they stay
+    listed in every later version, since they rewrote months earlier versions had published.
+    """
+    rows = [(item, revision) for item in entries for revision in item.get("accepted_revisions") or []]
+    if not rows:
+        return ("## Revisions accepted beyond the usual pattern\n\nNone: every vintage in the catalog revised only "
+                "what CBP's own revisions revise (the last few months).\n")
+    lines = ["## Revisions accepted beyond the usual pattern\n",
+             "These months were revised by a newer vintage beyond the pattern of CBP's own revisions, and accepted "
+             "explicitly when the file was added.\n",
+             "| Dataset | Vintage | Month | Measure | Before | After |", "|---|---|---|---|---|---|"]
+    lines += [f"| {item['dataset']} | `{item['file']}` | {revision['month']} | {revision['value']} | "
+              f"{_shown(revision['old'])} | {_shown(revision['new'])} |" for item, revision in rows]
+    return "\n".join(lines) + "\n"
+
+
+def changes_page(current_version: str, numbers: dict, directory: Path = RELEASES_DIR,
+                 entries: list[dict] | None = None) -> str:
+    """chapters/changes.md with its generated part filled in: this version's changes, accepted revisions,
+    then all versions."""
     template = (config.CHAPTERS_DIR / "changes.md").read_text(encoding="utf-8")
     generated = changes_markdown(current_version, previous_release(current_version, directory), numbers)
-    return template.replace(MARKER, generated + "\n" + versions_markdown(directory))
+    revisions = accepted_revisions_markdown(entries if entries is not None else catalog.load_catalog())
+    return template.replace(MARKER, generated + "\n" + revisions + "\n" + versions_markdown(directory))
 
 
 def main(argv: list[str]) -> int:
