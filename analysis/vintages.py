@@ -134,7 +134,7 @@ def revised_cells(frames: list[pd.DataFrame], key: tuple, values: tuple) -> pd.D
         shared = set(older["month"]) & set(newer["month"])
         old = older[older["month"].isin(shared)].groupby(key)[values].sum()
         new = newer[newer["month"].isin(shared)].groupby(key)[values].sum()
-        both = old.join(new, how="outer", lsuffix="_old", rsuffix="_new").fillna(0)
+        both = old.merge(new, left_index=True, right_index=True, how="outer", suffixes=("_old", "_new")).fillna(0)
         moved = pd.Series(False, index=both.index)
         for value in values:
             moved |= (both[f"{value}_old"] - both[f"{value}_new"]).abs() > SETTLED_TOLERANCE * both[f"{value}_old"].abs().clip(lower=1)
