@@ -1,7 +1,9 @@
-"""Rerun with new data: add a newer vintage, rebuild, and see exactly what changed.
+"""Rerun with new data: add a newer vintage of each reissued dataset, rebuild, and see exactly what changed.
 
-Runs in a copy of the project (so the real catalog is never touched), with the verified raw files
-of this checkout as the mirror.
+Runs in copies of the project (so the real catalog is never touched), with the verified raw files
+of this checkout as the mirror. The newer vintages are made here from the real files (never
+committed): a new month appended, and one recent cell revised. To stay fast, one copy and one
+execution per affected chapter is shared by a module's tests.
 """
 from __future__ import annotations
 
@@ -12,82 +14,253 @@ import shutil
 import subprocess
 import sys
 
+import openpyxl
+import pandas as pd
 import pytest
 
-from analysis import catalog, config
+from analysis import catalog, config, encounters
 
 pytestmark = pytest.mark.slow
 DECEMBER = "nationwide-drugs-fy23-fy26-dec"
 
 
-@pytest.fixture
-def project(tmp_path, real_data):
-    """A copy of the project's source (no .venv, _build or raw data), sharing this checkout's verified files."""
-    copy = tmp_path / "project"
-    shutil.copytree(config.PROJECT_ROOT, copy, ignore=shutil.ignore_patterns(
+def copy_project(target):
+    """A copy of the project's source (no .venv, _build or raw data); raw files come from this checkout."""
+    shutil.copytree(config.PROJECT_ROOT, target, ignore=shutil.ignore_patterns(
         ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis"))
-    return copy
+    return target
 
 
 def run(project, *arguments):
     env = dict(os.environ, DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(project / "data" / "raw"))
     env.pop("BOOK_BUILD_DIR", None)
-    return subprocess.run([sys.executable, *arguments], cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run([*arguments], cwd=project, env=env, capture_output=True, text=True, timeout=900)
 
 
-def newer_vintage(path):
-    """The December 2025 file with January 2026 appended (a copy of December) and one FY2025 cell revised."""
-    lines = catalog.path(DECEMBER).read_bytes().decode("utf-8").splitlines()
+def python(project, *arguments):
+    return run(project, sys.executable, *arguments)
+
+
+def add_data(project, path, accept=False):
+    """``make add-data FILE=...`` in the copy, with this interpreter (the virtualenv is not rebuilt)."""
+    extra = ["ACCEPT_REVISIONS=1"] if accept else []
+    return run(project, "make", "-s", "-o", ".venv/.installed", "add-data", f"FILE={path}", f"PY={sys.executable}", *extra)
+
+
+def numbers(project):
+    return json.loads((project / "_build" / "numbers.json").read_text())
+
+
+def lines_of(file_id):
+    return catalog.path(file_id).read_bytes().decode("utf-8-sig").splitlines()
+
+
+def revise_first(lines, prefix, contains, delta):
+    """Add ``delta`` to the last cell (the count) of the first line starting with ``prefix`` and holding ``contains``."""
+    at = next(i for i, line in enumerate(lines) if line.startswith(prefix) and contains in line)
+    cells = lines[at].split(",")
+    cells[-1] = str(int(cells[-1]) + delta) if delta == int(delta) and cells[-1].isdigit() else str(float(cells[-1]) + delta)
+    return lines[:at] + [",".join(cells)] + lines[at + 1:]
+
+
+def seizure_vintage(path):
+    """The December 2025 file with January 2026 appended (a copy of December) and one November 2025 cell revised."""
+    lines = lines_of(DECEMBER)
     january = [line.replace("2026 (FYTD),DEC,", "2026 (FYTD),JAN,") for line in lines if line.startswith("2026 (FYTD),DEC,")]
-    revised_at = next(i for i, line in enumerate(lines) if line.startswith("2025,MAR,Office of Field Operations")
-                      and ",Fentanyl," in line)
-    cells = lines[revised_at].split(",")
-    cells[-1] = str(round(float(cells[-1]) * 1.5, 6))
-    lines[revised_at] = ",".join(cells)
+    lines = revise_first(lines, "2026 (FYTD),NOV,Office of Field Operations", ",Fentanyl,", 10.5)
     path.write_text("\r\n".join(lines + january) + "\r\n", encoding="utf-8")
     return path
 
 
-def test_adding_a_newer_vintage_shows_the_new_month_the_revision_and_what_changed(project, tmp_path):
-    before = run(project, "-m", "bookmachine.build", "notebooks", "--only", "ports")
+def sbo_vintage(path):
+    """Component file through October 2025: September and October appended (copies of August), July revised."""
+    lines = lines_of("sbo-encounters-fy22-fy25-aug")
+    august = [line for line in lines if line.startswith("2025 (FYTD),FYTD,AUG,")]
+    september = [line.replace(",AUG,", ",SEP,", 1) for line in august]
+    october = [line.replace("2025 (FYTD),FYTD,AUG,", "2026 (FYTD),FYTD,OCT,", 1) for line in august]
+    lines = revise_first(lines, "2025 (FYTD),FYTD,JUL,U.S. Border Patrol", "", 5)
+    path.write_text("\n".join(lines + september + october) + "\n", encoding="utf-8")
+    return path
+
+
+def state_vintage(path):
+    """State file through October 2023 (FY2024 started: a copy of September 2023), August 2023 revised."""
+    lines = lines_of("nationwide-encounters-fy20-fy23-state")
+    september = [line for line in lines if re.match(r"^2023,[A-Za-z]+,SEP,", line)]
+    october = [re.sub(r"^2023,[A-Za-z]+,SEP,", "2024 (FYTD),FYTD,OCT,", line) for line in september]
+    lines = revise_first(lines, "2023,", ",AUG,", 3)
+    path.write_text("\n".join(lines + october) + "\n", encoding="utf-8")
+    return path
+
+
+def ohss_vintage(path):
+    """The DHS workbook through December 2024 (a copy of November), October 2024 Yuma revised by +10."""
+    workbook = openpyxl.load_workbook(catalog.path("ohss-khsm-encounters-usbp-fy25m11"))
+    for sheet_name in (encounters.OHSS_SECTOR_SHEET, encounters.OHSS_REGION_SHEET):
+        sheet = workbook[sheet_name]
+        header = [str(cell.value).replace("\n", " ").strip() for cell in sheet[1]]
+        year, month, quantity = header.index("Fiscal Year"), header.index("Month"), header.index("Quantity")
+        rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+        for row in rows:
+            if row[year] == 2025 and str(row[month]).endswith("November"):
+                sheet.append(row[:month] + ["03 December"] + row[month + 1:])
+        for number, row in enumerate(rows, 2):
+            yuma = sheet_name == encounters.OHSS_SECTOR_SHEET and "Yuma" in str(row)
+            southwest = sheet_name == encounters.OHSS_REGION_SHEET and encounters.SOUTHWEST in str(row)
+            if row[year] == 2025 and str(row[month]).endswith("October") and (yuma or southwest):
+                sheet.cell(number, quantity + 1).value = row[quantity] + 10
+    workbook.save(path)
+    return path
+
+
+# ---- seizures: the ports chapter, before and after, and the What-changed page ----
+
+@pytest.fixture(scope="module")
+def seizures_added(tmp_path_factory, real_data):
+    """Ports executed, numbers released as 0.1.0, the January vintage added with make add-data, ports again."""
+    root = tmp_path_factory.mktemp("seizures")
+    project = copy_project(root / "project")
+    before = python(project, "-m", "bookmachine.build", "notebooks", "--only", "ports")
     assert before.returncode == 0, before.stderr
-    old_numbers = json.loads((project / "_build" / "numbers.json").read_text())
     (project / "releases").mkdir(exist_ok=True)
     shutil.copyfile(project / "_build" / "numbers.json", project / "releases" / "numbers-0.1.0.json")
+    added = add_data(project, seizure_vintage(root / "nationwide-drugs-fy23-fy26-jan.csv"))
+    after = python(project, "-m", "bookmachine.build", "notebooks", "--only", "ports")
+    return {"project": project, "before": numbers_from(project / "releases" / "numbers-0.1.0.json"),
+            "added": added, "after": after}
 
-    added = run(project, "-m", "bookmachine.newdata", str(newer_vintage(tmp_path / "nationwide-drugs-fy23-fy26-jan.csv")))
-    assert added.returncode == 0, added.stderr
+
+def numbers_from(path):
+    return json.loads(path.read_text())
+
+
+def test_a_newer_seizure_vintage_moves_the_numbers_and_its_revision_is_reported(seizures_added):
+    assert seizures_added["added"].returncode == 0, seizures_added["added"].stderr
+    assert seizures_added["after"].returncode == 0, seizures_added["after"].stderr
+    project = seizures_added["project"]
     assert "version: 0.2.0" in (project / "CITATION.cff").read_text()
     assert "nationwide-drugs-fy23-fy26-jan" in (project / "data" / "catalog.yml").read_text()
-
-    after = run(project, "-m", "bookmachine.build", "notebooks", "--only", "ports")
-    assert after.returncode == 0, after.stderr
-    new_numbers = json.loads((project / "_build" / "numbers.json").read_text())
+    new_numbers = numbers(project)
+    assert seizures_added["before"]["ports.latest_month"] == "December 2025"
     assert new_numbers["ports.latest_month"] == "January 2026"
-    assert new_numbers["ports.vintages.revised_cells"] == 1
-    assert "Revised in" in (project / "_build" / "executed" / "chapters" / "ports.ipynb").read_text()
+    assert new_numbers["ports.vintages.revised_cells"] == seizures_added["before"]["ports.vintages.revised_cells"] + 1
+    notebook = (project / "_build" / "executed" / "chapters" / "ports.ipynb").read_text()
+    assert "Revised in" in notebook and "nationwide-drugs-fy23-fy26-jan.csv" in notebook
 
+
+def test_the_what_changed_page_lists_exactly_the_numbers_that_moved(seizures_added):
+    project = seizures_added["project"]
     page = (project / "_build" / "src" / "chapters" / "changes.md").read_text()
     listed = set(re.findall(r"^\| `([a-z0-9_.]+)` \|", page, flags=re.MULTILINE))
-    moved = {key for key in set(old_numbers) & set(new_numbers) if old_numbers[key] != new_numbers[key]}
+    old, new = seizures_added["before"], numbers(project)
+    moved = {key for key in set(old) & set(new) if old[key] != new[key]}
     assert moved and listed == moved
     assert "compared with release 0.1.0" in page
+    assert "Revisions accepted beyond the usual pattern" in page
 
 
-def test_a_file_with_a_renamed_column_is_refused_and_the_catalog_is_unchanged(project, tmp_path):
-    catalog_before = (project / "data" / "catalog.yml").read_bytes()
+# ---- encounters: three reissued datasets added to one copy, the chapter executed once ----
+
+@pytest.fixture(scope="module")
+def encounters_added(tmp_path_factory, real_data):
+    root = tmp_path_factory.mktemp("encounters")
+    project = copy_project(root / "project")
+    files = {"sbo": sbo_vintage(root / "sbo-encounters-fy22-fy26-oct.csv"),
+             "state": state_vintage(root / "nationwide-encounters-fy20-fy24-oct-state.csv"),
+             "ohss": ohss_vintage(root / "ohss-khsm-encounters-usbp-fy25m12.xlsx")}
+    added = {name: add_data(project, path) for name, path in files.items()}
+    built = python(project, "-m", "bookmachine.build", "notebooks", "--only", "encounters")
+    return {"project": project, "files": files, "added": added, "built": built,
+            "notebook": (project / "_build" / "executed" / "chapters" / "encounters.ipynb").read_text()
+            if built.returncode == 0 else ""}
+
+
+def test_each_encounter_vintage_is_accepted_and_the_chapter_rebuilds(encounters_added):
+    for name, result in encounters_added["added"].items():
+        assert result.returncode == 0, (name, result.stderr)
+        assert "read by: " in result.stdout and "encounters" in result.stdout
+    assert encounters_added["built"].returncode == 0, encounters_added["built"].stderr
+    assert "version: 0.4.0" in (encounters_added["project"] / "CITATION.cff").read_text()
+
+
+def test_component_vintage_completes_fy2025_starts_fy2026_and_moves_the_low(encounters_added):
+    got = numbers(encounters_added["project"])
+    sbo = encounters.load_sbo(encounters_added["files"]["sbo"])
+    usbp = sbo[sbo["component"] == "USBP"]
+    assert got["encounters.usbp_sw.fy2025"] == int(usbp.loc[usbp["fy"] == 2025, "encounters"].sum())
+    assert got["encounters.usbp_sw.last_full_fy"] == 2025
+    assert got["encounters.usbp_sw.partial_fy"] == 2026 and got["encounters.usbp_sw.partial_fy_months"] == 1
+    assert got["encounters.usbp_sw.partial_fy_through"] == "October 2025"
+    monthly = usbp.groupby("month")["encounters"].sum()
+    assert got["encounters.monthly_min.value"] == int(monthly.min())
+    assert got["encounters.monthly_min.month"] == f"{monthly.idxmin():%B %Y}"
+    assert "sbo-encounters-fy22-fy26-oct.csv" in encounters_added["notebook"]
+
+
+def test_state_vintage_extends_the_nationwide_series(encounters_added):
+    got = numbers(encounters_added["project"])
+    state = encounters.load_nationwide_state(encounters_added["files"]["state"])
+    assert got["encounters.nationwide.last_month"] == "October 2023"
+    assert got["encounters.nationwide.last_month_value"] == int(state.loc[state["month"] == pd.Timestamp("2023-10-01"),
+                                                                          "encounters"].sum())
+
+
+def test_ohss_vintage_extends_the_workbook_months(encounters_added):
+    got = numbers(encounters_added["project"])
+    assert got["encounters.ohss.last_month"] == "December 2024"
+
+
+def test_the_revision_report_lists_each_revised_cell(encounters_added):
+    got = numbers(encounters_added["project"])
+    assert got["encounters.vintages.revised_cells"] == 3      # one cell revised in each of the three vintages
+    for path in encounters_added["files"].values():
+        assert path.name in encounters_added["notebook"]
+
+
+# ---- refusals leave the catalog untouched ----
+
+@pytest.fixture(scope="module")
+def refusal_project(tmp_path_factory, real_data):
+    return copy_project(tmp_path_factory.mktemp("refusals") / "project")
+
+
+def test_a_file_with_a_renamed_column_is_refused_and_the_catalog_is_unchanged(refusal_project, tmp_path):
+    catalog_before = (refusal_project / "data" / "catalog.yml").read_bytes()
     text = catalog.path(DECEMBER).read_bytes().decode("utf-8").replace("Sum Qty (lbs)", "Sum Qty (kg)", 1)
     bad = tmp_path / "nationwide-drugs-fy23-fy26-jan.csv"
     bad.write_text(text, encoding="utf-8")
-    result = run(project, "-m", "bookmachine.newdata", str(bad))
-    assert result.returncode == 1
+    result = add_data(refusal_project, bad)
+    assert result.returncode != 0
     assert "'Sum Qty (lbs)'" in result.stderr and "REFUSED" in result.stderr
-    assert (project / "data" / "catalog.yml").read_bytes() == catalog_before
-    assert "version: 0.1.0" in (project / "CITATION.cff").read_text()
+    assert (refusal_project / "data" / "catalog.yml").read_bytes() == catalog_before
+    assert "version: 0.1.0" in (refusal_project / "CITATION.cff").read_text()
 
 
-def test_an_unknown_file_is_refused(project, tmp_path):
+def test_a_line_truncated_vintage_is_refused_naming_its_missing_months(refusal_project, tmp_path):
+    catalog_before = (refusal_project / "data" / "catalog.yml").read_bytes()
+    lines = seizure_vintage(tmp_path / "whole.csv").read_text(encoding="utf-8").splitlines()
+    cut = tmp_path / "nationwide-drugs-fy23-fy26-jan.csv"
+    cut.write_text("\n".join(lines[: int(len(lines) * 0.69)]) + "\n", encoding="utf-8")
+    result = add_data(refusal_project, cut)
+    assert result.returncode != 0 and "REFUSED" in result.stderr and "lacks" in result.stderr
+    assert "Jan 2026: old not held, new: no rows" in result.stderr
+    assert (refusal_project / "data" / "catalog.yml").read_bytes() == catalog_before
+
+
+def test_an_unknown_file_is_refused(refusal_project, tmp_path):
     unknown = tmp_path / "something.csv"
     unknown.write_text("a,b\n1,2\n")
-    result = run(project, "-m", "bookmachine.newdata", str(unknown))
+    result = python(refusal_project, "-m", "bookmachine.newdata", str(unknown))
     assert result.returncode == 1 and "not recognized" in result.stderr
+
+
+def test_a_file_whose_dataset_no_chapter_reads_is_refused(refusal_project, tmp_path):
+    """In a copy whose encounters chapter no longer reads the state file, a newer state vintage changes nothing."""
+    chapter = refusal_project / "chapters" / "encounters.md"
+    original = chapter.read_text(encoding="utf-8")
+    chapter.write_text(original.replace('datasets.load("cbp-encounters-state")', "None"), encoding="utf-8")
+    try:
+        result = add_data(refusal_project, state_vintage(tmp_path / "nationwide-encounters-fy20-fy24-oct-state.csv"))
+    finally:
+        chapter.write_text(original, encoding="utf-8")
+    assert result.returncode != 0 and "no chapter reads dataset 'cbp-encounters-state'" in result.stderr
