@@ -117,3 +117,17 @@ def test_real_cbp_pdf_parses_reconciles_and_differs_from_dhs_only_early(real_dat
     assert table.loc[2000, "cbp_pdf"] == 1_643_679                      # printed 'Southwest Border' total, FY2000
     assert table.loc[2000, "relative"] < -0.04                           # the OHSS revision of FY2000
     assert table.loc[2005:, "difference"].abs().max() <= 5 * 108         # rounding of 9 sectors x 12 months
+
+
+def test_real_combined_series_takes_cbp_where_it_reports_and_agrees_with_ohss_within_rounding(real_data):
+    from analysis import datasets
+
+    sectors = datasets.load("dhs-ohss-usbp-encounters").rows
+    sbo = datasets.load("cbp-encounters-component").rows
+    annual = encounters.annual_from_monthly(encounters.monthly_usbp_southwest(sectors, sbo)).set_index("fy")
+    assert annual.loc[2022, "encounters"] == 2_206_436                   # CBP's published FY2022 total
+    assert annual.loc[2022, "source"] == encounters.CBP_SOURCE and annual.loc[2021, "source"] == encounters.OHSS_SOURCE
+    assert not annual.loc[2000:2024, "partial"].any() and annual.index.max() == 2025 and annual.loc[2025, "partial"]
+    overlap = encounters.publisher_overlap(sectors, sbo)
+    assert len(overlap) == 38                                            # Oct 2021 - Nov 2024
+    assert overlap["difference"].abs().max() <= encounters.OHSS_ROUNDING / 2 * len(encounters.SOUTHWEST_SECTORS)
