@@ -18,7 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import catalog, config, encounters
+from analysis import catalog, config, encounters, ondcp
 
 pytestmark = pytest.mark.slow
 DECEMBER = "nationwide-drugs-fy23-fy26-dec"
@@ -94,98 +94,90 @@ def state_vintage(path):
 
 
 def ohss_vintage(path):
-    """The DHS workbook through December 2024 (a copy of November), October 2024 Yuma revised by +10."""
-    workbook = openpyxl.load_workbook(catalog.path("ohss-khsm-encounters-usbp-fy25m11"))
-    for sheet_name in (encounters.OHSS_SECTOR_SHEET, encounters.OHSS_REGION_SHEET):
-        sheet = workbook[sheet_name]
-        header = [str(cell.value).replace("\n", " ").strip() for cell in sheet[1]]
-        year, month, quantity = header.index("Fiscal Year"), header.index("Month"), header.index("Quantity")
-        rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    """The DHS workbook's three sheets the book reads, through December 2024 (a copy of November), with
+    October 2024 Yuma (and so the Southwest region) revised by +10. Written in openpyxl's fast write-only mode."""
+    source = catalog.path("ohss-khsm-encounters-usbp-fy25m11")
+    workbook = openpyxl.Workbook(write_only=True)
+    for sheet_name in (encounters.OHSS_SECTOR_SHEET, encounters.OHSS_REGION_SHEET, encounters.OHSS_ANNUAL_REGION_SHEET):
+        header, *rows = [list(row) for row in ondcp.read_sheet_rows(source, sheet_name)]
+        names = [str(cell).replace("\n", " ").strip() for cell in header]
+        sheet = workbook.create_sheet(sheet_name)
+        sheet.append(header)
+        if "Month" not in names:
+            for row in rows:
+                sheet.append(row)
+            continue
+        year, month, quantity = names.index("Fiscal Year"), names.index("Month"), names.index("Quantity")
+        for row in rows:
+            if row[year] == 2025 and str(row[month]).endswith("October") and (
+                    "Yuma" in str(row) or (sheet_name == encounters.OHSS_REGION_SHEET and encounters.SOUTHWEST in str(row))):
+                row[quantity] += 10
+            sheet.append(row)
         for row in rows:
             if row[year] == 2025 and str(row[month]).endswith("November"):
                 sheet.append(row[:month] + ["03 December"] + row[month + 1:])
-        for number, row in enumerate(rows, 2):
-            yuma = sheet_name == encounters.OHSS_SECTOR_SHEET and "Yuma" in str(row)
-            southwest = sheet_name == encounters.OHSS_REGION_SHEET and encounters.SOUTHWEST in str(row)
-            if row[year] == 2025 and str(row[month]).endswith("October") and (yuma or southwest):
-                sheet.cell(number, quantity + 1).value = row[quantity] + 10
     workbook.save(path)
     return path
 
 
-# ---- seizures: the ports chapter, before and after, and the What-changed page ----
+# ---- one copy: ports executed and released as 0.1.0, four vintages added, ports and encounters rebuilt ----
 
 @pytest.fixture(scope="module")
-def seizures_added(tmp_path_factory, real_data):
-    """Ports executed, numbers released as 0.1.0, the January vintage added with make add-data, ports again."""
-    root = tmp_path_factory.mktemp("seizures")
+def book(tmp_path_factory, real_data):
+    root = tmp_path_factory.mktemp("newdata")
     project = copy_project(root / "project")
     before = python(project, "-m", "bookmachine.build", "notebooks", "--only", "ports")
     assert before.returncode == 0, before.stderr
     (project / "releases").mkdir(exist_ok=True)
     shutil.copyfile(project / "_build" / "numbers.json", project / "releases" / "numbers-0.1.0.json")
-    added = add_data(project, seizure_vintage(root / "nationwide-drugs-fy23-fy26-jan.csv"))
-    after = python(project, "-m", "bookmachine.build", "notebooks", "--only", "ports")
+    files = {"seizures": seizure_vintage(root / "nationwide-drugs-fy23-fy26-jan.csv"),
+             "sbo": sbo_vintage(root / "sbo-encounters-fy22-fy26-oct.csv"),
+             "state": state_vintage(root / "nationwide-encounters-fy20-fy24-oct-state.csv"),
+             "ohss": ohss_vintage(root / "ohss-khsm-encounters-usbp-fy25m12.xlsx")}
+    added = {name: add_data(project, path) for name, path in files.items()}
+    built = python(project, "-m", "bookmachine.build", "notebooks", "--only", "ports", "encounters")
+    executed = project / "_build" / "executed" / "chapters"
     return {"project": project, "before": numbers_from(project / "releases" / "numbers-0.1.0.json"),
-            "added": added, "after": after}
+            "files": files, "added": added, "built": built,
+            "notebook": (executed / "encounters.ipynb").read_text() if built.returncode == 0 else "",
+            "ports": (executed / "ports.ipynb").read_text() if built.returncode == 0 else ""}
 
 
 def numbers_from(path):
     return json.loads(path.read_text())
 
 
-def test_a_newer_seizure_vintage_moves_the_numbers_and_its_revision_is_reported(seizures_added):
-    assert seizures_added["added"].returncode == 0, seizures_added["added"].stderr
-    assert seizures_added["after"].returncode == 0, seizures_added["after"].stderr
-    project = seizures_added["project"]
-    assert "version: 0.2.0" in (project / "CITATION.cff").read_text()
-    assert "nationwide-drugs-fy23-fy26-jan" in (project / "data" / "catalog.yml").read_text()
-    new_numbers = numbers(project)
-    assert seizures_added["before"]["ports.latest_month"] == "December 2025"
+def test_each_vintage_is_added_with_make_add_data_and_the_chapters_rebuild(book):
+    for name, result in book["added"].items():
+        assert result.returncode == 0, (name, result.stderr)
+        assert "read by: " in result.stdout
+    assert book["built"].returncode == 0, book["built"].stderr
+    assert "version: 0.5.0" in (book["project"] / "CITATION.cff").read_text()
+    listed = (book["project"] / "data" / "catalog.yml").read_text()
+    assert all(path.stem in listed for path in book["files"].values())
+
+
+def test_a_newer_seizure_vintage_moves_the_numbers_and_its_revision_is_reported(book):
+    new_numbers = numbers(book["project"])
+    assert book["before"]["ports.latest_month"] == "December 2025"
     assert new_numbers["ports.latest_month"] == "January 2026"
-    assert new_numbers["ports.vintages.revised_cells"] == seizures_added["before"]["ports.vintages.revised_cells"] + 1
-    notebook = (project / "_build" / "executed" / "chapters" / "ports.ipynb").read_text()
-    assert "Revised in" in notebook and "nationwide-drugs-fy23-fy26-jan.csv" in notebook
+    assert new_numbers["ports.vintages.revised_cells"] == book["before"]["ports.vintages.revised_cells"] + 1
+    assert "Revised in" in book["ports"] and "nationwide-drugs-fy23-fy26-jan.csv" in book["ports"]
 
 
-def test_the_what_changed_page_lists_exactly_the_numbers_that_moved(seizures_added):
-    project = seizures_added["project"]
-    page = (project / "_build" / "src" / "chapters" / "changes.md").read_text()
+def test_the_what_changed_page_lists_exactly_the_numbers_that_moved(book):
+    page = (book["project"] / "_build" / "src" / "chapters" / "changes.md").read_text()
     listed = set(re.findall(r"^\| `([a-z0-9_.]+)` \|", page, flags=re.MULTILINE))
-    old, new = seizures_added["before"], numbers(project)
+    old, new = book["before"], numbers(book["project"])
     moved = {key for key in set(old) & set(new) if old[key] != new[key]}
     assert moved and listed == moved
     assert "compared with release 0.1.0" in page
     assert "Revisions accepted beyond the usual pattern" in page
 
 
-# ---- encounters: three reissued datasets added to one copy, the chapter executed once ----
-
-@pytest.fixture(scope="module")
-def encounters_added(tmp_path_factory, real_data):
-    root = tmp_path_factory.mktemp("encounters")
-    project = copy_project(root / "project")
-    files = {"sbo": sbo_vintage(root / "sbo-encounters-fy22-fy26-oct.csv"),
-             "state": state_vintage(root / "nationwide-encounters-fy20-fy24-oct-state.csv"),
-             "ohss": ohss_vintage(root / "ohss-khsm-encounters-usbp-fy25m12.xlsx")}
-    added = {name: add_data(project, path) for name, path in files.items()}
-    built = python(project, "-m", "bookmachine.build", "notebooks", "--only", "encounters")
-    return {"project": project, "files": files, "added": added, "built": built,
-            "notebook": (project / "_build" / "executed" / "chapters" / "encounters.ipynb").read_text()
-            if built.returncode == 0 else ""}
-
-
-def test_each_encounter_vintage_is_accepted_and_the_chapter_rebuilds(encounters_added):
-    for name, result in encounters_added["added"].items():
-        assert result.returncode == 0, (name, result.stderr)
-        assert "read by: " in result.stdout and "encounters" in result.stdout
-    assert encounters_added["built"].returncode == 0, encounters_added["built"].stderr
-    assert "version: 0.4.0" in (encounters_added["project"] / "CITATION.cff").read_text()
-
-
-def test_component_vintage_completes_fy2025_starts_fy2026_and_moves_the_low(encounters_added):
-    got = numbers(encounters_added["project"])
-    sbo = encounters.load_sbo(encounters_added["files"]["sbo"])
+def test_component_vintage_completes_fy2025_starts_fy2026_and_moves_the_low(book):
+    got = numbers(book["project"])
+    sbo = encounters.load_sbo(book["files"]["sbo"])
     usbp = sbo[sbo["component"] == "USBP"]
     assert got["encounters.usbp_sw.fy2025"] == int(usbp.loc[usbp["fy"] == 2025, "encounters"].sum())
     assert got["encounters.usbp_sw.last_full_fy"] == 2025
@@ -194,27 +186,27 @@ def test_component_vintage_completes_fy2025_starts_fy2026_and_moves_the_low(enco
     monthly = usbp.groupby("month")["encounters"].sum()
     assert got["encounters.monthly_min.value"] == int(monthly.min())
     assert got["encounters.monthly_min.month"] == f"{monthly.idxmin():%B %Y}"
-    assert "sbo-encounters-fy22-fy26-oct.csv" in encounters_added["notebook"]
+    assert "sbo-encounters-fy22-fy26-oct.csv" in book["notebook"]
 
 
-def test_state_vintage_extends_the_nationwide_series(encounters_added):
-    got = numbers(encounters_added["project"])
-    state = encounters.load_nationwide_state(encounters_added["files"]["state"])
+def test_state_vintage_extends_the_nationwide_series(book):
+    got = numbers(book["project"])
+    state = encounters.load_nationwide_state(book["files"]["state"])
     assert got["encounters.nationwide.last_month"] == "October 2023"
     assert got["encounters.nationwide.last_month_value"] == int(state.loc[state["month"] == pd.Timestamp("2023-10-01"),
                                                                           "encounters"].sum())
 
 
-def test_ohss_vintage_extends_the_workbook_months(encounters_added):
-    got = numbers(encounters_added["project"])
+def test_ohss_vintage_extends_the_workbook_months(book):
+    got = numbers(book["project"])
     assert got["encounters.ohss.last_month"] == "December 2024"
 
 
-def test_the_revision_report_lists_each_revised_cell(encounters_added):
-    got = numbers(encounters_added["project"])
+def test_the_revision_report_lists_each_revised_cell(book):
+    got = numbers(book["project"])
     assert got["encounters.vintages.revised_cells"] == 3      # one cell revised in each of the three vintages
-    for path in encounters_added["files"].values():
-        assert path.name in encounters_added["notebook"]
+    for name in ("sbo", "state", "ohss"):
+        assert book["files"][name].name in book["notebook"]
 
 
 # ---- refusals leave the catalog untouched ----
