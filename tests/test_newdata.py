@@ -202,11 +202,21 @@ def test_ohss_vintage_extends_the_workbook_months(book):
     assert got["encounters.ohss.last_month"] == "December 2024"
 
 
+def outputs(notebook_text):
+    """The text of every output of an executed notebook."""
+    cells = json.loads(notebook_text)["cells"]
+    return "\n".join("".join(output.get("data", {}).get("text/markdown", output.get("data", {}).get("text/plain", "")))
+                     for cell in cells for output in cell.get("outputs", []))
+
+
 def test_the_revision_report_lists_each_revised_cell(book):
     got = numbers(book["project"])
     assert got["encounters.vintages.revised_cells"] == 3      # one cell revised in each of the three vintages
-    for name in ("sbo", "state", "ohss"):
-        assert book["files"][name].name in book["notebook"]
+    shown = outputs(book["notebook"])
+    revised = re.findall(r"\* - ([^\n]+)\n  - (\w{3} \d{4})\n  - ([^\n]+)\n  - (\d+)\n  - (\d+)\n  - ([^\n]+)", shown)
+    assert {(month, int(after) - int(before), file) for _, month, _, before, after, file in revised} == {
+        ("Jul 2025", 5, book["files"]["sbo"].name), ("Aug 2023", 3, book["files"]["state"].name),
+        ("Oct 2024", 10, book["files"]["ohss"].name)}
 
 
 # ---- refusals leave the catalog untouched ----
