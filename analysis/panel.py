@@ -87,18 +87,21 @@ class Estimate:
     clusters: int
 
 
-def _slope_and_cluster_se(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, absorbed: int) -> tuple[float, float]:
-    """OLS slope of y on x (both already residualized) and its CR1 cluster-robust standard error."""
+def slope_and_cluster_se(x: np.ndarray, y: np.ndarray, codes: np.ndarray, absorbed: int) -> tuple[float, float]:
+    """OLS slope of y on x (both already residualized) and its CR1 cluster-robust standard error.
+
+    ``codes``: integer cluster codes 0..G-1 (``pd.factorize`` of the cluster labels), so the
+    bootstrap's thousands of calls sum scores with ``np.bincount``.
+    """
     sxx = float(x @ x)
     beta = float(x @ y) / sxx
-    residual = y - beta * x
-    scores = pd.Series(x * residual).groupby(clusters).sum().to_numpy()
+    scores = np.bincount(codes, weights=x * (y - beta * x))
     groups, n = len(scores), len(x)
     correction = groups / (groups - 1) * (n - 1) / (n - absorbed - 1)
     return beta, float(np.sqrt(correction * (scores @ scores)) / sxx)
 
 
-def wild_cluster_p(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, absorbed: int, t_observed: float,
+def wild_cluster_p(x: np.ndarray, y: np.ndarray, codes: np.ndarray, absorbed: int, t_observed: float,
                    repetitions: int, seed: int, project) -> float:
     """Wild cluster bootstrap p-value of the slope (WCR: null imposed, Webb weights, symmetric t test).
 
@@ -106,11 +109,11 @@ def wild_cluster_p(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, absorbed:
     flips it cluster by cluster and is residualized on the fixed effects again (``project``).
     """
     rng = np.random.default_rng(seed)
-    codes, labels = pd.factorize(clusters)
+    groups = int(codes.max()) + 1
     exceed = 0
     for _ in range(repetitions):
-        weights = rng.choice(WEBB_WEIGHTS, size=len(labels))[codes]
-        beta, se = _slope_and_cluster_se(x, project(y * weights), clusters, absorbed)
+        weights = rng.choice(WEBB_WEIGHTS, size=groups)[codes]
+        beta, se = slope_and_cluster_se(x, project(y * weights), codes, absorbed)
         exceed += abs(beta / se) >= abs(t_observed)
     return (exceed + 1) / (repetitions + 1)
 
@@ -136,13 +139,14 @@ def first_differences(panel: pd.DataFrame, outcome: str, regressor: str, unit: s
 
 
 def _estimate(x, y, clusters, absorbed, repetitions, seed, project) -> Estimate:
-    beta, se = _slope_and_cluster_se(x, y, clusters, absorbed)
-    groups = len(set(clusters))
+    codes = pd.factorize(clusters)[0]
+    beta, se = slope_and_cluster_se(x, y, codes, absorbed)
+    groups = int(codes.max()) + 1
     critical = stats.t.ppf(0.975, groups - 1)
     t_value = beta / se
     return Estimate(coef=beta, se=se, ci_low=float(beta - critical * se), ci_high=float(beta + critical * se),
                     p_cluster=float(2 * stats.t.sf(abs(t_value), groups - 1)),
-                    p_wild=wild_cluster_p(x, y, clusters, absorbed, t_value, repetitions, seed, project),
+                    p_wild=wild_cluster_p(x, y, codes, absorbed, t_value, repetitions, seed, project),
                     n=len(x), clusters=groups)
 
 
