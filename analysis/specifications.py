@@ -70,24 +70,34 @@ class Analysis:
     years: tuple[int, int]
     label: str
     censored: str | None = None  # panel column flagging the source's censored cells, if it has any
+    measure: str = ""            # the outcome in words, with its unit and data source
+    share_source: str = ""       # the undocumented-population source in words
 
 
 ANALYSES = (
     Analysis("drug_arrests", "pew", "drug_arrest_rate", "drug_arrests", "arrest_population", "unauthorized_pct_pew",
-             (1990, 2008), "Drug arrests per 100,000, Pew share, 1990-2008", "censored_pew"),
+             (1990, 2008), "Drug arrests per 100,000, Pew share, 1990-2008", "censored_pew",
+             "drug arrests per 100,000 residents (FBI UCR county files)", "Pew"),
     Analysis("dui_arrests", "pew", "dui_arrest_rate", "dui_arrests", "arrest_population", "unauthorized_pct_pew",
-             (1990, 2008), "DUI arrests per 100,000, Pew share, 1990-2008", "censored_pew"),
+             (1990, 2008), "DUI arrests per 100,000, Pew share, 1990-2008", "censored_pew",
+             "DUI arrests per 100,000 residents (FBI UCR county files)", "Pew"),
     Analysis("overdose", "pew", "overdose_rate", "overdose_deaths", "population", "unauthorized_pct_pew",
-             (1999, 2014), "Overdose deaths per 100,000, Pew share, 1999-2014", "censored_pew"),
+             (1999, 2014), "Overdose deaths per 100,000, Pew share, 1999-2014", "censored_pew",
+             "drug-poisoning deaths per 100,000 residents (NCHS final, by residence)", "Pew"),
     Analysis("overdose", "pew_1999_2023", "overdose_rate", "overdose_deaths", "population", "unauthorized_pct_pew",
-             (1999, 2023), "Overdose deaths per 100,000, Pew share, 1999-2023 (provisional from 2019)", "censored_pew"),
+             (1999, 2023), "Overdose deaths per 100,000, Pew share, 1999-2023 (provisional from 2019)", "censored_pew",
+             "drug-poisoning deaths per 100,000 residents (NCHS final by residence to 2018, CDC provisional by occurrence from 2019)", "Pew"),
     Analysis("overdose", "cms", "overdose_rate", "overdose_deaths", "population", "unauthorized_pct_cms",
-             (2010, 2014), "Overdose deaths per 100,000, CMS share, 2010-2014"),
+             (2010, 2014), "Overdose deaths per 100,000, CMS share, 2010-2014", None,
+             "drug-poisoning deaths per 100,000 residents (NCHS final, by residence)", "CMS"),
 )
 
 # The claim "not associated with increased drug crime" is decided on drug arrests (the direct
 # measure of drug crime in public data); overdose deaths are a related outcome, reported beside it.
 DRUG_CRIME = ("drug_arrests", "pew")
+
+REASON_NAMES = {"twfe": "main (state and year effects)", "state_trends": "with state trends",
+                "division_years": "with division-by-year effects"}
 
 VERDICTS = ("contradicted", "supported", "inconclusive")
 
@@ -118,20 +128,21 @@ def verdict_reason(result: str, intervals: dict[str, tuple[float, float]], coefs
     ``what`` names the outcome, unit, source and years, e.g. 'drug arrests per 100,000 per point of
     the Pew undocumented share, 1990-2008'.
     """
-    labels = {spec.key: spec.label.split(":")[0].lower() for spec in SPECIFICATIONS}
-    parts = [f"{labels[key]} {coefs[key]:+.1f} ({intervals[key][0]:+.1f} to {intervals[key][1]:+.1f})"
+    parts = [f"{REASON_NAMES[key]} {coefs[key]:+.1f} ({intervals[key][0]:+.1f} to {intervals[key][1]:+.1f})"
              for key in (MAIN, *TREND_ROBUST)]
-    listed = "; ".join(parts)
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1]
+    decisive = intervals_for(intervals)
+    above = sum(low > 0 for low, _ in decisive)
+    below = sum(high < threshold for _, high in decisive)
+    counts = (f"{above} of these {len(decisive)} intervals lie entirely above zero and {below} of {len(decisive)} "
+              f"lie below {threshold:+.1f}, the smallest increase declared meaningful")
     if result == "contradicted":
-        why = "every one of these intervals lies above zero"
+        why = "so every one shows an increase"
     elif result == "supported":
-        why = f"every upper bound lies below {threshold:+.1f}, the smallest increase declared meaningful"
+        why = "so every one rules out a meaningful increase"
     else:
-        above = sum(low > 0 for low, _ in intervals_for(intervals))
-        below = sum(high < threshold for _, high in intervals_for(intervals))
-        why = (f"{above} of {len(intervals_for(intervals))} intervals lie above zero and {below} rule out an "
-               f"increase of {threshold:+.1f}, so they neither all show an increase nor all rule one out")
-    return f"For {what}, the main and trend-robust estimates are {listed}: {why}."
+        why = "so they neither all show an increase nor all rule one out"
+    return f"For {what}, the estimates are {listed}; {counts}, {why}."
 
 
 def intervals_for(intervals: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:

@@ -428,7 +428,7 @@ def with_provisional(deaths: Deaths, provisional: pd.DataFrame) -> Deaths:
 def final_vs_provisional(final: pd.DataFrame, provisional: pd.DataFrame) -> pd.DataFrame:
     """Per year both report: the 51 jurisdictions' final (residence) and provisional (occurrence)
     totals and the provisional excess in percent."""
-    both = final.merge(provisional.rename(columns={"deaths": "provisional"}), on=["state", "year"])
+    both = final[["state", "year", "overdose_deaths"]].merge(provisional.rename(columns={"deaths": "provisional"}), on=["state", "year"])
     totals = both.groupby("year").agg(final=("overdose_deaths", "sum"), provisional=("provisional", "sum"),
                                       jurisdictions=("state", "nunique")).reset_index()
     totals["excess_pct"] = 100 * (totals["provisional"] / totals["final"] - 1)

@@ -21,6 +21,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from analysis import panel as sector_panel
+from analysis import specifications
 from analysis.specifications import CONTROLS, MAIN, SPECIFICATIONS, Analysis, Spec
 
 
@@ -51,7 +52,7 @@ def dummies(labels: pd.Series) -> np.ndarray:
 
 def fixed_effects_basis(sample: pd.DataFrame, state_effects: bool = True, years_within: str | None = None,
                         state_trends: bool = False, weights: np.ndarray | None = None) -> np.ndarray:
-    """Orthonormal basis of the fixed effects' column space (SVD, so redundant dummies are harmless).
+    """Orthonormal basis of the fixed effects' column space (redundant dummies are harmless).
 
     Year effects are common, or one set per ``years_within`` group; ``state_trends`` adds a linear
     trend per state. With ``weights`` the dummies are scaled by sqrt(weight), as in weighted least squares.
@@ -66,8 +67,11 @@ def fixed_effects_basis(sample: pd.DataFrame, state_effects: bool = True, years_
     matrix = np.column_stack(columns)
     if weights is not None:
         matrix = matrix * np.sqrt(weights)[:, None]
-    left, singular, _ = np.linalg.svd(matrix, full_matrices=False)
-    return left[:, singular > singular.max() * 1e-10]
+    # Eigen-decomposition of the small cross-product (columns x columns) instead of an SVD of the
+    # tall matrix: the same column space, far faster; near-zero eigenvalues are the redundant dummies.
+    eigenvalues, vectors = np.linalg.eigh(matrix.T @ matrix)
+    keep = eigenvalues > eigenvalues.max() * 1e-10
+    return matrix @ (vectors[:, keep] / np.sqrt(eigenvalues[keep]))
 
 
 def cluster_fit(y: np.ndarray, X: np.ndarray, basis: np.ndarray, clusters: pd.Series,
@@ -184,8 +188,11 @@ def run_analysis(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
 def leave_one_out(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     """The main estimate re-fitted without each state in turn (one row per omitted state)."""
     main = next(spec for spec in SPECIFICATIONS if spec.key == MAIN)
-    states = sorted(spec_sample(panel, analysis, main)["state"].unique())
-    return pd.DataFrame([{"omitted": state, **fit_spec(panel, analysis, main, (state,)).as_dict()} for state in states])
+    sample = spec_sample(panel, analysis, main)
+    rows = [{"omitted": state, **fit_linear(sample[sample["state"] != state].reset_index(drop=True), analysis.rate,
+                                            [analysis.share]).as_dict()}
+            for state in sorted(sample["state"].unique())]
+    return pd.DataFrame(rows)
 
 
 @dataclass
@@ -258,6 +265,59 @@ def synthetic_state_panel(n_states: int, years: list[int], effect: float, seed: 
             "unemployment_pct": control, "poverty138_pct": rng.normal(0, 1, len(years)),
             "urban_pct": rng.normal(0, 1, len(years))}))
     return pd.DataFrame(pd.concat(frames, ignore_index=True))
+
+
+def interval_words(low: float, high: float) -> str:
+    """Where a 95% interval lies: 'above zero', 'below zero' or 'includes zero'."""
+    return "above zero" if low > 0 else "below zero" if high < 0 else "includes zero"
+
+
+@dataclass
+class Decision:
+    """The verdict rule applied to one analysis."""
+    verdict: str
+    reason: str
+    threshold: float
+    outcome_mean: float
+
+
+def decide(panel: pd.DataFrame, analysis: Analysis, table: pd.DataFrame) -> Decision:
+    """Apply ``specifications.verdict`` to an analysis' estimates (``run_analysis`` output); the
+    smallest meaningful increase is ``SMALLEST_INCREASE`` of the outcome's mean in the main sample."""
+    main = next(spec for spec in SPECIFICATIONS if spec.key == MAIN)
+    mean = float(spec_sample(panel, analysis, main)[analysis.rate].mean())
+    limit = specifications.threshold(mean)
+    rows = table.set_index("key")
+    intervals = {key: (rows.loc[key, "ci_low"], rows.loc[key, "ci_high"]) for key in rows.index}
+    coefs = {key: rows.loc[key, "coef"] for key in rows.index}
+    result = specifications.verdict(intervals, limit)
+    what = (f"{analysis.measure} per percentage point of the {analysis.share_source} undocumented share, "
+            f"{rows.loc[MAIN, 'years']}")
+    return Decision(result, specifications.verdict_reason(result, intervals, coefs, limit, what), limit, mean)
+
+
+def glue_values(analysis: Analysis, table: pd.DataFrame, found: Identification, p_wild: float,
+                loo: pd.DataFrame, decision: Decision) -> dict:
+    """Every number the chapter cites for one analysis, under ``state_panel.<outcome>.<source>.*``."""
+    prefix = f"state_panel.{analysis.outcome}.{analysis.source}"
+    values = {}
+    for row in table.itertuples():
+        for field in ("coef", "ci_low", "ci_high", "p", "n_obs", "n_states", "years"):
+            values[f"{prefix}.{row.key}.{field}"] = getattr(row, field)
+        values[f"{prefix}.{row.key}.reading"] = interval_words(row.ci_low, row.ci_high)
+    main = table.set_index("key").loc[MAIN]
+    values[f"{prefix}.twfe.direction"] = "more" if main["coef"] > 0 else "fewer"
+    values[f"{prefix}.twfe.p_wild"] = p_wild
+    values[f"{prefix}.within_variance_share"] = found.within_variance_share
+    values[f"{prefix}.within_sd"] = found.within_sd
+    values[f"{prefix}.median_state_range"] = found.median_state_range
+    values[f"{prefix}.effect_per_within_sd"] = found.effect_per_within_sd
+    low, high = loo.loc[loo["coef"].idxmin()], loo.loc[loo["coef"].idxmax()]
+    values.update({f"{prefix}.loo.min": low["coef"], f"{prefix}.loo.min_state": low["omitted"],
+                   f"{prefix}.loo.max": high["coef"], f"{prefix}.loo.max_state": high["omitted"]})
+    values.update({f"{prefix}.verdict": decision.verdict, f"{prefix}.reason": decision.reason,
+                   f"{prefix}.threshold": decision.threshold, f"{prefix}.outcome_mean": decision.outcome_mean})
+    return values
 
 
 SYNTHETIC = Analysis("synthetic", "synthetic", "rate", "count", "population", "share", (0, 9999), "synthetic", "censored")

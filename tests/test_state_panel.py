@@ -162,7 +162,9 @@ def test_reason_is_built_from_the_numbers():
     intervals = {"twfe": (-60.2, -15.6), "state_trends": (-50.3, 25.4), "division_years": (-71.7, -15.5)}
     coefs = {"twfe": -37.9, "state_trends": -12.4, "division_years": -43.6}
     text = specifications.verdict_reason("inconclusive", intervals, coefs, 22.8, "drug arrests")
-    assert "-37.9 (-60.2 to -15.6)" in text and "0 of 3 intervals lie above zero and 2 rule out an increase of +22.8" in text
+    assert "main (state and year effects) -37.9 (-60.2 to -15.6)" in text
+    assert "0 of these 3 intervals lie entirely above zero and 2 of 3 lie below +22.8" in text
+    assert text.endswith("so they neither all show an increase nor all rule one out.")
 
 
 # --- samples, missing cells, coverage --------------------------------------------------------------
