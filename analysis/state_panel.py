@@ -6,7 +6,6 @@ chapter's coverage table and heatmap are computed from the same frame the models
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from analysis import catalog, state_data, ucr
@@ -160,21 +159,6 @@ def presence_by_year(panel: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def analysis_sample(panel: pd.DataFrame, outcome: str, regressor: str, controls: list[str], years: tuple[int, int],
-                    drop_states: list[str] = (), lag: int = 0) -> pd.DataFrame:
-    """Exactly the state-years a model uses: within ``years``, all its variables present.
-
-    ``lag`` replaces the regressor with its value ``lag`` years earlier in the same state (so the
-    first year of the series drops out).
-    """
-    data = panel.sort_values(["state", "year"]).copy()
-    if lag:
-        previous = data[["state", "year", regressor]].assign(year=data["year"] + lag)
-        data = data.drop(columns=regressor).merge(previous, on=["state", "year"], how="left")
-    data = data[data["year"].between(*years) & ~data["state"].isin(list(drop_states))]
-    return data.dropna(subset=[outcome, regressor, *controls]).reset_index(drop=True)
-
-
 def dropped_from_sample(panel: pd.DataFrame, sample: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
     """State-years of the panel within ``years`` that the sample leaves out."""
     window = panel.loc[panel["year"].between(*years), ["state", "year"]]
@@ -189,25 +173,10 @@ def why_dropped(dropped: pd.DataFrame, reasons: pd.DataFrame, variables: list[st
     return dropped.merge(relevant, on=["state", "year"], how="left").fillna({"reason": "outside the model's states"})
 
 
-def with_log(panel: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Add ``log_<column>``; non-positive values become missing (the log is undefined there)."""
-    values = panel[column].where(panel[column] > 0)
-    return panel.assign(**{f"log_{column}": np.log(values)})
-
-
-def arrests_2013(panel: pd.DataFrame, table_69: pd.DataFrame, min_coverage: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The 2013 cross-section: FBI Table 69 arrest rates (per 100,000 residents of the reporting
-    agencies) beside the 2013 unauthorized share, and the states left out for low coverage.
-
-    A state's coverage is its reporting agencies' population as a percentage of its residents.
-    """
-    year = panel[panel["year"] == 2013][["state", "region", "population", "unauthorized_pct_cms"]]
-    data = year.merge(table_69, on="state", how="left")
-    data["covered_pct"] = 100 * data["covered_population"] / data["population"]
-    for column in ("drug_arrests", "dui_arrests"):
-        data[column.replace("_arrests", "_arrest_rate")] = 1e5 * data[column] / data["covered_population"]
-    low = ~(data["covered_pct"] >= min_coverage)  # missing coverage counts as low
-    excluded = data.loc[low, ["state", "covered_pct"]].assign(
-        reason=lambda f: f["covered_pct"].map(lambda v: "no population for the reporting agencies" if pd.isna(v)
-                                              else f"reporting agencies cover {v:.0f}% of residents"))
-    return data[~low].reset_index(drop=True), excluded.reset_index(drop=True)
+def dropped_summary(why: pd.DataFrame) -> str:
+    """'reason: State (n), State (n); reason: ...' for the dropped state-years, most frequent reason first."""
+    parts = []
+    for reason, rows in sorted(why.groupby("reason"), key=lambda item: -len(item[1])):
+        counts = rows.groupby("state").size()
+        parts.append(f"{reason}: " + ", ".join(f"{state} ({n})" for state, n in counts.items()))
+    return "; ".join(parts) or "none"

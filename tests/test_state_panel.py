@@ -174,16 +174,19 @@ def tiny_panel() -> pd.DataFrame:
                          "share": [1.0, 2.0, 3.0, 4.0, np.nan, 6.0], "rate": [10.0, 11, 12, 13, 14, 15]})
 
 
-def test_analysis_sample_drops_missing_and_lags_within_state():
-    sample = state_panel.analysis_sample(tiny_panel(), "rate", "share", [], (2010, 2012))
+def test_spec_sample_drops_missing_and_reports_why():
+    tiny = tiny_panel()
+    main = spec("twfe")
+    window = specifications.Analysis("x", "y", "rate", "rate", "rate", "share", (2010, 2012), "tiny")
+    sample = state_models.spec_sample(tiny, window, main)
     assert list(zip(sample["state"], sample["year"])) == [("A", 2010), ("A", 2011), ("A", 2012), ("B", 2010), ("B", 2012)]
-    lagged = state_panel.analysis_sample(tiny_panel(), "rate", "share", [], (2010, 2012), lag=1)
-    assert list(zip(lagged["state"], lagged["year"], lagged["share"])) == [("A", 2011, 1.0), ("A", 2012, 2.0), ("B", 2011, 4.0)]
-    dropped = state_panel.dropped_from_sample(tiny_panel(), sample, (2010, 2012))
+    dropped = state_panel.dropped_from_sample(tiny, sample, (2010, 2012))
     assert list(zip(dropped["state"], dropped["year"])) == [("B", 2011)]
     reasons = pd.DataFrame({"state": ["B", "B"], "year": [2011, 2011], "variable": ["share", "other"],
                             "reason": ["blank in the source", "not this model's"]})
-    assert state_panel.why_dropped(dropped, reasons, ["rate", "share"])["reason"].tolist() == ["blank in the source"]
+    why = state_panel.why_dropped(dropped, reasons, ["rate", "share"])
+    assert why["reason"].tolist() == ["blank in the source"]
+    assert state_panel.dropped_summary(why) == "blank in the source: B (1)"
 
 
 def test_missing_reasons_name_each_kind_of_gap():
