@@ -384,3 +384,41 @@ def test_cms_totals_and_the_blank_north_dakota_year(real_data):
     assert len(series) == 510 and series["population"].isna().sum() == 1
     assert series.loc[(series["state"] == "North Dakota") & (series["year"] == 2011), "population"].isna().all()
     assert series.loc[(series["state"] == "California") & (series["year"] == 2010), "population"].iloc[0] > 2e6
+
+
+# --- new loaders on small synthetic files ----------------------------------------------------------
+
+def test_pew_reader_flags_censored_cells_and_refuses_bad_numbers(tmp_path):
+    path = tmp_path / "pew.csv"
+    path.write_text("state_name,year,unauth_pew,moe90_pew\nAlabama,2023,85000.0,10000.0\nVermont,2023,2500.0,\n"
+                    "Wyoming,2023,5000.0,5000.0\n")
+    pew = state_data.read_pew_unauthorized(path)
+    assert pew["censored"].tolist() == [False, True, True]
+    assert pew["margin_of_error"].isna().tolist() == [False, True, False]
+    path.write_text("state_name,year,unauth_pew,moe90_pew\nAlabama,2023,<5000,\n")
+    with pytest.raises(DataError, match="unauth_pew"):
+        state_data.read_pew_unauthorized(path)
+
+
+def test_vsrr_json_reads_mort_only_and_keeps_nulls_missing(tmp_path):
+    path = tmp_path / "vsrr.json"
+    path.write_text('{"01": {"2019": {"mort": 739, "fent": 999999}, "2025": {"mort": null}}, '
+                    '"36": {"2019": {"mort": 3634}}}')
+    frame = state_data.read_vsrr_json(path)
+    assert list(zip(frame["state"], frame["year"], frame["deaths"])) == [("Alabama", 2019, 739.0), ("New York", 2019, 3634.0)]
+    path.write_text('{"99": {"2019": {"mort": 1}}}')
+    with pytest.raises(DataError, match="FIPS"):
+        state_data.read_vsrr_json(path)
+
+
+def test_provisional_years_follow_the_final_ones_and_are_flagged():
+    final = state_data.Deaths(
+        states=pd.DataFrame({"state": ["Alabama", "Alabama"], "year": [2017, 2018], "overdose_deaths": [10.0, 12.0]}),
+        overlap=pd.DataFrame(), national=pd.DataFrame({"year": [2017, 2018], "deaths": [10.0, 12.0], "source": "NCHS"}))
+    provisional = pd.DataFrame({"state": ["Alabama"] * 3, "year": [2017, 2018, 2019], "deaths": [11.0, 12.0, 15.0]})
+    combined = state_data.with_provisional(final, provisional)
+    assert combined.states[["year", "overdose_deaths", "provisional"]].values.tolist() == [
+        [2017, 10.0, False], [2018, 12.0, False], [2019, 15.0, True]]
+    assert combined.national["deaths"].sum() == 37.0
+    compared = state_data.final_vs_provisional(combined.states[~combined.states["provisional"]], provisional)
+    assert compared["excess_pct"].round(6).tolist() == [10.0, 0.0]
