@@ -268,8 +268,8 @@ def synthetic_state_panel(n_states: int, years: list[int], effect: float, seed: 
 
 
 def interval_words(low: float, high: float) -> str:
-    """Where a 95% interval lies: 'above zero', 'below zero' or 'includes zero'."""
-    return "above zero" if low > 0 else "below zero" if high < 0 else "includes zero"
+    """Where a 95% interval lies, as a predicate: 'lies above zero', 'lies below zero' or 'includes zero'."""
+    return "lies above zero" if low > 0 else "lies below zero" if high < 0 else "includes zero"
 
 
 @dataclass

@@ -422,3 +422,9 @@ def test_provisional_years_follow_the_final_ones_and_are_flagged():
     assert combined.national["deaths"].sum() == 37.0
     compared = state_data.final_vs_provisional(combined.states[~combined.states["provisional"]], provisional)
     assert compared["excess_pct"].round(6).tolist() == [10.0, 0.0]
+
+
+@pytest.mark.parametrize("low, high, words", [(0.1, 2.0, "lies above zero"), (-2.0, -0.1, "lies below zero"),
+                                              (-1.0, 1.0, "includes zero"), (0.0, 1.0, "includes zero")])
+def test_interval_words_are_derived_from_the_bounds(low, high, words):
+    assert state_models.interval_words(low, high) == words
