@@ -72,6 +72,7 @@ def test_projection_estimator_equals_statsmodels_with_dummies(weights):
     assert (ours.ci_low, ours.ci_high) == pytest.approx((low, high), rel=1e-9)
 
 
+@pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")
 def test_division_year_effects_equal_statsmodels_coefficient():
     data = state_models.synthetic_state_panel(30, YEARS, effect=1.5, seed=5)
     ours = state_models.fit_linear(data, "rate", ["share", "unemployment_pct"], years_within="division")
