@@ -429,3 +429,24 @@ def test_provisional_years_follow_the_final_ones_and_are_flagged():
                                               (-1.0, 1.0, "includes zero"), (0.0, 1.0, "includes zero")])
 def test_interval_words_are_derived_from_the_bounds(low, high, words):
     assert state_models.interval_words(low, high) == words
+
+
+def test_xlsx_reader_places_values_by_column_and_refuses_a_missing_sheet(tmp_path):
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "112 NVSS ST Drug Poison Num"
+    sheet.append(["Table 112"])
+    sheet.append([])
+    sheet.append(["State or jurisdiction", 2017, 2018])
+    sheet.append(["Ohio1", 5111, None])
+    sheet.append(["Texas", 2989, 3021])
+    path = tmp_path / "supplement.xlsx"
+    workbook.save(path)
+    rows = state_data.xlsx_sheet_rows(path, ["112 NVSS ST Drug Poison Num"])["112 NVSS ST Drug Poison Num"]
+    assert rows[2] == ["State or jurisdiction", 2017.0, 2018.0] and rows[3] == ["Ohio1", 5111.0]
+    table = state_data.read_ondcp_state_tables(path, ["112 NVSS ST Drug Poison Num"])["112 NVSS ST Drug Poison Num"]
+    assert table.set_index(["state", "year"])["value"].to_dict() == pytest.approx(
+        {("Ohio", 2017): 5111.0, ("Ohio", 2018): np.nan, ("Texas", 2017): 2989.0, ("Texas", 2018): 3021.0}, nan_ok=True)
+    with pytest.raises(DataError, match="sheet '113"):
+        state_data.read_ondcp_state_tables(path, ["113 NVSS ST Drug Poison Rate"])
