@@ -87,18 +87,21 @@ class Estimate:
     clusters: int
 
 
-def _slope_and_cluster_se(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, absorbed: int) -> tuple[float, float]:
-    """OLS slope of y on x (both already residualized) and its CR1 cluster-robust standard error."""
+def slope_and_cluster_se(x: np.ndarray, y: np.ndarray, codes: np.ndarray, absorbed: int) -> tuple[float, float]:
+    """OLS slope of y on x (both already residualized) and its CR1 cluster-robust standard error.
+
+    ``codes``: integer cluster codes 0..G-1 (``pd.factorize`` of the cluster labels), so the
+    bootstrap's thousands of calls sum scores with ``np.bincount``.
+    """
     sxx = float(x @ x)
     beta = float(x @ y) / sxx
-    residual = y - beta * x
-    scores = pd.Series(x * residual).groupby(clusters).sum().to_numpy()
+    scores = np.bincount(codes, weights=x * (y - beta * x))
     groups, n = len(scores), len(x)
     correction = groups / (groups - 1) * (n - 1) / (n - absorbed - 1)
     return beta, float(np.sqrt(correction * (scores @ scores)) / sxx)
 
 
-def wild_cluster_p(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, absorbed: int, t_observed: float,
+def wild_cluster_p(x: np.ndarray, y: np.ndarray, codes: np.ndarray, absorbed: int, t_observed: float,
                    repetitions: int, seed: int, project) -> float:
     """Wild cluster bootstrap p-value of the slope (WCR: null imposed, Webb weights, symmetric t test).
 
@@ -106,11 +109,11 @@ def wild_cluster_p(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, absorbed:
     flips it cluster by cluster and is residualized on the fixed effects again (``project``).
     """
     rng = np.random.default_rng(seed)
-    codes, labels = pd.factorize(clusters)
+    groups = int(codes.max()) + 1
     exceed = 0
     for _ in range(repetitions):
-        weights = rng.choice(WEBB_WEIGHTS, size=len(labels))[codes]
-        beta, se = _slope_and_cluster_se(x, project(y * weights), clusters, absorbed)
+        weights = rng.choice(WEBB_WEIGHTS, size=groups)[codes]
+        beta, se = slope_and_cluster_se(x, project(y * weights), codes, absorbed)
         exceed += abs(beta / se) >= abs(t_observed)
     return (exceed + 1) / (repetitions + 1)
 
@@ -136,13 +139,14 @@ def first_differences(panel: pd.DataFrame, outcome: str, regressor: str, unit: s
 
 
 def _estimate(x, y, clusters, absorbed, repetitions, seed, project) -> Estimate:
-    beta, se = _slope_and_cluster_se(x, y, clusters, absorbed)
-    groups = len(set(clusters))
+    codes = pd.factorize(clusters)[0]
+    beta, se = slope_and_cluster_se(x, y, codes, absorbed)
+    groups = int(codes.max()) + 1
     critical = stats.t.ppf(0.975, groups - 1)
     t_value = beta / se
     return Estimate(coef=beta, se=se, ci_low=float(beta - critical * se), ci_high=float(beta + critical * se),
                     p_cluster=float(2 * stats.t.sf(abs(t_value), groups - 1)),
-                    p_wild=wild_cluster_p(x, y, clusters, absorbed, t_value, repetitions, seed, project),
+                    p_wild=wild_cluster_p(x, y, codes, absorbed, t_value, repetitions, seed, project),
                     n=len(x), clusters=groups)
 
 
@@ -156,3 +160,89 @@ def correlation(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
 def within(panel: pd.DataFrame, column: str, unit: str = "aor", time: str = "month") -> np.ndarray:
     """A column with sector and month effects removed (what the TWFE slope is estimated from)."""
     return residualize(panel[column].to_numpy(float), [panel[unit].to_numpy(), panel[time].to_numpy()])
+
+
+def _poisson_fit(y: np.ndarray, columns: np.ndarray, iterations: int = 100, tolerance: float = 1e-10):
+    """Poisson maximum likelihood by Newton steps (IRLS): coefficients and fitted means."""
+    import statsmodels.api as sm
+
+    model = sm.GLM(y, columns, family=sm.families.Poisson())
+    result = model.fit(method="newton", maxiter=iterations, tol=tolerance, disp=False)
+    return result
+
+
+def _positive_groups(data: pd.DataFrame, outcome: str, keys: list[str]) -> pd.DataFrame:
+    """Drop sectors and months whose outcome is zero throughout: their fixed effect would be minus
+    infinity and they carry no information about the slope (as fixest's fepois does)."""
+    for key in keys:
+        totals = data.groupby(key)[outcome].transform("sum")
+        data = data[totals > 0]
+    return data
+
+
+def ppml(panel: pd.DataFrame, outcome: str, regressor: str, unit: str = "aor", time: str = "month",
+         repetitions: int = 999, seed: int = 20261122) -> Estimate:
+    """Poisson pseudo-maximum likelihood (PPML) slope with unit and time fixed effects.
+
+    Suited to counts and amounts with many zeros and heavy tails (Santos Silva & Tenreyro 2006):
+    the coefficient is the change in log expected ``outcome`` per unit of ``regressor``. The
+    interval is cluster-robust by ``unit`` (t with G-1 df); ``p_wild`` is a wild cluster score
+    bootstrap p-value (Kline & Santos 2012; null imposed, Webb weights), which, unlike the
+    analytic errors, is reliable with about ten clusters.
+    """
+    data = _positive_groups(panel[[outcome, regressor, unit, time]].dropna(), outcome, [unit, time]).reset_index(drop=True)
+    y, x = data[outcome].to_numpy(float), data[regressor].to_numpy(float)
+    effects = np.column_stack([pd.get_dummies(data[unit], dtype=float).to_numpy(),
+                               pd.get_dummies(data[time], drop_first=True, dtype=float).to_numpy()])
+    full = _poisson_fit(y, np.column_stack([x, effects]))
+    codes = pd.factorize(data[unit])[0]
+    groups = int(codes.max()) + 1
+    # cluster-robust (CR1) covariance of the slope from the full model, as statsmodels computes it
+    mu = full.mu
+    design = np.column_stack([x, effects])
+    bread = np.linalg.pinv(design.T @ (design * mu[:, None]))
+    scores = np.vstack([np.bincount(codes, weights=design[:, j] * (y - mu), minlength=groups) for j in range(design.shape[1])]).T
+    n, k = len(y), design.shape[1]
+    vcov = groups / (groups - 1) * (n - 1) / (n - k) * bread @ (scores.T @ scores) @ bread
+    beta, se = float(full.params[0]), float(np.sqrt(vcov[0, 0]))
+    critical = stats.t.ppf(0.975, groups - 1)
+    return Estimate(coef=beta, se=se, ci_low=beta - critical * se, ci_high=beta + critical * se,
+                    p_cluster=float(2 * stats.t.sf(abs(beta / se), groups - 1)),
+                    p_wild=score_bootstrap_p(y, x, effects, codes, repetitions, seed), n=n, clusters=groups)
+
+
+def score_bootstrap_p(y: np.ndarray, x: np.ndarray, effects: np.ndarray, codes: np.ndarray, repetitions: int,
+                      seed: int) -> float:
+    """Wild cluster score bootstrap p-value for H0: slope = 0 in a Poisson model with fixed effects.
+
+    The model is fitted under the null (fixed effects only); each cluster's score for the slope is
+    the sum of (x net of the fixed effects, weighted by the fitted means) x (y - fitted mean). The
+    statistic is the studentized sum of cluster scores; draws multiply each cluster's score by a
+    Webb weight.
+    """
+    restricted = _poisson_fit(y, effects)
+    mu = restricted.mu
+    root = np.sqrt(mu)
+    coefficients, *_ = np.linalg.lstsq(effects * root[:, None], x * root, rcond=None)
+    x_net = x - effects @ coefficients
+    cluster_scores = np.bincount(codes, weights=x_net * (y - mu))
+
+    def statistic(scores: np.ndarray) -> float:
+        return abs(scores.sum()) / np.sqrt(scores @ scores)
+
+    observed = statistic(cluster_scores)
+    rng = np.random.default_rng(seed)
+    draws = rng.choice(WEBB_WEIGHTS, size=(repetitions, len(cluster_scores))) * cluster_scores
+    bootstrap = np.abs(draws.sum(axis=1)) / np.sqrt((draws ** 2).sum(axis=1))
+    return float(((bootstrap >= observed).sum() + 1) / (repetitions + 1))
+
+
+def significant_associations(estimates: dict[str, dict[str, Estimate]], alpha: float = 0.05) -> list[str]:
+    """'<drug> (<model>, positive|negative)' for every estimate whose wild bootstrap p is below
+    ``alpha``, whatever its sign. ``estimates`` maps drug -> model label -> Estimate."""
+    found = []
+    for drug, models in estimates.items():
+        for label, estimate in models.items():
+            if estimate.p_wild < alpha:
+                found.append(f"{drug} ({label}, {'positive' if estimate.coef > 0 else 'negative'})")
+    return found

@@ -330,6 +330,7 @@ def estimates_forest(estimates, reference: float | None, reference_label: str, x
     axis.axvline(0, color="#444444", linestyle="--", linewidth=1)
     if reference is not None:
         axis.axvline(reference, color="#D55E00", linestyle=":", linewidth=1.6, label=reference_label)
+        axis.set_ylim(-1.4, len(estimates) - 0.5)  # an empty band at the bottom holds the legend
         axis.legend(fontsize=8, loc="lower right")
     axis.set_yticks(rows)
     axis.set_yticklabels(estimates["label"], fontsize=9)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyreadr
 
@@ -140,17 +139,80 @@ def read_ondcp_state_tables(path: Path, sheets: list[str]) -> dict[str, pd.DataF
     The workbook is opened once (it has 181 sheets). State names carry footnote digits
     ('Ohio1'), which are removed; blank cells are missing.
     """
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        return {sheet: _state_table(path, workbook, sheet) for sheet in sheets}
-    finally:
-        workbook.close()
+    workbook = xlsx_sheet_rows(path, sheets)
+    return {sheet: _state_table(path, workbook, sheet) for sheet in sheets}
 
 
-def _state_table(path: Path, workbook, sheet: str) -> pd.DataFrame:
-    if sheet not in workbook.sheetnames:
+XLSX = {"main": "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
+        "rel": "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}",
+        "pkg": "{http://schemas.openxmlformats.org/package/2006/relationships}"}
+
+
+def _column_index(reference: str) -> int:
+    """'C12' -> 2 (zero-based column of a cell reference)."""
+    index = 0
+    for letter in reference.rstrip("0123456789"):
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def xlsx_sheet_rows(path: Path, sheets: list[str]) -> dict[str, list[list]]:
+    """Cell values (numbers as float, text as str, blank as None) of the named sheets of an .xlsx.
+
+    Reads the workbook's XML directly: openpyxl parses the whole 181-sheet stylesheet first, which
+    takes seconds, for two small tables. A sheet that is not in the workbook is simply absent.
+    """
+    import xml.etree.ElementTree as ElementTree
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        strings = []
+        if "xl/sharedStrings.xml" in names:
+            root = ElementTree.fromstring(archive.read("xl/sharedStrings.xml"))
+            strings = ["".join(t.text or "" for t in item.iter(XLSX["main"] + "t")) for item in root]
+        targets = {rel.get("Id"): rel.get("Target") for rel in
+                   ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(XLSX["pkg"] + "Relationship")}
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        found = {}
+        for sheet in workbook.iter(XLSX["main"] + "sheet"):
+            if sheet.get("name") in sheets:
+                target = targets[sheet.get(XLSX["rel"] + "id")].lstrip("/")
+                found[sheet.get("name")] = _sheet_values(ElementTree.fromstring(
+                    archive.read(target if target.startswith("xl/") else "xl/" + target)), strings)
+    return found
+
+
+def _sheet_values(root, strings: list[str]) -> list[list]:
+    """Rows of one worksheet's XML as lists of values, placed by row number and column letter
+    (rows the file leaves out are empty, as a spreadsheet shows them)."""
+    rows = []
+    for row in root.iter(XLSX["main"] + "row"):
+        rows.extend([None] for _ in range(int(row.get("r", len(rows) + 1)) - 1 - len(rows)))
+        values = {}
+        for cell in row.iter(XLSX["main"] + "c"):
+            kind, value = cell.get("t"), cell.find(XLSX["main"] + "v")
+            if kind == "inlineStr":
+                text = "".join(t.text or "" for t in cell.iter(XLSX["main"] + "t"))
+            elif value is None or value.text is None:
+                continue
+            elif kind == "s":
+                text = strings[int(value.text)]
+            elif kind in ("str", "e"):
+                text = value.text
+            elif kind == "b":
+                text = bool(int(value.text))
+            else:
+                text = float(value.text)
+            values[_column_index(cell.get("r"))] = text
+        rows.append([values.get(i) for i in range(max(values) + 1)] if values else [None])
+    return rows
+
+
+def _state_table(path: Path, workbook: dict[str, list[list]], sheet: str) -> pd.DataFrame:
+    if sheet not in workbook:
         raise DataError(path, f"sheet {sheet!r} not found", expected="the February 2020 Data Supplement layout")
-    rows = [list(r) for r in workbook[sheet].iter_rows(values_only=True)]
+    rows = workbook[sheet]
     header_index = next((i for i, r in enumerate(rows) if r and r[0] == "State or jurisdiction"), None)
     if header_index is None:
         raise DataError(path, f"sheet {sheet!r}: no 'State or jurisdiction' header row")
@@ -300,3 +362,154 @@ def load_controls() -> pd.DataFrame:
     for frame in frames[1:]:
         merged = merged.merge(frame, on=["state", "year"], how="outer")
     return merged
+
+
+# --- Pew unauthorized-immigrant estimates ---------------------------------------------------------
+
+PEW_CENSORED_AT = 5_000  # Pew prints '<5,000' and '<10,000'; the mirrored copy wrote 2,500 and 5,000
+
+
+def read_pew_unauthorized(path: Path) -> pd.DataFrame:
+    """Pew's state series 1990-2023 in the unauthorized-population contract, plus ``censored``.
+
+    A cell at or below 5,000 stands for Pew's '<5,000' or '<10,000': its true value is unknown
+    below a bound, so it is flagged (the 'without censored cells' specification drops it).
+    """
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in ("state_name", "year", "unauth_pew", "moe90_pew"):
+        if column not in table.columns:
+            raise DataError(path, "required column missing", column=column,
+                            expected="columns state_name, year, unauth_pew, moe90_pew")
+    table.index = table.index + 2
+    frame = pd.DataFrame({"state": table["state_name"].str.strip(),
+                          "year": parse_count(table["year"], path, "year"),
+                          "population": parse_count(table["unauth_pew"], path, "unauth_pew"),
+                          "source": "Pew Research Center",
+                          "margin_of_error": parse_count(table["moe90_pew"], path, "moe90_pew")})
+    if frame["year"].isna().any():
+        raise DataError(path, "year missing", column="year", rows=list(frame.index[frame["year"].isna()][:5]))
+    frame["year"] = frame["year"].astype(int)
+    frame["censored"] = frame["population"] <= PEW_CENSORED_AT
+    return validate_unauthorized(check_states(frame, path), path)
+
+
+def read_pew_transcription(path: Path) -> pd.DataFrame:
+    """The independent hand transcription: state, year, population (from thousands; '.' -> missing)."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for column in ("state", "year", "total"):
+        if column not in table.columns:
+            raise DataError(path, "required column missing", column=column, expected="columns state, year, total")
+    table.index = table.index + 2
+    frame = pd.DataFrame({"state": table["state"].str.strip(), "year": parse_count(table["year"], path, "year").astype(int),
+                          "population": 1000 * parse_count(table["total"].replace(".", ""), path, "total")})
+    return check_states(frame, path).reset_index(drop=True)
+
+
+def compare_pew(pew: pd.DataFrame, transcribed: pd.DataFrame) -> pd.DataFrame:
+    """Every state-year of the transcription beside the Pew series, with ``agree`` and ``note``.
+
+    Censored Pew cells agree with a blank transcription ('.' = small state); a state missing
+    from Pew (DC) is listed, never silently dropped.
+    """
+    both = transcribed.merge(pew[["state", "year", "population", "censored"]], on=["state", "year"], how="left",
+                             suffixes=("_transcribed", "_pew"))
+    in_pew = both["population_pew"].notna()
+    censored = both["censored"].fillna(False).astype(bool)
+    equal = both["population_transcribed"] == both["population_pew"]
+    blank_small = both["population_transcribed"].isna() & censored
+    both["agree"] = in_pew & (equal | blank_small)
+    both["note"] = np.select([~in_pew, blank_small, equal], ["not in the Pew series", "small state (censored in Pew, blank here)", "equal"],
+                             default="values differ")
+    return both
+
+
+# --- CDC provisional (VSRR) overdose deaths ------------------------------------------------------
+
+def read_vsrr_json(path: Path) -> pd.DataFrame:
+    """VSRR provisional deaths by state of occurrence, 12 months ending December: state, year, deaths.
+
+    Only ``mort`` is read (the extract's other fields are its own and inconsistent in places);
+    a null count (2025) is missing, not zero, and is dropped.
+    """
+    import json
+
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataError(path, f"not valid JSON: {error}") from error
+    names = states().set_index("fips")["state"]
+    records = []
+    for fips, years in raw.items():
+        if fips not in names.index:
+            raise DataError(path, f"unknown state FIPS key {fips!r}", column="<state FIPS key>",
+                            expected="two-digit FIPS codes of the 50 states and DC")
+        for year, fields in years.items():
+            if "mort" not in fields:
+                raise DataError(path, f"no 'mort' for FIPS {fips} {year}", column="mort")
+            records.append({"state": names[fips], "year": int(year), "deaths": fields["mort"]})
+    frame = pd.DataFrame(records)
+    frame["deaths"] = pd.to_numeric(frame["deaths"], errors="coerce")
+    return frame.dropna(subset=["deaths"]).sort_values(["state", "year"], ignore_index=True)
+
+
+def read_vsrr_csv_december(path: Path) -> pd.DataFrame:
+    """The mirrored VSRR CSV (2015-2018): deaths in the 12 months ending December, by state.
+
+    New York appears as 'NY' (without the city) and 'YC' (New York City); they are added, as the
+    JSON extract does. 'US' is skipped.
+    """
+    table = pd.read_csv(path, dtype=str)
+    for column in ("State", "Year", "Month", "Indicator", "Data Value"):
+        if column not in table.columns:
+            raise DataError(path, "required column missing", column=column)
+    rows = table[(table["Indicator"] == "Number of Drug Overdose Deaths") & (table["Month"] == "December")]
+    codes = rows["State"].replace({"YC": "NY"})
+    names = states().set_index("usps")["state"]
+    rows = rows[codes.isin(names.index)].assign(state=codes.map(names))
+    deaths = parse_count(rows["Data Value"], path, "Data Value")
+    frame = rows.assign(year=rows["Year"].astype(int), deaths=deaths).groupby(["state", "year"], as_index=False)["deaths"].sum()
+    return frame
+
+
+def with_provisional(deaths: Deaths, provisional: pd.DataFrame) -> Deaths:
+    """Final deaths (by residence) through their last year, then VSRR provisional counts (by
+    occurrence) for later years, flagged ``provisional``. The national series adds the 51
+    jurisdictions' provisional counts for those years.
+    """
+    last_final = int(deaths.states["year"].max())
+    later = provisional[provisional["year"] > last_final].rename(columns={"deaths": "overdose_deaths"})
+    later = later.assign(deaths_source="CDC VSRR provisional (state of occurrence)")
+    state_rows = pd.concat([deaths.states.assign(provisional=False), later.assign(provisional=True)], ignore_index=True)
+    national_later = later.groupby("year", as_index=False)["overdose_deaths"].sum().rename(columns={"overdose_deaths": "deaths"})
+    national = pd.concat([deaths.national.assign(provisional=False),
+                          national_later.assign(source="CDC VSRR provisional (sum of 50 states and DC)", provisional=True)],
+                         ignore_index=True)
+    return Deaths(states=state_rows, overlap=deaths.overlap, national=national)
+
+
+def final_vs_provisional(final: pd.DataFrame, provisional: pd.DataFrame) -> pd.DataFrame:
+    """Per year both report: the 51 jurisdictions' final (residence) and provisional (occurrence)
+    totals and the provisional excess in percent."""
+    both = final[["state", "year", "overdose_deaths"]].merge(provisional.rename(columns={"deaths": "provisional"}), on=["state", "year"])
+    totals = both.groupby("year").agg(final=("overdose_deaths", "sum"), provisional=("provisional", "sum"),
+                                      jurisdictions=("state", "nunique")).reset_index()
+    totals["excess_pct"] = 100 * (totals["provisional"] / totals["final"] - 1)
+    return totals
+
+
+CENSUS_DIVISIONS = {"1": "New England", "2": "Middle Atlantic", "3": "East North Central", "4": "West North Central",
+                    "5": "South Atlantic", "6": "East South Central", "7": "West South Central", "8": "Mountain",
+                    "9": "Pacific"}
+
+
+def read_census_divisions(path: Path) -> pd.DataFrame:
+    """Each state's Census division (nine), from the DIVISION column."""
+    table = pd.read_csv(path, dtype=str)
+    for column in ("SUMLEV", "DIVISION", "NAME"):
+        if column not in table.columns:
+            raise DataError(path, "required column missing", column=column)
+    table = table[(table["SUMLEV"].str.lstrip("0") == "40") & table["NAME"].isin(states()["state"])]
+    unknown = ~table["DIVISION"].isin(list(CENSUS_DIVISIONS))
+    if unknown.any():
+        raise DataError(path, f"unknown division code {table.loc[unknown, 'DIVISION'].iloc[0]!r}", column="DIVISION")
+    return pd.DataFrame({"state": table["NAME"], "division": table["DIVISION"].map(CENSUS_DIVISIONS)}).reset_index(drop=True)

@@ -1,10 +1,19 @@
-"""Regressions on the state panel: two-way fixed effects with state-clustered standard errors.
+"""Estimators for the state panel: fixed effects by projection, Poisson with fixed effects, and the
+pre-declared specification set of ``analysis.specifications`` run on one outcome and source.
 
-Each model is ordinary (or population-weighted) least squares with a dummy for every state and
-year, so that a state is compared with itself over time, net of what all states share in a year.
-Standard errors are cluster-robust by state (CR1) and intervals use a t distribution with
-(states - 1) degrees of freedom, so serial correlation within a state does not overstate
-precision. With about 50 clusters this is the standard, adequate choice.
+Linear models absorb the fixed effects by projection (Frisch-Waugh-Lovell): every variable is
+residualized on an orthonormal basis of the state, year (or division-by-year) and state-trend
+dummies, and the slope is estimated residual on residual. This gives the same coefficients and
+CR1 state-clustered standard errors as least squares with all the dummies (a test checks this
+against statsmodels), in a fraction of the time. Intervals use a t distribution with
+(states - 1) degrees of freedom. The small-sample factor counts the absorbed fixed effects, as
+statsmodels with dummies does; R's fixest (and pyfixest) by default does not count effects
+nested in the clusters, so its standard errors come out a few per cent smaller on the same
+coefficients (checked once against pyfixest 0.60: identical coefficients, standard errors about
+6% smaller on a 30-state, 9-year synthetic panel).
+
+Poisson models (counts with a log-population offset) use statsmodels' GLM with state and year
+dummies and state-clustered standard errors.
 """
 from __future__ import annotations
 
@@ -13,6 +22,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats
+
+from analysis import panel as sector_panel
+from analysis import specifications
+from analysis.specifications import CONTROLS, MAIN, SPECIFICATIONS, Analysis, Spec
 
 
 @dataclass
@@ -32,143 +46,282 @@ class Fit:
         return asdict(self)
 
 
-def year_dummies(sample: pd.DataFrame, within: str | None) -> pd.DataFrame:
-    """Year dummies, common to all states or (``within`` a grouping such as 'region') one set per
-    group; the first year of each group is the reference, so the design stays full rank."""
-    groups = sample[within].astype(str) if within else pd.Series("all", index=sample.index)
-    first_year = sample.groupby(groups)["year"].transform("min")
-    labels = (groups + "_" + sample["year"].astype(str)).where(sample["year"] != first_year)
-    return pd.get_dummies(labels, prefix="year", dtype=float)
+def dummies(labels: pd.Series) -> np.ndarray:
+    """One indicator column per distinct label (all levels; collinearity is handled by the basis)."""
+    codes, uniques = pd.factorize(labels)
+    matrix = np.zeros((len(labels), len(uniques)))
+    matrix[np.arange(len(labels)), codes] = 1.0
+    return matrix
 
 
-def design(sample: pd.DataFrame, regressor: str, controls: list[str], fixed_effects: bool,
-           years_within: str | None = None) -> pd.DataFrame:
-    """Regressor, controls, a constant and (optionally) state and year dummies (reference levels dropped)."""
-    columns = [sample[[regressor, *controls]].astype(float)]
-    if fixed_effects:
-        columns += [pd.get_dummies(sample["state"], prefix="state", drop_first=True, dtype=float),
-                    year_dummies(sample, years_within)]
-    return sm.add_constant(pd.concat(columns, axis=1), has_constant="add")
+def fixed_effects_basis(sample: pd.DataFrame, state_effects: bool = True, years_within: str | None = None,
+                        state_trends: bool = False, weights: np.ndarray | None = None) -> np.ndarray:
+    """Orthonormal basis of the fixed effects' column space (redundant dummies are harmless).
 
-
-def fit(sample: pd.DataFrame, outcome: str, regressor: str, controls: list[str] = (), weights: str | None = None,
-        fixed_effects: bool = True, years_within: str | None = None) -> Fit:
-    """The coefficient on ``regressor``: TWFE with state-clustered SEs, or (``fixed_effects=False``)
-    a cross-section with heteroskedasticity-robust (HC3) SEs. ``years_within='region'`` replaces
-    the common year effects by region-specific ones (each region's own trend is removed).
-
-    ``sample`` must already be the exact analysis sample (no missing values): the function refuses
-    to drop rows silently.
+    Year effects are common, or one set per ``years_within`` group; ``state_trends`` adds a linear
+    trend per state. With ``weights`` the dummies are scaled by sqrt(weight), as in weighted least squares.
     """
-    controls = list(controls)
-    needed = [outcome, regressor, *controls] + ([weights] if weights else [])
+    year = sample["year"].astype(str)
+    columns = [dummies(year if years_within is None else sample[years_within].astype(str) + "_" + year)]
+    if state_effects:
+        columns.append(dummies(sample["state"]))
+    if state_trends:
+        centered = (sample["year"] - sample["year"].mean()).to_numpy(float)
+        columns.append(dummies(sample["state"]) * centered[:, None])
+    matrix = np.column_stack(columns)
+    if weights is not None:
+        matrix = matrix * np.sqrt(weights)[:, None]
+    # Eigen-decomposition of the small cross-product (columns x columns) instead of an SVD of the
+    # tall matrix: the same column space, far faster; near-zero eigenvalues are the redundant dummies.
+    eigenvalues, vectors = np.linalg.eigh(matrix.T @ matrix)
+    keep = eigenvalues > eigenvalues.max() * 1e-10
+    return matrix @ (vectors[:, keep] / np.sqrt(eigenvalues[keep]))
+
+
+def cluster_fit(y: np.ndarray, X: np.ndarray, basis: np.ndarray, clusters: pd.Series,
+                weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients of ``X`` after absorbing ``basis``, and their CR1 cluster-robust covariance
+    (small-sample factor G/(G-1) x (n-1)/(n-k), k counting the absorbed effects, as statsmodels does)."""
+    scale = np.sqrt(weights) if weights is not None else np.ones(len(y))
+    y_w, X_w = y * scale, X * scale[:, None]
+    y_r = y_w - basis @ (basis.T @ y_w)
+    X_r = X_w - basis @ (basis.T @ X_w)
+    bread = np.linalg.inv(X_r.T @ X_r)
+    beta = bread @ (X_r.T @ y_r)
+    residual = y_r - X_r @ beta
+    codes, uniques = pd.factorize(clusters)
+    scores = np.column_stack([np.bincount(codes, weights=X_r[:, j] * residual, minlength=len(uniques))
+                              for j in range(X_r.shape[1])])
+    n, k, groups = len(y), X.shape[1] + basis.shape[1], len(uniques)
+    correction = groups / (groups - 1) * (n - 1) / (n - k)
+    return beta, correction * bread @ (scores.T @ scores) @ bread
+
+
+def _fit_from(coef: float, se: float, sample: pd.DataFrame) -> Fit:
+    """Interval and p-value from t with (states - 1) degrees of freedom."""
+    df = sample["state"].nunique() - 1
+    critical = stats.t.ppf(0.975, df)
+    return Fit(coef=float(coef), se=float(se), ci_low=float(coef - critical * se), ci_high=float(coef + critical * se),
+               p=float(2 * stats.t.sf(abs(coef / se), df)), n_obs=len(sample), n_states=int(sample["state"].nunique()),
+               first_year=int(sample["year"].min()), last_year=int(sample["year"].max()))
+
+
+def fit_linear(sample: pd.DataFrame, outcome: str, regressors: list[str], weights: str | None = None,
+               years_within: str | None = None, state_trends: bool = False, state_effects: bool = True) -> Fit:
+    """Least squares of ``outcome`` on ``regressors`` with fixed effects, clustered by state; the
+    coefficient reported is the first regressor's. The sample must have no missing values."""
+    needed = [outcome, *regressors] + ([weights] if weights else [])
     if sample[needed].isna().any().any():
-        raise ValueError(f"the sample has missing values in {sample[needed].columns[sample[needed].isna().any()].tolist()}; "
-                         "build it with state_panel.analysis_sample")
-    X = design(sample, regressor, controls, fixed_effects, years_within)
-    y = sample[outcome].astype(float)
-    model = sm.WLS(y, X, weights=sample[weights].astype(float)) if weights else sm.OLS(y, X)
-    if fixed_effects:
-        groups = pd.factorize(sample["state"])[0]
-        result = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
-    else:
-        result = model.fit(cov_type="HC3", use_t=True)
-    low, high = result.conf_int(alpha=0.05).loc[regressor]
-    return Fit(coef=float(result.params[regressor]), se=float(result.bse[regressor]), ci_low=float(low),
-               ci_high=float(high), p=float(result.pvalues[regressor]), n_obs=int(result.nobs),
-               n_states=int(sample["state"].nunique()), first_year=int(sample["year"].min()),
-               last_year=int(sample["year"].max()))
+        raise ValueError(f"the sample has missing values in {sample[needed].columns[sample[needed].isna().any()].tolist()}")
+    w = sample[weights].to_numpy(float) if weights else None
+    basis = fixed_effects_basis(sample, state_effects, years_within, state_trends, w)
+    beta, vcov = cluster_fit(sample[outcome].to_numpy(float), sample[regressors].to_numpy(float), basis, sample["state"], w)
+    return _fit_from(beta[0], np.sqrt(vcov[0, 0]), sample)
 
 
-def leave_one_out(sample: pd.DataFrame, outcome: str, regressor: str, controls: list[str] = (),
-                  weights: str | None = None) -> pd.DataFrame:
-    """The TWFE coefficient re-estimated without each state in turn (one row per omitted state)."""
-    rows = []
-    for state in sorted(sample["state"].unique()):
-        result = fit(sample[sample["state"] != state], outcome, regressor, controls, weights)
-        rows.append({"omitted": state, **result.as_dict()})
-    return pd.DataFrame(rows)
+def first_differences(sample: pd.DataFrame, outcome: str, regressor: str, period_years: list[int]) -> Fit:
+    """Change in ``outcome`` on change in ``regressor`` between consecutive periods of the source
+    (``period_years``: the years the share is published), with year effects, clustered by state."""
+    position = {year: i for i, year in enumerate(sorted(period_years))}
+    data = sample.sort_values(["state", "year"]).assign(period=sample["year"].map(position))
+    grouped = data.groupby("state")
+    changes = data.assign(d_y=grouped[outcome].diff(), d_x=grouped[regressor].diff(), step=grouped["period"].diff())
+    changes = changes[changes["step"] == 1].reset_index(drop=True)
+    basis = fixed_effects_basis(changes, state_effects=False)
+    beta, vcov = cluster_fit(changes["d_y"].to_numpy(float), changes[["d_x"]].to_numpy(float), basis, changes["state"])
+    return _fit_from(beta[0], np.sqrt(vcov[0, 0]), changes)
 
 
-def synthetic_panel(n_states: int, years: list[int], effect: float, seed: int, noise: float = 1.0) -> pd.DataFrame:
-    """A state-year panel where ``outcome`` = state effect + year effect + ``effect`` x share + noise.
+def fit_poisson(sample: pd.DataFrame, count: str, regressor: str, exposure: str) -> Fit:
+    """Poisson regression of ``count`` on ``regressor`` with state and year dummies and log(exposure)
+    as offset, state-clustered errors (coefficient in log points per unit of the regressor)."""
+    X = pd.concat([sample[[regressor]].astype(float),
+                   pd.get_dummies(sample["state"], prefix="s", drop_first=True, dtype=float),
+                   pd.get_dummies(sample["year"], prefix="y", dtype=float)], axis=1)
+    model = sm.GLM(sample[count].astype(float), X, family=sm.families.Poisson(),
+                   offset=np.log(sample[exposure].astype(float)))
+    result = model.fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(sample["state"])[0]})
+    return _fit_from(result.params[regressor], result.bse[regressor], sample)
 
-    The share is correlated with the state effects (as real immigrant shares are with state
-    characteristics), so a model without state fixed effects would be biased; the TWFE estimate
-    should recover ``effect``. Used by the tests and available to readers who want to check the
-    estimator.
-    """
-    rng = np.random.default_rng(seed)
-    state_effect = rng.normal(0, 5, n_states)
-    year_effect = dict(zip(years, rng.normal(0, 2, len(years))))
-    rows = []
-    for i in range(n_states):
-        for year in years:
-            share = 2 + 0.3 * state_effect[i] + rng.normal(0, 1)
-            outcome = 20 + state_effect[i] + year_effect[year] + effect * share + rng.normal(0, noise)
-            rows.append({"state": f"S{i:02d}", "year": year, "share": share, "outcome": outcome,
-                         "population": float(rng.integers(500_000, 5_000_000))})
+
+def with_lead(panel: pd.DataFrame, share: str) -> pd.DataFrame:
+    """Add ``lead_share``: the same state's share at the source's next published year."""
+    years = sorted(panel.loc[panel[share].notna(), "year"].unique())
+    following = dict(zip(years[:-1], years[1:]))
+    later = panel[["state", "year", share]].rename(columns={share: "lead_share"})
+    keyed = panel.assign(next_year=panel["year"].map(following))
+    return keyed.merge(later.rename(columns={"year": "next_year"}), on=["state", "next_year"], how="left").drop(columns="next_year")
+
+
+def spec_sample(panel: pd.DataFrame, analysis: Analysis, spec: Spec, drop_states: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Exactly the state-years ``spec`` uses for ``analysis``: in its window, every variable present."""
+    needed = [analysis.rate, analysis.share]
+    needed += [analysis.count, analysis.exposure] if spec.poisson else []
+    needed += list(CONTROLS) if spec.controls else []
+    needed += ["lead_share"] if spec.lead else []
+    needed += ["population"] if spec.weighted else []
+    data = panel[panel["year"].between(*analysis.years) & ~panel["state"].isin(list(drop_states))]
+    if spec.drop_censored and analysis.censored:
+        data = data[~data[analysis.censored].fillna(False).astype(bool)]
+    return data.dropna(subset=needed).reset_index(drop=True)
+
+
+def fit_spec(panel: pd.DataFrame, analysis: Analysis, spec: Spec, drop_states: tuple[str, ...] = ()) -> Fit:
+    """Fit one pre-declared specification for one analysis."""
+    sample = spec_sample(panel, analysis, spec, drop_states)
+    if spec.poisson:
+        return fit_poisson(sample, analysis.count, analysis.share, analysis.exposure)
+    if spec.first_diff:
+        periods = panel.loc[panel[analysis.share].notna(), "year"].unique().tolist()
+        return first_differences(sample, analysis.rate, analysis.share, periods)
+    regressors = ["lead_share", analysis.share] if spec.lead else [analysis.share]
+    regressors += list(CONTROLS) if spec.controls else []
+    return fit_linear(sample, analysis.rate, regressors, weights="population" if spec.weighted else None,
+                      years_within=spec.years_within, state_trends=spec.state_trends)
+
+
+def run_analysis(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
+    """Every specification of ``SPECIFICATIONS`` for ``analysis``; one row per specification."""
+    data = with_lead(panel, analysis.share)
+    rows = [{"key": spec.key, "label": spec.label, **fit_spec(data, analysis, spec).as_dict()} for spec in SPECIFICATIONS]
+    table = pd.DataFrame(rows)
+    table["years"] = table["first_year"].astype(str) + "-" + table["last_year"].astype(str)
+    return table
+
+
+def leave_one_out(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
+    """The main estimate re-fitted without each state in turn (one row per omitted state)."""
+    main = next(spec for spec in SPECIFICATIONS if spec.key == MAIN)
+    sample = spec_sample(panel, analysis, main)
+    rows = [{"omitted": state, **fit_linear(sample[sample["state"] != state].reset_index(drop=True), analysis.rate,
+                                            [analysis.share]).as_dict()}
+            for state in sorted(sample["state"].unique())]
     return pd.DataFrame(rows)
 
 
 @dataclass
-class Specification:
-    """One model: a glue key, a label for tables, and how its sample and fit differ from the main one."""
-    key: str
-    label: str
-    outcome: str
-    controls: list
-    weights: str | None
-    drop_states: list
-    lag: int = 0
-    years_within: str | None = None
-
-    def sample(self, panel: pd.DataFrame, regressor: str, years: tuple[int, int]) -> pd.DataFrame:
-        """The exact state-years this model uses (every variable it needs, weights included, present)."""
-        from analysis.state_panel import analysis_sample
-
-        needed = [*self.controls, *([self.weights] if self.weights else [])]
-        return analysis_sample(panel, self.outcome, regressor, needed, years, self.drop_states, self.lag)
+class Identification:
+    """How much within-state variation identifies the main estimate."""
+    within_variance_share: float   # variance of the share left after state and year effects / total variance
+    within_sd: float               # standard deviation of that residual share, percentage points
+    median_state_range: float      # median over states of (max - min) of the share in the window, points
+    effect_per_within_sd: float    # main coefficient x within_sd
 
 
-CONTROL_NAMES = {"unemployment_pct": "unemployment", "poverty138_pct": "poverty (138% line)", "urban_pct": "urban share",
-                 "hispanic_pct": "Hispanic share", "foreign_born_pct": "foreign-born share"}
+def identification(panel: pd.DataFrame, analysis: Analysis, coef: float) -> Identification:
+    """The share's within-state variation in the main sample, and the effect per within-state SD."""
+    main = next(spec for spec in SPECIFICATIONS if spec.key == MAIN)
+    sample = spec_sample(panel, analysis, main)
+    share = sample[analysis.share].to_numpy(float)
+    basis = fixed_effects_basis(sample)
+    residual = share - basis @ (basis.T @ share)
+    within_sd = float(np.sqrt(residual @ residual / len(share)))
+    ranges = sample.groupby("state")[analysis.share].agg(lambda s: s.max() - s.min())
+    return Identification(within_variance_share=float((residual @ residual) / ((share - share.mean()) @ (share - share.mean()))),
+                          within_sd=within_sd, median_state_range=float(ranges.median()),
+                          effect_per_within_sd=float(coef * within_sd))
 
-OTHER_RATE = {"overdose_rate": ("age_adjusted", "Age-adjusted death rate", "overdose_rate_age_adjusted"),
-              "overdose_rate_age_adjusted": ("crude", "Crude death rate", "overdose_rate")}
+
+def wild_bootstrap_p(panel: pd.DataFrame, analysis: Analysis, repetitions: int = 999, seed: int = 20261123) -> float:
+    """Wild cluster bootstrap p-value (null imposed, Webb weights, clustered by state) of the main estimate."""
+    main = next(spec for spec in SPECIFICATIONS if spec.key == MAIN)
+    sample = spec_sample(panel, analysis, main)
+    basis = fixed_effects_basis(sample)
+
+    def project(values):
+        return values - basis @ (basis.T @ values)
+
+    x, y = project(sample[analysis.share].to_numpy(float)), project(sample[analysis.rate].to_numpy(float))
+    codes = pd.factorize(sample["state"])[0]
+    beta, se = sector_panel.slope_and_cluster_se(x, y, codes, basis.shape[1])
+    return sector_panel.wild_cluster_p(x, y, codes, basis.shape[1], beta / se, repetitions, seed, project)
 
 
-def specifications(outcome: str, weighting: str, controls: list[str], control_set: list[str],
-                   leave_out: list[str]) -> list[Specification]:
-    """The main model ('twfe') and its robustness variants, each changing one thing.
+def synthetic_state_panel(n_states: int, years: list[int], effect: float, seed: int, trend_confound: float = 0.0,
+                          lead_effect: float = 0.0, noise: float = 1.0) -> pd.DataFrame:
+    """A state-year panel with known truth, for tests.
 
-    weighted/unweighted (whichever the main model is not), with the control set, log outcome,
-    one-year lag of the share, each of ``leave_out`` dropped, region-specific year effects, and
-    the other death-rate definition (crude or age-adjusted).
+    ``rate`` = state effect + year effect + ``effect`` x share + ``trend_confound`` x (the state's
+    share trend) x (year - first year) + ``lead_effect`` x next year's share + noise. The share
+    has state-specific trends and is correlated with the state effects, so a model without state
+    effects is biased and, with ``trend_confound``, a model without state trends is too.
+    ``count`` is Poisson with mean population x exp(-7 + state + year effects/10 + ``effect`` x share),
+    so Poisson recovers ``effect`` in log points. Divisions, censoring flags and controls are included.
     """
-    weights = {"none": None, "population": "population"}[weighting]
-    main = Specification("twfe", "Main model", outcome, list(controls), weights, [])
-    other_weights = ("weighted", "Population-weighted", "population") if weights is None else ("unweighted", "Unweighted", None)
-    rate_key, rate_label, rate_column = OTHER_RATE[outcome]
-    variants = [
-        Specification(other_weights[0], other_weights[1], outcome, main.controls, other_weights[2], []),
-        Specification("controls", "With controls: " + ", ".join(CONTROL_NAMES.get(c, c) for c in control_set), outcome, sorted(set(main.controls) | set(control_set)), weights, []),
-        Specification("log", "Log of the death rate", f"log_{outcome}", main.controls, weights, []),
-        Specification("lag1", "Share lagged one year", outcome, main.controls, weights, [], lag=1),
-        *[Specification(f"drop_{state.lower().replace(' ', '_')}", f"Without {state}", outcome, main.controls, weights, [state])
-          for state in leave_out],
-        Specification("region_years", "Year effects by Census region", outcome, main.controls, weights, [], years_within="region"),
-        Specification(rate_key, rate_label, rate_column, main.controls, weights, []),
-    ]
-    return [main, *variants]
+    rng = np.random.default_rng(seed)
+    state_effect = rng.normal(0, 5, n_states)
+    trend = rng.normal(0, 0.15, n_states)
+    year_effect = dict(zip(years, rng.normal(0, 2, len(years))))
+    frames = []
+    for i in range(n_states):
+        t = np.arange(len(years), dtype=float)
+        share = 2 + 0.3 * state_effect[i] + trend[i] * t + rng.normal(0, 0.5, len(years))
+        lead = np.append(share[1:], np.nan)
+        population = float(rng.integers(500_000, 5_000_000)) * np.ones(len(years))
+        control = rng.normal(0, 1, len(years))
+        rate = (20 + state_effect[i] + np.array([year_effect[y] for y in years]) + effect * share
+                + trend_confound * trend[i] * t * 10 + lead_effect * np.nan_to_num(lead) + 0.5 * control
+                + rng.normal(0, noise, len(years)))
+        mean = population * np.exp(-7 + state_effect[i] / 10 + np.array([year_effect[y] for y in years]) / 10 + effect * share)
+        frames.append(pd.DataFrame({
+            "state": f"S{i:02d}", "division": f"D{i % 9}", "year": years, "share": share, "rate": rate,
+            "count": rng.poisson(mean).astype(float), "population": population, "censored": (i % 10 == 0),
+            "unemployment_pct": control, "poverty138_pct": rng.normal(0, 1, len(years)),
+            "urban_pct": rng.normal(0, 1, len(years))}))
+    return pd.DataFrame(pd.concat(frames, ignore_index=True))
 
 
-def run_specifications(panel: pd.DataFrame, specs: list[Specification], regressor: str,
-                       years: tuple[int, int]) -> pd.DataFrame:
-    """Fit every specification on its own exact sample; one row per specification."""
-    rows = []
-    for spec in specs:
-        result = fit(spec.sample(panel, regressor, years), spec.outcome, regressor, spec.controls, spec.weights, years_within=spec.years_within)
-        rows.append({"key": spec.key, "label": spec.label, **result.as_dict(),
-                     "years": f"{result.first_year}-{result.last_year}"})
-    return pd.DataFrame(rows)
+def interval_words(low: float, high: float) -> str:
+    """Where a 95% interval lies, as a predicate: 'lies above zero', 'lies below zero' or 'includes zero'."""
+    return "lies above zero" if low > 0 else "lies below zero" if high < 0 else "includes zero"
+
+
+@dataclass
+class Decision:
+    """The verdict rule applied to one analysis."""
+    verdict: str
+    reason: str
+    threshold: float
+    outcome_mean: float
+
+
+def decide(panel: pd.DataFrame, analysis: Analysis, table: pd.DataFrame) -> Decision:
+    """Apply ``specifications.verdict`` to an analysis' estimates (``run_analysis`` output); the
+    smallest meaningful increase is ``SMALLEST_INCREASE`` of the outcome's mean in the main sample."""
+    main = next(spec for spec in SPECIFICATIONS if spec.key == MAIN)
+    mean = float(spec_sample(panel, analysis, main)[analysis.rate].mean())
+    limit = specifications.threshold(mean)
+    rows = table.set_index("key")
+    intervals = {key: (rows.loc[key, "ci_low"], rows.loc[key, "ci_high"]) for key in rows.index}
+    coefs = {key: rows.loc[key, "coef"] for key in rows.index}
+    result = specifications.verdict(intervals, limit)
+    what = (f"{analysis.measure} per percentage point of the {analysis.share_source} undocumented share, "
+            f"{rows.loc[MAIN, 'years']}")
+    return Decision(result, specifications.verdict_reason(result, intervals, coefs, limit, what), limit, mean)
+
+
+def glue_values(analysis: Analysis, table: pd.DataFrame, found: Identification, p_wild: float,
+                loo: pd.DataFrame, decision: Decision) -> dict:
+    """Every number the chapter cites for one analysis, under ``state_panel.<outcome>.<source>.*``."""
+    prefix = f"state_panel.{analysis.outcome}.{analysis.source}"
+    values = {}
+    for row in table.itertuples():
+        for field in ("coef", "ci_low", "ci_high", "p", "n_obs", "n_states", "years"):
+            values[f"{prefix}.{row.key}.{field}"] = getattr(row, field)
+        values[f"{prefix}.{row.key}.reading"] = interval_words(row.ci_low, row.ci_high)
+    main = table.set_index("key").loc[MAIN]
+    values[f"{prefix}.twfe.direction"] = "more" if main["coef"] > 0 else "fewer"
+    values[f"{prefix}.twfe.p_wild"] = p_wild
+    values[f"{prefix}.within_variance_share"] = found.within_variance_share
+    values[f"{prefix}.within_sd"] = found.within_sd
+    values[f"{prefix}.median_state_range"] = found.median_state_range
+    values[f"{prefix}.effect_per_within_sd"] = found.effect_per_within_sd
+    low, high = loo.loc[loo["coef"].idxmin()], loo.loc[loo["coef"].idxmax()]
+    values.update({f"{prefix}.loo.min": low["coef"], f"{prefix}.loo.min_state": low["omitted"],
+                   f"{prefix}.loo.max": high["coef"], f"{prefix}.loo.max_state": high["omitted"]})
+    values.update({f"{prefix}.verdict": decision.verdict, f"{prefix}.reason": decision.reason,
+                   f"{prefix}.threshold": decision.threshold, f"{prefix}.outcome_mean": decision.outcome_mean})
+    return values
+
+
+SYNTHETIC = Analysis("synthetic", "synthetic", "rate", "count", "population", "share", (0, 9999), "synthetic", "censored")

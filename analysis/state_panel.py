@@ -1,4 +1,4 @@
-"""The state-year panel (50 states and DC, 1990-2019) and an account of every missing cell.
+"""The state-year panel (50 states and DC, 1990-2023) and an account of every missing cell.
 
 The panel is a full grid of states and years, so that a missing value is visible as missing
 rather than as an absent row. ``missing_reasons`` says why each empty cell is empty; the
@@ -6,17 +6,17 @@ chapter's coverage table and heatmap are computed from the same frame the models
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from analysis import catalog, state_data, ucr
 
-FIRST_YEAR, LAST_YEAR = 1990, 2019
+FIRST_YEAR, LAST_YEAR = 1990, 2023
 
 # Variable -> (label, source) for tables; the order is the order of the coverage table.
 VARIABLES = {
-    "unauthorized_pct": ("Undocumented immigrants, % of population", "undocumented-population series (CMS by default)"),
-    "overdose_rate": ("Drug-poisoning deaths per 100,000", "NCHS 1999-2017; ONDCP Data Supplement 2018"),
+    "unauthorized_pct_pew": ("Undocumented immigrants, % of population (Pew)", "Pew Research Center, 1990-2023 (23 years)"),
+    "unauthorized_pct_cms": ("Undocumented immigrants, % of population (CMS)", "Center for Migration Studies, 2010-2019"),
+    "overdose_rate": ("Drug-poisoning deaths per 100,000", "NCHS 1999-2017; ONDCP Data Supplement 2018; CDC VSRR provisional 2019-2023"),
     "overdose_rate_age_adjusted": ("Drug-poisoning deaths per 100,000, age-adjusted", "NCHS; ONDCP Data Supplement"),
     "drug_arrest_rate": ("Drug arrests per 100,000", "UCR county files (ICPSR) 1990-2008"),
     "dui_arrest_rate": ("DUI arrests per 100,000", "UCR county files (ICPSR) 1990-2008"),
@@ -34,49 +34,72 @@ def grid(states: pd.DataFrame, first: int = FIRST_YEAR, last: int = LAST_YEAR) -
     return states[["state", "usps"]].merge(years, how="cross")
 
 
-def population(v2019: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
-    """Resident population: Census Vintage 2019 for 2010-2019, the 1900-2018 compilation before 2010."""
+def population(v2019: pd.DataFrame, history: pd.DataFrame, v2023: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Resident population: the 1900-2018 compilation before 2010, Census Vintage 2019 for
+    2010-2019 and (if given) Vintage 2023 for 2020-2023."""
     earlier = history[history["year"] < v2019["year"].min()]
-    return pd.concat([earlier, v2019], ignore_index=True)
+    later = v2023[v2023["year"] > v2019["year"].max()] if v2023 is not None else v2019.iloc[:0]
+    return pd.concat([earlier, v2019, later], ignore_index=True)
 
 
-def assemble(skeleton: pd.DataFrame, people: pd.DataFrame, unauthorized: pd.DataFrame, deaths: pd.DataFrame,
+def assemble(skeleton: pd.DataFrame, people: pd.DataFrame, shares: dict[str, pd.DataFrame], deaths: pd.DataFrame,
              arrests: pd.DataFrame, controls: pd.DataFrame) -> pd.DataFrame:
-    """Join the sources onto the grid and compute shares and rates (per 100,000 residents)."""
+    """Join the sources onto the grid and compute shares and rates (per 100,000 residents).
+
+    ``shares`` maps a source key ('pew', 'cms') to its unauthorized-population frame; each gives
+    ``unauthorized_<key>`` and ``unauthorized_pct_<key>``. A censored flag becomes ``censored_<key>``.
+    """
     panel = skeleton.merge(people, on=["state", "year"], how="left")
-    panel = panel.merge(unauthorized[["state", "year", "population"]].rename(columns={"population": "unauthorized"}),
+    for key, frame in shares.items():
+        columns = frame[["state", "year", "population"]].rename(columns={"population": f"unauthorized_{key}"})
+        panel = panel.merge(columns, on=["state", "year"], how="left")
+        panel[f"unauthorized_pct_{key}"] = 100 * panel[f"unauthorized_{key}"] / panel["population"]
+        if "censored" in frame:
+            panel = panel.merge(frame[["state", "year", "censored"]].rename(columns={"censored": f"censored_{key}"}),
+                                on=["state", "year"], how="left")
+    death_columns = ["state", "year", "overdose_deaths", "overdose_rate_age_adjusted"]
+    death_columns += ["provisional"] if "provisional" in deaths else []
+    panel = panel.merge(deaths[death_columns], on=["state", "year"], how="left")
+    panel = panel.merge(arrests[["state", "year", "drug_arrests", "dui_arrests", "drug_arrest_rate", "dui_arrest_rate",
+                                 "coverage", "rate_population"]]
+                        .rename(columns={"coverage": "arrest_coverage", "rate_population": "arrest_population"}),
                         on=["state", "year"], how="left")
-    panel = panel.merge(deaths[["state", "year", "overdose_deaths", "overdose_rate_age_adjusted"]], on=["state", "year"], how="left")
-    panel = panel.merge(arrests[["state", "year", "drug_arrests", "dui_arrests", "drug_arrest_rate", "dui_arrest_rate", "coverage"]]
-                        .rename(columns={"coverage": "arrest_coverage"}), on=["state", "year"], how="left")
     panel = panel.merge(controls, on=["state", "year"], how="left")
-    panel["unauthorized_pct"] = 100 * panel["unauthorized"] / panel["population"]
     panel["overdose_rate"] = 1e5 * panel["overdose_deaths"] / panel["population"]
     return panel.sort_values(["state", "year"], ignore_index=True)
 
 
 def load_deaths() -> state_data.Deaths:
-    """Drug-poisoning deaths from the catalogued NCHS file and ONDCP Data Supplement."""
-    return state_data.load_deaths(catalog.path("nchs-drug-poisoning-mortality-by-state-1999-2017"),
-                                  catalog.path("ndcs-data-supplement-2020-february"))
+    """Drug-poisoning deaths: final NCHS counts 1999-2017 and the ONDCP Data Supplement's 2018
+    (by residence), then CDC VSRR provisional counts (by occurrence) for later years."""
+    final = state_data.load_deaths(catalog.path("nchs-drug-poisoning-mortality-by-state-1999-2017"),
+                                   catalog.path("ndcs-data-supplement-2020-february"))
+    return state_data.with_provisional(final, load_vsrr())
 
 
-def load_panel(unauthorized_source: str = "cms-undocumented-by-state-2010-2019", min_arrest_coverage: float = 50.0,
-               deaths: state_data.Deaths | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The panel from the catalogued raw files, and the reasons for its missing cells.
+def load_vsrr() -> pd.DataFrame:
+    """CDC VSRR provisional deaths by state of occurrence, 2015-2024 ('mort' only)."""
+    return state_data.read_vsrr_json(catalog.path("vsrr-overdose-deaths-by-state-year-2015-2024"))
 
-    ``deaths`` (from ``load_deaths``) can be passed by a caller that also uses the national totals,
-    so that the death files are read once.
+
+def load_panel(min_arrest_coverage: float = 50.0, deaths: state_data.Deaths | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The panel from the catalogued raw files (Pew and CMS shares side by side), and the reasons
+    for its missing cells. ``deaths`` (from ``load_deaths``) can be passed by a caller that also
+    uses the national totals, so that the death files are read once.
     """
     states = state_data.states()
-    people = population(state_data.read_census_population(catalog.path("census-nst-est2019-alldata")),
-                        state_data.read_population_history(catalog.path("census-state-pops-1900-2018")))
+    census = catalog.path("census-nst-est2019-alldata")
+    people = population(state_data.read_census_population(census),
+                        state_data.read_population_history(catalog.path("census-state-pops-1900-2018")),
+                        state_data.read_census_population(catalog.path("census-nst-est2023-alldata")))
     deaths = deaths or load_deaths()
     arrests, arrest_reasons = ucr.load_state_arrests(states, min_arrest_coverage)
     arrest_reasons = arrest_reasons.assign(variable=arrest_reasons["variable"].str.replace("_arrests", "_arrest_rate"))
-    skeleton = grid(states).merge(state_data.read_census_regions(catalog.path("census-nst-est2019-alldata")), on="state")
-    panel = assemble(skeleton, people, state_data.load_unauthorized(unauthorized_source), deaths.states, arrests,
-                     state_data.load_controls())
+    skeleton = (grid(states).merge(state_data.read_census_regions(census), on="state")
+                .merge(state_data.read_census_divisions(census), on="state"))
+    shares = {"pew": state_data.read_pew_unauthorized(catalog.path("pew-unauthorized-by-state-1990-2023")),
+              "cms": state_data.load_unauthorized("cms-undocumented-by-state-2010-2019")}
+    panel = assemble(skeleton, people, shares, deaths.states, arrests, state_data.load_controls())
     return panel, missing_reasons(panel, arrest_reasons)
 
 
@@ -136,21 +159,6 @@ def presence_by_year(panel: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def analysis_sample(panel: pd.DataFrame, outcome: str, regressor: str, controls: list[str], years: tuple[int, int],
-                    drop_states: list[str] = (), lag: int = 0) -> pd.DataFrame:
-    """Exactly the state-years a model uses: within ``years``, all its variables present.
-
-    ``lag`` replaces the regressor with its value ``lag`` years earlier in the same state (so the
-    first year of the series drops out).
-    """
-    data = panel.sort_values(["state", "year"]).copy()
-    if lag:
-        previous = data[["state", "year", regressor]].assign(year=data["year"] + lag)
-        data = data.drop(columns=regressor).merge(previous, on=["state", "year"], how="left")
-    data = data[data["year"].between(*years) & ~data["state"].isin(list(drop_states))]
-    return data.dropna(subset=[outcome, regressor, *controls]).reset_index(drop=True)
-
-
 def dropped_from_sample(panel: pd.DataFrame, sample: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
     """State-years of the panel within ``years`` that the sample leaves out."""
     window = panel.loc[panel["year"].between(*years), ["state", "year"]]
@@ -165,25 +173,10 @@ def why_dropped(dropped: pd.DataFrame, reasons: pd.DataFrame, variables: list[st
     return dropped.merge(relevant, on=["state", "year"], how="left").fillna({"reason": "outside the model's states"})
 
 
-def with_log(panel: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Add ``log_<column>``; non-positive values become missing (the log is undefined there)."""
-    values = panel[column].where(panel[column] > 0)
-    return panel.assign(**{f"log_{column}": np.log(values)})
-
-
-def arrests_2013(panel: pd.DataFrame, table_69: pd.DataFrame, min_coverage: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The 2013 cross-section: FBI Table 69 arrest rates (per 100,000 residents of the reporting
-    agencies) beside the 2013 unauthorized share, and the states left out for low coverage.
-
-    A state's coverage is its reporting agencies' population as a percentage of its residents.
-    """
-    year = panel[panel["year"] == 2013][["state", "region", "population", "unauthorized_pct"]]
-    data = year.merge(table_69, on="state", how="left")
-    data["covered_pct"] = 100 * data["covered_population"] / data["population"]
-    for column in ("drug_arrests", "dui_arrests"):
-        data[column.replace("_arrests", "_arrest_rate")] = 1e5 * data[column] / data["covered_population"]
-    low = ~(data["covered_pct"] >= min_coverage)  # missing coverage counts as low
-    excluded = data.loc[low, ["state", "covered_pct"]].assign(
-        reason=lambda f: f["covered_pct"].map(lambda v: "no population for the reporting agencies" if pd.isna(v)
-                                              else f"reporting agencies cover {v:.0f}% of residents"))
-    return data[~low].reset_index(drop=True), excluded.reset_index(drop=True)
+def dropped_summary(why: pd.DataFrame) -> str:
+    """'reason: State (n), State (n); reason: ...' for the dropped state-years, most frequent reason first."""
+    parts = []
+    for reason, rows in sorted(why.groupby("reason"), key=lambda item: -len(item[1])):
+        counts = rows.groupby("state").size()
+        parts.append(f"{reason}: " + ", ".join(f"{state} ({n})" for state, n in counts.items()))
+    return "; ".join(parts) or "none"

@@ -57,3 +57,46 @@ def test_residualized_column_has_no_unit_or_month_means():
     residual = pd.Series(panel.within(data, "y"))
     assert residual.groupby(data["aor"]).mean().abs().max() < 1e-9
     assert residual.groupby(data["month"]).mean().abs().max() < 1e-9
+
+
+def poisson_synthetic(beta: float, units: int = 9, months: int = 60, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    unit_effect, month_effect = rng.normal(0, 1, units), rng.normal(0, 0.5, months)
+    for u in range(units):
+        for m in range(months):
+            x = rng.normal(2 + 0.5 * unit_effect[u], 1)
+            rows.append({"aor": f"U{u}", "month": m, "x": x,
+                         "y": float(rng.poisson(np.exp(0.5 + unit_effect[u] + month_effect[m] + beta * x)))})
+    return pd.DataFrame(rows)
+
+
+def test_ppml_recovers_a_known_coefficient_and_matches_statsmodels():
+    import statsmodels.api as sm
+    data = poisson_synthetic(0.3)
+    result = panel.ppml(data, "y", "x", repetitions=99)
+    X = pd.concat([data[["x"]], pd.get_dummies(data["aor"], dtype=float),
+                   pd.get_dummies(data["month"], drop_first=True, dtype=float)], axis=1)
+    reference = sm.GLM(data["y"], X, family=sm.families.Poisson()).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(data["aor"])[0]})
+    assert result.coef == pytest.approx(reference.params["x"], rel=1e-6)
+    assert result.se == pytest.approx(reference.bse["x"], rel=1e-6)
+    assert result.coef == pytest.approx(0.3, abs=0.03)
+    assert result.p_wild < 0.05 and result.clusters == 9
+
+
+def test_ppml_null_is_not_significant_and_all_zero_sectors_are_dropped():
+    data = poisson_synthetic(0.0, seed=4)
+    data.loc[data["aor"] == "U0", "y"] = 0.0
+    result = panel.ppml(data, "y", "x", repetitions=199)
+    assert result.clusters == 8 and result.n == 8 * 60
+    assert result.p_wild > 0.05
+
+
+def test_significant_associations_report_either_sign():
+    def make(coef, p):
+        return panel.Estimate(coef=coef, se=1, ci_low=coef - 1, ci_high=coef + 1, p_cluster=p, p_wild=p, n=10, clusters=9)
+    estimates = {"Fentanyl": {"linear, pounds": make(0.5, 0.2)},
+                 "Methamphetamine": {"linear, pounds": make(-2.0, 0.01), "PPML, events": make(0.1, 0.04)}}
+    assert panel.significant_associations(estimates) == [
+        "Methamphetamine (linear, pounds, negative)", "Methamphetamine (PPML, events, positive)"]

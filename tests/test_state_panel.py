@@ -5,60 +5,167 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import catalog, claims, panel, state_data, state_models, state_panel, ucr
+from analysis import catalog, claims, specifications, state_data, state_models, state_panel, ucr
 from analysis.errors import DataError
 
 YEARS = list(range(2010, 2019))
 
 
-# --- estimators on synthetic panels -------------------------------------------------------------
+# --- estimators on synthetic panels: every pre-declared specification recovers a known coefficient ---
 
-def test_twfe_recovers_a_known_effect():
-    data = state_models.synthetic_panel(n_states=51, years=YEARS, effect=3.0, seed=7)
-    result = state_models.fit(data, "outcome", "share")
-    assert result.coef == pytest.approx(3.0, abs=0.15)
+def spec(key: str) -> specifications.Spec:
+    return next(item for item in specifications.SPECIFICATIONS if item.key == key)
+
+
+@pytest.fixture(scope="module")
+def known_effect():
+    return state_models.with_lead(state_models.synthetic_state_panel(51, YEARS, effect=3.0, seed=7), "share")
+
+
+@pytest.mark.parametrize("key", ["twfe", "weighted", "state_trends", "first_diff", "division_years", "controls", "uncensored"])
+def test_each_linear_specification_recovers_a_known_effect(known_effect, key):
+    result = state_models.fit_spec(known_effect, state_models.SYNTHETIC, spec(key))
+    assert result.coef == pytest.approx(3.0, abs=0.3)
     assert result.ci_low < 3.0 < result.ci_high
-    assert (result.n_obs, result.n_states, result.first_year, result.last_year) == (459, 51, 2010, 2018)
 
 
-def test_twfe_with_no_effect_covers_zero_and_pooled_ols_would_not():
-    data = state_models.synthetic_panel(n_states=51, years=YEARS, effect=0.0, seed=11)
-    result = state_models.fit(data, "outcome", "share")
-    assert result.ci_low < 0 < result.ci_high
-    pooled = state_models.fit(data, "outcome", "share", fixed_effects=False)
-    assert pooled.ci_low > 0  # the share is correlated with the state effects: without them the slope is biased
+def test_poisson_recovers_a_known_log_rate_effect(known_effect):
+    result = state_models.fit_poisson(known_effect, "count", "share", "population")
+    truth = 3.0  # the synthetic counts' log-rate coefficient equals ``effect``
+    assert result.coef == pytest.approx(truth, abs=0.01)
+    assert result.ci_low < truth < result.ci_high and result.n_obs == 51 * len(YEARS)
 
 
-def test_weighted_and_region_specific_years_also_recover_the_effect():
-    data = state_models.synthetic_panel(n_states=40, years=YEARS, effect=-2.0, seed=3)
-    data["region"] = np.where(data["state"] < "S20", "East", "West")
-    weighted = state_models.fit(data, "outcome", "share", weights="population")
-    by_region = state_models.fit(data, "outcome", "share", years_within="region")
-    assert weighted.coef == pytest.approx(-2.0, abs=0.2)
-    assert by_region.coef == pytest.approx(-2.0, abs=0.2)
+def test_lead_specification_reports_the_leads_coefficient():
+    data = state_models.with_lead(state_models.synthetic_state_panel(51, YEARS, effect=1.0, seed=9, lead_effect=2.0), "share")
+    result = state_models.fit_spec(data, state_models.SYNTHETIC, spec("lead"))
+    assert result.coef == pytest.approx(2.0, abs=0.3) and result.n_obs == 51 * (len(YEARS) - 1)
+    placebo = state_models.with_lead(state_models.synthetic_state_panel(51, YEARS, effect=1.0, seed=9), "share")
+    assert state_models.fit_spec(placebo, state_models.SYNTHETIC, spec("lead")).ci_low < 0
 
 
-def test_statsmodels_dummies_equal_the_projection_estimator():
-    data = state_models.synthetic_panel(n_states=30, years=YEARS, effect=1.5, seed=5)
-    with_dummies = state_models.fit(data, "outcome", "share")
-    projected = panel.twfe(data, "outcome", "share", unit="state", time="year", repetitions=9)
-    assert with_dummies.coef == pytest.approx(projected.coef, rel=1e-10)
-    assert with_dummies.se == pytest.approx(projected.se, rel=1e-10)
-    assert with_dummies.ci_low == pytest.approx(projected.ci_low, rel=1e-10)
+def test_first_differences_use_consecutive_published_years_only():
+    data = state_models.synthetic_state_panel(20, [2000, 2003, 2005, 2006, 2007], effect=2.0, seed=4, noise=0.0)
+    result = state_models.first_differences(data, "rate", "share", [2000, 2003, 2005, 2006, 2007])
+    assert result.n_obs == 20 * 4 and result.first_year == 2003
+    gapped = state_models.first_differences(data[data["year"] != 2005], "rate", "share", [2000, 2003, 2005, 2006, 2007])
+    assert gapped.n_obs == 20 * 2  # 2003->2006 spans a missing period and is not a first difference
+
+
+def statsmodels_reference(data: pd.DataFrame, weights: str | None, year_labels: pd.Series):
+    import statsmodels.api as sm
+    X = sm.add_constant(pd.concat([data[["share", "unemployment_pct"]],
+                                   pd.get_dummies(data["state"], drop_first=True, dtype=float),
+                                   pd.get_dummies(year_labels, drop_first=True, dtype=float)], axis=1))
+    model = sm.WLS(data["rate"], X, weights=data[weights]) if weights else sm.OLS(data["rate"], X)
+    return model.fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(data["state"])[0]}, use_t=True)
+
+
+@pytest.mark.parametrize("weights", [None, "population"])
+def test_projection_estimator_equals_statsmodels_with_dummies(weights):
+    data = state_models.synthetic_state_panel(30, YEARS, effect=1.5, seed=5)
+    ours = state_models.fit_linear(data, "rate", ["share", "unemployment_pct"], weights=weights)
+    reference = statsmodels_reference(data, weights, data["year"])
+    assert ours.coef == pytest.approx(reference.params["share"], rel=1e-9)
+    assert ours.se == pytest.approx(reference.bse["share"], rel=1e-9)
+    low, high = reference.conf_int().loc["share"]
+    assert (ours.ci_low, ours.ci_high) == pytest.approx((low, high), rel=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")
+def test_division_year_effects_equal_statsmodels_coefficient():
+    data = state_models.synthetic_state_panel(30, YEARS, effect=1.5, seed=5)
+    ours = state_models.fit_linear(data, "rate", ["share", "unemployment_pct"], years_within="division")
+    # states are nested in divisions, so the dummy design is rank-deficient; the coefficient is still unique
+    reference = statsmodels_reference(data, None, data["division"] + "_" + data["year"].astype(str))
+    assert ours.coef == pytest.approx(reference.params["share"], rel=1e-8)
+
+
+def test_state_trends_remove_a_differential_trend_that_twfe_mistakes_for_an_effect():
+    data = state_models.synthetic_state_panel(51, YEARS, effect=0.0, seed=12, trend_confound=3.0)
+    main = state_models.fit_spec(data, state_models.SYNTHETIC, spec("twfe"))
+    trends = state_models.fit_spec(data, state_models.SYNTHETIC, spec("state_trends"))
+    assert main.ci_low > 0
+    assert trends.ci_low < 0 < trends.ci_high
 
 
 def test_fit_refuses_a_sample_with_missing_values():
-    data = state_models.synthetic_panel(n_states=5, years=YEARS, effect=1.0, seed=1)
-    data.loc[3, "outcome"] = np.nan
+    data = state_models.synthetic_state_panel(5, YEARS, effect=1.0, seed=1)
+    data.loc[3, "rate"] = np.nan
     with pytest.raises(ValueError, match="missing values"):
-        state_models.fit(data, "outcome", "share")
+        state_models.fit_linear(data, "rate", ["share"])
 
 
 def test_leave_one_out_drops_each_state_once():
-    data = state_models.synthetic_panel(n_states=6, years=YEARS, effect=1.0, seed=2)
-    result = state_models.leave_one_out(data, "outcome", "share")
+    data = state_models.synthetic_state_panel(6, YEARS, effect=1.0, seed=2)
+    result = state_models.leave_one_out(data, state_models.SYNTHETIC)
     assert list(result["omitted"]) == sorted(data["state"].unique())
     assert (result["n_states"] == 5).all() and (result["n_obs"] == 5 * len(YEARS)).all()
+
+
+def test_identification_measures_within_state_variation():
+    data = pd.DataFrame({"state": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2,
+                         "share": [1.0, 2.0, 3.0, 5.0, 5.0, 5.0], "rate": [0.0] * 6})
+    found = state_models.identification(data, state_models.SYNTHETIC, coef=2.0)
+    # after state and year effects the share is -0.5, 0, +0.5 in A and the reverse in B
+    assert found.within_variance_share == pytest.approx(1.0 / 15.5)  # residual SS 4 x 0.25 over total SS 15.5
+    assert found.within_sd == pytest.approx(np.sqrt(1.0 / 6))
+    assert found.median_state_range == pytest.approx(1.0)
+    assert found.effect_per_within_sd == pytest.approx(2.0 * np.sqrt(1.0 / 6))
+
+
+def test_wild_bootstrap_p_is_small_for_a_strong_effect_and_not_for_none():
+    strong = state_models.synthetic_state_panel(30, YEARS, effect=1.0, seed=3)
+    null = state_models.synthetic_state_panel(30, YEARS, effect=0.0, seed=3)
+    assert state_models.wild_bootstrap_p(strong, state_models.SYNTHETIC, repetitions=199) == pytest.approx(1 / 200)
+    assert state_models.wild_bootstrap_p(null, state_models.SYNTHETIC, repetitions=199) > 0.05
+
+
+# --- the verdict rule, declared before the results ---------------------------------------------------
+
+def decisive_intervals(data: pd.DataFrame) -> dict:
+    data = state_models.with_lead(data, "share")
+    fits = {key: state_models.fit_spec(data, state_models.SYNTHETIC, spec(key))
+            for key in (specifications.MAIN, *specifications.TREND_ROBUST)}
+    return {key: (fit.ci_low, fit.ci_high) for key, fit in fits.items()}
+
+
+def test_rule_differential_trend_is_inconclusive():
+    data = state_models.synthetic_state_panel(51, YEARS, effect=0.0, seed=12, trend_confound=3.0)
+    intervals = decisive_intervals(data)
+    assert intervals["twfe"][0] > 0  # the main model alone would call it an increase
+    assert specifications.verdict(intervals, threshold=1.0) == "inconclusive"
+
+
+def test_rule_persistent_true_effect_is_contradicted():
+    data = state_models.synthetic_state_panel(51, YEARS, effect=2.0, seed=13)
+    assert specifications.verdict(decisive_intervals(data), threshold=1.0) == "contradicted"
+
+
+@pytest.mark.parametrize("seed", range(20, 26))
+def test_rule_true_zero_is_never_contradicted(seed):
+    data = state_models.synthetic_state_panel(51, YEARS, effect=0.0, seed=seed)
+    assert specifications.verdict(decisive_intervals(data), threshold=1.0) in ("supported", "inconclusive")
+
+
+@pytest.mark.parametrize("intervals, expected", [
+    ({"twfe": (0.1, 1), "state_trends": (0.2, 2), "division_years": (0.3, 3)}, "contradicted"),
+    ({"twfe": (-1, 0.4), "state_trends": (-2, 0.9), "division_years": (-3, 0.5)}, "supported"),
+    ({"twfe": (-1, 0.4), "state_trends": (-2, 1.1), "division_years": (-3, 0.5)}, "inconclusive"),
+    ({"twfe": (0.1, 1), "state_trends": (-0.2, 2), "division_years": (0.3, 3)}, "inconclusive"),
+    ({"twfe": (0.1, 1), "division_years": (0.3, 3)}, "inconclusive"),
+])
+def test_rule_on_given_intervals(intervals, expected):
+    assert specifications.verdict(intervals, threshold=1.0) == expected
+
+
+def test_reason_is_built_from_the_numbers():
+    intervals = {"twfe": (-60.2, -15.6), "state_trends": (-50.3, 25.4), "division_years": (-71.7, -15.5)}
+    coefs = {"twfe": -37.9, "state_trends": -12.4, "division_years": -43.6}
+    text = specifications.verdict_reason("inconclusive", intervals, coefs, 22.8, "drug arrests")
+    assert "main (state and year effects) -37.9 (-60.2 to -15.6)" in text
+    assert "0 of these 3 intervals lie entirely above zero and 2 of 3 lie below +22.8" in text
+    assert text.endswith("so they neither all show an increase nor all rule one out.")
 
 
 # --- samples, missing cells, coverage --------------------------------------------------------------
@@ -68,16 +175,19 @@ def tiny_panel() -> pd.DataFrame:
                          "share": [1.0, 2.0, 3.0, 4.0, np.nan, 6.0], "rate": [10.0, 11, 12, 13, 14, 15]})
 
 
-def test_analysis_sample_drops_missing_and_lags_within_state():
-    sample = state_panel.analysis_sample(tiny_panel(), "rate", "share", [], (2010, 2012))
+def test_spec_sample_drops_missing_and_reports_why():
+    tiny = tiny_panel()
+    main = spec("twfe")
+    window = specifications.Analysis("x", "y", "rate", "rate", "rate", "share", (2010, 2012), "tiny")
+    sample = state_models.spec_sample(tiny, window, main)
     assert list(zip(sample["state"], sample["year"])) == [("A", 2010), ("A", 2011), ("A", 2012), ("B", 2010), ("B", 2012)]
-    lagged = state_panel.analysis_sample(tiny_panel(), "rate", "share", [], (2010, 2012), lag=1)
-    assert list(zip(lagged["state"], lagged["year"], lagged["share"])) == [("A", 2011, 1.0), ("A", 2012, 2.0), ("B", 2011, 4.0)]
-    dropped = state_panel.dropped_from_sample(tiny_panel(), sample, (2010, 2012))
+    dropped = state_panel.dropped_from_sample(tiny, sample, (2010, 2012))
     assert list(zip(dropped["state"], dropped["year"])) == [("B", 2011)]
     reasons = pd.DataFrame({"state": ["B", "B"], "year": [2011, 2011], "variable": ["share", "other"],
                             "reason": ["blank in the source", "not this model's"]})
-    assert state_panel.why_dropped(dropped, reasons, ["rate", "share"])["reason"].tolist() == ["blank in the source"]
+    why = state_panel.why_dropped(dropped, reasons, ["rate", "share"])
+    assert why["reason"].tolist() == ["blank in the source"]
+    assert state_panel.dropped_summary(why) == "blank in the source: B (1)"
 
 
 def test_missing_reasons_name_each_kind_of_gap():
@@ -199,24 +309,54 @@ def test_florida_zero_drug_arrests_never_enter_a_regression(real_panel):
     assert len(florida) == 13 and florida["drug_arrests"].isna().all() and florida["drug_arrest_rate"].isna().all()
     flagged = reasons[(reasons["state"] == "Florida") & (reasons["variable"] == "drug_arrest_rate")]
     assert set(flagged.loc[flagged["reason"].str.startswith("reported zero"), "year"]) == set(range(1996, 2009))
-    proxy = state_panel.analysis_sample(data, "drug_arrest_rate", "foreign_born_pct", [], (2000, 2008))
-    assert "Florida" not in set(proxy["state"])
-    assert (proxy["drug_arrest_rate"] > 0).all()
+    drug = next(a for a in specifications.ANALYSES if a.outcome == "drug_arrests")
+    sample = state_models.spec_sample(data, drug, spec("twfe"))
+    assert set(sample.loc[sample["state"] == "Florida", "year"]) == {1990, 1995}  # Pew years before 1996
+    assert (sample["drug_arrest_rate"] > 0).all()
 
 
 def test_coverage_table_matches_the_panel_and_the_model_sample(real_panel):
     data, reasons = real_panel
     coverage = state_panel.coverage_table(data, reasons).set_index("variable")
+    assert {"unauthorized_pct_pew", "unauthorized_pct_cms", "overdose_rate", "drug_arrest_rate"} <= set(coverage.index)
     for variable in coverage.index:
         assert coverage.loc[variable, "state_years"] == data[variable].notna().sum()
         first, last = coverage.loc[variable, ["first_year", "last_year"]]
         within = data[data["year"].between(first, last)]
         assert coverage.loc[variable, "gaps"] == within[variable].isna().sum()
-    sample = state_panel.analysis_sample(data, "overdose_rate", "unauthorized_pct", [], (2010, 2018))
-    result = state_models.fit(sample, "overdose_rate", "unauthorized_pct")
-    dropped = state_panel.dropped_from_sample(data, sample, (2010, 2018))
-    assert result.n_obs == len(sample) == 51 * 9 - len(dropped)
-    assert list(zip(dropped["state"], dropped["year"])) == [("North Dakota", 2011)]
+    cms = next(a for a in specifications.ANALYSES if a.source == "cms")
+    sample = state_models.spec_sample(data, cms, spec("twfe"))
+    assert len(sample) == 51 * 5 - 1  # 2010-2014, North Dakota 2011 blank in the CMS file
+    assert state_models.fit_spec(data, cms, spec("twfe")).n_obs == len(sample)
+
+
+def test_pew_cross_check_lists_every_difference(real_data):
+    pew = state_data.read_pew_unauthorized(catalog.path("pew-unauthorized-by-state-1990-2023"))
+    transcribed = state_data.read_pew_transcription(catalog.path("pew-undocumented-by-state-2000-2005-2009-transcribed"))
+    compared = state_data.compare_pew(pew, transcribed)
+    assert compared["note"].value_counts().to_dict() == {
+        "equal": 257, "small state (censored in Pew, blank here)": 42, "not in the Pew series": 6, "values differ": 1}
+    differ = compared[compared["note"] == "values differ"].iloc[0]
+    assert (differ["state"], differ["year"], differ["population_transcribed"], differ["population_pew"]) == (
+        "New York", 2008, 870_000, 875_000)
+    assert set(compared.loc[compared["note"] == "not in the Pew series", "state"]) == {"District of Columbia"}
+
+
+@pytest.mark.parametrize("year, national", [(1990, 3.5e6), (2007, 12.2e6), (2023, 14.0e6)])
+def test_pew_fifty_state_sum_matches_the_national_total(real_data, year, national):
+    pew = state_data.read_pew_unauthorized(catalog.path("pew-unauthorized-by-state-1990-2023"))
+    assert len(pew[pew["year"] == year]) == 50 and pew["censored"].sum() == 174
+    assert pew.loc[pew["year"] == year, "population"].sum() == pytest.approx(national, rel=0.02)
+
+
+def test_vsrr_extract_equals_the_mirrored_vsrr_file(real_data):
+    extract = state_data.read_vsrr_json(catalog.path("vsrr-overdose-deaths-by-state-year-2015-2024"))
+    mirrored = state_data.read_vsrr_csv_december(catalog.path("vsrr-provisional-drug-overdose-death-counts-2015-2018"))
+    both = extract.merge(mirrored, on=["state", "year"], suffixes=("_json", "_csv"))
+    assert len(both) == 51 * 3 and (both["deaths_json"] == both["deaths_csv"]).all()  # Dec 2015-2017 (the CSV ends Oct 2018)
+    totals = extract.groupby("year")["deaths"].sum()
+    assert totals[2019] == 71130 and totals[2021] == 107573  # the catalog's check sums
+    assert 2025 not in totals.index  # null, i.e. missing, not zero
 
 
 def test_published_death_totals(real_data):
@@ -226,7 +366,10 @@ def test_published_death_totals(real_data):
     assert national[2018] == 67367                               # NCHS Data Brief 356
     overlap = deaths.overlap
     assert len(overlap) == 51 * 19 and (overlap["overdose_deaths_nchs"] == overlap["overdose_deaths_ondcp"]).all()
-    assert deaths.states.groupby("year").size().eq(51).all() and deaths.states["year"].max() == 2018
+    final = deaths.states[~deaths.states["provisional"]]
+    assert final.groupby("year").size().eq(51).all() and final["year"].max() == 2018
+    assert deaths.national.loc[deaths.national["provisional"], "year"].min() == 2019
+    assert national[2019] == 71130  # provisional, by occurrence (final by residence: 70,630)
 
 
 def test_table_69_reads_published_state_figures(real_data):
@@ -242,3 +385,68 @@ def test_cms_totals_and_the_blank_north_dakota_year(real_data):
     assert len(series) == 510 and series["population"].isna().sum() == 1
     assert series.loc[(series["state"] == "North Dakota") & (series["year"] == 2011), "population"].isna().all()
     assert series.loc[(series["state"] == "California") & (series["year"] == 2010), "population"].iloc[0] > 2e6
+
+
+# --- new loaders on small synthetic files ----------------------------------------------------------
+
+def test_pew_reader_flags_censored_cells_and_refuses_bad_numbers(tmp_path):
+    path = tmp_path / "pew.csv"
+    path.write_text("state_name,year,unauth_pew,moe90_pew\nAlabama,2023,85000.0,10000.0\nVermont,2023,2500.0,\n"
+                    "Wyoming,2023,5000.0,5000.0\n")
+    pew = state_data.read_pew_unauthorized(path)
+    assert pew["censored"].tolist() == [False, True, True]
+    assert pew["margin_of_error"].isna().tolist() == [False, True, False]
+    path.write_text("state_name,year,unauth_pew,moe90_pew\nAlabama,2023,<5000,\n")
+    with pytest.raises(DataError, match="unauth_pew"):
+        state_data.read_pew_unauthorized(path)
+
+
+def test_vsrr_json_reads_mort_only_and_keeps_nulls_missing(tmp_path):
+    path = tmp_path / "vsrr.json"
+    path.write_text('{"01": {"2019": {"mort": 739, "fent": 999999}, "2025": {"mort": null}}, '
+                    '"36": {"2019": {"mort": 3634}}}')
+    frame = state_data.read_vsrr_json(path)
+    assert list(zip(frame["state"], frame["year"], frame["deaths"])) == [("Alabama", 2019, 739.0), ("New York", 2019, 3634.0)]
+    path.write_text('{"99": {"2019": {"mort": 1}}}')
+    with pytest.raises(DataError, match="FIPS"):
+        state_data.read_vsrr_json(path)
+
+
+def test_provisional_years_follow_the_final_ones_and_are_flagged():
+    final = state_data.Deaths(
+        states=pd.DataFrame({"state": ["Alabama", "Alabama"], "year": [2017, 2018], "overdose_deaths": [10.0, 12.0]}),
+        overlap=pd.DataFrame(), national=pd.DataFrame({"year": [2017, 2018], "deaths": [10.0, 12.0], "source": "NCHS"}))
+    provisional = pd.DataFrame({"state": ["Alabama"] * 3, "year": [2017, 2018, 2019], "deaths": [11.0, 12.0, 15.0]})
+    combined = state_data.with_provisional(final, provisional)
+    assert combined.states[["year", "overdose_deaths", "provisional"]].values.tolist() == [
+        [2017, 10.0, False], [2018, 12.0, False], [2019, 15.0, True]]
+    assert combined.national["deaths"].sum() == 37.0
+    compared = state_data.final_vs_provisional(combined.states[~combined.states["provisional"]], provisional)
+    assert compared["excess_pct"].round(6).tolist() == [10.0, 0.0]
+
+
+@pytest.mark.parametrize("low, high, words", [(0.1, 2.0, "lies above zero"), (-2.0, -0.1, "lies below zero"),
+                                              (-1.0, 1.0, "includes zero"), (0.0, 1.0, "includes zero")])
+def test_interval_words_are_derived_from_the_bounds(low, high, words):
+    assert state_models.interval_words(low, high) == words
+
+
+def test_xlsx_reader_places_values_by_column_and_refuses_a_missing_sheet(tmp_path):
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "112 NVSS ST Drug Poison Num"
+    sheet.append(["Table 112"])
+    sheet.append([])
+    sheet.append(["State or jurisdiction", 2017, 2018])
+    sheet.append(["Ohio1", 5111, None])
+    sheet.append(["Texas", 2989, 3021])
+    path = tmp_path / "supplement.xlsx"
+    workbook.save(path)
+    rows = state_data.xlsx_sheet_rows(path, ["112 NVSS ST Drug Poison Num"])["112 NVSS ST Drug Poison Num"]
+    assert rows[2] == ["State or jurisdiction", 2017.0, 2018.0] and rows[3] == ["Ohio1", 5111.0]
+    table = state_data.read_ondcp_state_tables(path, ["112 NVSS ST Drug Poison Num"])["112 NVSS ST Drug Poison Num"]
+    assert table.set_index(["state", "year"])["value"].to_dict() == pytest.approx(
+        {("Ohio", 2017): 5111.0, ("Ohio", 2018): np.nan, ("Texas", 2017): 2989.0, ("Texas", 2018): 3021.0}, nan_ok=True)
+    with pytest.raises(DataError, match="sheet '113"):
+        state_data.read_ondcp_state_tables(path, ["113 NVSS ST Drug Poison Rate"])

@@ -1,0 +1,153 @@
+"""The pre-declared state-panel specifications and the verdict rule, written as data before the results.
+
+Every outcome and every undocumented-population source is run through the same ``SPECIFICATIONS``;
+a chapter does not choose among them. The verdict on a "not associated with an increase" claim is
+decided by ``verdict`` from the main estimate and the trend-robust estimates only:
+
+- **contradicted** when the main estimate and every trend-robust estimate exclude zero on the
+  positive side (an increase survives the checks for differential trends);
+- **supported** when the main estimate and every trend-robust estimate rule out an increase of
+  ``SMALLEST_INCREASE`` (their upper 95% bounds lie below it);
+- **inconclusive** otherwise.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One specification: how it differs from the main two-way fixed-effects model."""
+    key: str
+    label: str
+    weighted: bool = False          # population weights
+    state_trends: bool = False      # a linear trend per state
+    first_diff: bool = False        # changes between consecutive observed years, year effects
+    years_within: str | None = None  # year effects per group (e.g. Census division) instead of common ones
+    lead: bool = False              # adds next period's share; the reported coefficient is the lead's
+    poisson: bool = False           # Poisson on counts, log-population offset (coefficient in log points)
+    controls: bool = False          # adds CONTROLS
+    drop_censored: bool = False     # leaves out cells the source censors (Pew's '<5,000', '<10,000')
+
+
+SPECIFICATIONS = (
+    Spec("twfe", "Main: state and year effects"),
+    Spec("weighted", "Population-weighted", weighted=True),
+    Spec("state_trends", "State-specific linear trends", state_trends=True),
+    Spec("first_diff", "First differences with year effects", first_diff=True),
+    Spec("division_years", "Census division x year effects", years_within="division"),
+    Spec("lead", "Lead of the share (falsification: should be zero)", lead=True),
+    Spec("poisson", "Poisson on counts, log-population offset (log points)", poisson=True),
+    Spec("controls", "With controls (unemployment, poverty, urban share)", controls=True),
+    Spec("uncensored", "Without censored small-state cells", drop_censored=True),
+)
+
+MAIN = "twfe"
+# Specifications that remove differential trends: a linear trend per state, or year effects per division.
+TREND_ROBUST = ("state_trends", "division_years")
+CONTROLS = ("unemployment_pct", "poverty138_pct", "urban_pct")
+
+# The smallest increase the rule treats as meaningful, as a fraction of the outcome's mean per
+# percentage point of undocumented share. Reason: the study behind the claim reported about 22
+# fewer drug arrests per 100,000 per point, about 5% of the 1990-2008 mean drug-arrest rate; an
+# increase as large as the decrease the study reported is the smallest one worth ruling out.
+SMALLEST_INCREASE = 0.05
+SMALLEST_INCREASE_REASON = ("an increase per percentage point of 5% of the outcome's mean, about the size "
+                            "(with the opposite sign) of the association the study reported for drug arrests")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One outcome on one undocumented-population source over one window of years."""
+    outcome: str        # key in glue: drug_arrests, dui_arrests, overdose
+    source: str         # key in glue: pew, cms, pew_1999_2023
+    rate: str           # panel column: per 100,000
+    count: str          # panel column: the count, for Poisson
+    exposure: str       # panel column: the rate's denominator, for the Poisson offset
+    share: str          # panel column: undocumented share, percent
+    years: tuple[int, int]
+    label: str
+    censored: str | None = None  # panel column flagging the source's censored cells, if it has any
+    measure: str = ""            # the outcome in words, with its unit and data source
+    share_source: str = ""       # the undocumented-population source in words
+
+
+ANALYSES = (
+    Analysis("drug_arrests", "pew", "drug_arrest_rate", "drug_arrests", "arrest_population", "unauthorized_pct_pew",
+             (1990, 2008), "Drug arrests per 100,000, Pew share, 1990-2008", "censored_pew",
+             "drug arrests per 100,000 residents (FBI UCR county files)", "Pew"),
+    Analysis("dui_arrests", "pew", "dui_arrest_rate", "dui_arrests", "arrest_population", "unauthorized_pct_pew",
+             (1990, 2008), "DUI arrests per 100,000, Pew share, 1990-2008", "censored_pew",
+             "DUI arrests per 100,000 residents (FBI UCR county files)", "Pew"),
+    Analysis("overdose", "pew", "overdose_rate", "overdose_deaths", "population", "unauthorized_pct_pew",
+             (1999, 2014), "Overdose deaths per 100,000, Pew share, 1999-2014", "censored_pew",
+             "drug-poisoning deaths per 100,000 residents (NCHS final, by residence)", "Pew"),
+    Analysis("overdose", "pew_1999_2023", "overdose_rate", "overdose_deaths", "population", "unauthorized_pct_pew",
+             (1999, 2023), "Overdose deaths per 100,000, Pew share, 1999-2023 (provisional from 2019)", "censored_pew",
+             "drug-poisoning deaths per 100,000 residents (NCHS final by residence to 2018, CDC provisional by occurrence from 2019)", "Pew"),
+    Analysis("overdose", "pew_2010_2014", "overdose_rate", "overdose_deaths", "population", "unauthorized_pct_pew",
+             (2010, 2014), "Overdose deaths per 100,000, Pew share, 2010-2014", "censored_pew",
+             "drug-poisoning deaths per 100,000 residents (NCHS final, by residence)", "Pew"),
+    Analysis("overdose", "cms", "overdose_rate", "overdose_deaths", "population", "unauthorized_pct_cms",
+             (2010, 2014), "Overdose deaths per 100,000, CMS share, 2010-2014", None,
+             "drug-poisoning deaths per 100,000 residents (NCHS final, by residence)", "CMS"),
+)
+
+# The claim "not associated with increased drug crime" is decided on drug arrests (the direct
+# measure of drug crime in public data); overdose deaths are a related outcome, reported beside it.
+DRUG_CRIME = ("drug_arrests", "pew")
+
+REASON_NAMES = {"twfe": "main (state and year effects)", "state_trends": "with state trends",
+                "division_years": "with division-by-year effects"}
+
+VERDICTS = ("contradicted", "supported", "inconclusive")
+
+
+def threshold(outcome_mean: float) -> float:
+    """The smallest meaningful increase in the outcome's units (per percentage point of share)."""
+    return SMALLEST_INCREASE * outcome_mean
+
+
+def verdict(intervals: dict[str, tuple[float, float]], threshold: float) -> str:
+    """The rule: ``intervals`` maps specification key -> (ci_low, ci_high); ``threshold`` > 0 is
+    the smallest meaningful increase in the outcome's units. A missing decisive specification
+    makes the verdict inconclusive."""
+    decisive = [intervals.get(key, (np.nan, np.nan)) for key in (MAIN, *TREND_ROBUST)]
+    if any(np.isnan(low) or np.isnan(high) for low, high in decisive):
+        return "inconclusive"
+    if all(low > 0 for low, _ in decisive):
+        return "contradicted"
+    if all(high < threshold for _, high in decisive):
+        return "supported"
+    return "inconclusive"
+
+
+def verdict_reason(result: str, intervals: dict[str, tuple[float, float]], coefs: dict[str, float],
+                   threshold: float, what: str) -> str:
+    """One plain sentence, built from the numbers, saying what decided ``result``.
+
+    ``what`` names the outcome, unit, source and years, e.g. 'drug arrests per 100,000 per point of
+    the Pew undocumented share, 1990-2008'.
+    """
+    parts = [f"{REASON_NAMES[key]} {coefs[key]:+.1f} ({intervals[key][0]:+.1f} to {intervals[key][1]:+.1f})"
+             for key in (MAIN, *TREND_ROBUST)]
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1]
+    decisive = intervals_for(intervals)
+    above = sum(low > 0 for low, _ in decisive)
+    below = sum(high < threshold for _, high in decisive)
+    counts = (f"{above} of these {len(decisive)} intervals lie entirely above zero and {below} of {len(decisive)} "
+              f"lie below {threshold:+.1f}, the smallest increase declared meaningful")
+    if result == "contradicted":
+        why = "so every one shows an increase"
+    elif result == "supported":
+        why = "so every one rules out a meaningful increase"
+    else:
+        why = "so they neither all show an increase nor all rule one out"
+    return f"For {what}, the estimates are {listed}; {counts}, {why}."
+
+
+def intervals_for(intervals: dict[str, tuple[float, float]]) -> list[tuple[float, float]]:
+    """The decisive intervals (main, then trend-robust) in order."""
+    return [intervals[key] for key in (MAIN, *TREND_ROBUST)]
