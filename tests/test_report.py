@@ -28,8 +28,70 @@ def test_markdown_table_escapes_and_sets_widths():
     import pandas as pd
 
     text = report.markdown_table(pd.DataFrame({"a": ["- x", "1. y", "2019"], "b": ["$5", "ok", "3.5"]})).data
-    assert ":header-rows: 1" in text and ":widths: 50 50" in text
+    assert ":header-rows: 1" in text and ":widths: 542 458" in text
     assert "* - \\- x" in text and "1\\. y" in text and "\\$5" in text and "* - 2019" in text
+    assert "raw" not in text  # a narrow table keeps the normal font
+
+
+def column_points(layout):
+    """Each column's text width in points, as LaTeX's \\X{w}{total} column sets it."""
+    total = sum(layout.widths)
+    return [report.PDF_LINE_PT * w / total - report.PDF_CELL_PADDING_PT for w in layout.widths]
+
+
+def font_points(layout):
+    return dict(report.PDF_FONT_SIZES)[layout.font]
+
+
+def test_character_widths_and_unbreakable_pieces():
+    assert report.cell_extent("2024") == (2.0, 2.0)  # four digits of half an em
+    assert report.cell_extent("`ab`") == (1.2, 1.2)  # code: 0.6 em a character
+    assert report.unbreakable_pieces("ports.fentanyl.ofo_share fy2023/a-b", code=True) == [
+        "ports.", "fentanyl.", "ofo_", "share", "fy2023/", "a-", "b"]
+    assert report.unbreakable_pieces("ports.fentanyl share", code=False) == ["ports.fentanyl", "share"]
+    whole, piece = report.cell_extent("a long sentence that wraps between words ab")
+    assert piece == report.text_em("between") and whole > piece  # longer than SHORT_CELL_CHARS: words wrap
+    assert report.cell_extent("[+1.47, +6.82]")[1] == report.text_em("[+1.47, +6.82]")  # short: one piece
+
+
+def test_share_line_gives_the_rest_in_proportion_and_never_less_than_the_minimum():
+    assert report.share_line([1, 1], [0, 0], 100) == [50, 50]
+    assert report.share_line([9, 1], [0, 30], 100) == [70, 30]
+    assert report.share_line([1, 1, 2], [10, 60, 0], 100) == pytest.approx([40 / 3, 60, 80 / 3])
+
+
+def test_short_columns_hold_their_whole_cells_and_text_takes_the_rest():
+    import pandas as pd
+
+    text = "DHS written testimony of CBP (Provost/Wagner), FY18 budget request hearing " * 2
+    frame = pd.DataFrame({"Figure": ["President's budget request"] * 3, "FY": [2018, 2020, 2024],
+                          "Value": ["13.9", "20.8", "19.6"], "Unit": ["USD billion"] * 3, "Source": [text] * 3})
+    layout = report.table_layout(frame)
+    size = font_points(layout)
+    points = column_points(layout)
+    for column, cell in [(1, "2024"), (2, "Value"), (3, "USD billion")]:
+        assert points[column] >= report.cell_extent(cell, header=cell == "Value")[0] * size
+    assert points[4] == max(points)  # the long source text takes the widest column
+
+
+def test_preferred_widths_are_raised_to_what_the_content_needs():
+    import pandas as pd
+
+    frame = pd.DataFrame({"Text": ["words " * 30], "Unit": ["USD billion"]})
+    layout = report.table_layout(frame, widths=[97, 3])
+    assert column_points(layout)[1] >= report.text_em("USD billion") * font_points(layout)
+
+
+def test_a_wide_table_gets_a_smaller_pdf_font_in_raw_latex():
+    import pandas as pd
+
+    frame = pd.DataFrame({f"c{i}": ["1,234,567.89"] for i in range(7)})
+    layout = report.table_layout(frame)
+    assert layout.font in ("small", "footnotesize")
+    assert min(column_points(layout)) >= report.text_em("1,234,567.89") * font_points(layout)
+    text = report.list_table(frame, caption="Wide")
+    assert text.startswith("```{raw} latex\n\\begingroup\\" + layout.font) and text.endswith("\\endgroup\n```")
+    assert "```{list-table} Wide" in text
 
 
 def test_versions_list_each_release_with_what_changed(tmp_path):
