@@ -76,9 +76,10 @@ def table_text(value) -> str:
 
 
 # The PDF's geometry, as the LaTeX build sets it (letter paper, 11 pt FreeSerif, Sphinx margins):
-# the line is 469.75 pt wide and every table cell has 2 x 6 pt of padding (\tabcolsep).
+# the line is 469.75 pt wide; a cell loses 2 x 6 pt of padding (\tabcolsep), 2 x 0.4 pt that Sphinx's
+# column type keeps for rules, and about 1 pt that LaTeX adds at the start of a cell (measured in the log).
 PDF_LINE_PT = 469.75
-PDF_CELL_PADDING_PT = 12.0
+PDF_CELL_PADDING_PT = 14.0
 # Font sizes a table may use, largest first: the LaTeX size command and its size in points.
 PDF_FONT_SIZES = (("normalsize", 10.95), ("small", 10.0), ("footnotesize", 9.0))
 # A cell of at most this many characters (a number, year, interval, code or unit) stays on one line.
@@ -108,6 +109,8 @@ def char_em(char: str, code: bool = False, header: bool = False) -> float:
         return 0.5 if header else 0.46
     if char in ".,:;'|!\u2019":
         return 0.28
+    if char in "<>=+\u00b1\u00d7":
+        return 0.58
     return 0.5
 
 
@@ -144,19 +147,21 @@ def unbreakable_pieces(text: str, code: bool) -> list[str]:
     return [piece for word in words for piece in re.split(r"(?<=[.,;?!/_-])", word) if piece] if code else words
 
 
-def column_extents(frame: pd.DataFrame, keep_short: bool = True) -> tuple[list[float], list[float]]:
-    """Per column: (typical cell width, minimum width) in em, header row included.
+def column_extents(frame: pd.DataFrame, keep_short: bool = True) -> tuple[list[float], list[float], list[float]]:
+    """Per column: (typical cell width, minimum width, natural width) in em, header row included.
 
     The typical width (the mean over cells) sets a column's share of the line; the minimum (the
-    widest unbreakable piece of any cell) is what the column must hold so that nothing wraps mid-token.
+    widest unbreakable piece of any cell) is what the column must hold so that nothing wraps
+    mid-token; the natural width (the widest whole cell) is what it needs to wrap nothing at all.
     """
-    typical, minimum = [], []
+    typical, minimum, natural = [], [], []
     for column in frame.columns:
         extents = [cell_extent(column, header=True, keep_short=keep_short)]
         extents += [cell_extent(value, keep_short=keep_short) for value in frame[column]]
         typical.append(min(sum(whole for whole, _ in extents) / len(extents), 60.0))
         minimum.append(max(piece for _, piece in extents))
-    return typical, minimum
+        natural.append(max(whole for whole, _ in extents))
+    return typical, minimum, natural
 
 
 def share_line(preferred: list[float], minimum: list[float], total: float) -> list[float]:
@@ -189,21 +194,30 @@ def table_layout(frame: pd.DataFrame, widths: list[int] | None = None) -> TableL
 
     Each column must hold its widest unbreakable piece (see ``cell_extent``); the rest of the line
     goes to the columns in proportion to ``widths`` (an author's preference) or, by default, to
-    their typical text length, so long text columns take what short columns leave. The largest
-    font at which the minimum widths leave ROOM_FOR_TEXT of the line is used; a table too wide
-    even at footnote size lets its short cells wrap between words.
+    their typical text length, so long text columns take what short columns leave. A table whose
+    cells all fit on one line at some font size gets the largest such size and wraps nothing;
+    otherwise the largest font at which the minimum widths leave ROOM_FOR_TEXT of the line is used,
+    and a table too wide even at footnote size lets its short cells wrap between words.
     """
-    attempts = [(font, size, True, 1 - ROOM_FOR_TEXT) for font, size in PDF_FONT_SIZES[:-1]]
-    attempts += [(*PDF_FONT_SIZES[-1], True, 1.0), (*PDF_FONT_SIZES[-1], False, 1.0)]
-    for font, size, keep_short, usable in attempts:
-        typical, minimum_em = column_extents(frame, keep_short)
-        minimum = [em * size + PDF_CELL_PADDING_PT for em in minimum_em]
-        if sum(minimum) <= usable * PDF_LINE_PT:
-            break
+    typical, _, natural = column_extents(frame)
+    fitting = [(font, size) for font, size in PDF_FONT_SIZES
+               if sum(em * size + PDF_CELL_PADDING_PT for em in natural) <= PDF_LINE_PT]
+    if fitting:  # nothing needs to wrap: the largest size at which every cell fits on one line
+        font, size = fitting[0]
+        minimum = [em * size + PDF_CELL_PADDING_PT for em in natural]
+    else:
+        attempts = [(font, size, True, 1 - ROOM_FOR_TEXT) for font, size in PDF_FONT_SIZES[:-1]]
+        attempts += [(*PDF_FONT_SIZES[-1], True, 1.0), (*PDF_FONT_SIZES[-1], False, 1.0)]
+        for font, size, keep_short, usable in attempts:
+            typical, minimum_em, _ = column_extents(frame, keep_short)
+            minimum = [em * size + PDF_CELL_PADDING_PT for em in minimum_em]
+            if sum(minimum) <= usable * PDF_LINE_PT:
+                break
     preferred = [float(w) for w in widths] if widths else [em * size + PDF_CELL_PADDING_PT for em in typical]
     points = share_line(preferred, minimum, PDF_LINE_PT)
     per_mille = [max(math.ceil(1000 * p / PDF_LINE_PT), 1) for p in points]  # rounded up: minimums hold
-    per_mille[per_mille.index(max(per_mille))] -= sum(per_mille) - 1000  # the widest column gives back the excess
+    slack = [w - 1000 * m / PDF_LINE_PT for w, m in zip(per_mille, minimum)]
+    per_mille[slack.index(max(slack))] -= sum(per_mille) - 1000  # the column with most room gives back the excess
     return TableLayout(per_mille, font)
 
 

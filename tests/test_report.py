@@ -28,7 +28,7 @@ def test_markdown_table_escapes_and_sets_widths():
     import pandas as pd
 
     text = report.markdown_table(pd.DataFrame({"a": ["- x", "1. y", "2019"], "b": ["$5", "ok", "3.5"]})).data
-    assert ":header-rows: 1" in text and ":widths: 542 458" in text
+    assert ":header-rows: 1" in text and ":widths: 539 461" in text
     assert "* - \\- x" in text and "1\\. y" in text and "\\$5" in text and "* - 2019" in text
     assert "raw" not in text  # a narrow table keeps the normal font
 
@@ -92,6 +92,31 @@ def test_a_wide_table_gets_a_smaller_pdf_font_in_raw_latex():
     text = report.list_table(frame, caption="Wide")
     assert text.startswith("```{raw} latex\n\\begingroup\\" + layout.font) and text.endswith("\\endgroup\n```")
     assert "```{list-table} Wide" in text
+
+
+def test_a_table_that_fits_unwrapped_at_a_smaller_size_wraps_nothing():
+    import pandas as pd
+
+    key = "`" + "ports.share_" * 4 + "southwest_fy2026`"  # 64 characters of code, breakable at . and _
+    frame = pd.DataFrame({"Key": [key, "`a.b`"], "Value": ["0.5", "Columbia"]})
+    layout = report.table_layout(frame)
+    assert layout.font == "small"  # too wide for one line at 11 pt
+    assert column_points(layout)[0] >= report.cell_extent(key)[0] * 10.0
+    assert column_points(layout)[1] >= report.text_em("Columbia") * 10.0
+
+
+def test_every_number_table_is_complete_in_html_and_grouped_by_page_in_the_pdf():
+    from bookmachine import provenance
+
+    numbers = {"budget.a.b": 0.123456789, "ports.c.d": "FY2025", "ports.e.f": 3}
+    sources = {"budget.a.b": "budget", "ports.c.d": "ports", "ports.e.f": "ports"}
+    text = provenance.numbers_table(numbers, sources)
+    html, latex = text.split("````{only} latex")
+    assert html.startswith("```{only} html\n| Key | Value | Page |")
+    assert "| `budget.a.b` | 0.123457 | budget |" in html and "| `ports.e.f` | 3 | ports |" in html
+    assert "```{list-table} Numbers computed on page budget" in latex
+    assert "```{list-table} Numbers computed on page ports" in latex
+    assert latex.index("`ports.c.d`") > latex.index("page ports") > latex.index("`budget.a.b`")
 
 
 def test_versions_list_each_release_with_what_changed(tmp_path):
