@@ -125,43 +125,43 @@ def text_em(text: str, code: bool = False, header: bool = False) -> float:
     return sum(char_em(char, code, header) for char in text)
 
 
-def cell_extent(value, header: bool = False, keep_short: bool = True) -> tuple[float, float]:
+def cell_extent(value, header: bool = False, keep_short: bool = True, split_code: bool = False) -> tuple[float, float]:
     """(width of the whole cell on one line, width of its widest unbreakable piece), in em.
 
-    Words (and numbers, codes, units) never break (see ``unbreakable_pieces``); a cell of at most
-    SHORT_CELL_CHARS characters, such as '[+1.47, +6.82]' or 'USD billion', is one piece when ``keep_short``.
+    Words (numbers, codes, units) never break (see ``unbreakable_pieces``); a cell of at most
+    SHORT_CELL_CHARS characters, such as '[+1.47, +6.82]' or 'USD billion', is one piece when
+    ``keep_short``; with ``split_code``, long code words may wrap where LaTeX lets inline code wrap.
     """
     segments = cell_segments(value)
     whole = sum(text_em(text, code, header) for text, code in segments)
     if keep_short and sum(len(text) for text, _ in segments) <= SHORT_CELL_CHARS:
         return whole, whole
-    longest = max((text_em(piece, code, header) for text, code in segments for piece in unbreakable_pieces(text, code)),
-                  default=0.0)
+    longest = max((text_em(piece, code, header) for text, code in segments
+                   for piece in unbreakable_pieces(text, code and split_code)), default=0.0)
     return whole, longest
 
 
-def unbreakable_pieces(text: str, code: bool) -> list[str]:
-    """The pieces a line may not break inside: words; in code, also the parts after . , ; ? ! / - and _
-    (where the book's LaTeX lets inline code wrap: Sphinx's breaks plus _config.yml's)."""
+def unbreakable_pieces(text: str, split_code: bool = False) -> list[str]:
+    """The pieces a line may not break inside: words; with ``split_code``, the parts of a code word
+    after . , ; ? ! / - and _ (where the book's LaTeX lets inline code wrap: Sphinx's breaks plus
+    _config.yml's)."""
     words = text.split()
-    return [piece for word in words for piece in re.split(r"(?<=[.,;?!/_-])", word) if piece] if code else words
+    return [piece for word in words for piece in re.split(r"(?<=[.,;?!/_-])", word) if piece] if split_code else words
 
 
-def column_extents(frame: pd.DataFrame, keep_short: bool = True) -> tuple[list[float], list[float], list[float]]:
-    """Per column: (typical cell width, minimum width, natural width) in em, header row included.
+def column_extents(frame: pd.DataFrame, keep_short: bool = True, split_code: bool = False) -> tuple[list[float], list[float]]:
+    """Per column: (typical cell width, minimum width) in em, header row included.
 
     The typical width (the mean over cells) sets a column's share of the line; the minimum (the
-    widest unbreakable piece of any cell) is what the column must hold so that nothing wraps
-    mid-token; the natural width (the widest whole cell) is what it needs to wrap nothing at all.
+    widest unbreakable piece of any cell) is what the column must hold so that nothing wraps mid-token.
     """
-    typical, minimum, natural = [], [], []
+    typical, minimum = [], []
     for column in frame.columns:
-        extents = [cell_extent(column, header=True, keep_short=keep_short)]
-        extents += [cell_extent(value, keep_short=keep_short) for value in frame[column]]
+        extents = [cell_extent(column, True, keep_short, split_code)]
+        extents += [cell_extent(value, False, keep_short, split_code) for value in frame[column]]
         typical.append(min(sum(whole for whole, _ in extents) / len(extents), 60.0))
         minimum.append(max(piece for _, piece in extents))
-        natural.append(max(whole for whole, _ in extents))
-    return typical, minimum, natural
+    return typical, minimum
 
 
 def share_line(preferred: list[float], minimum: list[float], total: float) -> list[float]:
@@ -194,25 +194,19 @@ def table_layout(frame: pd.DataFrame, widths: list[int] | None = None) -> TableL
 
     Each column must hold its widest unbreakable piece (see ``cell_extent``); the rest of the line
     goes to the columns in proportion to ``widths`` (an author's preference) or, by default, to
-    their typical text length, so long text columns take what short columns leave. A table whose
-    cells all fit on one line at some font size gets the largest such size and wraps nothing;
-    otherwise the largest font at which the minimum widths leave ROOM_FOR_TEXT of the line is used,
-    and a table too wide even at footnote size lets its short cells wrap between words.
+    their typical text length, so long text columns take what short columns leave. The largest
+    font at which the minimum widths leave ROOM_FOR_TEXT of the line is used. A table too wide even
+    at footnote size first lets its short cells wrap between words, then its long code words
+    (file paths, glue keys) wrap after . / - or _.
     """
-    typical, _, natural = column_extents(frame)
-    fitting = [(font, size) for font, size in PDF_FONT_SIZES
-               if sum(em * size + PDF_CELL_PADDING_PT for em in natural) <= PDF_LINE_PT]
-    if fitting:  # nothing needs to wrap: the largest size at which every cell fits on one line
-        font, size = fitting[0]
-        minimum = [em * size + PDF_CELL_PADDING_PT for em in natural]
-    else:
-        attempts = [(font, size, True, 1 - ROOM_FOR_TEXT) for font, size in PDF_FONT_SIZES[:-1]]
-        attempts += [(*PDF_FONT_SIZES[-1], True, 1.0), (*PDF_FONT_SIZES[-1], False, 1.0)]
-        for font, size, keep_short, usable in attempts:
-            typical, minimum_em, _ = column_extents(frame, keep_short)
-            minimum = [em * size + PDF_CELL_PADDING_PT for em in minimum_em]
-            if sum(minimum) <= usable * PDF_LINE_PT:
-                break
+    attempts = [(font, size, True, False, 1 - ROOM_FOR_TEXT) for font, size in PDF_FONT_SIZES[:-1]]
+    attempts += [(*PDF_FONT_SIZES[-1], True, False, 1.0), (*PDF_FONT_SIZES[-1], False, False, 1.0),
+                 (*PDF_FONT_SIZES[-1], False, True, 1.0)]
+    for font, size, keep_short, split_code, usable in attempts:
+        typical, minimum_em = column_extents(frame, keep_short, split_code)
+        minimum = [em * size + PDF_CELL_PADDING_PT for em in minimum_em]
+        if sum(minimum) <= usable * PDF_LINE_PT:
+            break
     preferred = [float(w) for w in widths] if widths else [em * size + PDF_CELL_PADDING_PT for em in typical]
     points = share_line(preferred, minimum, PDF_LINE_PT)
     per_mille = [max(math.ceil(1000 * p / PDF_LINE_PT), 1) for p in points]  # rounded up: minimums hold

@@ -46,9 +46,10 @@ def font_points(layout):
 def test_character_widths_and_unbreakable_pieces():
     assert report.cell_extent("2024") == (2.0, 2.0)  # four digits of half an em
     assert report.cell_extent("`ab`") == (1.2, 1.2)  # code: 0.6 em a character
-    assert report.unbreakable_pieces("ports.fentanyl.ofo_share fy2023/a-b", code=True) == [
+    assert report.unbreakable_pieces("ports.fentanyl.ofo_share fy2023/a-b", split_code=True) == [
         "ports.", "fentanyl.", "ofo_", "share", "fy2023/", "a-", "b"]
-    assert report.unbreakable_pieces("ports.fentanyl share", code=False) == ["ports.fentanyl", "share"]
+    assert report.unbreakable_pieces("ports.fentanyl share") == ["ports.fentanyl", "share"]
+    assert report.cell_extent("x `ab.cd.ef.gh.ij.kl`", split_code=True)[1] == report.text_em("ab.", code=True)
     whole, piece = report.cell_extent("a long sentence that wraps between words ab")
     assert piece == report.text_em("between") and whole > piece  # longer than SHORT_CELL_CHARS: words wrap
     assert report.cell_extent("[+1.47, +6.82]")[1] == report.text_em("[+1.47, +6.82]")  # short: one piece
@@ -94,15 +95,18 @@ def test_a_wide_table_gets_a_smaller_pdf_font_in_raw_latex():
     assert "```{list-table} Wide" in text
 
 
-def test_a_table_that_fits_unwrapped_at_a_smaller_size_wraps_nothing():
+def test_long_code_words_stay_whole_at_a_smaller_size_and_wrap_only_when_nothing_else_fits():
     import pandas as pd
 
-    key = "`" + "ports.share_" * 4 + "southwest_fy2026`"  # 64 characters of code, breakable at . and _
+    key = "`" + "ports.share_" * 4 + "southwest_fy2026`"  # 64 characters of code
     frame = pd.DataFrame({"Key": [key, "`a.b`"], "Value": ["0.5", "Columbia"]})
     layout = report.table_layout(frame)
-    assert layout.font == "small"  # too wide for one line at 11 pt
-    assert column_points(layout)[0] >= report.cell_extent(key)[0] * 10.0
-    assert column_points(layout)[1] >= report.text_em("Columbia") * 10.0
+    assert layout.font == "footnotesize"  # the minimum widths leave too little room at 11 and 10 pt
+    assert column_points(layout)[0] >= report.cell_extent(key)[0] * 9.0  # the key on one line
+    longer = pd.DataFrame({"Key": ["`" + "ports.share_" * 8 + "`"], "Value": ["0.5"]})  # 96 characters
+    points = column_points(report.table_layout(longer))
+    assert points[0] < report.cell_extent(longer["Key"][0])[0] * 9.0  # too long for the line: it wraps ...
+    assert points[1] >= report.text_em("Value", header=True) * 9.0  # ... and the value column keeps its room
 
 
 def test_every_number_table_is_complete_in_html_and_grouped_by_page_in_the_pdf():
