@@ -66,9 +66,19 @@ def show_inputs(file_ids: list[str]) -> None:
     }), widths=[64, 14, 22]))
 
 
+NUMBER_INTERVAL = re.compile(r"([\[(][-+\u2212]?[\d.,]+%?,) +([-+\u2212]?[\d.,]+%?[\])])")
+
+
+def keep_intervals(text: str) -> str:
+    """'[-0.29, +1.07]' with a no-break space after the comma: an interval never wraps inside."""
+    return NUMBER_INTERVAL.sub("\\1\u00a0\\2", text)
+
+
 def table_text(value) -> str:
-    """Cell text that Markdown will not reinterpret: '$' is not math, a leading '-' or '1.' is not a list."""
-    text = str(value).replace("$", r"\$").replace("\n", " ").strip()
+    """Cell text that Markdown will not reinterpret: '$' is not math, a leading '-' or '1.' is not a list.
+
+    Numeric intervals are kept on one line (``keep_intervals``)."""
+    text = keep_intervals(str(value).replace("$", r"\$").replace("\n", " ").strip())
     if re.match(r"^[-*+#>]", text):
         text = "\\" + text
     text = re.sub(r"^(\d+)([.)])(\s)", r"\1\\\2\3", text)
@@ -116,7 +126,7 @@ def char_em(char: str, code: bool = False, header: bool = False) -> float:
 
 def cell_segments(value) -> list[tuple[str, bool]]:
     """A cell's visible text as (text, is_code) pieces: link targets and emphasis marks dropped."""
-    text = MARKDOWN_LINK.sub(r"\1", str(value)).replace("**", "").replace("\n", " ")
+    text = keep_intervals(MARKDOWN_LINK.sub(r"\1", str(value)).replace("**", "").replace("\n", " "))
     return [(piece, index % 2 == 1) for index, piece in enumerate(text.split("`")) if piece]
 
 
@@ -145,7 +155,7 @@ def unbreakable_pieces(text: str, split_code: bool = False) -> list[str]:
     """The pieces a line may not break inside: words; with ``split_code``, the parts of a code word
     after . , ; ? ! / - and _ (where the book's LaTeX lets inline code wrap: Sphinx's breaks plus
     _config.yml's)."""
-    words = text.split()
+    words = re.split(r"[ \t]+", text.strip())  # a no-break space joins its neighbours into one piece
     return [piece for word in words for piece in re.split(r"(?<=[.,;?!/_-])", word) if piece] if split_code else words
 
 

@@ -55,6 +55,13 @@ def test_character_widths_and_unbreakable_pieces():
     assert report.cell_extent("[+1.47, +6.82]")[1] == report.text_em("[+1.47, +6.82]")  # short: one piece
 
 
+def test_a_numeric_interval_never_wraps_inside():
+    cell = "+2.94 [-32.56, +38.45] p=0.86"
+    assert report.table_text(cell) == "\\+2.94 [-32.56,\u00a0+38.45] p=0.86"  # no-break space in the interval
+    assert report.cell_extent(cell)[1] == report.text_em("[-32.56, +38.45]")  # the widest unbreakable piece
+    assert report.table_text("(Provost, Wagner)") == "(Provost, Wagner)"  # words in brackets still wrap
+
+
 def test_share_line_gives_the_rest_in_proportion_and_never_less_than_the_minimum():
     assert report.share_line([1, 1], [0, 0], 100) == [50, 50]
     assert report.share_line([9, 1], [0, 30], 100) == [70, 30]
