@@ -47,7 +47,7 @@ class Overflow:
     def describe(self) -> str:
         where = f"table {self.table}" if self.table is not None else "body text"
         return (f"{self.points:.1f} pt too wide: {where} in chapter {self.chapter!r}, "
-                f"PDF page {self.page} (book.tex line {self.tex_line})")
+                f"near PDF page {self.page} (book.tex line {self.tex_line})")
 
 
 def overfull_boxes(log_text: str) -> list[tuple[float, int, int]]:
@@ -78,8 +78,9 @@ def overfull_boxes(log_text: str) -> list[tuple[float, int, int]]:
 
 def _plain(latex: str) -> str:
     """Readable text of a bit of Sphinx LaTeX (commands and braces dropped)."""
+    text = latex.replace("\\sphinxhyphen{}", "-")
     text = re.sub(r"\\(sphinxstyletheadfamily|sphinxAtStartPar|sphinxstylestrong|sphinxcode|sphinxupquote"
-                  r"|textbf|emph|sphinxstyleemphasis|sphinxhref\{[^}]*\})", "", latex)
+                  r"|textbf|emph|sphinxstyleemphasis|sphinxhref\{[^}]*\})", "", text)
     text = re.sub(r"\\([%$&_#{}])", r"\1", text)
     text = re.sub(r"[{}]|\\[a-zA-Z]+\*?", "", text)
     return " ".join(text.split())
@@ -167,4 +168,4 @@ def check(log_file: Path, report=print) -> str:
     return (f"the PDF has content running off the page or out of its table column ({log_file}):\n  "
             + "\n  ".join(fatal)
             + f"\nTables may not overflow by more than {TABLE_LIMIT_PT:g} pt, nothing by more than "
-              f"{ANY_LIMIT_PT:g} pt. Table column widths come from analysis.report.column_widths.")
+              f"{ANY_LIMIT_PT:g} pt. Table column widths come from analysis.report.table_layout.")
