@@ -69,21 +69,36 @@ def parameters_table(runs, params_file: Path) -> str:
     return f"Parameter file: `{shown}`.\n\n{list_table(table)}\n"
 
 
-def numbers_table(numbers: dict, sources: dict) -> str:
+def page_titles(runs) -> dict[str, str]:
+    """Each rendered page's chapter title: the first '# ' heading of its notebook."""
+    titles = {}
+    for run in runs:
+        headings = [line[2:].strip() for line in run.source.read_text(encoding="utf-8").splitlines()
+                    if line.startswith("# ")]
+        titles[run.name] = headings[0] if headings else run.name
+    return titles
+
+
+def numbers_table(numbers: dict, sources: dict, titles: dict | None = None) -> str:
     """Every glued value and the page (and so the notebook) that computes it.
 
-    The HTML shows one sortable table of all keys. The PDF shows one compact table per page
-    (caption: the page), so that a reader of the printed book finds each number's chapter.
+    The HTML shows one table of all keys. The PDF shows one compact table per page, captioned
+    with the page and its chapter title, so that a reader of the printed book finds each number's chapter.
     """
+    titles = titles or {}
+
     def shown(value):
         return f"{value:.6g}" if isinstance(value, float) else _cell(value)
+
+    def page_table(page: str) -> str:
+        keys = [key for key in numbers if sources[key] == page]
+        caption = f"Numbers computed on page {page}" + (f" ({_cell(titles[page])})" if page in titles else "")
+        return list_table(pd.DataFrame({"Key": [f"`{key}`" for key in keys],
+                                        "Value": [shown(numbers[key]) for key in keys]}), caption=caption)
+
     rows = "\n".join(f"| `{key}` | {shown(value)} | {sources[key]} |" for key, value in numbers.items())
     html = f"```{{only}} html\n| Key | Value | Page |\n|---|---|---|\n{rows}\n```\n"
-    tables = [list_table(pd.DataFrame({"Key": [f"`{key}`" for key in numbers if sources[key] == page],
-                                       "Value": [shown(value) for key, value in numbers.items() if sources[key] == page]}),
-                         caption=f"Numbers computed on page {page}")
-              for page in sorted(set(sources.values()))]
-    latex = "````{only} latex\n" + "\n\n".join(tables) + "\n````\n"
+    latex = "````{only} latex\n" + "\n\n".join(page_table(page) for page in sorted(set(sources.values()))) + "\n````\n"
     return html + "\n" + latex
 
 
@@ -102,6 +117,6 @@ def reproducibility_page(runs, numbers: dict, sources: dict, params_file: Path, 
         "## Data availability\n", data_availability(catalog.load_catalog()),
         "## Every number in the text\n",
         f"All {len(numbers)} values glued into the text, as written to `_build/numbers.json`.\n",
-        numbers_table(numbers, sources),
+        numbers_table(numbers, sources, page_titles(runs)),
     ])
     return template.replace(MARKER, generated)
