@@ -159,37 +159,49 @@ def unbreakable_pieces(text: str, split_code: bool = False) -> list[str]:
     return [piece for word in words for piece in re.split(r"(?<=[.,;?!/_-])", word) if piece] if split_code else words
 
 
-def column_extents(frame: pd.DataFrame, keep_short: bool = True, split_code: bool = False) -> tuple[list[float], list[float]]:
-    """Per column: (typical cell width, minimum width) in em, header row included.
+def column_extents(frame: pd.DataFrame, keep_short: bool = True,
+                   split_code: bool = False) -> tuple[list[float], list[float], list[float]]:
+    """Per column: (typical cell width, minimum width, natural width) in em, header row included.
 
     The typical width (the mean over cells) sets a column's share of the line; the minimum (the
-    widest unbreakable piece of any cell) is what the column must hold so that nothing wraps mid-token.
+    widest unbreakable piece of any cell) is what the column must hold so that nothing wraps
+    mid-token; the natural width (the widest whole cell) is all it can use.
     """
-    typical, minimum = [], []
+    typical, minimum, natural = [], [], []
     for column in frame.columns:
         extents = [cell_extent(column, True, keep_short, split_code)]
         extents += [cell_extent(value, False, keep_short, split_code) for value in frame[column]]
         typical.append(min(sum(whole for whole, _ in extents) / len(extents), 60.0))
         minimum.append(max(piece for _, piece in extents))
-    return typical, minimum
+        natural.append(max(whole for whole, _ in extents))
+    return typical, minimum, natural
 
 
-def share_line(preferred: list[float], minimum: list[float], total: float) -> list[float]:
-    """Split ``total`` in proportion to ``preferred``, raising any column below its ``minimum`` to it.
+def share_line(preferred: list[float], minimum: list[float], total: float,
+               maximum: list[float] | None = None) -> list[float]:
+    """Split ``total`` in proportion to ``preferred``, each column between its ``minimum`` and ``maximum``.
 
-    Columns raised to their minimum are fixed and the rest is shared again among the others,
-    until every column holds its minimum (or all are fixed: then the table is too wide).
+    A column below its minimum is fixed at it, then one above its maximum (a short column that
+    would get more than its widest cell) is fixed there, and the rest is shared again among the
+    others, until all fit. When every column would reach its maximum, the line is shared in
+    proportion to the maximums; when all are at their minimum, the table is too wide.
     """
-    fixed = [False] * len(preferred)
+    maximum = maximum or [math.inf] * len(preferred)
+    fixed: dict[int, float] = {}
     while True:
-        free = total - sum(m for m, f in zip(minimum, fixed) if f)
-        weight = sum(max(p, 1e-6) for p, f in zip(preferred, fixed) if not f)
-        widths = [m if f else free * max(p, 1e-6) / weight for p, m, f in zip(preferred, minimum, fixed)]
-        below = [i for i, (w, m, f) in enumerate(zip(widths, minimum, fixed)) if not f and w < m - 1e-9]
-        if not below:
+        free = total - sum(fixed.values())
+        weight = sum(max(p, 1e-6) for i, p in enumerate(preferred) if i not in fixed)
+        widths = [fixed[i] if i in fixed else free * max(p, 1e-6) / weight for i, p in enumerate(preferred)]
+        below = [i for i, w in enumerate(widths) if i not in fixed and w < minimum[i] - 1e-9]
+        above = [i for i, w in enumerate(widths) if i not in fixed and w > maximum[i] + 1e-9]
+        if below:
+            fixed.update({i: minimum[i] for i in below})
+        elif above and len(fixed) + len(above) < len(preferred):
+            fixed.update({i: maximum[i] for i in above})
+        elif above:  # everything fits on one line: share the line in proportion to the natural widths
+            return [total * m / sum(maximum) for m in maximum]
+        else:
             return widths
-        for index in below:
-            fixed[index] = True
 
 
 @dataclass(frozen=True)
@@ -204,7 +216,8 @@ def table_layout(frame: pd.DataFrame, widths: list[int] | None = None) -> TableL
 
     Each column must hold its widest unbreakable piece (see ``cell_extent``); the rest of the line
     goes to the columns in proportion to ``widths`` (an author's preference) or, by default, to
-    their typical text length, so long text columns take what short columns leave. The largest
+    their typical text length, but no column gets more than its widest cell while another wraps:
+    long text columns take what short columns leave. The largest
     font at which the minimum widths leave ROOM_FOR_TEXT of the line is used. A table too wide even
     at footnote size first lets its short cells wrap between words, then its long code words
     (file paths, glue keys) wrap after . / - or _.
@@ -213,12 +226,13 @@ def table_layout(frame: pd.DataFrame, widths: list[int] | None = None) -> TableL
     attempts += [(*PDF_FONT_SIZES[-1], True, False, 1.0), (*PDF_FONT_SIZES[-1], False, False, 1.0),
                  (*PDF_FONT_SIZES[-1], False, True, 1.0)]
     for font, size, keep_short, split_code, usable in attempts:
-        typical, minimum_em = column_extents(frame, keep_short, split_code)
+        typical, minimum_em, natural_em = column_extents(frame, keep_short, split_code)
         minimum = [em * size + PDF_CELL_PADDING_PT for em in minimum_em]
         if sum(minimum) <= usable * PDF_LINE_PT:
             break
+    natural = [em * size + PDF_CELL_PADDING_PT for em in natural_em]
     preferred = [float(w) for w in widths] if widths else [em * size + PDF_CELL_PADDING_PT for em in typical]
-    points = share_line(preferred, minimum, PDF_LINE_PT)
+    points = share_line(preferred, minimum, PDF_LINE_PT, natural)
     per_mille = [max(math.ceil(1000 * p / PDF_LINE_PT), 1) for p in points]  # rounded up: minimums hold
     slack = [w - 1000 * m / PDF_LINE_PT for w, m in zip(per_mille, minimum)]
     per_mille[slack.index(max(slack))] -= sum(per_mille) - 1000  # the column with most room gives back the excess

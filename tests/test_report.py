@@ -28,7 +28,7 @@ def test_markdown_table_escapes_and_sets_widths():
     import pandas as pd
 
     text = report.markdown_table(pd.DataFrame({"a": ["- x", "1. y", "2019"], "b": ["$5", "ok", "3.5"]})).data
-    assert ":header-rows: 1" in text and ":widths: 539 461" in text
+    assert ":header-rows: 1" in text and ":widths: 561 439" in text
     assert "* - \\- x" in text and "1\\. y" in text and "\\$5" in text and "* - 2019" in text
     assert "raw" not in text  # a narrow table keeps the normal font
 
@@ -66,6 +66,9 @@ def test_share_line_gives_the_rest_in_proportion_and_never_less_than_the_minimum
     assert report.share_line([1, 1], [0, 0], 100) == [50, 50]
     assert report.share_line([9, 1], [0, 30], 100) == [70, 30]
     assert report.share_line([1, 1, 2], [10, 60, 0], 100) == pytest.approx([40 / 3, 60, 80 / 3])
+    inf = float("inf")
+    assert report.share_line([1, 1, 1], [0, 0, 0], 100, [10, inf, inf]) == pytest.approx([10, 45, 45])  # capped
+    assert report.share_line([1, 1], [0, 0], 100, [10, 30]) == pytest.approx([25, 75])  # all fit: by natural width
 
 
 def test_short_columns_hold_their_whole_cells_and_text_takes_the_rest():
@@ -79,7 +82,8 @@ def test_short_columns_hold_their_whole_cells_and_text_takes_the_rest():
     points = column_points(layout)
     for column, cell in [(1, "2024"), (2, "Value"), (3, "USD billion")]:
         assert points[column] >= report.cell_extent(cell, header=cell == "Value")[0] * size
-    assert points[4] == max(points)  # the long source text takes the widest column
+    assert points[4] == max(points)  # the long source text takes the widest column ...
+    assert points[3] == pytest.approx(report.text_em("USD billion") * size, abs=0.5)  # ... short ones no more than needed
 
 
 def test_preferred_widths_are_raised_to_what_the_content_needs():
