@@ -30,7 +30,7 @@ from pathlib import Path
 import yaml
 
 from analysis import catalog, config
-from bookmachine import changes, version
+from bookmachine import changes, latexlog, version
 from analysis.errors import DataError
 
 EXECUTED_DIR = config.BUILD_DIR / "executed"
@@ -394,6 +394,9 @@ def build_book(params_file: Path, pdf: bool, strict: bool) -> None:
         shutil.rmtree(PDF_DIR, ignore_errors=True)
         jupyter_book("pdflatex", strict=False)
         progress("pdf", f"written to {shown(collect_pdf())}")
+        overflow = latexlog.check(config.BUILD_DIR / "latex" / "book.log", report=lambda line: progress("pdf", line))
+        if overflow:
+            raise BuildError(overflow)
         formats.append("pdf")
     manifest = write_manifest(state, formats)
     progress("done", f"book {state['version']}: {shown(HTML_DIR)}/index.html"

@@ -28,8 +28,110 @@ def test_markdown_table_escapes_and_sets_widths():
     import pandas as pd
 
     text = report.markdown_table(pd.DataFrame({"a": ["- x", "1. y", "2019"], "b": ["$5", "ok", "3.5"]})).data
-    assert ":header-rows: 1" in text and ":widths: 50 50" in text
+    assert ":header-rows: 1" in text and ":widths: 561 439" in text
     assert "* - \\- x" in text and "1\\. y" in text and "\\$5" in text and "* - 2019" in text
+    assert "raw" not in text  # a narrow table keeps the normal font
+
+
+def column_points(layout):
+    """Each column's text width in points, as LaTeX's \\X{w}{total} column sets it."""
+    total = sum(layout.widths)
+    return [report.PDF_LINE_PT * w / total - report.PDF_CELL_PADDING_PT for w in layout.widths]
+
+
+def font_points(layout):
+    return dict(report.PDF_FONT_SIZES)[layout.font]
+
+
+def test_character_widths_and_unbreakable_pieces():
+    assert report.cell_extent("2024") == (2.0, 2.0)  # four digits of half an em
+    assert report.cell_extent("`ab`") == (1.2, 1.2)  # code: 0.6 em a character
+    assert report.unbreakable_pieces("ports.fentanyl.ofo_share fy2023/a-b", split_code=True) == [
+        "ports.", "fentanyl.", "ofo_", "share", "fy2023/", "a-", "b"]
+    assert report.unbreakable_pieces("ports.fentanyl share") == ["ports.fentanyl", "share"]
+    assert report.cell_extent("x `ab.cd.ef.gh.ij.kl`", split_code=True)[1] == report.text_em("ab.", code=True)
+    whole, piece = report.cell_extent("a long sentence that wraps between words ab")
+    assert piece == report.text_em("between") and whole > piece  # longer than SHORT_CELL_CHARS: words wrap
+    assert report.cell_extent("[+1.47, +6.82]")[1] == report.text_em("[+1.47, +6.82]")  # short: one piece
+
+
+def test_a_numeric_interval_never_wraps_inside():
+    cell = "+2.94 [-32.56, +38.45] p=0.86"
+    assert report.table_text(cell) == "\\+2.94 [-32.56,\u00a0+38.45] p=0.86"  # no-break space in the interval
+    assert report.cell_extent(cell)[1] == report.text_em("[-32.56, +38.45]")  # the widest unbreakable piece
+    assert report.table_text("(Provost, Wagner)") == "(Provost, Wagner)"  # words in brackets still wrap
+
+
+def test_share_line_gives_the_rest_in_proportion_and_never_less_than_the_minimum():
+    assert report.share_line([1, 1], [0, 0], 100) == [50, 50]
+    assert report.share_line([9, 1], [0, 30], 100) == [70, 30]
+    assert report.share_line([1, 1, 2], [10, 60, 0], 100) == pytest.approx([40 / 3, 60, 80 / 3])
+    inf = float("inf")
+    assert report.share_line([1, 1, 1], [0, 0, 0], 100, [10, inf, inf]) == pytest.approx([10, 45, 45])  # capped
+    assert report.share_line([1, 1], [0, 0], 100, [10, 30]) == pytest.approx([25, 75])  # all fit: by natural width
+
+
+def test_short_columns_hold_their_whole_cells_and_text_takes_the_rest():
+    import pandas as pd
+
+    text = "DHS written testimony of CBP (Provost/Wagner), FY18 budget request hearing " * 2
+    frame = pd.DataFrame({"Figure": ["President's budget request"] * 3, "FY": [2018, 2020, 2024],
+                          "Value": ["13.9", "20.8", "19.6"], "Unit": ["USD billion"] * 3, "Source": [text] * 3})
+    layout = report.table_layout(frame)
+    size = font_points(layout)
+    points = column_points(layout)
+    for column, cell in [(1, "2024"), (2, "Value"), (3, "USD billion")]:
+        assert points[column] >= report.cell_extent(cell, header=cell == "Value")[0] * size
+    assert points[4] == max(points)  # the long source text takes the widest column ...
+    assert points[3] == pytest.approx(report.text_em("USD billion") * size, abs=0.5)  # ... short ones no more than needed
+
+
+def test_preferred_widths_are_raised_to_what_the_content_needs():
+    import pandas as pd
+
+    frame = pd.DataFrame({"Text": ["words " * 30], "Unit": ["USD billion"]})
+    layout = report.table_layout(frame, widths=[97, 3])
+    assert column_points(layout)[1] >= report.text_em("USD billion") * font_points(layout)
+
+
+def test_a_wide_table_gets_a_smaller_pdf_font_in_raw_latex():
+    import pandas as pd
+
+    frame = pd.DataFrame({f"c{i}": ["1,234,567.89"] for i in range(7)})
+    layout = report.table_layout(frame)
+    assert layout.font in ("small", "footnotesize")
+    assert min(column_points(layout)) >= report.text_em("1,234,567.89") * font_points(layout)
+    text = report.list_table(frame, caption="Wide")
+    assert text.startswith("```{raw} latex\n\\begingroup\\" + layout.font) and text.endswith("\\endgroup\n```")
+    assert "```{list-table} Wide" in text
+
+
+def test_long_code_words_stay_whole_at_a_smaller_size_and_wrap_only_when_nothing_else_fits():
+    import pandas as pd
+
+    key = "`" + "ports.share_" * 4 + "southwest_fy2026`"  # 64 characters of code
+    frame = pd.DataFrame({"Key": [key, "`a.b`"], "Value": ["0.5", "Columbia"]})
+    layout = report.table_layout(frame)
+    assert layout.font == "footnotesize"  # the minimum widths leave too little room at 11 and 10 pt
+    assert column_points(layout)[0] >= report.cell_extent(key)[0] * 9.0  # the key on one line
+    longer = pd.DataFrame({"Key": ["`" + "ports.share_" * 8 + "`"], "Value": ["0.5"]})  # 96 characters
+    points = column_points(report.table_layout(longer))
+    assert points[0] < report.cell_extent(longer["Key"][0])[0] * 9.0  # too long for the line: it wraps ...
+    assert points[1] >= report.text_em("Value", header=True) * 9.0  # ... and the value column keeps its room
+
+
+def test_every_number_table_is_complete_in_html_and_grouped_by_page_in_the_pdf():
+    from bookmachine import provenance
+
+    numbers = {"budget.a.b": 0.123456789, "ports.c.d": "FY2025", "ports.e.f": 3}
+    sources = {"budget.a.b": "budget", "ports.c.d": "ports", "ports.e.f": "ports"}
+    text = provenance.numbers_table(numbers, sources, {"budget": "The federal drug budget"})
+    html, latex = text.split("````{only} latex")
+    assert html.startswith("```{only} html\n| Key | Value | Page |")
+    assert "| `budget.a.b` | 0.123457 | budget |" in html and "| `ports.e.f` | 3 | ports |" in html
+    assert "```{list-table} Numbers computed on page budget (The federal drug budget)\n" in latex
+    assert "```{list-table} Numbers computed on page ports" in latex
+    assert latex.index("`ports.c.d`") > latex.index("page ports") > latex.index("`budget.a.b`")
 
 
 def test_versions_list_each_release_with_what_changed(tmp_path):
