@@ -52,6 +52,17 @@ def parameters_table(runs, params_file: Path) -> str:
     return f"Parameter file: `{shown}`.\n\n| Page | Notebook | Parameters |\n|---|---|---|\n{rows}\n"
 
 
+def inputs_read_table(reads: dict[str, list]) -> str:
+    """Each page and the files it actually read when it last ran (recorded by the build, not declared)."""
+    files = {entry["id"]: entry["file"] for entry in catalog.load_catalog()}
+    rows = []
+    for page, pairs in reads.items():
+        raw = [f"`{_cell(files.get(name, name))}`" for kind, name in pairs if kind == "catalog"]
+        other = [f"`{_cell(name)}`" for kind, name in pairs if kind != "catalog"]
+        rows.append(f"| {page} | {', '.join(raw) or 'none'} | {', '.join(other) or 'none'} |")
+    return ("| Page | Raw files read (in data/raw) | Other files read |\n|---|---|---|\n" + "\n".join(rows) + "\n")
+
+
 def numbers_table(numbers: dict, sources: dict) -> str:
     """Every glued value, the page (and so the notebook) that computes it."""
     def shown(value):
@@ -60,7 +71,8 @@ def numbers_table(numbers: dict, sources: dict) -> str:
     return f"| Key | Value | Page |\n|---|---|---|\n{rows}\n"
 
 
-def reproducibility_page(runs, numbers: dict, sources: dict, params_file: Path, book_version: str) -> str:
+def reproducibility_page(runs, numbers: dict, sources: dict, params_file: Path, book_version: str,
+                         reads: dict[str, list] | None = None) -> str:
     """The template with its generated sections filled in."""
     template = (config.CHAPTERS_DIR / "reproducibility.md").read_text(encoding="utf-8")
     if MARKER not in template:
@@ -71,6 +83,10 @@ def reproducibility_page(runs, numbers: dict, sources: dict, params_file: Path, 
         f"## This build\n\nBook version {book_version}. Released versions: "
         f"{', '.join(released) if released else 'none yet'}.\n",
         "## Parameters\n", parameters_table(runs, params_file),
+        "## Files each page read\n",
+        "Recorded while each notebook ran; a page is executed again when one of these files, or another "
+        "vintage of the same dataset, changes.\n",
+        inputs_read_table(reads or {}),
         "## Environment\n", environment_table(),
         "## Data availability\n", data_availability(catalog.load_catalog()),
         "## Every number in the text\n",
