@@ -29,3 +29,44 @@ def real_data():
     if config.mirror_dir() is None and not config.raw_dir().exists():
         pytest.skip("no raw data: set DATA_MIRROR or place ../shared/data/raw beside the project")
     return catalog.fetch_all()
+
+
+def run_build(build_dir, *arguments, cwd=None, **environment):
+    """``python -m bookmachine.build <arguments>`` with its _build in ``build_dir``; returns the finished process."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, BOOK_BUILD_DIR=str(build_dir), **environment)
+    return subprocess.run([sys.executable, "-m", "bookmachine.build", *arguments], cwd=cwd or config.PROJECT_ROOT,
+                          env=env, capture_output=True, text=True, timeout=900)
+
+
+def seed_build(target, source=None):
+    """Copy a build's executed notebooks (with their dependency records) and figure data into ``target``.
+
+    The build then re-executes only the notebooks whose dependencies differ, so tests reuse one
+    execution instead of running the same chapters again.
+    """
+    import shutil
+
+    source = source or config.BUILD_DIR
+    for part in ("executed", "figure-data"):
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def executed_book(tmp_path_factory, real_data):
+    """Every chapter executed once per test session (params/default.yml, two notebooks at a time), in a
+    temporary _build: the build log's stdout and stderr, and the _build path.
+
+    It starts from the project's own ``_build`` cache when there is one (after ``make book``), so only
+    notebooks whose dependencies changed run. Tests that need more builds seed them from this one
+    with ``seed_build``.
+    """
+    build_dir = seed_build(tmp_path_factory.mktemp("book") / "_build")
+    result = run_build(build_dir, "notebooks", "--params", "params/default.yml", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    return {"build_dir": build_dir, "log": result.stdout + result.stderr}
