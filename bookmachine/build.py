@@ -224,7 +224,10 @@ def book_config(book_version: str) -> bytes:
     sphinx_config["version"] = sphinx_config["release"] = book_version
     html = settings.setdefault("html", {})
     html["extra_footer"] = (f"<p>Version {book_version}, source dated {date}. Every number is computed from "
-                            f"the data at build time; see the Reproducibility page.</p>")
+                            f"the data at build time.</p>")
+    remote = version.repository_url()
+    if remote:
+        settings["repository"] = {"url": remote, "branch": version.git_branch() or "main"}
     return yaml.safe_dump(settings, sort_keys=False, allow_unicode=True).encode()
 
 
@@ -238,7 +241,7 @@ def stage(executed: dict[str, Path], generated: dict[str, str], book_version: st
     for path in sorted(config.CHAPTERS_DIR.glob("*.md")):
         if not is_notebook(path):
             wanted[STAGE_DIR / "chapters" / path.name] = path.read_bytes()
-    for static in sorted((config.PROJECT_ROOT / "_static").rglob("*")):
+    for static in sorted([*(config.PROJECT_ROOT / "_static").rglob("*"), *(config.PROJECT_ROOT / "_templates").rglob("*")]):
         if static.is_file():
             wanted[STAGE_DIR / static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
     for name, path in executed.items():
@@ -377,11 +380,30 @@ def prepare(params_file: Path, only: list[str] | None = None, jobs: int | None =
             "reads": reads}
 
 
+BUILDER_OUTPUT = {"html": HTML_DIR / "index.html", "pdflatex": config.BUILD_DIR / "latex" / "book.pdf"}
+
+
+def staged_digest(strict: bool) -> str:
+    """Hash of the staged book source (every file, with its path) and the strictness of the build."""
+    digest = hashlib.sha256(str(strict).encode())
+    for path in sorted(p for p in STAGE_DIR.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(STAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def jupyter_book(builder: str, strict: bool) -> None:
-    """Run Jupyter Book 1 on the staged source; output lands in _build/<builder dir>."""
+    """Run Jupyter Book 1 on the staged source; output lands in _build/<builder dir>.
+
+    Skipped when the staged source is byte-identical to the one the existing output was built from.
+    """
     if config.BUILD_DIR.name != "_build":
         raise BuildError(f"BOOK_BUILD_DIR must be a directory named _build (Jupyter Book writes to <parent>/_build), "
                          f"not {config.BUILD_DIR}")
+    stamp, source = config.BUILD_DIR / f"{builder}.source-sha256", staged_digest(strict)
+    if BUILDER_OUTPUT[builder].exists() and stamp.exists() and stamp.read_text() == source:
+        progress(builder, "staged source unchanged since the last build: output kept")
+        return
+    stamp.unlink(missing_ok=True)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(STAGE_DIR),
                "--path-output", str(config.BUILD_DIR.parent), "--builder", builder]
     if strict:
@@ -394,6 +416,7 @@ def jupyter_book(builder: str, strict: bool) -> None:
     if result.returncode != 0:
         tail = log_file.read_text(errors="replace").splitlines()[-40:]
         raise BuildError(f"jupyter-book ({builder}) failed; last lines of {log_file}:\n" + "\n".join(tail))
+    stamp.write_text(source)
     progress(builder, f"done in {time.monotonic() - started:.1f} s (log: {shown(log_file)})")
 
 
@@ -462,7 +485,6 @@ def build_book(params_file: Path, pdf: bool, strict: bool, jobs: int | None = No
     jupyter_book("html", strict)
     formats = ["html"]
     if pdf:
-        shutil.rmtree(PDF_DIR, ignore_errors=True)
         jupyter_book("pdflatex", strict=False)
         progress("pdf", f"written to {shown(collect_pdf())}")
         formats.append("pdf")
