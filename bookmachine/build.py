@@ -321,6 +321,8 @@ def execute_plans(plans: list[Plan], jobs: int) -> None:
         progress("notebooks", f"{item.run.name}: {state}")
     if not pending:
         return
+    for item in pending:
+        item.record_file.unlink(missing_ok=True)  # a run that fails must not leave a record that looks current
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:
         futures = {pool.submit(_timed_execution, p.run.source, p.output, p.papermill_parameters, p.reads_log): p
