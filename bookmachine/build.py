@@ -41,6 +41,7 @@ EXECUTED_DIR = config.BUILD_DIR / "executed"
 STAGE_DIR = config.BUILD_DIR / "src"
 HTML_DIR = config.BUILD_DIR / "html"
 PDF_DIR = config.BUILD_DIR / "pdf"
+FIGURE_DATA_DIR = config.BUILD_DIR / "figure-data"   # analysis.interactive.figure_data_dir(): charts' CSVs
 NUMBERS_FILE = config.BUILD_DIR / "numbers.json"
 NUMBER_SOURCES_FILE = config.BUILD_DIR / "number-sources.json"
 MANIFEST_NAME = "build-manifest.json"
@@ -246,10 +247,12 @@ def stage(executed: dict[str, Path], generated: dict[str, str], book_version: st
             wanted[STAGE_DIR / static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
     for name, path in executed.items():
         wanted[STAGE_DIR / "chapters" / f"{name}.ipynb"] = path.read_bytes()
-    from analysis import interactive
-    for csv in sorted(interactive.figure_data_dir().glob("*.csv")):
+    for csv in sorted(FIGURE_DATA_DIR.glob("*.csv")):
         wanted[STAGE_DIR / "_static" / "data" / csv.name] = csv.read_bytes()
-    bundle = interactive.write_vega_bundle(STAGE_DIR / "_static")
+    bundle = STAGE_DIR / "_static" / "vega-bundle.js"
+    if not bundle.exists():  # analysis.interactive (matplotlib, vl-convert) is imported only to write it once
+        from analysis import interactive
+        bundle = interactive.write_vega_bundle(STAGE_DIR / "_static")
     wanted[bundle] = bundle.read_bytes()
     for relative, text in generated.items():
         wanted[STAGE_DIR / relative] = text.encode()

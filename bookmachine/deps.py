@@ -15,8 +15,10 @@ comparing the components with those of the previous run says why a notebook runs
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from analysis import catalog, config
@@ -29,11 +31,17 @@ def digest(data: bytes | str) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()[:16]
 
 
-def code_cells(notebook: Path) -> list[str]:
-    """The code cells of a MyST-markdown (or ipynb) notebook, without IPython magics."""
-    import jupytext
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", flags=re.MULTILINE | re.DOTALL)
 
-    cells = [cell.source for cell in jupytext.read(notebook).cells if cell.cell_type == "code"]
+
+def code_cells(notebook: Path) -> list[str]:
+    """The code cells of a MyST-markdown (or ipynb) notebook, without IPython magics or cell options."""
+    if notebook.suffix == ".md":
+        cells = [_without_options(cell) for cell in CODE_CELL.findall(notebook.read_text(encoding="utf-8"))]
+    else:
+        import jupytext
+
+        cells = [cell.source for cell in jupytext.read(notebook).cells if cell.cell_type == "code"]
     return ["\n".join(line for line in cell.splitlines() if not line.lstrip().startswith(("%", "!"))) for cell in cells]
 
 
@@ -61,6 +69,19 @@ def module_file(name: str, package_dir: Path) -> Path:
     return package_dir / "__init__.py" if not parts else package_dir.joinpath(*parts).with_suffix(".py")
 
 
+def _without_options(cell: str) -> str:
+    """A MyST code cell's code: without its ``---`` YAML block or ``:key: value`` option lines."""
+    if cell.startswith("---\n") and "\n---\n" in cell[3:]:
+        cell = cell[3:].split("\n---\n", 1)[1]
+    return "\n".join(line for line in cell.splitlines() if not line.startswith(":"))
+
+
+@functools.lru_cache(maxsize=None)
+def _module_imports(path: Path, size: int, mtime: int) -> frozenset[str]:
+    """The ``analysis`` imports of one module file, parsed once per version of the file."""
+    return frozenset(imported_modules(path.read_text(encoding="utf-8"), path.parent))
+
+
 def module_closure(code_blocks: list[str], package_dir: Path = config.PROJECT_ROOT / PACKAGE) -> list[Path]:
     """Every ``analysis`` module file the code imports, directly or through other ``analysis`` modules."""
     pending = set().union(*(imported_modules(code, package_dir) for code in code_blocks)) | {PACKAGE}
@@ -68,8 +89,8 @@ def module_closure(code_blocks: list[str], package_dir: Path = config.PROJECT_RO
     while pending:
         name = pending.pop()
         seen.add(name)
-        source = module_file(name, package_dir).read_text(encoding="utf-8")
-        pending |= imported_modules(source, package_dir) - seen
+        path = module_file(name, package_dir)
+        pending |= _module_imports(path, path.stat().st_size, path.stat().st_mtime_ns) - seen
     return sorted(module_file(name, package_dir) for name in seen)
 
 
