@@ -311,6 +311,11 @@ def finish(item: Plan, seconds: float) -> None:
     item.record = record
 
 
+def expected_seconds(item: Plan) -> float:
+    """How long a rendering should take: its last run, else a guess from its size (about 1 s per kB of source)."""
+    return (item.record or {}).get("seconds") or item.run.source.stat().st_size / 1000
+
+
 def _timed_execution(source: Path, output: Path, parameters: dict, reads_log: Path) -> dict:
     started = time.monotonic()
     return {**execute_notebook(source, output, parameters, reads_log), "seconds": time.monotonic() - started}
@@ -318,7 +323,7 @@ def _timed_execution(source: Path, output: Path, parameters: dict, reads_log: Pa
 
 def execute_plans(plans: list[Plan], jobs: int) -> None:
     """Run every plan that must run, ``jobs`` at a time in worker processes, the longest first."""
-    pending = sorted((p for p in plans if p.reasons), key=lambda p: -(p.record or {}).get("seconds", 60))
+    pending = sorted((p for p in plans if p.reasons), key=lambda p: -expected_seconds(p))
     for item in plans:
         state = f"runs: {'; '.join(item.reasons)}" if item.reasons else "reused: nothing it depends on changed"
         progress("notebooks", f"{item.run.name}: {state}")

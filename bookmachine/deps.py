@@ -24,6 +24,7 @@ from pathlib import Path
 from analysis import catalog, config
 
 PACKAGE = "analysis"
+REMOVED = "removed from the catalog"
 
 
 def digest(data: bytes | str) -> str:
@@ -121,7 +122,7 @@ def components(source: Path, parameters: dict, reads: list[tuple[str, str]], num
             members = sorted((e for e in entries if e["dataset"] == dataset), key=lambda e: e["id"])
             result[f"dataset {dataset}"] = digest(json.dumps(members, sort_keys=True, default=str))
         elif kind == "catalog":
-            result[f"catalog {name}"] = "not in the catalog"
+            result[f"catalog {name}"] = REMOVED
         else:
             path = config.PROJECT_ROOT / name
             result[f"file {name}"] = digest(path.read_bytes()) if path.exists() else "missing"
@@ -149,7 +150,7 @@ def why(previous: dict | None, current: dict, members_before: dict | None = None
     reasons = []
     for name in sorted(set(previous) | set(current)):
         if name not in previous:
-            reasons.append(f"{name} is new")
+            reasons.append(f"{name} was {REMOVED}" if current[name] == REMOVED else f"{name} is new")
         elif name not in current:
             reasons.append(f"{name} is no longer used")
         elif previous[name] != current[name]:
