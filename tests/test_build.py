@@ -8,15 +8,12 @@ exercised by test_html.py and by `make book` in CI.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from analysis import catalog, config
+from analysis import config
 from bookmachine import build
 from conftest import run_build, seed_build
 
@@ -127,15 +124,6 @@ def test_budget_scenarios_render_as_separate_pages_with_their_parameters(default
     assert numbers["budget.rebalance.start_share.latest"] == numbers["budget.latest.demand_share"]
 
 
-def synthetic_newer_seizure_file(directory):
-    """The December 2025 CBP file with a January 2026 month appended (a copy of December's rows)."""
-    lines = catalog.path("nationwide-drugs-fy23-fy26-dec").read_bytes().decode("utf-8").splitlines()
-    january = [line.replace("2026 (FYTD),DEC,", "2026 (FYTD),JAN,") for line in lines if line.startswith("2026 (FYTD),DEC,")]
-    path = directory / "nationwide-drugs-fy23-fy26-jan.csv"
-    path.write_text("\r\n".join(lines + january) + "\r\n", encoding="utf-8")
-    return path
-
-
 def readers_of(build_dir, dataset):
     """Pages whose recorded dependencies include a dataset."""
     records = (build_dir / "executed" / "chapters").glob("*.deps.json")
@@ -143,32 +131,27 @@ def readers_of(build_dir, dataset):
             if f"dataset {dataset}" in json.loads(p.read_text())["components"]}
 
 
-def test_a_newer_seizure_vintage_reruns_only_the_chapters_that_read_seizures(tmp_path, default_build):
+def test_a_newer_seizure_vintage_reruns_only_the_chapters_that_read_seizures(seizure_vintage_rebuild, default_build):
     """make add-data of a seizure file, then a rebuild: the seizure readers and the claims register run
     (each saying why), every other chapter is reused, and the log has no ERROR line."""
-    project = tmp_path / "project"
-    shutil.copytree(config.PROJECT_ROOT, project, ignore=shutil.ignore_patterns(
-        ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis"))
-    environment = dict(DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(tmp_path / "raw"))
-    added = subprocess.run([sys.executable, "-m", "bookmachine.newdata", str(synthetic_newer_seizure_file(tmp_path))],
-                           cwd=project, env=dict(os.environ, **environment), capture_output=True, text=True)
-    assert added.returncode == 0, added.stderr
-    build_dir = seed_build(tmp_path / "_build", default_build)
-    result = run_build(build_dir, "notebooks", cwd=project, **environment)
-    assert result.returncode == 0, result.stderr
+    log = seizure_vintage_rebuild["log"]
     readers = readers_of(default_build, "cbp-drug-seizures")
     assert {"ports", "who", "correlation"} <= readers and "state_panel" not in readers
     runs = {run.name for run in build.load_runs(config.PARAMS_DIR / "default.yml")}
     reason = "dataset cbp-drug-seizures changed (new entry nationwide-drugs-fy23-fy26-jan)"
     for name in sorted(runs):
         if name in readers:
-            assert f"{name}: runs: {reason}" in result.stdout
+            assert f"{name}: runs: {reason}" in log
         elif name == "claims":
-            assert "claims: runs: numbers read changed" in result.stdout
+            assert "claims: runs: numbers read changed" in log
         else:
-            assert f"{name}: reused: nothing it depends on changed" in result.stdout
-    assert result.stdout.count("executed in") == len(readers) + 1
-    assert not [line for line in (result.stdout + result.stderr).splitlines() if "ERROR" in line]
+            assert f"{name}: reused: nothing it depends on changed" in log
+    assert log.count("executed in") == len(readers) + 1
+    assert not [line for line in log.splitlines() if "ERROR" in line]
+    after = json.loads((seizure_vintage_rebuild["build_dir"] / "numbers.json").read_text())
+    pages = json.loads((seizure_vintage_rebuild["build_dir"] / "number-sources.json").read_text())
+    moved = {key for key, value in seizure_vintage_rebuild["numbers_before"].items() if after.get(key) != value}
+    assert moved and {pages[key] for key in moved} <= readers | {"claims"}
 
 
 def test_parallel_and_serial_builds_give_identical_numbers(tmp_path, default_build, executed_book):
