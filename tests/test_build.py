@@ -175,3 +175,36 @@ def test_the_manifest_and_reproducibility_page_list_the_files_each_page_read(def
     ports_row = next(line for line in page.splitlines() if line.startswith("| ports |") and "data/raw" not in line
                      and "cbp-drug-seizures/" in line)
     assert "cbp-drug-seizures/nationwide-drugs-fy23-fy26-dec.csv" in ports_row and "ports_context.csv" in ports_row
+
+
+async def signals_sent_at_shutdown(manager_class) -> list[int]:
+    """Start a kernel with ``manager_class``, shut it down as nbclient does, and list the signals it was sent."""
+    sent = []
+
+    class Recording(manager_class):
+        async def _async_signal_kernel(self, signum):
+            sent.append(signum)
+            await super()._async_signal_kernel(signum)
+
+    manager = Recording(kernel_name="python3")
+    await manager.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    client = manager.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+    finally:
+        client.stop_channels()
+        await manager.shutdown_kernel(now=False)
+    return sent
+
+
+def test_kernels_are_shut_down_without_the_interrupt_that_ipykernel_logs_as_an_error():
+    """jupyter_client interrupts (SIGINT) a kernel before shutting it down, which ipykernel may log as
+    'ERROR | KeyboardInterrupt caught in kernel'; the build's kernel manager sends only the shutdown request."""
+    import asyncio
+    import signal
+
+    from jupyter_client import AsyncKernelManager
+
+    assert signal.SIGINT in asyncio.run(signals_sent_at_shutdown(AsyncKernelManager))
+    assert signal.SIGINT not in asyncio.run(signals_sent_at_shutdown(build._quiet_kernel_manager()))
