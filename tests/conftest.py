@@ -74,14 +74,9 @@ def executed_book(tmp_path_factory, real_data):
 
 def newer_seizure_vintage(directory):
     """A synthetic newer CBP seizure file: the December 2025 file with January 2026 appended (a copy of
-    December's rows) and one FY2025 Office of Field Operations fentanyl cell revised (times 1.5)."""
+    December's rows), named as CBP names its monthly files."""
     lines = catalog.path("nationwide-drugs-fy23-fy26-dec").read_bytes().decode("utf-8").splitlines()
     january = [line.replace("2026 (FYTD),DEC,", "2026 (FYTD),JAN,") for line in lines if line.startswith("2026 (FYTD),DEC,")]
-    revised_at = next(i for i, line in enumerate(lines) if line.startswith("2025,MAR,Office of Field Operations")
-                      and ",Fentanyl," in line)
-    cells = lines[revised_at].split(",")
-    cells[-1] = str(round(float(cells[-1]) * 1.5, 6))
-    lines[revised_at] = ",".join(cells)
     path = directory / "nationwide-drugs-fy23-fy26-jan.csv"
     path.write_text("\r\n".join(lines + january) + "\r\n", encoding="utf-8")
     return path
