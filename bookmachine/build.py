@@ -317,6 +317,7 @@ def expected_seconds(item: Plan) -> float:
 
 
 def _timed_execution(source: Path, output: Path, parameters: dict, reads_log: Path) -> dict:
+    """``execute_notebook`` in a worker process, with its wall time."""
     started = time.monotonic()
     return {**execute_notebook(source, output, parameters, reads_log), "seconds": time.monotonic() - started}
 
