@@ -6,18 +6,21 @@ PY := $(VENV)/bin/python
 PARAMS ?= params/default.yml
 # Sphinx warnings are errors; `make book STRICT=` to relax while writing.
 STRICT ?= --strict
+# Notebooks executed at once; empty = one per core.
+JOBS ?=
+JOBS_FLAG := $(if $(JOBS),--jobs $(JOBS),)
 
 .PHONY: book html test data release changes add-data bench verify system venv clean
 
 book: venv system ## HTML + PDF book from verified data (_build/html, _build/pdf)
 	@$(PY) -m bookmachine.params "$(PARAMS)"
-	$(PY) -m bookmachine.build book --params $(PARAMS) --pdf $(STRICT)
+	$(PY) -m bookmachine.build book --params $(PARAMS) --pdf $(STRICT) $(JOBS_FLAG)
 
 html: venv ## HTML only (faster while writing)
 	@$(PY) -m bookmachine.params "$(PARAMS)"
-	$(PY) -m bookmachine.build book --params $(PARAMS) $(STRICT)
+	$(PY) -m bookmachine.build book --params $(PARAMS) $(STRICT) $(JOBS_FLAG)
 
-test: venv ## the full test suite
+test: venv ## the full test suite (reuses _build's executed notebooks when present)
 	$(PY) -m pytest
 
 data: venv ## obtain and verify every raw input (mirror or official URL)
@@ -33,7 +36,7 @@ add-data: venv ## add a newer vintage of a raw file: make add-data FILE=path/to/
 	@test -n "$(FILE)" || { echo "usage: make add-data FILE=path/to/newer.csv [ACCEPT_REVISIONS=1]"; exit 2; }
 	$(PY) -m bookmachine.newdata "$(FILE)" $(if $(ACCEPT_REVISIONS),--accept-revisions)
 
-bench: venv ## wall time of loaders, a cold HTML build and a warm rebuild
+bench: venv system ## cold book, add-data + book, warm rebuild; our runner against Jupyter Book's execution
 	$(PY) -m bookmachine.bench --params $(PARAMS)
 
 verify: venv ## build twice from scratch; numbers.json and notebook outputs must be identical

@@ -102,6 +102,7 @@ def path(file_id: str) -> Path:
 
 def fetch(item: dict, raw: Path | None = None, mirror: Path | None = None) -> Path:
     """Make ``data/raw/<file>`` hold exactly the catalogued bytes, or raise a DataError saying how to get them."""
+    config.record_read("catalog", item["id"])
     raw = raw or config.raw_dir()
     mirror = mirror if mirror is not None else config.mirror_dir()
     target = raw / item["file"]

@@ -5,6 +5,8 @@ once, quoted verbatim, and tested against one named metric.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from analysis import config
@@ -38,6 +40,7 @@ def arithmetic_numbers(register: pd.DataFrame) -> dict:
 
 def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
     """Read and validate the register: required fields, unique ids, numeric claimed ranges."""
+    config.record_read("file", Path(path))
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     for column in REQUIRED:
         if column not in table.columns:

@@ -25,3 +25,22 @@ def mirror_dir() -> Path | None:
         return Path(configured).resolve()
     default = PROJECT_ROOT.parent / "shared" / "data" / "raw"
     return default.resolve() if default.is_dir() else None
+
+
+READS_LOG_VARIABLE = "BOOK_READS_LOG"
+
+
+def record_read(kind: str, name: str | Path) -> None:
+    """Note an input a notebook read (``catalog <id>`` or ``file <path>``) in the file named by ``BOOK_READS_LOG``.
+
+    The book machine sets the variable when it executes a chapter, so that the chapter's cache key
+    covers exactly the inputs it read; otherwise this does nothing.
+    """
+    log = os.environ.get(READS_LOG_VARIABLE)
+    if not log:
+        return
+    if isinstance(name, Path):
+        name = name.resolve()
+        name = name.relative_to(PROJECT_ROOT).as_posix() if name.is_relative_to(PROJECT_ROOT) else str(name)
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write(f"{kind}\t{name}\n")

@@ -25,6 +25,7 @@ def load_curated(name: str, directory: Path | None = None) -> pd.DataFrame:
     path = (directory or config.CURATED_DIR) / f"{name}.csv"
     if not path.exists():
         raise DataError(path, "curated table not found")
+    config.record_read("file", path)
     table = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
     for column in SOURCE_COLUMNS:
         if column not in table.columns:

@@ -1,11 +1,13 @@
 """Build the book: verify data, execute chapters with papermill, stage, run Jupyter Book, record.
 
-    python -m bookmachine.build book --params params/default.yml [--pdf] [--strict]
-    python -m bookmachine.build notebooks --params params/default.yml   (execute + stage + numbers.json)
+    python -m bookmachine.build book --params params/default.yml [--pdf] [--strict] [--jobs N]
+    python -m bookmachine.build notebooks --params params/default.yml [--only page ...]  (execute + stage + numbers.json)
     python -m bookmachine.build release
 
-Notebooks are re-executed only when their source, their parameters or anything they can read
-(the ``analysis`` package, the catalog, the curated tables, the pinned requirements) changed.
+A notebook is re-executed only when something it depends on changed: its source, its parameters,
+the ``analysis`` modules it imports, the inputs it read, the numbers it reads, the pinned
+requirements (see ``bookmachine.deps``). Independent notebooks run in parallel (``--jobs``, one
+per core by default); the claims register, which reads the others' numbers, runs after them.
 Executed notebooks, the staged book source and every output live under ``_build/``. Any input
 problem stops the build with one paragraph naming the file, and removes the previous book so
 that nothing stale looks current.
@@ -23,20 +25,23 @@ import platform
 import shutil
 import subprocess
 import sys
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from analysis import catalog, config
-from bookmachine import changes, latexlog, version
+from bookmachine import changes, deps, latexlog, version
 from analysis.errors import DataError
 
 EXECUTED_DIR = config.BUILD_DIR / "executed"
 STAGE_DIR = config.BUILD_DIR / "src"
 HTML_DIR = config.BUILD_DIR / "html"
 PDF_DIR = config.BUILD_DIR / "pdf"
+FIGURE_DATA_DIR = config.BUILD_DIR / "figure-data"   # analysis.interactive.figure_data_dir(): charts' CSVs
 NUMBERS_FILE = config.BUILD_DIR / "numbers.json"
 NUMBER_SOURCES_FILE = config.BUILD_DIR / "number-sources.json"
 MANIFEST_NAME = "build-manifest.json"
@@ -98,66 +103,64 @@ def load_runs(params_file: Path, chapters_dir: Path = config.CHAPTERS_DIR) -> li
     return list(runs.values())
 
 
-def inputs_fingerprint() -> str:
-    """Hash of everything a notebook may read besides itself: code, catalog, curated data, pins."""
-    digest = hashlib.sha256()
-    files = sorted((config.PROJECT_ROOT / "analysis").rglob("*.py")) + sorted(config.CURATED_DIR.glob("*.csv"))
-    files += [config.CATALOG_FILE, config.PROJECT_ROOT / "requirements.txt"]
-    for path in files:
-        if "__pycache__" in path.parts or not path.exists():
-            continue
-        digest.update(str(path.relative_to(config.PROJECT_ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def run_key(run: Run, fingerprint: str) -> str:
-    """Cache key of one rendering: notebook text, parameters and the inputs fingerprint."""
-    payload = json.dumps({"source": run.source.read_text(encoding="utf-8"), "parameters": run.parameters,
-                          "inputs": fingerprint, "raw_dir": str(config.raw_dir())}, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
 def kernel_environment() -> dict:
-    """Environment for notebook kernels: the package importable, and no locale/time-zone/hash drift."""
+    """Environment for notebook kernels: the package importable, and no locale/time-zone/hash drift.
+
+    One BLAS thread per kernel: the build already runs one kernel per core, and multi-threaded BLAS
+    on top of that made the state-panel notebook several times slower on 2 cores.
+    """
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(config.PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
-    environment.update({"PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8", "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
+    environment.update({"PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
     return environment
 
 
-def execute(run: Run, out_dir: Path, fingerprint: str) -> tuple[Path, bool]:
-    """Execute one rendering unless its cached output is current; returns (executed notebook, ran)."""
+def _quiet_kernel_manager():
+    """jupyter_client's kernel manager, minus the SIGINT it sends an idle kernel before shutting it down.
+
+    ``shutdown_kernel`` interrupts the kernel first (meant for a busy one); ipykernel answers the
+    signal by logging ``ERROR | KeyboardInterrupt caught in kernel``. Papermill shuts kernels down
+    only after the last cell finished, so the shutdown request alone stops them cleanly.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    class QuietShutdownKernelManager(AsyncKernelManager):
+        async def _async_interrupt_kernel(self) -> None:
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
+
+    return QuietShutdownKernelManager
+
+
+def execute_notebook(source: Path, output: Path, parameters: dict, reads_log: Path) -> dict:
+    """Execute one notebook with papermill (in a worker process); returns its error name and value, if any.
+
+    The kernel's environment records every input the notebook reads in ``reads_log``.
+    """
     import jupytext
     import nbformat
     import papermill
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    output, key_file = out_dir / f"{run.name}.ipynb", out_dir / f"{run.name}.key"
-    key = run_key(run, fingerprint)
-    if output.exists() and key_file.exists() and key_file.read_text() == key:
-        return output, False
-    key_file.unlink(missing_ok=True)
-    source_notebook = out_dir / f"{run.name}.source.ipynb"
-    nbformat.write(jupytext.read(run.source), source_notebook)
-    saved_environment = dict(os.environ)
-    environment = kernel_environment()  # computed before os.environ is replaced
+    source_notebook = output.with_suffix(".source.ipynb")
+    nbformat.write(jupytext.read(source), source_notebook)
+    reads_log.unlink(missing_ok=True)
+    environment = kernel_environment()
+    environment[config.READS_LOG_VARIABLE] = str(reads_log)
     os.environ.clear()
     os.environ.update(environment)
     try:
-        papermill.execute_notebook(str(source_notebook), str(output), parameters=run.parameters,
+        papermill.execute_notebook(str(source_notebook), str(output), parameters=parameters,
                                    kernel_name="python3", cwd=str(config.PROJECT_ROOT), progress_bar=False,
                                    report_mode=False, request_save_on_cell_execute=False,
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                                   kernel_manager_class=_quiet_kernel_manager())
     except papermill.PapermillExecutionError as exc:
-        raise NotebookError(run, exc.ename, exc.evalue) from None
+        return {"error": (exc.ename, exc.evalue)}
     finally:
-        os.environ.clear()
-        os.environ.update(saved_environment)
         source_notebook.unlink(missing_ok=True)
     _hide_injected_parameters(output)
-    key_file.write_text(key)
-    return output, True
+    return {}
 
 
 class NotebookError(Exception):
@@ -227,7 +230,10 @@ def book_config(book_version: str) -> bytes:
     sphinx_config["version"] = sphinx_config["release"] = book_version
     html = settings.setdefault("html", {})
     html["extra_footer"] = (f"<p>Version {book_version}, source dated {date}. Every number is computed from "
-                            f"the data at build time; see the Reproducibility page.</p>")
+                            f"the data at build time.</p>")
+    remote = version.repository_url()
+    if remote:
+        settings["repository"] = {"url": remote, "branch": version.git_branch() or "main"}
     return yaml.safe_dump(settings, sort_keys=False, allow_unicode=True).encode()
 
 
@@ -241,15 +247,17 @@ def stage(executed: dict[str, Path], generated: dict[str, str], book_version: st
     for path in sorted(config.CHAPTERS_DIR.glob("*.md")):
         if not is_notebook(path):
             wanted[STAGE_DIR / "chapters" / path.name] = path.read_bytes()
-    for static in sorted((config.PROJECT_ROOT / "_static").rglob("*")):
+    for static in sorted([*(config.PROJECT_ROOT / "_static").rglob("*"), *(config.PROJECT_ROOT / "_templates").rglob("*")]):
         if static.is_file():
             wanted[STAGE_DIR / static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
     for name, path in executed.items():
         wanted[STAGE_DIR / "chapters" / f"{name}.ipynb"] = path.read_bytes()
-    from analysis import interactive
-    for csv in sorted(interactive.figure_data_dir().glob("*.csv")):
+    for csv in sorted(FIGURE_DATA_DIR.glob("*.csv")):
         wanted[STAGE_DIR / "_static" / "data" / csv.name] = csv.read_bytes()
-    bundle = interactive.write_vega_bundle(STAGE_DIR / "_static")
+    bundle = STAGE_DIR / "_static" / "vega-bundle.js"
+    if not bundle.exists():  # analysis.interactive (matplotlib, vl-convert) is imported only to write it once
+        from analysis import interactive
+        bundle = interactive.write_vega_bundle(STAGE_DIR / "_static")
     wanted[bundle] = bundle.read_bytes()
     for relative, text in generated.items():
         wanted[STAGE_DIR / relative] = text.encode()
@@ -264,54 +272,154 @@ def reads_numbers(run: Run) -> bool:
     return any(line.startswith("numbers_file") for line in run.source.read_text(encoding="utf-8").splitlines())
 
 
-def run_notebooks(params_file: Path, only: list[str] | None = None) -> tuple[list[Run], dict[str, Path]]:
-    """Execute (or reuse) every rendering, printing one line per notebook.
+@dataclass
+class Plan:
+    """One rendering's cache state: where its output goes, what it depends on, and why it must run (if it must)."""
+    run: Run
+    output: Path
+    numbers_file: Path | None
+    record: dict | None
+    reasons: list[str]
 
-    Chapters run first; notebooks that read numbers (the claims register) run after them, with
-    the numbers so far in ``numbers_file`` and their hash in the parameters (so the cache sees a change).
+    @property
+    def record_file(self) -> Path:
+        return self.output.with_suffix(".deps.json")
+
+    @property
+    def reads_log(self) -> Path:
+        return self.output.with_suffix(".reads.log")
+
+    @property
+    def papermill_parameters(self) -> dict:
+        return {**self.run.parameters, **({"numbers_file": str(self.numbers_file)} if self.numbers_file else {})}
+
+
+def plan(run: Run, out_dir: Path, numbers_file: Path | None = None) -> Plan:
+    """Compare a rendering's dependencies now with those recorded when it last ran."""
+    output = out_dir / f"{run.name}.ipynb"
+    record_file = output.with_suffix(".deps.json")
+    record = json.loads(record_file.read_text()) if record_file.exists() and output.exists() else None
+    reads = [tuple(pair) for pair in record["reads"]] if record else []
+    current = deps.components(run.source, run.parameters, reads, numbers_file)
+    reasons = deps.why(record and record["components"], current, record and record["datasets"])
+    return Plan(run, output, numbers_file, record, reasons)
+
+
+def finish(item: Plan, seconds: float) -> None:
+    """After a run: record what it read and the dependencies its cache key covers."""
+    reads = deps.read_log(item.reads_log)
+    parts = deps.components(item.run.source, item.run.parameters, reads, item.numbers_file)
+    record = {"key": deps.key(parts), "components": parts, "reads": reads,
+              "datasets": deps.dataset_members(reads), "seconds": round(seconds, 1)}
+    item.record_file.write_text(json.dumps(record, indent=1) + "\n")
+    item.reads_log.unlink(missing_ok=True)
+    item.record = record
+
+
+def expected_seconds(item: Plan) -> float:
+    """How long a rendering should take: its last run, else a guess from its size (about 1 s per kB of source)."""
+    return (item.record or {}).get("seconds") or item.run.source.stat().st_size / 1000
+
+
+def _timed_execution(source: Path, output: Path, parameters: dict, reads_log: Path) -> dict:
+    """``execute_notebook`` in a worker process, with its wall time."""
+    started = time.monotonic()
+    return {**execute_notebook(source, output, parameters, reads_log), "seconds": time.monotonic() - started}
+
+
+def execute_plans(plans: list[Plan], jobs: int) -> None:
+    """Run every plan that must run, ``jobs`` at a time in worker processes, the longest first."""
+    pending = sorted((p for p in plans if p.reasons), key=lambda p: -expected_seconds(p))
+    for item in plans:
+        state = f"runs: {'; '.join(item.reasons)}" if item.reasons else "reused: nothing it depends on changed"
+        progress("notebooks", f"{item.run.name}: {state}")
+    if not pending:
+        return
+    for item in pending:
+        item.record_file.unlink(missing_ok=True)  # a run that fails must not leave a record that looks current
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:
+        futures = {pool.submit(_timed_execution, p.run.source, p.output, p.papermill_parameters, p.reads_log): p
+                   for p in pending}
+        for future in as_completed(futures):
+            item, result = futures[future], future.result()
+            if "error" in result:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise NotebookError(item.run, *result["error"])
+            finish(item, result["seconds"])
+            progress("notebooks", f"{item.run.name}: executed in {result['seconds']:.1f} s")
+
+
+def run_notebooks(params_file: Path, only: list[str] | None = None, jobs: int | None = None) -> tuple[list[Run], dict[str, Plan]]:
+    """Execute (or reuse) every rendering: independent chapters in parallel, then the number readers.
+
+    Notebooks that read numbers (the claims register) run after the others, with the numbers so
+    far in ``numbers_file``; those numbers are part of their cache key.
     """
+    jobs = jobs or os.cpu_count() or 1
     runs = [run for run in load_runs(params_file) if not only or run.name in only]
-    fingerprint = inputs_fingerprint()
-    executed: dict[str, Path] = {}
-    ordered = [r for r in runs if not reads_numbers(r)] + [r for r in runs if reads_numbers(r)]
-    for number, run in enumerate(ordered, 1):
-        if reads_numbers(run):
-            interim = EXECUTED_DIR / "numbers-before-register.json"
-            numbers, _ = collect_numbers(executed)
-            write_if_changed(interim, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
-            run.parameters = {**run.parameters, "numbers_file": str(interim),
-                              "numbers_sha256": catalog.sha256_of(interim)}
-        started = time.monotonic()
-        progress("notebooks", f"({number}/{len(runs)}) {run.name}: executing {run.source.name} ...")
-        executed[run.name], ran = execute(run, EXECUTED_DIR / "chapters", fingerprint)
-        state = f"executed in {time.monotonic() - started:.1f} s" if ran else "unchanged, cached result reused"
-        progress("notebooks", f"({number}/{len(runs)}) {run.name}: {state}")
-    return runs, executed
+    out_dir = EXECUTED_DIR / "chapters"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    chapters = [plan(run, out_dir) for run in runs if not reads_numbers(run)]
+    progress("notebooks", f"{len(runs)} notebooks, up to {jobs} at a time")
+    execute_plans(chapters, jobs)
+    plans = {item.run.name: item for item in chapters}
+    readers = [run for run in runs if reads_numbers(run)]
+    if readers:
+        interim = EXECUTED_DIR / "numbers-before-register.json"
+        numbers, _ = collect_numbers({name: item.output for name, item in plans.items()})
+        write_if_changed(interim, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
+        reader_plans = [plan(run, out_dir, interim) for run in readers]
+        execute_plans(reader_plans, jobs)
+        plans.update({item.run.name: item for item in reader_plans})
+    return runs, {run.name: plans[run.name] for run in runs}
 
 
-def prepare(params_file: Path, only: list[str] | None = None) -> dict:
+def prepare(params_file: Path, only: list[str] | None = None, jobs: int | None = None) -> dict:
     """Data, notebooks, numbers.json and the staged book source; returns what the manifest records."""
     progress("data", "obtaining and verifying raw inputs against data/catalog.yml")
     inputs = catalog.fetch_all()
-    runs, executed = run_notebooks(params_file, only)
+    runs, plans = run_notebooks(params_file, only, jobs)
+    executed = {name: item.output for name, item in plans.items()}
+    reads = {name: item.record["reads"] for name, item in plans.items()}
     numbers, sources = collect_numbers(executed)
     book_version = version.book_version()
     from bookmachine import provenance
     generated = {"chapters/reproducibility.md": provenance.reproducibility_page(
-        runs, numbers, sources, params_file, book_version),
+        runs, numbers, sources, params_file, book_version, reads),
         "chapters/changes.md": changes.changes_page(version.cff_version(), numbers)}
     stage(executed, generated, book_version)
     write_if_changed(NUMBERS_FILE, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
     write_if_changed(NUMBER_SOURCES_FILE, (json.dumps(sources, indent=1, sort_keys=True) + "\n").encode())
     progress("numbers", f"{len(numbers)} glued values written to {shown(NUMBERS_FILE)}")
-    return {"inputs": inputs, "runs": runs, "version": book_version, "params_file": params_file}
+    return {"inputs": inputs, "runs": runs, "version": book_version, "params_file": params_file,
+            "reads": reads}
+
+
+BUILDER_OUTPUT = {"html": HTML_DIR / "index.html", "pdflatex": config.BUILD_DIR / "latex" / "book.pdf"}
+
+
+def staged_digest(strict: bool) -> str:
+    """Hash of the staged book source (every file, with its path) and the strictness of the build."""
+    digest = hashlib.sha256(str(strict).encode())
+    for path in sorted(p for p in STAGE_DIR.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(STAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def jupyter_book(builder: str, strict: bool) -> None:
-    """Run Jupyter Book 1 on the staged source; output lands in _build/<builder dir>."""
+    """Run Jupyter Book 1 on the staged source; output lands in _build/<builder dir>.
+
+    Skipped when the staged source is byte-identical to the one the existing output was built from.
+    """
     if config.BUILD_DIR.name != "_build":
         raise BuildError(f"BOOK_BUILD_DIR must be a directory named _build (Jupyter Book writes to <parent>/_build), "
                          f"not {config.BUILD_DIR}")
+    stamp, source = config.BUILD_DIR / f"{builder}.source-sha256", staged_digest(strict)
+    if BUILDER_OUTPUT[builder].exists() and stamp.exists() and stamp.read_text() == source:
+        progress(builder, "staged source unchanged since the last build: output kept")
+        return
+    stamp.unlink(missing_ok=True)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(STAGE_DIR),
                "--path-output", str(config.BUILD_DIR.parent), "--builder", builder]
     if strict:
@@ -324,6 +432,7 @@ def jupyter_book(builder: str, strict: bool) -> None:
     if result.returncode != 0:
         tail = log_file.read_text(errors="replace").splitlines()[-40:]
         raise BuildError(f"jupyter-book ({builder}) failed; last lines of {log_file}:\n" + "\n".join(tail))
+    stamp.write_text(source)
     progress(builder, f"done in {time.monotonic() - started:.1f} s (log: {shown(log_file)})")
 
 
@@ -369,6 +478,7 @@ def write_manifest(state: dict, formats: list[str]) -> Path:
         "parameters": {run.name: {"notebook": str(run.source.relative_to(config.PROJECT_ROOT)),
                                   "parameters": run.parameters} for run in state["runs"]},
         "raw_inputs": state["inputs"],
+        "read_by_page": state["reads"],
         "numbers_sha256": catalog.sha256_of(NUMBERS_FILE),
     }
     path = HTML_DIR / MANIFEST_NAME
@@ -384,14 +494,13 @@ def remove_stale_outputs() -> None:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def build_book(params_file: Path, pdf: bool, strict: bool) -> None:
+def build_book(params_file: Path, pdf: bool, strict: bool, jobs: int | None = None) -> None:
     """The whole pipeline; on failure, stale outputs are removed and the reason printed."""
     (HTML_DIR / MANIFEST_NAME).unlink(missing_ok=True)
-    state = prepare(params_file)
+    state = prepare(params_file, jobs=jobs)
     jupyter_book("html", strict)
     formats = ["html"]
     if pdf:
-        shutil.rmtree(PDF_DIR, ignore_errors=True)
         jupyter_book("pdflatex", strict=False)
         progress("pdf", f"written to {shown(collect_pdf())}")
         overflow = latexlog.check(config.BUILD_DIR / "latex" / "book.log", report=lambda line: progress("pdf", line))
@@ -439,12 +548,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--pdf", action="store_true", help="also build the PDF (XeLaTeX)")
     parser.add_argument("--strict", action="store_true", help="Sphinx warnings are errors (-W --keep-going)")
     parser.add_argument("--only", nargs="+", help="notebooks command: execute only these pages (for authors and tests)")
+    parser.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: one per core)")
     arguments = parser.parse_args(argv)
     try:
         if arguments.command == "book":
-            build_book(arguments.params.resolve(), arguments.pdf, arguments.strict)
+            build_book(arguments.params.resolve(), arguments.pdf, arguments.strict, arguments.jobs)
         elif arguments.command == "notebooks":
-            prepare(arguments.params.resolve(), arguments.only)
+            prepare(arguments.params.resolve(), arguments.only, arguments.jobs)
         else:
             release()
     except (DataError, NotebookError, BuildError) as exc:

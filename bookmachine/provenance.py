@@ -69,6 +69,17 @@ def parameters_table(runs, params_file: Path) -> str:
     return f"Parameter file: `{shown}`.\n\n{list_table(table)}\n"
 
 
+def inputs_read_table(reads: dict[str, list]) -> str:
+    """Each page and the files it actually read when it last ran (recorded by the build, not declared)."""
+    files = {entry["id"]: entry["file"] for entry in catalog.load_catalog()}
+    pages = list(reads)
+    raw = [", ".join(f"`{_cell(files.get(name, name))}`" for kind, name in reads[page] if kind == "catalog") or "none"
+           for page in pages]
+    other = [", ".join(f"`{_cell(name)}`" for kind, name in reads[page] if kind != "catalog") or "none"
+             for page in pages]
+    return list_table(pd.DataFrame({"Page": pages, "Raw files read (in data/raw)": raw, "Other files read": other})) + "\n"
+
+
 def page_titles(runs) -> dict[str, str]:
     """Each rendered page's chapter title: the first '# ' heading of its notebook."""
     titles = {}
@@ -102,7 +113,8 @@ def numbers_table(numbers: dict, sources: dict, titles: dict | None = None) -> s
     return html + "\n" + latex
 
 
-def reproducibility_page(runs, numbers: dict, sources: dict, params_file: Path, book_version: str) -> str:
+def reproducibility_page(runs, numbers: dict, sources: dict, params_file: Path, book_version: str,
+                         reads: dict[str, list] | None = None) -> str:
     """The template with its generated sections filled in."""
     template = (config.CHAPTERS_DIR / "reproducibility.md").read_text(encoding="utf-8")
     if MARKER not in template:
@@ -113,6 +125,10 @@ def reproducibility_page(runs, numbers: dict, sources: dict, params_file: Path, 
         f"## This build\n\nBook version {book_version}. Released versions: "
         f"{', '.join(released) if released else 'none yet'}.\n",
         "## Parameters\n", parameters_table(runs, params_file),
+        "## Files each page read\n",
+        "Recorded while each notebook ran; a page is executed again when one of these files, or another "
+        "vintage of the same dataset, changes.\n",
+        inputs_read_table(reads or {}),
         "## Environment\n", environment_table(),
         "## Data availability\n", data_availability(catalog.load_catalog()),
         "## Every number in the text\n",

@@ -42,3 +42,19 @@ def book_version() -> str:
     """'0.1.0 (abc1234)': the release and the exact source it was built from."""
     described = git_describe()
     return f"{cff_version()} ({described})" if described else cff_version()
+
+
+def repository_url() -> str | None:
+    """The ``origin`` remote as an https address (the book links to it only when there is one)."""
+    remote = _git("remote", "get-url", "origin")
+    if not remote:
+        return None
+    if remote.startswith("git@"):
+        host, _, path = remote.removeprefix("git@").partition(":")
+        remote = f"https://{host}/{path}"
+    return remote.removesuffix(".git") if remote.startswith("https://") else None
+
+
+def git_branch() -> str | None:
+    """The checked-out branch, if any."""
+    return _git("rev-parse", "--abbrev-ref", "HEAD")

@@ -29,3 +29,86 @@ def real_data():
     if config.mirror_dir() is None and not config.raw_dir().exists():
         pytest.skip("no raw data: set DATA_MIRROR or place ../shared/data/raw beside the project")
     return catalog.fetch_all()
+
+
+def run_build(build_dir, *arguments, cwd=None, **environment):
+    """``python -m bookmachine.build <arguments>`` with its _build in ``build_dir``; returns the finished process."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, BOOK_BUILD_DIR=str(build_dir), **environment)
+    return subprocess.run([sys.executable, "-m", "bookmachine.build", *arguments], cwd=cwd or config.PROJECT_ROOT,
+                          env=env, capture_output=True, text=True, timeout=900)
+
+
+def seed_build(target, source=None):
+    """Copy a build's executed notebooks (with their dependency records) and figure data into ``target``.
+
+    The build then re-executes only the notebooks whose dependencies differ, so tests reuse one
+    execution instead of running the same chapters again.
+    """
+    import shutil
+
+    source = source or config.BUILD_DIR
+    for part in ("executed", "figure-data"):
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def executed_book(tmp_path_factory, real_data):
+    """Every chapter executed once per test session (params/default.yml, two notebooks at a time), in a
+    temporary _build: the build log's stdout and stderr, and the _build path.
+
+    It starts from the project's own ``_build`` cache when there is one (after ``make book``), so only
+    notebooks whose dependencies changed run. Tests that need more builds seed them from this one
+    with ``seed_build``.
+    """
+    build_dir = seed_build(tmp_path_factory.mktemp("book") / "_build")
+    result = run_build(build_dir, "notebooks", "--params", "params/default.yml", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    return {"build_dir": build_dir, "log": result.stdout + result.stderr}
+
+
+def newer_seizure_vintage(directory):
+    """A synthetic newer CBP seizure file: the December 2025 file with January 2026 appended (a copy of
+    December's rows), named as CBP names its monthly files."""
+    lines = catalog.path("nationwide-drugs-fy23-fy26-dec").read_bytes().decode("utf-8").splitlines()
+    january = [line.replace("2026 (FYTD),DEC,", "2026 (FYTD),JAN,") for line in lines if line.startswith("2026 (FYTD),DEC,")]
+    path = directory / "nationwide-drugs-fy23-fy26-jan.csv"
+    path.write_text("\r\n".join(lines + january) + "\r\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seizure_vintage_rebuild(tmp_path_factory, executed_book):
+    """``make add-data`` of a newer seizure vintage in a copy of the project, then a rebuild of every page
+    seeded from the session's execution (so only what the new file touches runs), done once per session.
+
+    The session's numbers are kept first as ``releases/numbers-0.1.0.json`` of the copy, so its "What
+    changed" page compares with them. Returns the copy, its _build, the numbers before, and the logs.
+    """
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("vintage")
+    project = root / "project"
+    shutil.copytree(config.PROJECT_ROOT, project, ignore=shutil.ignore_patterns(
+        ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "releases"))
+    before = executed_book["build_dir"] / "numbers.json"
+    (project / "releases").mkdir()
+    shutil.copyfile(before, project / "releases" / "numbers-0.1.0.json")
+    environment = dict(DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(root / "raw"))
+    added = subprocess.run([sys.executable, "-m", "bookmachine.newdata", str(newer_seizure_vintage(root))],
+                           cwd=project, env=dict(os.environ, **environment), capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    build_dir = seed_build(root / "_build", executed_book["build_dir"])
+    rebuilt = run_build(build_dir, "notebooks", cwd=project, **environment)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    return {"project": project, "build_dir": build_dir, "numbers_before": json.loads(before.read_text()),
+            "add_data_log": added.stdout + added.stderr, "log": rebuilt.stdout + rebuilt.stderr}

@@ -1,39 +1,29 @@
-"""The pipeline end to end, without Sphinx: papermill runs, glue keys, numbers.json, manifest, failures.
+"""The pipeline end to end, without Sphinx: papermill runs, glue keys, numbers.json, manifest, failures,
+what a rebuild re-runs and why, parallel against serial execution.
 
-The notebooks run once per session into a temporary _build (BOOK_BUILD_DIR); the HTML/PDF
-rendering itself is exercised by `make book` in CI.
+The notebooks run once per session (the ``executed_book`` fixture in conftest.py); other builds are
+seeded from it and re-execute only what their change touches. The HTML/PDF rendering itself is
+exercised by test_html.py and by `make book` in CI.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from analysis import config
 from bookmachine import build
+from conftest import run_build, seed_build
 
 pytestmark = pytest.mark.slow
 GLUE_REFERENCE = re.compile(r"\{glue:[a-z]+\}`(?:[\w/.-]+::)?([a-z0-9_.]+)(?::[^`]*)?`")
 
 
-def run_build(tmp_path, *arguments, **environment):
-    env = dict(os.environ, BOOK_BUILD_DIR=str(tmp_path / "_build"), **environment)
-    return subprocess.run([sys.executable, "-m", "bookmachine.build", *arguments], cwd=config.PROJECT_ROOT,
-                          env=env, capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture(scope="session")
-def default_build(tmp_path_factory, real_data):
-    """Execute every chapter with params/default.yml into a temporary _build."""
-    root = tmp_path_factory.mktemp("default")
-    result = run_build(root, "notebooks", "--params", "params/default.yml")
-    assert result.returncode == 0, result.stderr
-    return root / "_build"
+def default_build(executed_book):
+    return executed_book["build_dir"]
 
 
 def test_numbers_json_has_the_fentanyl_port_shares(default_build):
@@ -72,22 +62,28 @@ def test_manifest_records_version_inputs_and_parameters(default_build, tmp_path,
     monkeypatch.setattr(build, "NUMBERS_FILE", default_build / "numbers.json")
     state = {"version": "0.1.0 (test)", "params_file": config.PARAMS_DIR / "default.yml",
              "runs": build.load_runs(config.PARAMS_DIR / "default.yml"),
-             "inputs": [{"id": "x", "file": "x.csv", "sha256": "0" * 64, "bytes": 1}]}
+             "inputs": [{"id": "x", "file": "x.csv", "sha256": "0" * 64, "bytes": 1}],
+             "reads": {"ports": [["catalog", "x"]]}}
     manifest = json.loads(build.write_manifest(state, ["html"]).read_text())
     assert manifest["version"] == "0.1.0 (test)"
     assert manifest["parameters"]["ports"]["parameters"]["first_fy"] == 2019
     assert manifest["raw_inputs"][0]["sha256"] == "0" * 64
+    assert manifest["read_by_page"] == {"ports": [["catalog", "x"]]}
     assert manifest["packages"]["pandas"] and manifest["python"]
 
 
-def test_second_run_reuses_cached_notebooks(default_build):
-    result = run_build(default_build.parent, "notebooks", "--params", "params/default.yml")
+def test_second_run_reuses_every_notebook(default_build):
+    result = run_build(default_build, "notebooks", "--params", "params/default.yml")
     assert result.returncode == 0, result.stderr
-    assert "unchanged, cached result reused" in result.stdout
+    for run in build.load_runs(config.PARAMS_DIR / "default.yml"):
+        assert f"{run.name}: reused: nothing it depends on changed" in result.stdout
+    assert "executed in" not in result.stdout
 
 
-def test_other_parameters_render_the_same_chapter_differently(tmp_path, real_data):
-    result = run_build(tmp_path, "notebooks", "--params", "params/ports-since-fy2022.yml")
+def test_other_parameters_render_the_same_chapter_differently(tmp_path, default_build):
+    seed_build(tmp_path / "_build", default_build)
+    result = run_build(tmp_path / "_build", "notebooks", "--params", "params/ports-since-fy2022.yml", "--only", "ports")
+    assert "ports: runs: parameters changed" in result.stdout
     assert result.returncode == 0, result.stderr
     numbers = json.loads((tmp_path / "_build" / "numbers.json").read_text())
     assert "ports.fentanyl.ofo_share_northern_border.fy2023" in numbers
@@ -101,7 +97,7 @@ def test_corrupted_raw_file_stops_the_build_naming_it(tmp_path, real_data):
     shutil.copytree(config.raw_dir(), mirror)
     victim = mirror / "cbp-drug-seizures" / "nationwide-drugs-fy20-fy23.csv"
     victim.write_bytes(victim.read_bytes().replace(b"2020,APR", b"2020,MAY", 1))
-    result = run_build(tmp_path, "notebooks", DATA_MIRROR=str(mirror), RAW_DATA_DIR=str(tmp_path / "raw"))
+    result = run_build(tmp_path / "_build", "notebooks", DATA_MIRROR=str(mirror), RAW_DATA_DIR=str(tmp_path / "raw"))
     assert result.returncode == 1
     assert "nationwide-drugs-fy20-fy23.csv" in result.stderr and "sha256 mismatch" in result.stderr
     assert not (tmp_path / "_build" / "numbers.json").exists()
@@ -111,7 +107,7 @@ def test_missing_raw_file_stops_the_build_naming_it(tmp_path, real_data):
     mirror = tmp_path / "mirror"
     shutil.copytree(config.raw_dir(), mirror)
     (mirror / "ondcp" / "ndcs-data-supplement-2020-february.xlsx").unlink()
-    result = run_build(tmp_path, "notebooks", DATA_MIRROR=str(mirror), RAW_DATA_DIR=str(tmp_path / "raw"))
+    result = run_build(tmp_path / "_build", "notebooks", DATA_MIRROR=str(mirror), RAW_DATA_DIR=str(tmp_path / "raw"))
     assert result.returncode == 1
     assert "ndcs-data-supplement-2020-february.xlsx" in result.stderr and "missing" in result.stderr
 
@@ -126,3 +122,89 @@ def test_budget_scenarios_render_as_separate_pages_with_their_parameters(default
     numbers = json.loads((default_build / "numbers.json").read_text())
     assert numbers["budget.rebalance.extra_per_year.document"] == pytest.approx(44.5 * 0.17)
     assert numbers["budget.rebalance.start_share.latest"] == numbers["budget.latest.demand_share"]
+
+
+def readers_of(build_dir, dataset):
+    """Pages whose recorded dependencies include a dataset."""
+    records = (build_dir / "executed" / "chapters").glob("*.deps.json")
+    return {p.name.removesuffix(".deps.json") for p in records
+            if f"dataset {dataset}" in json.loads(p.read_text())["components"]}
+
+
+def test_a_newer_seizure_vintage_reruns_only_the_chapters_that_read_seizures(seizure_vintage_rebuild, default_build):
+    """make add-data of a seizure file, then a rebuild: the seizure readers and the claims register run
+    (each saying why), every other chapter is reused, and the log has no ERROR line."""
+    log = seizure_vintage_rebuild["log"]
+    readers = readers_of(default_build, "cbp-drug-seizures")
+    assert {"ports", "who", "correlation"} <= readers and "state_panel" not in readers
+    runs = {run.name for run in build.load_runs(config.PARAMS_DIR / "default.yml")}
+    reason = "dataset cbp-drug-seizures changed (new entry nationwide-drugs-fy23-fy26-jan)"
+    for name in sorted(runs):
+        if name in readers:
+            assert f"{name}: runs: {reason}" in log
+        elif name == "claims":
+            assert "claims: runs: numbers read changed" in log
+        else:
+            assert f"{name}: reused: nothing it depends on changed" in log
+    assert log.count("executed in") == len(readers) + 1
+    assert not [line for line in log.splitlines() if "ERROR" in line]
+    after = json.loads((seizure_vintage_rebuild["build_dir"] / "numbers.json").read_text())
+    pages = json.loads((seizure_vintage_rebuild["build_dir"] / "number-sources.json").read_text())
+    moved = {key for key, value in seizure_vintage_rebuild["numbers_before"].items() if after.get(key) != value}
+    assert moved and {pages[key] for key in moved} <= readers | {"claims"}
+
+
+def test_parallel_and_serial_builds_give_identical_numbers(tmp_path, default_build, executed_book):
+    """The session build ran two notebooks at a time; here a budget scenario page and the claims register
+    run again one at a time, the rest reused: numbers.json is byte-identical."""
+    assert "up to 2 at a time" in executed_book["log"]
+    build_dir = seed_build(tmp_path / "_build", default_build)
+    for page in ("budget_latest", "claims"):
+        (build_dir / "executed" / "chapters" / f"{page}.ipynb").unlink()
+    result = run_build(build_dir, "notebooks", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert "up to 1 at a time" in result.stdout and result.stdout.count("executed in") == 2
+    assert (build_dir / "numbers.json").read_bytes() == (default_build / "numbers.json").read_bytes()
+    assert not [line for line in (result.stdout + result.stderr).splitlines() if "ERROR" in line]
+
+
+def test_the_manifest_and_reproducibility_page_list_the_files_each_page_read(default_build):
+    reads = json.loads((default_build / "executed" / "chapters" / "ports.deps.json").read_text())["reads"]
+    assert ["catalog", "nationwide-drugs-fy23-fy26-dec"] in reads and ["catalog", "census-nst-est2019-alldata"] not in reads
+    page = (default_build / "src" / "chapters" / "reproducibility.md").read_text()
+    ports_row = next(line for line in page.splitlines() if line.startswith("| ports |") and "data/raw" not in line
+                     and "cbp-drug-seizures/" in line)
+    assert "cbp-drug-seizures/nationwide-drugs-fy23-fy26-dec.csv" in ports_row and "ports_context.csv" in ports_row
+
+
+async def signals_sent_at_shutdown(manager_class) -> list[int]:
+    """Start a kernel with ``manager_class``, shut it down as nbclient does, and list the signals it was sent."""
+    sent = []
+
+    class Recording(manager_class):
+        async def _async_signal_kernel(self, signum):
+            sent.append(signum)
+            await super()._async_signal_kernel(signum)
+
+    manager = Recording(kernel_name="python3")
+    await manager.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    client = manager.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+    finally:
+        client.stop_channels()
+        await manager.shutdown_kernel(now=False)
+    return sent
+
+
+def test_kernels_are_shut_down_without_the_interrupt_that_ipykernel_logs_as_an_error():
+    """jupyter_client interrupts (SIGINT) a kernel before shutting it down, which ipykernel may log as
+    'ERROR | KeyboardInterrupt caught in kernel'; the build's kernel manager sends only the shutdown request."""
+    import asyncio
+    import signal
+
+    from jupyter_client import AsyncKernelManager
+
+    assert signal.SIGINT in asyncio.run(signals_sent_at_shutdown(AsyncKernelManager))
+    assert signal.SIGINT not in asyncio.run(signals_sent_at_shutdown(build._quiet_kernel_manager()))

@@ -1,7 +1,8 @@
-"""The HTML book in a real browser: the interactive chart renders and its data link resolves.
+"""The HTML book: every page shows the version and links to the releases; in a real browser the
+interactive chart renders and its data link resolves.
 
-Builds the ports chapter alone into a temporary _build, then loads it in headless Chromium
-(Debian's chromium package, installed from apt.txt).
+Renders the session's executed book (conftest.py ``executed_book``) with Jupyter Book, strictly,
+then loads pages in headless Chromium (Debian's chromium package, installed from apt.txt).
 """
 from __future__ import annotations
 
@@ -24,18 +25,34 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 @pytest.fixture(scope="module")
-def ports_page(tmp_path_factory, real_data):
-    root = tmp_path_factory.mktemp("html")
-    env = dict(os.environ, BOOK_BUILD_DIR=str(root / "_build"))
-    notebooks = subprocess.run([sys.executable, "-m", "bookmachine.build", "notebooks", "--only", "ports"],
-                               cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert notebooks.returncode == 0, notebooks.stderr
-    html = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(root / "_build" / "src"),
-                           "--path-output", str(root), "--builder", "html"],
+def html_book(executed_book):
+    """The whole book rendered to HTML (Sphinx warnings are errors): (html directory, build log)."""
+    build_dir = executed_book["build_dir"]
+    html = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(build_dir / "src"),
+                           "--path-output", str(build_dir.parent), "--builder", "html", "-W", "-n", "--keep-going"],
                           cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=600)
-    page = root / "_build" / "html" / "chapters" / "ports.html"
-    assert page.exists(), html.stdout[-2000:]
-    return page
+    assert html.returncode == 0, html.stdout[-3000:]
+    return build_dir / "html", html.stdout + html.stderr
+
+
+@pytest.fixture(scope="module")
+def ports_page(html_book):
+    return html_book[0] / "chapters" / "ports.html"
+
+
+def test_every_page_shows_the_version_and_links_to_the_releases(html_book):
+    html_dir, _ = html_book
+    for page, prefix in ((html_dir / "chapters" / "ports.html", ""), (html_dir / "search.html", "chapters/")):
+        text = page.read_text(encoding="utf-8")
+        assert re.search(r"Version \d+\.\d+\.\d+", text), page
+        assert f'href="{prefix}changes.html#all-versions"' in text, page
+    assert 'id="all-versions"' in (html_dir / "chapters" / "changes.html").read_text(encoding="utf-8")
+
+
+def test_the_html_build_log_has_no_error_and_no_invented_repository(html_book):
+    html_dir, log = html_book
+    assert not [line for line in log.splitlines() if "ERROR" in line]
+    assert "evidence-book/immigration-drugs" not in (html_dir / "chapters" / "intro.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt.txt lists it; make system installs it)")

@@ -1,0 +1,68 @@
+"""Two packages, two audiences: analysis/ holds the science and never imports the book machinery."""
+from __future__ import annotations
+
+import ast
+
+from analysis import config
+from bookmachine import deps
+
+MACHINERY = {"papermill", "sphinx", "jupyter_book", "myst_nb", "bookmachine", "nbclient", "jupyter_client"}
+
+
+def imported_top_level(path) -> set[str]:
+    """Top-level names of every module a file imports (anywhere in it, including inside functions)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_analysis_module_imports_the_book_machinery():
+    modules = sorted((config.PROJECT_ROOT / "analysis").glob("*.py"))
+    assert len(modules) > 10
+    offenders = {path.name: sorted(imported_top_level(path) & MACHINERY) for path in modules}
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_import_scan_finds_a_forbidden_import(tmp_path):
+    planted = tmp_path / "bad.py"
+    planted.write_text("def f():\n    import papermill.engines\n    from sphinx.util import logging\n")
+    assert imported_top_level(planted) >= {"papermill", "sphinx"}
+
+
+def test_module_closure_follows_analysis_imports_transitively(tmp_path):
+    package = tmp_path / "analysis"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from analysis import b\n")
+    (package / "b.py").write_text("from . import c\nimport pandas\n")
+    (package / "c.py").write_text("x = 1\n")
+    (package / "unused.py").write_text("")
+    found = deps.module_closure(["import numpy\nfrom analysis import a as alias\n"], package)
+    assert [p.name for p in found] == ["__init__.py", "a.py", "b.py", "c.py"]
+
+
+def test_why_names_each_changed_dependency():
+    before = {"notebook chapters/x.md": "1", "module analysis/a.py": "2", "file data/claims.csv": "3"}
+    after = {"notebook chapters/x.md": "1", "module analysis/a.py": "9", "dataset d": "4"}
+    assert deps.why(before, after) == ["dataset d is new", "file data/claims.csv is no longer used",
+                                       "module analysis/a.py changed"]
+    assert deps.why(before, before) == []
+    assert deps.why(None, after) == ["no cached result"]
+
+
+def test_loaders_record_what_they_read_when_the_build_asks(tmp_path, monkeypatch, real_data):
+    from analysis import catalog, claims, curated
+
+    log = tmp_path / "reads.log"
+    curated.load_curated("states")
+    assert not log.exists()
+    monkeypatch.setenv(config.READS_LOG_VARIABLE, str(log))
+    catalog.path("nationwide-drugs-fy20-fy23")
+    curated.load_curated("states")
+    claims.load_claims()
+    assert deps.read_log(log) == [("catalog", "nationwide-drugs-fy20-fy23"), ("file", "data/curated/states.csv"),
+                                  ("file", "data/claims.csv")]
