@@ -233,10 +233,22 @@ def table_layout(frame: pd.DataFrame, widths: list[int] | None = None) -> TableL
     natural = [em * size + PDF_CELL_PADDING_PT for em in natural_em]
     preferred = [float(w) for w in widths] if widths else [em * size + PDF_CELL_PADDING_PT for em in typical]
     points = share_line(preferred, minimum, PDF_LINE_PT, natural)
-    per_mille = [max(math.ceil(1000 * p / PDF_LINE_PT), 1) for p in points]  # rounded up: minimums hold
-    slack = [w - 1000 * m / PDF_LINE_PT for w, m in zip(per_mille, minimum)]
-    per_mille[slack.index(max(slack))] -= sum(per_mille) - 1000  # the column with most room gives back the excess
-    return TableLayout(per_mille, font)
+    return TableLayout(per_mille_of_line(points, minimum), font)
+
+
+def per_mille_of_line(points: list[float], minimum: list[float]) -> list[int]:
+    """Column widths in points as positive per-mille shares of the line that add up to 1000.
+
+    Shares are rounded up so that minimums hold; the excess is given back by the columns with the
+    most room above their minimum, none going below 1 (a table wider than the line even then is
+    left for the LaTeX log check to report).
+    """
+    per_mille = [max(math.ceil(1000 * p / PDF_LINE_PT), 1) for p in points]
+    while sum(per_mille) > 1000:
+        slack = [w - 1000 * m / PDF_LINE_PT if w > 1 else -math.inf for w, m in zip(per_mille, minimum)]
+        widest = slack.index(max(slack))
+        per_mille[widest] -= min(sum(per_mille) - 1000, per_mille[widest] - 1)
+    return per_mille
 
 
 def column_widths(frame: pd.DataFrame) -> list[int]:
