@@ -117,7 +117,7 @@ def scenario_summary(title: str, path: pd.DataFrame, growth: float, shape: str) 
 
 def show_claims(register: pd.DataFrame, chapter: str) -> None:
     """The claims a chapter tests, quoted, with the source document's number (e.g. 003)."""
-    tested = register[(register["chapter"] == chapter) & (register["rule"] != "untested")]
+    tested = register[(register["chapter"] == chapter) & ~register["rule"].isin(("no_public_data", "not_a_claim"))]
     display(markdown_table(pd.DataFrame({
         "Claim (quoted)": [f"\u201c{quote.strip('| ')}\u201d" for quote in tested["quote"]],
         "Document": [document[:3] for document in tested["document"]],
