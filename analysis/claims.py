@@ -274,12 +274,18 @@ def shown_value(value, unit: str) -> str:
         return f"{value:.1%}"
     if unit == "indicator":
         return "yes" if value else "no"
+    if unit == "year":
+        return f"{value:.0f}"
+    if unit == "year and month":
+        return pd.Timestamp(int(value) // 100, int(value) % 100, 1).strftime("%B %Y")
     return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 def difference(gap: float, unit: str) -> str:
     """A gap between two values: percentage points for fractions, else the value's own unit."""
-    return f"{gap * 100:.1f} points" if unit == "fraction" else shown_value(gap, unit)
+    if unit == "fraction":
+        return f"{gap * 100:.1f} points"
+    return f"{gap:g}" if unit in ("year", "year and month", "indicator") else shown_value(gap, unit)
 
 
 def reason(claim, value, outcome: str, numbers: dict) -> str:
@@ -301,7 +307,8 @@ def reason(claim, value, outcome: str, numbers: dict) -> str:
             and not (pd.isna(claim.claimed_low) and pd.isna(claim.claimed_high)):
         gap = distance_to_range(value, *open_range(claim.claimed_low, claim.claimed_high))
         tolerance = 0.0 if pd.isna(claim.tolerance) else claim.tolerance
-        text += f"; off the claim by {difference(gap, claim.unit)} (tolerance {difference(tolerance, claim.unit)})"
+        text += ("; equal to the claim" if gap == 0 and tolerance == 0 else
+                 f"; off the claim by {difference(gap, claim.unit)} (tolerance {difference(tolerance, claim.unit)})")
     if claim.depends_on:
         text += f"; the premise is judged in claim {claim.depends_on}"
     return text
