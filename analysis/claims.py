@@ -57,7 +57,7 @@ RULES = {
                     "inconclusive (no increase detected, none ruled out)."),
     "chapter_verdict": ("supported / contradicted / inconclusive",
                         "A chapter applied its own pre-declared rule to several specifications; the register "
-                        "takes its verdict and reason (<key>.verdict, <key>.reason)."),
+                        "takes the chapter's published verdict and its one-line reason."),
     "parts": ("supported / partly supported / contradicted",
               "A claim with parts checked separately (each part holds or not): all hold, supported; none, "
               "contradicted; some, partly supported, naming the part that holds."),
