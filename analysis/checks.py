@@ -174,3 +174,20 @@ def region_share(frame: pd.DataFrame, drug: str, region: str, fiscal_years: list
     if total <= 0:
         raise DataError("seizure frame", f"no {drug} seizures in FY{fiscal_years}", column=measure)
     return float(rows.loc[rows["region"] == region, measure].sum()) / total
+
+
+def co_occurrence_share(panel: pd.DataFrame, drugs: list[str]) -> float:
+    """Share of sector-months in which the Border Patrol both encountered migrants and seized at
+    least one of ``drugs`` (rows of ``panel.sector_month_panel``: encounters, events_<drug>).
+
+    A sector-month says the two happen in the same zone and month, not in the same encounter.
+    Missing counts are refused, not read as zero.
+    """
+    columns = ["encounters"] + [f"events_{drug.lower()}" for drug in drugs]
+    absent = [column for column in columns if column not in panel]
+    if absent:
+        raise DataError("panel", "column missing", column=absent[0])
+    if panel.empty or panel[columns].isna().any().any():
+        raise DataError("panel", "empty panel or missing counts", column=", ".join(columns))
+    seized = panel[columns[1:]].sum(axis=1) > 0
+    return float(((panel["encounters"] > 0) & seized).mean())

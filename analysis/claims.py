@@ -82,6 +82,7 @@ ARITHMETIC_OPERATIONS = {
     "drop": lambda before, after: (before - after) / before,   # "fell from 80 to 16 (an 80% reduction)"
     "sum": lambda *parts: sum(parts),
     "ratio": lambda numerator, denominator: numerator / denominator,
+    "remainder": lambda total, *parts: total - sum(parts),    # "62% + 28% + Other" -> Other = 100% - 62% - 28%
 }
 
 
@@ -356,3 +357,26 @@ def headline_counts(assessed: pd.DataFrame) -> dict:
     counts["claims.count.judged"] = judged
     counts["claims.count.judged_share"] = judged / counts["claims.count.factual"] if counts["claims.count.factual"] else 0.0
     return counts
+
+
+NOT_COMPUTED_HERE = "not computed on this page"
+
+
+def chapter_comparison(register: pd.DataFrame, chapter: str, numbers: dict) -> pd.DataFrame:
+    """The claims one chapter tests, judged exactly as the register judges them (``assess``).
+
+    Columns: claim (document number and quote), claimed (the document's words), verdict and why
+    (computed value, scope and reason). A claim whose numbers this page has not published is shown
+    as not computed here rather than judged: its verdict is in the register, which refuses to build
+    without the number (``MissingMetric``).
+    """
+    tested = register[(register["chapter"] == chapter) & ~register["rule"].isin(("no_public_data", "not_a_claim"))]
+    ready = [not missing_metrics(tested.loc[[claim_id]], numbers) for claim_id in tested["id"]]
+    judged = assess(tested[ready], numbers).set_index("id") if any(ready) else pd.DataFrame(columns=["verdict", "why"])
+    return pd.DataFrame({
+        "claim": [f"{row.document[:3]}: \u201c{row.quote.strip('| ')}\u201d" for row in tested.itertuples()],
+        "claimed": tested["claimed"].to_list(),
+        "verdict": [judged.loc[i, "verdict"] if i in judged.index else NOT_COMPUTED_HERE for i in tested["id"]],
+        "why": [judged.loc[i, "why"] if i in judged.index else "its verdict is in the claims register"
+                for i in tested["id"]],
+    })

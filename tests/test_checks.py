@@ -96,3 +96,14 @@ def test_between_ports_and_region_shares():
 
 def test_within():
     assert checks.within(0.925, 0.9, 0.025) and not checks.within(0.9251, 0.9, 0.025)
+
+
+def test_co_occurrence_share_counts_sector_months_with_both():
+    panel = pd.DataFrame({"encounters": [10, 0, 5, 7], "events_fentanyl": [1, 2, 0, 0],
+                          "events_cocaine": [0, 0, 0, 3]})
+    assert checks.co_occurrence_share(panel, ["Fentanyl", "Cocaine"]) == pytest.approx(0.5)
+    assert checks.co_occurrence_share(panel, ["Fentanyl"]) == pytest.approx(0.25)
+    with pytest.raises(DataError, match="missing counts"):
+        checks.co_occurrence_share(panel.assign(encounters=[10, None, 5, 7]), ["Fentanyl"])
+    with pytest.raises(DataError, match="column missing"):
+        checks.co_occurrence_share(panel, ["Heroin"])

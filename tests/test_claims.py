@@ -143,6 +143,35 @@ def test_headline_counts_add_up(tmp_path):
     assert counts["claims.count.judged_share"] == pytest.approx(2 / 3)
 
 
+def test_a_chapter_shows_the_registers_comparison_for_what_it_computed(tmp_path):
+    register = synthetic_register(tmp_path, [
+        ["a", "000_x.txt", "| about 90% |", "about 90%", 0.9, 0.9, "fraction", "share at ports, FY2023, by weight",
+         "ports.share", "within_tolerance", 0.02, "ports", ""],
+        ["b", "000_x.txt", "over 2", "over 2", 2, 2, "times", "ratio", "ports.ratio", "greater_than", "", "ports", ""],
+        ["c", "000_x.txt", "328", "328", "", "", "ports", "x", "", "no_public_data", "", "ports", "Not in the data held."],
+        ["d", "000_x.txt", "9%", "9%", 0.09, 0.09, "fraction", "x", "who.share", "within_tolerance", 0, "who", ""],
+    ])
+    table = claims.chapter_comparison(register, "ports", {"ports.share": 0.85})
+    assert list(table["claim"]) == ["000: \u201cabout 90%\u201d", "000: \u201cover 2\u201d"]
+    assert list(table["claimed"]) == ["about 90%", "over 2"]
+    assert list(table["verdict"]) == ["contradicted", claims.NOT_COMPUTED_HERE]
+    assert table["why"][0] == ("85.0%: share at ports, FY2023, by weight; off the claim by 5.0 points "
+                               "(tolerance 2.0 points)")
+    assessed = claims.assess(register.loc[["a"]], {"ports.share": 0.85})
+    assert table["why"][0] == assessed["why"][0] and table["verdict"][0] == assessed["verdict"][0]
+    assert list(claims.chapter_comparison(register, "ports", {"ports.share": 0.9, "ports.ratio": 2.5})["verdict"]) \
+        == ["supported", "supported"]
+
+
+def test_published_values_are_recorded_for_the_chapters_comparison():
+    from analysis import report
+    report.publish("test.claims.value", 0.5)
+    assert report.PUBLISHED["test.claims.value"] == 0.5
+    with pytest.raises(ValueError):
+        report.publish("test.claims.missing", float("nan"))
+    assert "test.claims.missing" not in report.PUBLISHED
+
+
 def test_register_refuses_rows_without_reason_or_metric(tmp_path):
     with pytest.raises(DataError, match="lacks a reason"):
         synthetic_register(tmp_path, [["c", "d.txt", "q", "328", "", "", "ports", "x", "", "no_public_data", "", "claims", ""]])
@@ -159,6 +188,22 @@ def test_every_no_public_data_row_names_why():
     reasons = register.loc[register["rule"] == "no_public_data", "reason"]
     assert len(reasons) > 0 and (reasons.str.len() >= 30).all()
     assert not reasons.str.contains("not tested", case=False).any()
+
+
+def test_judged_share_is_computed_from_the_register():
+    """The share of factual claims with a verdict other than 'no public data' comes from the rows'
+    rules (every rule except no_public_data and not_a_claim gives such a verdict), not from a typed number."""
+    register = claims.load_claims()
+    factual = register[register["rule"] != "not_a_claim"]
+    judged = factual[factual["rule"] != "no_public_data"]
+    # any value will do (200001 also reads as a year and month, January 2000)
+    numbers = {key: 200001.0 for rule, key in zip(judged["rule"], judged["metric_key"]) for key in claims.metric_keys(rule, key)}
+    numbers.update({key: "inconclusive" for key in numbers if key.endswith(".verdict")})
+    numbers.update(claims.arithmetic_numbers(register))
+    counts = claims.headline_counts(claims.assess(register, numbers))
+    assert counts["claims.count.factual"] == len(factual)
+    assert counts["claims.count.judged"] == len(judged)
+    assert counts["claims.count.judged_share"] == pytest.approx(len(judged) / len(factual))
 
 
 def test_claimed_and_dependencies():
@@ -215,6 +260,7 @@ def test_arithmetic_operations():
     assert claims.arithmetic_value("drop:80:16") == pytest.approx(0.8)
     assert claims.arithmetic_value("sum:45:12:25") == 82
     assert claims.arithmetic_value("ratio:1:4") == 0.25
+    assert claims.arithmetic_value("remainder:1:0.62:0.28") == pytest.approx(0.10)
     with pytest.raises(Exception, match="unknown arithmetic"):
         claims.arithmetic_value("__import__:os")
 
