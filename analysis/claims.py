@@ -1,7 +1,10 @@
-"""The claims register (data/claims.csv): each quantitative claim under review and how it is tested.
+"""The claims register (data/claims.csv): each claim of the five documents, quoted verbatim, and how
+it is judged.
 
-Chapters read the claimed values from here rather than typing them, so that a claim is written
-once, quoted verbatim, and tested against one named metric.
+A row is one claim. Its ``rule`` says what was done with it, and the rule alone decides the verdict
+from the numbers the chapters computed; nothing is typed by hand. A claim whose rule needs a
+metric that no chapter produced stops the build (``MissingMetric``): a failed chapter must never
+look like an untested claim.
 """
 from __future__ import annotations
 
@@ -13,13 +16,75 @@ from analysis import config
 from analysis.errors import DataError
 
 CLAIMS_FILE = config.DATA_DIR / "claims.csv"
-REQUIRED = ("id", "document", "quote", "unit", "about", "metric_key", "rule", "chapter")
+REQUIRED = ("id", "document", "quote", "about", "rule", "chapter")
+
+# The verdict scale: each word says what was done. The group says how the claim was checked.
+VERDICTS = {
+    "supported": "tested with data",
+    "consistent, not confirmed": "tested with data",
+    "partly supported": "tested with data",
+    "contradicted": "tested with data",
+    "inconclusive": "tested with data",
+    "arithmetic follows from the document's premise": "arithmetic",
+    "matches its cited source": "source checked",
+    "misstates its cited source": "source checked",
+    "no public data": "no public data",
+    "not a factual claim": "not a claim",
+}
+GROUPS = ("tested with data", "arithmetic", "source checked", "no public data", "not a claim")
+
+# rule -> (verdicts it can give, the reason for the rule shown in the chapter)
+RULES = {
+    "within_tolerance": ("supported / contradicted",
+                         "The computed value lies within the row's tolerance of the claimed value or range. "
+                         "Tolerances allow for rounding ('about', '~') and for the claim's year or scope differing "
+                         "slightly from the data's; they are written in the register before the data are read."),
+    "secondary_within": ("consistent, not confirmed / inconclusive",
+                         "The only figure found is on a single secondary, low-authority page: within tolerance it is "
+                         "consistent with the claim but cannot confirm it; outside, it cannot refute it."),
+    "greater_than": ("supported / contradicted",
+                     "A claim of the form 'over X' or 'larger': the computed value must be strictly above X."),
+    "less_than": ("supported / contradicted",
+                  "A claim of the form 'under X': the computed value must be strictly below X."),
+    "lower_bound": ("consistent, not confirmed / contradicted",
+                    "The computed value can only understate the claimed quantity (seizures versus flows, deaths "
+                    "to 2018 versus deaths to today). A claim below it is contradicted; a claim above it cannot "
+                    "be confirmed by it."),
+    "upper_bound": ("consistent, not confirmed / contradicted",
+                    "The computed value can only overstate the claimed quantity (all non-citizens versus "
+                    "'migrants'). A claim above it is contradicted; a claim below it cannot be confirmed by it."),
+    "no_increase": ("supported / contradicted / inconclusive",
+                    "A claim that X is not associated with an increase in Y, judged on a 95% interval: entirely "
+                    "above zero contradicts it, entirely at or below zero supports it, straddling zero is "
+                    "inconclusive (no increase detected, none ruled out)."),
+    "chapter_verdict": ("supported / contradicted / inconclusive",
+                        "A chapter applied its own pre-declared rule to several specifications; the register "
+                        "takes the chapter's published verdict and its one-line reason."),
+    "parts": ("supported / partly supported / contradicted",
+              "A claim with parts checked separately (each part holds or not): all hold, supported; none, "
+              "contradicted; some, partly supported, naming the part that holds."),
+    "arithmetic": ("arithmetic follows from the document's premise / contradicted",
+                   "The document's own numbers are recombined; the premise itself is judged in its own row "
+                   "(depends_on), so one wrong premise is counted once."),
+    "source_check": ("matches its cited source / misstates its cited source",
+                     "A figure the document attributes to a study, report or agency is compared with that "
+                     "source's own figure, transcribed with its URL in data/curated/cited_sources.csv."),
+    "no_public_data": ("no public data", "No public data set in reach measures the claim; the row says why."),
+    "not_a_claim": ("not a factual claim", "A proposal, target, cost of a plan, timeline, prediction or question."),
+}
+CHAPTER_VERDICTS = ("supported", "contradicted", "inconclusive")
+EPSILON = 1e-12
+
+
+class MissingMetric(DataError):
+    """A claim names a metric that no chapter produced: the build must stop."""
 
 
 ARITHMETIC_OPERATIONS = {
     "drop": lambda before, after: (before - after) / before,   # "fell from 80 to 16 (an 80% reduction)"
     "sum": lambda *parts: sum(parts),
     "ratio": lambda numerator, denominator: numerator / denominator,
+    "remainder": lambda total, *parts: total - sum(parts),    # "62% + 28% + Other" -> Other = 100% - 62% - 28%
 }
 
 
@@ -39,7 +104,8 @@ def arithmetic_numbers(register: pd.DataFrame) -> dict:
 
 
 def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
-    """Read and validate the register: required fields, unique ids, numeric claimed ranges."""
+    """Read and validate the register: required fields, unique ids, known rules, numeric ranges,
+    a metric for every rule that needs one, a reason where the rule needs one, known dependencies."""
     config.record_read("file", Path(path))
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     for column in REQUIRED:
@@ -48,13 +114,34 @@ def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
         empty = table[column].str.strip().eq("")
         if empty.any():
             raise DataError(path, "empty field", column=column, rows=[int(i) + 2 for i in table.index[empty][:5]])
+    for column in ("claimed", "metric_key", "tolerance", "claimed_low", "claimed_high", "reason", "depends_on", "parts",
+                   "arithmetic", "other_quotes", "unit"):
+        if column not in table.columns:
+            table[column] = ""
     if table["id"].duplicated().any():
         raise DataError(path, f"duplicate claim id {table.loc[table['id'].duplicated(), 'id'].iloc[0]!r}", column="id")
-    if "arithmetic" not in table.columns:
-        table["arithmetic"] = ""
+    unknown = ~table["rule"].isin(RULES)
+    if unknown.any():
+        raise DataError(path, f"unknown rule {table.loc[unknown, 'rule'].iloc[0]!r}", column="rule",
+                        expected=f"one of {sorted(RULES)}")
+    _require(path, table, table["rule"].ne("not_a_claim") & table["claimed"].str.strip().eq(""), "claimed",
+             "the words the document states (a factual claim)")
+    needs_metric = ~table["rule"].isin(("no_public_data", "not_a_claim"))
+    _require(path, table, needs_metric & table["metric_key"].str.strip().eq(""), "metric_key", "a metric for this rule")
+    needs_reason = table["rule"].isin(("no_public_data", "not_a_claim", "parts"))
+    _require(path, table, needs_reason & (table["reason"].str.strip().str.len() < 10), "reason",
+             "a reason (why no public data, which kind of non-claim, or the parts' names)")
+    dangling = table["depends_on"].ne("") & ~table["depends_on"].isin(table["id"])
+    _require(path, table, dangling, "depends_on", "the id of another claim")
     for column in ("claimed_low", "claimed_high", "tolerance"):
         table[column] = pd.to_numeric(table[column].replace("", None), errors="raise")
     return table.set_index("id", drop=False)
+
+
+def _require(path, table: pd.DataFrame, bad: pd.Series, column: str, expected: str) -> None:
+    if bad.any():
+        raise DataError(path, f"claim {table.loc[bad, 'id'].iloc[0]!r} lacks {expected}", column=column,
+                        rows=[int(i) + 2 for i in table.index[bad][:5]], expected=expected)
 
 
 def claimed(claim_id: str, table: pd.DataFrame | None = None) -> tuple[float, float]:
@@ -66,94 +153,233 @@ def claimed(claim_id: str, table: pd.DataFrame | None = None) -> tuple[float, fl
     return float(row["claimed_low"]), float(row["claimed_high"])
 
 
-VERDICTS = ("supported", "partly supported", "contradicted", "arithmetic checked", "not tested here")
-RULES = ("within_tolerance", "range_contains", "greater_than", "less_than", "metric_is_lower_bound",
-         "metric_is_upper_bound", "no_increase", "arithmetic", "untested")
-INTERVAL_RULES = ("no_increase",)  # their metric_key names an estimate: <key>.coef, .ci_low, .ci_high
-
-
 def distance_to_range(value: float, low: float, high: float) -> float:
     """How far ``value`` lies outside [low, high] (0 inside)."""
     return max(low - value, 0.0, value - high)
 
 
-def verdict(rule: str, low: float, high: float, tolerance: float, value: float | None) -> str:
-    """The verdict a rule gives for a computed value against a claimed range.
+def open_range(low: float, high: float) -> tuple[float, float]:
+    """A claimed range with a missing end read as open: ('', 0) -> (-inf, 0), 'not an increase'."""
+    if pd.isna(low) and pd.isna(high):
+        raise ValueError("a claimed range needs at least one end")
+    return (float("-inf") if pd.isna(low) else float(low)), (float("inf") if pd.isna(high) else float(high))
 
-    - within_tolerance / range_contains: inside the claimed range widened by the tolerance is
-      'supported'; within twice the tolerance 'partly supported'; farther 'contradicted'.
-    - greater_than / less_than: the claim is a bound ('over 60%'); strictly beyond it is 'supported'.
-    - metric_is_lower_bound: the computed value can only be smaller than the true quantity (e.g.
-      seizures vs flows); a claim below it is 'contradicted', otherwise 'partly supported'.
-    - metric_is_upper_bound: the computed value can only be larger (e.g. all non-citizens vs
-      migrants); a claim above it is 'contradicted', otherwise 'partly supported'.
-    - no_increase: the claim says "not associated with an increase"; the value is an estimate
-      (coef, ci_low, ci_high). A 95% interval entirely above zero is 'contradicted'; one entirely
-      at or below zero 'supported'; one straddling zero 'partly supported' (no detectable
-      association, but an increase is not ruled out).
-    - arithmetic: the value is the claim's own numbers recombined; the verdict says the
-      arithmetic was checked (its outcome is reported by ``arithmetic_consistent``).
-    - untested, or no computed value: 'not tested here'.
+
+def source_matches(low: float, high: float, tolerance: float, value) -> bool:
+    """Does the source's own figure match the claim? A (low, high) pair from the source must match
+    the claimed range end by end; a single figure must lie in the claimed range, within tolerance."""
+    if isinstance(value, tuple):
+        return abs(value[0] - low) <= tolerance + EPSILON and abs(value[1] - high) <= tolerance + EPSILON
+    return distance_to_range(value, *open_range(low, high)) <= tolerance + EPSILON
+
+
+def verdict(rule: str, low: float, high: float, tolerance: float, value) -> str:
+    """The verdict a rule gives for a computed value against a claimed range (see ``RULES``).
+
+    ``value`` is a number for the value rules, (coef, ci_low, ci_high) for no_increase, the
+    chapter's verdict word for chapter_verdict, and a sequence of booleans for parts.
     """
     if rule not in RULES:
-        raise ValueError(f"unknown rule {rule!r}; expected one of {RULES}")
-    if rule == "untested" or value is None:
-        return "not tested here"
-    if rule == "arithmetic":
-        return "arithmetic checked"
+        raise ValueError(f"unknown rule {rule!r}; expected one of {sorted(RULES)}")
+    if rule == "no_public_data":
+        return "no public data"
+    if rule == "not_a_claim":
+        return "not a factual claim"
+    if value is None:
+        raise ValueError(f"rule {rule!r} needs a computed value")
+    if rule == "chapter_verdict":
+        if value not in CHAPTER_VERDICTS:
+            raise ValueError(f"chapter verdict {value!r} is not one of {CHAPTER_VERDICTS}")
+        return value
+    if rule == "parts":
+        held = [bool(part) for part in value]
+        return "supported" if all(held) else ("contradicted" if not any(held) else "partly supported")
     if rule == "no_increase":
         _, ci_low, ci_high = value
         if ci_low > 0:
             return "contradicted"
-        return "supported" if ci_high <= 0 else "partly supported"
-    if rule in ("within_tolerance", "range_contains"):
-        gap = distance_to_range(value, low, high)
-        if gap <= tolerance + 1e-12:
-            return "supported"
-        return "partly supported" if gap <= 2 * tolerance + 1e-12 else "contradicted"
+        return "supported" if ci_high <= 0 else "inconclusive"
     if rule == "greater_than":
         return "supported" if value > low else "contradicted"
     if rule == "less_than":
         return "supported" if value < high else "contradicted"
-    if rule == "metric_is_upper_bound":
-        return "contradicted" if low > value else "partly supported"
-    return "contradicted" if high < value else "partly supported"  # metric_is_lower_bound
+    if rule == "lower_bound":
+        return "contradicted" if high < value else "consistent, not confirmed"
+    if rule == "upper_bound":
+        return "contradicted" if low > value else "consistent, not confirmed"
+    if rule == "arithmetic" and pd.isna(low) and pd.isna(high):
+        return "arithmetic follows from the document's premise"   # no result stated: the value is shown
+    if rule == "source_check":
+        return "matches its cited source" if source_matches(low, high, tolerance, value) else "misstates its cited source"
+    inside = distance_to_range(value, *open_range(low, high)) <= tolerance + EPSILON
+    if rule == "secondary_within":
+        return "consistent, not confirmed" if inside else "inconclusive"
+    if rule == "arithmetic":
+        return "arithmetic follows from the document's premise" if inside else "contradicted"
+    return "supported" if inside else "contradicted"   # within_tolerance
 
 
-def arithmetic_consistent(low: float, high: float, tolerance: float, value: float | None) -> bool | None:
-    """For an arithmetic claim: do the claim's own numbers give the claimed result (within tolerance)?
+def metric_keys(rule: str, key: str) -> list[str]:
+    """The numbers a rule reads: none for claims judged without data, <key>.coef/.ci_low/.ci_high for
+    an interval, <key>.verdict for a chapter's verdict, each '|'-separated key for parts or a source's range."""
+    if rule in ("no_public_data", "not_a_claim"):
+        return []
+    if rule == "no_increase":
+        return [f"{key}.{part}" for part in ("coef", "ci_low", "ci_high")]
+    if rule == "chapter_verdict":
+        return [f"{key}.verdict"]
+    return key.split("|") if rule in ("parts", "source_check") else [key]
 
-    None when there is no value, or when the claim states no result to compare with (the
-    recombined number is then reported for the reader to judge).
-    """
-    if value is None or pd.isna(low) or pd.isna(high):
-        return None
-    return distance_to_range(value, low, high) <= tolerance + 1e-12
+
+def missing_metrics(register: pd.DataFrame, numbers: dict) -> list[str]:
+    """'<claim id>: <key>' for every number a claim needs that no chapter produced."""
+    return [f"{claim.id}: {k}" for claim in register.itertuples()
+            for k in metric_keys(claim.rule, claim.metric_key) if numbers.get(k) is None]
 
 
 def metric_value(rule: str, key: str, numbers: dict):
-    """The computed value a claim is judged on: one number, or (coef, ci_low, ci_high) for an
-    interval rule; None if it was not computed (or the claim is untested)."""
-    if rule == "untested":
+    """The computed value a claim is judged on, read from the chapters' numbers.
+
+    Raises ``MissingMetric`` naming the missing keys: a chapter that failed to produce a metric
+    must fail the build, not turn its claim into an untested one.
+    """
+    keys = metric_keys(rule, key)
+    if not keys:
         return None
-    if rule in INTERVAL_RULES:
-        parts = [numbers.get(f"{key}.{part}") for part in ("coef", "ci_low", "ci_high")]
-        return None if None in parts else tuple(parts)
-    return numbers.get(key)
+    missing = [k for k in keys if numbers.get(k) is None]
+    if missing:
+        raise MissingMetric(CLAIMS_FILE, f"metric {', '.join(missing)} was not computed by any chapter",
+                            column="metric_key", expected="every chapter to publish the metrics its claims name")
+    if rule == "no_increase":
+        return tuple(float(numbers[k]) for k in keys)
+    if rule == "parts":
+        return tuple(bool(numbers[k]) for k in keys)
+    if rule == "source_check" and len(keys) == 2:
+        return tuple(float(numbers[k]) for k in keys)
+    if rule == "chapter_verdict":
+        return numbers[keys[0]]
+    return float(numbers[key])
+
+
+def shown_value(value, unit: str) -> str:
+    """A computed value as the register shows it (fractions as percentages)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple) and all(isinstance(v, bool) for v in value):
+        return f"{sum(value)} of {len(value)} parts hold"
+    if isinstance(value, tuple) and len(value) == 2:  # a source's range
+        return f"{shown_value(value[0], unit)} to {shown_value(value[1], unit)}"
+    if isinstance(value, tuple):  # an estimate: coefficient and 95% interval
+        coef, low, high = value
+        return f"{coef:+.2f} [{low:+.2f}, {high:+.2f}]"
+    if unit == "fraction":
+        return f"{value:.1%}"
+    if unit == "indicator":
+        return "yes" if value else "no"
+    if unit == "year":
+        return f"{value:.0f}"
+    if unit == "year and month":
+        return pd.Timestamp(int(value) // 100, int(value) % 100, 1).strftime("%B %Y")
+    return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def difference(gap: float, unit: str) -> str:
+    """A gap between two values: percentage points for fractions, else the value's own unit."""
+    if unit == "fraction":
+        return f"{gap * 100:.1f} points"
+    return f"{gap:g}" if unit in ("year", "year and month", "indicator") else shown_value(gap, unit)
+
+
+def reason(claim, value, outcome: str, numbers: dict) -> str:
+    """One line: what was compared with what (scope in ``about``), and why the verdict follows."""
+    if claim.rule in ("no_public_data", "not_a_claim"):
+        return claim.reason
+    if claim.rule == "chapter_verdict":
+        return str(numbers.get(f"{claim.metric_key}.reason") or claim.about)
+    if claim.rule == "parts":
+        values = [numbers.get(key.removesuffix(".holds") + ".value") for key in claim.metric_key.split("|")]
+        names = [name + (f" {shown_value(v, claim.unit)}" if v is not None else "")
+                 for name, v in zip(claim.reason.split("|"), values)]
+        pairs = list(zip(names, value))
+        held = ", ".join(name for name, ok in pairs if ok)
+        failed = ", ".join(name for name, ok in pairs if not ok)
+        return "; ".join(text for text in (f"holds: {held}" if held else "", f"fails: {failed}" if failed else "") if text)
+    text = f"{shown_value(value, claim.unit)}: {claim.about}"
+    if claim.rule in ("within_tolerance", "secondary_within", "source_check", "arithmetic") and not isinstance(value, tuple) \
+            and not (pd.isna(claim.claimed_low) and pd.isna(claim.claimed_high)):
+        gap = distance_to_range(value, *open_range(claim.claimed_low, claim.claimed_high))
+        tolerance = 0.0 if pd.isna(claim.tolerance) else claim.tolerance
+        text += ("; equal to the claim" if gap == 0 and tolerance == 0 else
+                 f"; off the claim by {difference(gap, claim.unit)} (tolerance {difference(tolerance, claim.unit)})")
+    if claim.depends_on:
+        text += f"; the premise is judged in claim {claim.depends_on}"
+    return text
 
 
 def assess(register: pd.DataFrame, numbers: dict) -> pd.DataFrame:
-    """Every claim with its computed value, verdict and (for untested claims) the reason."""
+    """Every claim with its computed value, verdict, group and one-line reason.
+
+    Raises ``MissingMetric`` listing every claim whose metric no chapter produced.
+    """
+    missing = missing_metrics(register, numbers)
+    if missing:
+        raise MissingMetric(CLAIMS_FILE, f"{len(missing)} metric(s) not computed by any chapter: " + "; ".join(missing),
+                            column="metric_key", expected="every chapter to publish the metrics its claims name")
     rows = []
     for claim in register.itertuples():
         value = metric_value(claim.rule, claim.metric_key, numbers)
-        reason = claim.untested_reason
-        if claim.rule != "untested" and value is None:
-            reason = "chapter not built yet"
         tolerance = 0.0 if pd.isna(claim.tolerance) else float(claim.tolerance)
-        rows.append({"id": claim.id, "computed": value,
-                     "verdict": verdict(claim.rule, claim.claimed_low, claim.claimed_high, tolerance, value),
-                     "consistent": arithmetic_consistent(claim.claimed_low, claim.claimed_high, tolerance, value)
-                     if claim.rule == "arithmetic" else None,
-                     "reason": reason if value is None else ""})
+        outcome = verdict(claim.rule, claim.claimed_low, claim.claimed_high, tolerance, value)
+        rows.append({"id": claim.id, "computed": value, "verdict": outcome, "group": VERDICTS[outcome],
+                     "why": reason(claim, value, outcome, numbers)})
     return register.reset_index(drop=True).merge(pd.DataFrame(rows), on="id")
+
+
+VERDICT_KEYS = {"supported": "supported", "consistent, not confirmed": "consistent_not_confirmed",
+                "partly supported": "partly_supported", "contradicted": "contradicted",
+                "inconclusive": "inconclusive", "arithmetic follows from the document's premise": "arithmetic_follows",
+                "matches its cited source": "matches_source", "misstates its cited source": "misstates_source",
+                "no public data": "no_public_data", "not a factual claim": "not_a_claim"}
+GROUP_KEYS = {"tested with data": "tested_with_data", "arithmetic": "arithmetic", "source checked": "source_checked",
+              "no public data": "no_public_data", "not a claim": "not_a_claim"}
+
+
+def headline_counts(assessed: pd.DataFrame) -> dict:
+    """claims.count.* : total, factual, one per group and one per verdict (they add up to the total)."""
+    by_verdict = assessed["verdict"].value_counts()
+    by_group = assessed["group"].value_counts()
+    counts = {"claims.count.total": int(len(assessed)),
+              "claims.count.factual": int((assessed["group"] != "not a claim").sum())}
+    for group in GROUPS:
+        counts[f"claims.count.{GROUP_KEYS[group]}"] = int(by_group.get(group, 0))
+    for name in VERDICTS:
+        counts[f"claims.count.verdict.{VERDICT_KEYS[name]}"] = int(by_verdict.get(name, 0))
+    judged = counts["claims.count.factual"] - counts["claims.count.no_public_data"]
+    counts["claims.count.judged"] = judged
+    counts["claims.count.judged_share"] = judged / counts["claims.count.factual"] if counts["claims.count.factual"] else 0.0
+    return counts
+
+
+NOT_COMPUTED_HERE = "not computed on this page"
+
+
+def chapter_comparison(register: pd.DataFrame, chapter: str, numbers: dict) -> pd.DataFrame:
+    """The claims one chapter tests, judged exactly as the register judges them (``assess``).
+
+    Columns: claim (document number and quote), claimed (the document's words), verdict and why
+    (computed value, scope and reason). A claim whose numbers this page has not published is shown
+    as not computed here rather than judged: its verdict is in the register, which refuses to build
+    without the number (``MissingMetric``).
+    """
+    tested = register[(register["chapter"] == chapter) & ~register["rule"].isin(("no_public_data", "not_a_claim"))]
+    ready = [not missing_metrics(tested.loc[[claim_id]], numbers) for claim_id in tested["id"]]
+    judged = assess(tested[ready], numbers).set_index("id") if any(ready) else pd.DataFrame(columns=["verdict", "why"])
+    return pd.DataFrame({
+        "claim": [f"{row.document[:3]}: \u201c{row.quote.strip('| ')}\u201d" for row in tested.itertuples()],
+        "claimed": tested["claimed"].to_list(),
+        "verdict": [judged.loc[i, "verdict"] if i in judged.index else NOT_COMPUTED_HERE for i in tested["id"]],
+        "why": [judged.loc[i, "why"] if i in judged.index else "its verdict is in the claims register"
+                for i in tested["id"]],
+    })

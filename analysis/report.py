@@ -14,12 +14,15 @@ import pandas as pd
 from IPython.core.formatters import format_display_data
 from IPython.display import Markdown, display
 
-from analysis import catalog
+from analysis import catalog, claims
 
 KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 # myst-nb's glue format: a hidden display output whose MIME types carry this prefix and whose
 # metadata names the key. Written here directly so the analysis never imports the book toolchain.
 GLUE_PREFIX = "application/papermill.record/"
+# Every value this kernel has published, so that a chapter can judge its own claims with the
+# register's rules (``show_claims``) from the numbers it has just computed.
+PUBLISHED: dict = {}
 
 
 def plain(value):
@@ -45,7 +48,9 @@ def publish(key: str, value) -> None:
     """
     if not KEY_PATTERN.match(key):
         raise ValueError(f"glue key {key!r} must be dotted lower-case words")
-    bundle, metadata = format_display_data(plain(value))
+    value = plain(value)
+    PUBLISHED[key] = value
+    bundle, metadata = format_display_data(value)
     metadata["scrapbook"] = {"name": key, "mime_prefix": GLUE_PREFIX}
     display({GLUE_PREFIX + mime: content for mime, content in bundle.items()}, raw=True, metadata=metadata)
 
@@ -300,9 +305,10 @@ def scenario_summary(title: str, path: pd.DataFrame, growth: float, shape: str) 
 
 
 def show_claims(register: pd.DataFrame, chapter: str) -> None:
-    """The claims a chapter tests, quoted, with the source document's number (e.g. 003)."""
-    tested = register[(register["chapter"] == chapter) & (register["rule"] != "untested")]
-    display(markdown_table(pd.DataFrame({
-        "Claim (quoted)": [f"\u201c{quote.strip('| ')}\u201d" for quote in tested["quote"]],
-        "Document": [document[:3] for document in tested["document"]],
-    }), widths=[88, 12]))
+    """The claims a chapter tests, each with its comparison: the document's words, the verdict, and
+    the computed value with its scope and the one-line reason, judged by the register's own rules
+    (``claims.chapter_comparison``) on the values this page has published so far. Call it after
+    the chapter's metrics are published."""
+    table = claims.chapter_comparison(register, chapter, {**claims.arithmetic_numbers(register), **PUBLISHED})
+    display(markdown_table(table.rename(columns={"claim": "Claim (quoted)", "claimed": "Claimed", "verdict": "Verdict",
+                                                 "why": "Computed, scope and reason"}), widths=[32, 14, 16, 38]))

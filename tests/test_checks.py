@@ -1,0 +1,109 @@
+"""The 'Other checks' metrics on small synthetic inputs, with exact values."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import checks
+from analysis.errors import DataError
+
+TABLE_67_ROWS = [
+    ("Estimated Number of Persons ... (Thousands)", None), ("Year", "Totals", "Age Group"),
+    (None, "Total who needed treatment for an illicit drug problem in the past year", None),
+    (2017, 8000, 700), ("20181", 10000, 800),
+    ("Received treatment at a specialty facility", None), (2017, 2000, 50), ("20181", 1500, 60),
+    ("Did not receive treatment at a specialty facility", None), (2017, 6000, 650),
+]
+
+
+def test_treatment_gap_reads_blocks_and_footnoted_years():
+    gap = checks.treatment_gap(TABLE_67_ROWS)
+    assert list(gap.index) == [2017, 2018]
+    assert gap.loc[2017, "gap"] == pytest.approx(0.75) and gap.loc[2018, "gap"] == pytest.approx(0.85)
+
+
+def test_treatment_gap_refuses_a_missing_block_and_impossible_counts():
+    with pytest.raises(DataError, match="not found"):
+        checks.treatment_gap(TABLE_67_ROWS[:5])
+    bad = [row if row != (2017, 2000, 50) else (2017, 9000, 50) for row in TABLE_67_ROWS]
+    with pytest.raises(DataError, match="more people received"):
+        checks.treatment_gap(bad)
+
+
+TABLE_43_ROWS = [
+    ("Deaths from Drug Poisoning and Other Injury Causes",), ("Year", "Drug Poisoning1", "Firearms2", "Suicide3"),
+    ("Number of Deaths", None), (2016, 100, 120, 90), (2017, 130, 120, 90), (2018, 140, None, None),
+    ("Age Adjusted Death Rates (Per 100,000 Population)",), (2017, 21.7, 12.0, 14.0),
+]
+
+
+def test_injury_deaths_and_the_leading_listed_cause():
+    deaths = checks.injury_deaths(TABLE_43_ROWS)
+    assert list(deaths.columns) == ["Drug Poisoning", "Firearms", "Suicide"]
+    assert deaths.loc[2017, "Firearms"] == 120 and pd.isna(deaths.loc[2018, "Firearms"])
+    assert checks.leading_cause(deaths) == (2017, "Drug Poisoning", 130.0)   # 2018 is incomplete
+    assert checks.leading_cause(deaths.loc[[2016]]) == (2016, "Firearms", 120.0)
+
+
+def test_years_with_a_lower_average_month():
+    annual = pd.DataFrame({"fiscal_year": [1925, 1926, 1927], "value": [12_000, 12_012, 60_000]})
+    assert checks.years_with_lower_average_month(annual, 1001.0) == [1925]      # 12,012 / 12 = 1,001 is not lower
+    assert checks.years_with_lower_average_month(annual, 500.0) == []
+    with pytest.raises(DataError, match="value"):
+        checks.years_with_lower_average_month(annual.rename(columns={"value": "n"}), 1.0)
+
+
+def monthly_frame():
+    months = pd.date_range("2024-01-01", "2025-04-01", freq="MS")
+    return pd.DataFrame({"month": months, "encounters": [100.0] * 12 + [50.0, 40.0, 10.0, 20.0]})
+
+
+def test_decline_against_the_same_months_a_year_before():
+    decline, last = checks.decline_against_year_before(monthly_frame(), 2025, first_month=2)
+    assert last == 4 and decline == pytest.approx(1 - 70 / 300)
+    with pytest.raises(DataError, match="missing"):
+        checks.decline_against_year_before(monthly_frame().iloc[3:], 2025, first_month=2)
+
+
+def test_record_low_numbers():
+    annual = pd.DataFrame({"fiscal_year": [1930, 1990], "value": [60, 12_000]})
+    numbers = checks.record_low_numbers(monthly_frame(), annual, since="2025-01-01")
+    assert numbers["checks.record_low.value"] == 10 and numbers["checks.record_low.month"] == "March 2025"
+    assert numbers["checks.record_low.since_fy2000.holds"] is True
+    assert numbers["checks.record_low.since_fy1925.holds"] is False and numbers["checks.record_low.lower_first"] == 1930
+
+
+def seizure_frame():
+    return pd.DataFrame({
+        "fy": [2022, 2022, 2023, 2023, 2023],
+        "component": ["OFO", "USBP", "OFO", "USBP", "OFO"],
+        "region": ["Southwest Border", "Southwest Border", "Southwest Border", "Southwest Border", "Northern Border"],
+        "drug": ["Fentanyl"] * 5, "events": [8, 2, 6, 3, 1], "pounds": [90.0, 10.0, 70.0, 5.0, 25.0],
+        "partial_fy": [False] * 5})
+
+
+def test_between_ports_and_region_shares():
+    frame = seizure_frame()
+    assert checks.between_ports_share(frame, "Fentanyl", [2023], "events") == pytest.approx(0.3)
+    assert checks.between_ports_share(frame, "Fentanyl", [2023], "pounds") == pytest.approx(0.05)
+    assert checks.region_share(frame, "Fentanyl", "Southwest Border", [2023]) == pytest.approx(0.75)
+    numbers = checks.between_ports_numbers(frame)
+    assert numbers["checks.fentanyl.last_full_fy"] == 2023
+    assert numbers["checks.fentanyl.between_ports_event_share.change"] == pytest.approx(0.1)
+    with pytest.raises(DataError, match="no Heroin"):
+        checks.region_share(frame, "Heroin", "Southwest Border", [2023])
+
+
+def test_within():
+    assert checks.within(0.925, 0.9, 0.025) and not checks.within(0.9251, 0.9, 0.025)
+
+
+def test_co_occurrence_share_counts_sector_months_with_both():
+    panel = pd.DataFrame({"encounters": [10, 0, 5, 7], "events_fentanyl": [1, 2, 0, 0],
+                          "events_cocaine": [0, 0, 0, 3]})
+    assert checks.co_occurrence_share(panel, ["Fentanyl", "Cocaine"]) == pytest.approx(0.5)
+    assert checks.co_occurrence_share(panel, ["Fentanyl"]) == pytest.approx(0.25)
+    with pytest.raises(DataError, match="missing counts"):
+        checks.co_occurrence_share(panel.assign(encounters=[10, None, 5, 7]), ["Fentanyl"])
+    with pytest.raises(DataError, match="column missing"):
+        checks.co_occurrence_share(panel, ["Heroin"])
