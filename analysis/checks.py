@@ -191,3 +191,19 @@ def co_occurrence_share(panel: pd.DataFrame, drugs: list[str]) -> float:
         raise DataError("panel", "empty panel or missing counts", column=", ".join(columns))
     seized = panel[columns[1:]].sum(axis=1) > 0
     return float(((panel["encounters"] > 0) & seized).mean())
+
+
+SIGNIFICANCE_DIRECTIONS = {"negative and significant": -1.0, "not significant": 0.0, "positive and significant": 1.0}
+
+
+def strongest_direction(significance: pd.Series, source: str) -> float:
+    """The most positive direction a study reports across its outcomes: -1, 0 or +1.
+
+    A study "finds no increase" when no outcome is positive and significant, i.e. this is at most 0.
+    Used for a study whose primary source (the abstract) states directions, not magnitudes.
+    """
+    unknown = sorted(set(significance) - set(SIGNIFICANCE_DIRECTIONS))
+    if unknown or significance.empty:
+        raise DataError(source, f"significance not one of {sorted(SIGNIFICANCE_DIRECTIONS)}: {unknown}",
+                        column="significance")
+    return max(SIGNIFICANCE_DIRECTIONS[text] for text in significance)

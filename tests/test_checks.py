@@ -107,3 +107,11 @@ def test_co_occurrence_share_counts_sector_months_with_both():
         checks.co_occurrence_share(panel.assign(encounters=[10, None, 5, 7]), ["Fentanyl"])
     with pytest.raises(DataError, match="column missing"):
         checks.co_occurrence_share(panel, ["Heroin"])
+
+
+def test_strongest_direction_is_the_most_positive_outcome():
+    assert checks.strongest_direction(pd.Series(["negative and significant", "not significant"]), "s.csv") == 0.0
+    assert checks.strongest_direction(pd.Series(["negative and significant"] * 3), "s.csv") == -1.0
+    assert checks.strongest_direction(pd.Series(["negative and significant", "positive and significant"]), "s.csv") == 1.0
+    with pytest.raises(DataError, match="significance"):
+        checks.strongest_direction(pd.Series(["negative", "not significant"]), "s.csv")
