@@ -172,8 +172,8 @@ def test_the_manifest_and_reproducibility_page_list_the_files_each_page_read(def
     reads = json.loads((default_build / "executed" / "chapters" / "ports.deps.json").read_text())["reads"]
     assert ["catalog", "nationwide-drugs-fy23-fy26-dec"] in reads and ["catalog", "census-nst-est2019-alldata"] not in reads
     page = (default_build / "src" / "chapters" / "reproducibility.md").read_text()
-    ports_row = next(line for line in page.splitlines() if line.startswith("| ports |") and "data/raw" not in line
-                     and "cbp-drug-seizures/" in line)
+    table = page.split("## Files each page read", 1)[1].split("\n## ", 1)[0]
+    ports_row = table.split("* - ports\n", 1)[1].split("\n* - ", 1)[0]  # the list-table row of page ports
     assert "cbp-drug-seizures/nationwide-drugs-fy23-fy26-dec.csv" in ports_row and "ports_context.csv" in ports_row
 
 
