@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from analysis import catalog, config, encounters, ondcp
+from conftest import seed_build
 
 pytestmark = pytest.mark.slow
 DECEMBER = "nationwide-drugs-fy23-fy26-dec"
@@ -123,9 +124,10 @@ def ohss_vintage(path):
 # ---- one copy: ports executed and released as 0.1.0, four vintages added, ports and encounters rebuilt ----
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory, real_data):
+def book(tmp_path_factory, executed_book):
     root = tmp_path_factory.mktemp("newdata")
     project = copy_project(root / "project")
+    seed_build(project / "_build", executed_book["build_dir"])  # ports is reused, not executed again
     before = python(project, "-m", "bookmachine.build", "notebooks", "--only", "ports")
     assert before.returncode == 0, before.stderr
     (project / "releases").mkdir(exist_ok=True)
@@ -135,7 +137,7 @@ def book(tmp_path_factory, real_data):
              "state": state_vintage(root / "nationwide-encounters-fy20-fy24-oct-state.csv"),
              "ohss": ohss_vintage(root / "ohss-khsm-encounters-usbp-fy25m12.xlsx")}
     added = {name: add_data(project, path) for name, path in files.items()}
-    built = python(project, "-m", "bookmachine.build", "notebooks", "--only", "ports", "encounters")
+    built = python(project, "-m", "bookmachine.build", "notebooks", "--only", "ports", "encounters", "--jobs", "2")
     executed = project / "_build" / "executed" / "chapters"
     return {"project": project, "before": numbers_from(project / "releases" / "numbers-0.1.0.json"),
             "files": files, "added": added, "built": built,
