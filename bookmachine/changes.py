@@ -11,7 +11,10 @@ import re
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from analysis import catalog, config
+from analysis.report import list_table
 
 RELEASES_DIR = config.PROJECT_ROOT / "releases"
 MARKER = "<!-- generated -->"
@@ -22,11 +25,15 @@ def version_key(version: str) -> tuple:
 
 
 def previous_release(current_version: str, directory: Path = RELEASES_DIR) -> tuple[str, dict] | None:
-    """The newest released version older than ``current_version``, with its numbers; None if there is none."""
+    """The newest release not newer than ``current_version``, with its numbers; None if there is none.
+
+    A build of the released version itself compares with that release, so that anything that moved
+    after the release (before the next version number) is listed rather than hidden.
+    """
     found = []
     for path in directory.glob("numbers-*.json"):
         match = re.fullmatch(r"numbers-(\d+\.\d+\.\d+)\.json", path.name)
-        if match and version_key(match.group(1)) < version_key(current_version):
+        if match and version_key(match.group(1)) <= version_key(current_version):
             found.append((version_key(match.group(1)), match.group(1), path))
     if not found:
         return None
@@ -55,14 +62,13 @@ def changes_markdown(current_version: str, previous: tuple[str, dict] | None, nu
     lines = [f"Version {current_version} compared with release {version}: "
              f"{len(result['changed'])} numbers changed, {len(result['added'])} added, {len(result['removed'])} removed; "
              f"{len(result['flipped'])} claim verdicts flipped.\n"]
-    if result["flipped"]:
-        lines += ["## Verdicts that flipped\n", "| Claim | Before | Now |", "|---|---|---|"]
-        lines += [f"| `{key}` | {before} | {after} |" for key, (before, after) in result["flipped"].items()]
-        lines.append("")
-    if result["changed"]:
-        lines += ["## Numbers that changed\n", "| Key | Before | Now |", "|---|---|---|"]
-        lines += [f"| `{key}` | {_shown(before)} | {_shown(after)} |" for key, (before, after) in result["changed"].items()]
-        lines.append("")
+    for title, first, pairs in (("Verdicts that flipped", "Claim", result["flipped"]),
+                                ("Numbers that changed", "Key", result["changed"])):
+        if pairs:
+            table = pd.DataFrame({first: [f"`{key}`" for key in pairs],
+                                  "Before": [_shown(before) for before, _ in pairs.values()],
+                                  "Now": [_shown(after) for _, after in pairs.values()]})
+            lines += [f"## {title}\n", list_table(table), ""]  # widths that fit the PDF page
     for title, keys in (("Numbers added", result["added"]), ("Numbers removed", result["removed"])):
         if keys:
             lines += [f"## {title}\n", ", ".join(f"`{key}`" for key in keys), ""]

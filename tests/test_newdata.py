@@ -169,7 +169,7 @@ def test_a_newer_seizure_vintage_moves_the_numbers_and_its_revision_is_reported(
 
 def test_the_what_changed_page_lists_exactly_the_numbers_that_moved(book):
     page = (book["project"] / "_build" / "src" / "chapters" / "changes.md").read_text()
-    listed = set(re.findall(r"^\| `([a-z0-9_.]+)` \|", page, flags=re.MULTILINE))
+    listed = set(re.findall(r"^\* - `([a-z0-9_.]+)`$", page, flags=re.MULTILINE))
     old, new = book["before"], numbers(book["project"])
     moved = {key for key in set(old) & set(new) if old[key] != new[key]}
     assert moved and listed == moved
