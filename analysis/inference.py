@@ -10,6 +10,7 @@ interval and p-value come from different methods and disagree.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from analysis.errors import DataError
 
@@ -73,3 +74,39 @@ def interval_and_p_disagree(ci_low: float, ci_high: float, p_value: float, alpha
     is borderline and is flagged rather than read either way.
     """
     return interval_excludes_zero(ci_low, ci_high) != (p_value < alpha)
+
+
+def scan_family(estimates: dict[tuple[str, str], object], alpha: float = 0.05) -> pd.DataFrame:
+    """Every scanned estimate as one row, with its multiplicity-adjusted p-values.
+
+    ``estimates`` maps (group, model) -> an object with ``coef``, ``ci_low``, ``ci_high``,
+    ``p_cluster`` and ``p_wild`` (such as ``analysis.panel.Estimate``). The adjustments run over
+    the wild-bootstrap p-values of the whole family: every cell a reader could pick a "significant"
+    one from. ``disagree`` flags cells whose interval and wild p differ about zero at ``alpha``.
+    """
+    rows = [{"group": group, "model": model, "coef": e.coef, "ci_low": e.ci_low, "ci_high": e.ci_high,
+             "p_cluster": e.p_cluster, "p_wild": e.p_wild,
+             "disagree": interval_and_p_disagree(e.ci_low, e.ci_high, e.p_wild, alpha)}
+            for (group, model), e in estimates.items()]
+    family = pd.DataFrame(rows)
+    family["p_holm"] = holm(family["p_wild"])
+    family["p_bh"] = benjamini_hochberg(family["p_wild"])
+    return family
+
+
+def surviving_phrase(family: pd.DataFrame, alpha: float = 0.05) -> str:
+    """How many of the family stay below ``alpha`` after each adjustment, in words."""
+    holm_count, bh_count = int((family["p_holm"] < alpha).sum()), int((family["p_bh"] < alpha).sum())
+    if holm_count == bh_count == 0:
+        return f"none stays below {alpha:g} after either adjustment"
+    return (f"{holm_count} stay{'s' if holm_count == 1 else ''} below {alpha:g} after Holm's adjustment "
+            f"and {bh_count} after Benjamini-Hochberg's")
+
+
+def zero_phrase(ci_low: float, ci_high: float) -> str:
+    """Where a 95% interval lies relative to zero, in words: 'includes zero', 'lies above zero' or 'lies below zero'."""
+    if ci_low > 0:
+        return "lies above zero"
+    if ci_high < 0:
+        return "lies below zero"
+    return "includes zero"

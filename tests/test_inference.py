@@ -51,3 +51,23 @@ def test_bad_pvalues_are_refused(bad):
 ])
 def test_interval_and_p_disagree(low, high, p, disagree):
     assert inference.interval_and_p_disagree(low, high, p) is disagree
+
+
+def test_family_adjusts_over_every_cell_and_flags_disagreement():
+    from types import SimpleNamespace as E
+    estimates = {("A", "linear"): E(coef=-3.0, ci_low=-5.6, ci_high=-0.7, p_cluster=0.02, p_wild=0.01),
+                 ("A", "Poisson"): E(coef=-1.0, ci_low=-2.8, ci_high=0.3, p_cluster=0.09, p_wild=0.04),
+                 ("B", "linear"): E(coef=0.4, ci_low=-0.3, ci_high=1.1, p_cluster=0.22, p_wild=0.03),
+                 ("B", "Poisson"): E(coef=0.1, ci_low=-0.2, ci_high=0.4, p_cluster=0.50, p_wild=0.20)}
+    family = inference.scan_family(estimates)
+    assert family["disagree"].tolist() == [False, True, True, False]
+    assert family["p_holm"].tolist() == pytest.approx([0.04, 0.09, 0.09, 0.20])
+    assert family["p_bh"].tolist() == pytest.approx([0.04, 0.16 / 3, 0.16 / 3, 0.20])
+    assert inference.surviving_phrase(family) == "1 stays below 0.05 after Holm's adjustment and 1 after Benjamini-Hochberg's"
+    assert inference.surviving_phrase(family, alpha=0.01) == "none stays below 0.01 after either adjustment"
+
+
+@pytest.mark.parametrize("low, high, words", [(-0.45, 0.72, "includes zero"), (0.1, 0.9, "lies above zero"),
+                                              (-5.6, -0.7, "lies below zero"), (0.0, 1.0, "includes zero")])
+def test_zero_phrase(low, high, words):
+    assert inference.zero_phrase(low, high) == words
