@@ -187,8 +187,8 @@ def ppml(panel: pd.DataFrame, outcome: str, regressor: str, unit: str = "aor", t
     Suited to counts and amounts with many zeros and heavy tails (Santos Silva & Tenreyro 2006):
     the coefficient is the change in log expected ``outcome`` per unit of ``regressor``. The
     interval is cluster-robust by ``unit`` (t with G-1 df); ``p_wild`` is a wild cluster score
-    bootstrap p-value (Kline & Santos 2012; null imposed, Webb weights), which, unlike the
-    analytic errors, is reliable with about ten clusters.
+    bootstrap p-value (Kline & Santos 2012; null imposed, Webb weights), which simulations find
+    closer to its nominal size than the analytic errors when clusters are few (still approximate).
     """
     data = _positive_groups(panel[[outcome, regressor, unit, time]].dropna(), outcome, [unit, time]).reset_index(drop=True)
     y, x = data[outcome].to_numpy(float), data[regressor].to_numpy(float)

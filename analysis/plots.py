@@ -213,8 +213,13 @@ def within_panel(axis, within_x, within_y, color: str, xlabel: str, ylabel: str,
     axis.set_title(title)
 
 
-def raw_and_within_scatter(raw_x, raw_y, within_x, within_y, drug: str, title: str, source: str):
-    """Two scatters side by side: sector-months as observed, and after removing sector and month effects."""
+def raw_and_within_scatter(raw_x, raw_y, within_x, within_y, drug: str, title: str, source: str,
+                           slope: float | None = None, slope_label: str = ""):
+    """Two scatters side by side: sector-months as observed, and after removing sector and month effects.
+
+    ``slope``, when given, is drawn through the origin of the within panel: by Frisch-Waugh-Lovell
+    the two-way fixed-effects slope is exactly the least-squares line of the within scatter.
+    """
     figure, axes = plt.subplots(1, 2, figsize=(10, 4.2))
     axes[0].scatter(raw_x, raw_y, s=10, alpha=0.5, color="#0072B2")
     axes[0].set_xlabel("Border Patrol encounters (thousands)")
@@ -222,6 +227,11 @@ def raw_and_within_scatter(raw_x, raw_y, within_x, within_y, drug: str, title: s
     axes[0].set_title("As observed (sector-months)")
     within_panel(axes[1], within_x, within_y, "#D55E00", "Encounters, within sector and month (thousands)",
                  "Pounds, within sector and month", "After sector and month effects")
+    if slope is not None:
+        span = [float(min(within_x)), float(max(within_x))]
+        axes[1].plot(span, [slope * value for value in span], color="#000000", linewidth=1.6, label=slope_label or None)
+        if slope_label:
+            axes[1].legend(fontsize=8, loc="upper left")
     figure.suptitle(title, fontweight="bold")
     figure.tight_layout()
     add_source(figure, source)
