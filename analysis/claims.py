@@ -103,6 +103,7 @@ RULES = {
     "not_a_claim": ("not a factual claim", "A proposal, target, cost of a plan, timeline, prediction or question."),
 }
 CHAPTER_VERDICTS = ("supported", "contradicted", "inconclusive")
+JUDGED_TARGET = 2 / 3   # issue 14: the share of factual claims that should receive a verdict from data or a source
 EPSILON = 1e-12
 
 
