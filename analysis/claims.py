@@ -2,7 +2,10 @@
 it is judged.
 
 A row is one claim. Its ``rule`` says what was done with it, and the rule alone decides the verdict
-from the numbers the chapters computed; nothing is typed by hand. A claim whose rule needs a
+from the numbers the chapters computed; nothing is typed by hand. The row's ``evidence`` (a single
+secondary page, a proxy, a source other than the one cited, one data set for several) caps what the
+rule can say, the same way for every row (``EVIDENCE_CAPS``). A claim checked twice names its first
+check in ``same_claim_as`` and is counted once. A claim whose rule needs a
 metric that no chapter produced stops the build (``MissingMetric``): a failed chapter must never
 look like an untested claim.
 """
@@ -63,7 +66,8 @@ RULES = {
     "within_tolerance": ("supported / contradicted",
                          "The computed value lies within the row's tolerance of the claimed value or range. "
                          "Tolerances allow for rounding ('about', '~') and for the claim's year or scope differing "
-                         "slightly from the data's; they are written in the register before the data are read."),
+                         "slightly from the data's; they are written in the register, each with its reason "
+                         "(tolerance_reason), before the data are read."),
     "greater_than": ("supported / contradicted",
                      "A claim of the form 'over X', 'more than X' or 'larger': the computed value must be strictly "
                      "above X."),
