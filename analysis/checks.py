@@ -207,3 +207,14 @@ def strongest_direction(significance: pd.Series, source: str) -> float:
         raise DataError(source, f"significance not one of {sorted(SIGNIFICANCE_DIRECTIONS)}: {unknown}",
                         column="significance")
     return max(SIGNIFICANCE_DIRECTIONS[text] for text in significance)
+
+
+def component_share(sbo: pd.DataFrame, component: str) -> tuple[int, float]:
+    """The latest full fiscal year in CBP's Southwest encounter file and ``component``'s share of its
+    encounters ('USBP': between the ports; 'OFO': at them), by encounters."""
+    full = sbo[~sbo["partial_fy"]]
+    if full.empty:
+        raise ValueError("no full fiscal year in the encounter file")
+    year = int(full["fy"].max())
+    totals = full[full["fy"] == year].groupby("component")["encounters"].sum()
+    return year, float(totals.get(component, 0) / totals.sum())

@@ -2,7 +2,10 @@
 it is judged.
 
 A row is one claim. Its ``rule`` says what was done with it, and the rule alone decides the verdict
-from the numbers the chapters computed; nothing is typed by hand. A claim whose rule needs a
+from the numbers the chapters computed; nothing is typed by hand. The row's ``evidence`` (a single
+secondary page, a proxy, a source other than the one cited, one data set for several) caps what the
+rule can say, the same way for every row (``EVIDENCE_CAPS``). A claim checked twice names its first
+check in ``same_claim_as`` and is counted once. A claim whose rule needs a
 metric that no chapter produced stops the build (``MissingMetric``): a failed chapter must never
 look like an untested claim.
 """
@@ -17,6 +20,7 @@ from analysis.errors import DataError
 
 CLAIMS_FILE = config.DATA_DIR / "claims.csv"
 REQUIRED = ("id", "document", "quote", "about", "rule", "chapter")
+NO_METRIC_RULES = ("no_public_data", "not_checked", "not_a_claim")
 
 # The verdict scale: each word says what was done. The group says how the claim was checked.
 VERDICTS = {
@@ -28,28 +32,52 @@ VERDICTS = {
     "arithmetic follows from the document's premise": "arithmetic",
     "matches its cited source": "source checked",
     "misstates its cited source": "source checked",
+    "not checked: source not held": "not checked",
     "no public data": "no public data",
     "not a factual claim": "not a claim",
 }
-GROUPS = ("tested with data", "arithmetic", "source checked", "no public data", "not a claim")
+GROUPS = ("tested with data", "arithmetic", "source checked", "not checked", "no public data", "not a claim")
+
+# The strength of a row's evidence caps what its rule can say, the same way for every row (column
+# ``evidence``): a figure found only on a secondary page, a proxy for the claimed quantity, or a
+# source other than the one the document cites can be consistent with a claim but cannot confirm
+# it, and cannot refute it; one data set where the claim says several confirms only that part.
+EVIDENCE_CAPS = {
+    "secondary": {"supported": "consistent, not confirmed", "matches its cited source": "consistent, not confirmed",
+                  "contradicted": "inconclusive", "misstates its cited source": "inconclusive"},
+    "proxy": {"supported": "consistent, not confirmed", "contradicted": "inconclusive"},
+    "other source": {"matches its cited source": "consistent, not confirmed", "supported": "consistent, not confirmed",
+                     "misstates its cited source": "inconclusive", "contradicted": "inconclusive"},
+    "partial": {"supported": "partly supported"},
+}
+EVIDENCE_REASONS = {
+    "secondary": "The only figure found is on a secondary page: it can be consistent with the claim but can "
+                 "neither confirm nor refute it.",
+    "proxy": "The data measure a proxy for the claimed quantity (another population, drug or unit): agreement "
+             "is consistent with the claim without confirming it; disagreement is inconclusive.",
+    "other source": "The figure checked is not from the source the document cites (or the document cites none): "
+                    "agreement is consistent with the claim, not a confirmation of the citation.",
+    "partial": "The data cover only part of what the claim asserts (one data set for 'several'): agreement "
+               "supports that part only.",
+}
 
 # rule -> (verdicts it can give, the reason for the rule shown in the chapter)
 RULES = {
     "within_tolerance": ("supported / contradicted",
                          "The computed value lies within the row's tolerance of the claimed value or range. "
                          "Tolerances allow for rounding ('about', '~') and for the claim's year or scope differing "
-                         "slightly from the data's; they are written in the register before the data are read."),
-    "secondary_within": ("consistent, not confirmed / inconclusive",
-                         "The only figure found is on a single secondary, low-authority page: within tolerance it is "
-                         "consistent with the claim but cannot confirm it; outside, it cannot refute it."),
+                         "slightly from the data's; they are written in the register, each with its reason "
+                         "(tolerance_reason), before the data are read."),
     "greater_than": ("supported / contradicted",
-                     "A claim of the form 'over X' or 'larger': the computed value must be strictly above X."),
+                     "A claim of the form 'over X', 'more than X' or 'larger': the computed value must be strictly "
+                     "above X."),
     "less_than": ("supported / contradicted",
                   "A claim of the form 'under X': the computed value must be strictly below X."),
     "lower_bound": ("consistent, not confirmed / contradicted",
                     "The computed value can only understate the claimed quantity (seizures versus flows, deaths "
-                    "to 2018 versus deaths to today). A claim below it is contradicted; a claim above it cannot "
-                    "be confirmed by it."),
+                    "to 2018 versus deaths to today). A claimed value or range wholly below it is contradicted; "
+                    "a claim above it cannot be confirmed by it. A claim 'more than X' (no upper end) is never "
+                    "contradicted by a lower bound; use greater_than for it."),
     "upper_bound": ("consistent, not confirmed / contradicted",
                     "The computed value can only overstate the claimed quantity (all non-citizens versus "
                     "'migrants'). A claim above it is contradicted; a claim below it cannot be confirmed by it."),
@@ -69,10 +97,17 @@ RULES = {
     "source_check": ("matches its cited source / misstates its cited source",
                      "A figure the document attributes to a study, report or agency is compared with that "
                      "source's own figure, transcribed with its URL in data/curated/cited_sources.csv."),
+    "different_measure": ("inconclusive",
+                          "The closest data measure something else (another year, scope, population or definition) "
+                          "that could fall either side of the claim: the value is shown, the row names the difference."),
+    "not_checked": ("not checked: source not held",
+                    "Public data or the cited source exist, but the book holds no copy and none was found to "
+                    "transcribe; the row says which. Not counted as judged."),
     "no_public_data": ("no public data", "No public data set in reach measures the claim; the row says why."),
     "not_a_claim": ("not a factual claim", "A proposal, target, cost of a plan, timeline, prediction or question."),
 }
 CHAPTER_VERDICTS = ("supported", "contradicted", "inconclusive")
+JUDGED_TARGET = 2 / 3   # issue 14: the share of factual claims that should receive a verdict from data or a source
 EPSILON = 1e-12
 
 
@@ -115,7 +150,7 @@ def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
         if empty.any():
             raise DataError(path, "empty field", column=column, rows=[int(i) + 2 for i in table.index[empty][:5]])
     for column in ("claimed", "metric_key", "tolerance", "claimed_low", "claimed_high", "reason", "depends_on", "parts",
-                   "arithmetic", "other_quotes", "unit"):
+                   "arithmetic", "other_quotes", "unit", "evidence", "same_claim_as", "tolerance_reason"):
         if column not in table.columns:
             table[column] = ""
     if table["id"].duplicated().any():
@@ -126,15 +161,23 @@ def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
                         expected=f"one of {sorted(RULES)}")
     _require(path, table, table["rule"].ne("not_a_claim") & table["claimed"].str.strip().eq(""), "claimed",
              "the words the document states (a factual claim)")
-    needs_metric = ~table["rule"].isin(("no_public_data", "not_a_claim"))
+    needs_metric = ~table["rule"].isin(NO_METRIC_RULES)
     _require(path, table, needs_metric & table["metric_key"].str.strip().eq(""), "metric_key", "a metric for this rule")
-    needs_reason = table["rule"].isin(("no_public_data", "not_a_claim", "parts"))
+    needs_reason = table["rule"].isin(NO_METRIC_RULES + ("parts", "different_measure")) | table["evidence"].ne("")
     _require(path, table, needs_reason & (table["reason"].str.strip().str.len() < 10), "reason",
-             "a reason (why no public data, which kind of non-claim, or the parts' names)")
+             "a reason (why no public data or not checked, which kind of non-claim, the parts' names, "
+             "the measure's difference or the evidence's limit)")
+    _require(path, table, ~table["evidence"].isin(("",) + tuple(EVIDENCE_CAPS)), "evidence",
+             f"an evidence strength among {sorted(EVIDENCE_CAPS)} or empty")
+    first = table["same_claim_as"].ne("")
+    _require(path, table, first & ~table["same_claim_as"].isin(table.loc[~first, "id"]), "same_claim_as",
+             "the id of the first check of the same claim")
     dangling = table["depends_on"].ne("") & ~table["depends_on"].isin(table["id"])
     _require(path, table, dangling, "depends_on", "the id of another claim")
     for column in ("claimed_low", "claimed_high", "tolerance"):
         table[column] = pd.to_numeric(table[column].replace("", None), errors="raise")
+    _require(path, table, (table["tolerance"].fillna(0) > 0) & table["tolerance_reason"].str.strip().eq(""),
+             "tolerance_reason", "the reason for the claim's tolerance (the wording or rounding it allows for)")
     return table.set_index("id", drop=False)
 
 
@@ -183,6 +226,8 @@ def verdict(rule: str, low: float, high: float, tolerance: float, value) -> str:
         raise ValueError(f"unknown rule {rule!r}; expected one of {sorted(RULES)}")
     if rule == "no_public_data":
         return "no public data"
+    if rule == "not_checked":
+        return "not checked: source not held"
     if rule == "not_a_claim":
         return "not a factual claim"
     if value is None:
@@ -203,8 +248,10 @@ def verdict(rule: str, low: float, high: float, tolerance: float, value) -> str:
         return "supported" if value > low else "contradicted"
     if rule == "less_than":
         return "supported" if value < high else "contradicted"
-    if rule == "lower_bound":
-        return "contradicted" if high < value else "consistent, not confirmed"
+    if rule == "different_measure":
+        return "inconclusive"
+    if rule == "lower_bound":   # an open upper end ('more than X') cannot lie below the bound
+        return "contradicted" if not pd.isna(high) and high < value else "consistent, not confirmed"
     if rule == "upper_bound":
         return "contradicted" if low > value else "consistent, not confirmed"
     if rule == "arithmetic" and pd.isna(low) and pd.isna(high):
@@ -212,8 +259,6 @@ def verdict(rule: str, low: float, high: float, tolerance: float, value) -> str:
     if rule == "source_check":
         return "matches its cited source" if source_matches(low, high, tolerance, value) else "misstates its cited source"
     inside = distance_to_range(value, *open_range(low, high)) <= tolerance + EPSILON
-    if rule == "secondary_within":
-        return "consistent, not confirmed" if inside else "inconclusive"
     if rule == "arithmetic":
         return "arithmetic follows from the document's premise" if inside else "contradicted"
     return "supported" if inside else "contradicted"   # within_tolerance
@@ -222,7 +267,7 @@ def verdict(rule: str, low: float, high: float, tolerance: float, value) -> str:
 def metric_keys(rule: str, key: str) -> list[str]:
     """The numbers a rule reads: none for claims judged without data, <key>.coef/.ci_low/.ci_high for
     an interval, <key>.verdict for a chapter's verdict, each '|'-separated key for parts or a source's range."""
-    if rule in ("no_public_data", "not_a_claim"):
+    if rule in NO_METRIC_RULES:
         return []
     if rule == "no_increase":
         return [f"{key}.{part}" for part in ("coef", "ci_low", "ci_high")]
@@ -282,7 +327,7 @@ def shown_value(value, unit: str) -> str:
         return f"{value:.0f}"
     if unit == "year and month":
         return pd.Timestamp(int(value) // 100, int(value) % 100, 1).strftime("%B %Y")
-    return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{value:,.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:,.2f}"   # counts as counts
 
 
 def difference(gap: float, unit: str) -> str:
@@ -294,7 +339,7 @@ def difference(gap: float, unit: str) -> str:
 
 def reason(claim, value, outcome: str, numbers: dict) -> str:
     """One line: what was compared with what (scope in ``about``), and why the verdict follows."""
-    if claim.rule in ("no_public_data", "not_a_claim"):
+    if claim.rule in NO_METRIC_RULES:
         return claim.reason
     if claim.rule == "chapter_verdict":
         return str(numbers.get(f"{claim.metric_key}.reason") or claim.about)
@@ -307,15 +352,29 @@ def reason(claim, value, outcome: str, numbers: dict) -> str:
         failed = ", ".join(name for name, ok in pairs if not ok)
         return "; ".join(text for text in (f"holds: {held}" if held else "", f"fails: {failed}" if failed else "") if text)
     text = f"{shown_value(value, claim.unit)}: {claim.about}"
-    if claim.rule in ("within_tolerance", "secondary_within", "source_check", "arithmetic") and not isinstance(value, tuple) \
+    if claim.rule in ("within_tolerance", "source_check", "arithmetic") and not isinstance(value, tuple) \
             and not (pd.isna(claim.claimed_low) and pd.isna(claim.claimed_high)):
         gap = distance_to_range(value, *open_range(claim.claimed_low, claim.claimed_high))
         tolerance = 0.0 if pd.isna(claim.tolerance) else claim.tolerance
         text += ("; equal to the claim" if gap == 0 and tolerance == 0 else
                  f"; off the claim by {difference(gap, claim.unit)} (tolerance {difference(tolerance, claim.unit)})")
+    if claim.rule == "different_measure" or claim.evidence:
+        text += f"; {claim.reason}"
     if claim.depends_on:
         text += f"; the premise is judged in claim {claim.depends_on}"
+    if claim.same_claim_as:
+        text += f"; a second check of claim {claim.same_claim_as}, counted once"
     return text
+
+
+def capped(outcome: str, evidence: str) -> str:
+    """The verdict a rule gave, limited by the strength of the row's evidence (``EVIDENCE_CAPS``)."""
+    return EVIDENCE_CAPS.get(evidence, {}).get(outcome, outcome) if evidence else outcome
+
+
+def group(rule: str, outcome: str) -> str:
+    """How a claim was checked: a source check stays a source check whatever its evidence allows."""
+    return "source checked" if rule == "source_check" else VERDICTS[outcome]
 
 
 def assess(register: pd.DataFrame, numbers: dict) -> pd.DataFrame:
@@ -331,8 +390,8 @@ def assess(register: pd.DataFrame, numbers: dict) -> pd.DataFrame:
     for claim in register.itertuples():
         value = metric_value(claim.rule, claim.metric_key, numbers)
         tolerance = 0.0 if pd.isna(claim.tolerance) else float(claim.tolerance)
-        outcome = verdict(claim.rule, claim.claimed_low, claim.claimed_high, tolerance, value)
-        rows.append({"id": claim.id, "computed": value, "verdict": outcome, "group": VERDICTS[outcome],
+        outcome = capped(verdict(claim.rule, claim.claimed_low, claim.claimed_high, tolerance, value), claim.evidence)
+        rows.append({"id": claim.id, "computed": value, "verdict": outcome, "group": group(claim.rule, outcome),
                      "why": reason(claim, value, outcome, numbers)})
     return register.reset_index(drop=True).merge(pd.DataFrame(rows), on="id")
 
@@ -341,22 +400,31 @@ VERDICT_KEYS = {"supported": "supported", "consistent, not confirmed": "consiste
                 "partly supported": "partly_supported", "contradicted": "contradicted",
                 "inconclusive": "inconclusive", "arithmetic follows from the document's premise": "arithmetic_follows",
                 "matches its cited source": "matches_source", "misstates its cited source": "misstates_source",
-                "no public data": "no_public_data", "not a factual claim": "not_a_claim"}
+                "not checked: source not held": "not_checked", "no public data": "no_public_data",
+                "not a factual claim": "not_a_claim"}
 GROUP_KEYS = {"tested with data": "tested_with_data", "arithmetic": "arithmetic", "source checked": "source_checked",
-              "no public data": "no_public_data", "not a claim": "not_a_claim"}
+              "not checked": "not_checked", "no public data": "no_public_data", "not a claim": "not_a_claim"}
 
 
 def headline_counts(assessed: pd.DataFrame) -> dict:
-    """claims.count.* : total, factual, one per group and one per verdict (they add up to the total)."""
+    """claims.count.* : total rows, factual claims, one count per group and one per verdict.
+
+    The verdict counts add up to the rows (total). A claim checked twice (``same_claim_as``, e.g. a
+    study's report and its re-estimate) is one claim: groups, factual and judged count its first row
+    only, so the groups add up to the rows less the second checks. Judged means a verdict other
+    than "no public data" or "not checked".
+    """
     by_verdict = assessed["verdict"].value_counts()
-    by_group = assessed["group"].value_counts()
+    first = assessed[assessed["same_claim_as"].fillna("") == ""]
+    by_group = first["group"].value_counts()
     counts = {"claims.count.total": int(len(assessed)),
-              "claims.count.factual": int((assessed["group"] != "not a claim").sum())}
-    for group in GROUPS:
-        counts[f"claims.count.{GROUP_KEYS[group]}"] = int(by_group.get(group, 0))
+              "claims.count.second_checks": int(len(assessed) - len(first)),
+              "claims.count.factual": int((first["group"] != "not a claim").sum())}
+    for name in GROUPS:
+        counts[f"claims.count.{GROUP_KEYS[name]}"] = int(by_group.get(name, 0))
     for name in VERDICTS:
         counts[f"claims.count.verdict.{VERDICT_KEYS[name]}"] = int(by_verdict.get(name, 0))
-    judged = counts["claims.count.factual"] - counts["claims.count.no_public_data"]
+    judged = counts["claims.count.factual"] - counts["claims.count.no_public_data"] - counts["claims.count.not_checked"]
     counts["claims.count.judged"] = judged
     counts["claims.count.judged_share"] = judged / counts["claims.count.factual"] if counts["claims.count.factual"] else 0.0
     return counts
@@ -373,7 +441,7 @@ def chapter_comparison(register: pd.DataFrame, chapter: str, numbers: dict) -> p
     as not computed here rather than judged: its verdict is in the register, which refuses to build
     without the number (``MissingMetric``).
     """
-    tested = register[(register["chapter"] == chapter) & ~register["rule"].isin(("no_public_data", "not_a_claim"))]
+    tested = register[(register["chapter"] == chapter) & ~register["rule"].isin(NO_METRIC_RULES)]
     ready = [not missing_metrics(tested.loc[[claim_id]], numbers) for claim_id in tested["id"]]
     judged = assess(tested[ready], numbers).set_index("id") if any(ready) else pd.DataFrame(columns=["verdict", "why"])
     return pd.DataFrame({

@@ -24,7 +24,7 @@ ENUMERATOR = re.compile(r"^\d+\.$")                     # "1." left over from a 
 QUANTIFIERS = (r"most|majority|largest|primary|principal|dominant|record(?:-low|-high)?|sharp|shift|"
                r"increas\w*|declin\w*|rising|fell|dropped|hundreds|thousands|millions|significant(?:ly)?|"
                r"sizable|notable|zero|tremendous|largely|routinely|surpass\w*|larger|higher|lower|fewer|"
-               r"leading(?! to\b| the way)")
+               r"large|many|weak|more|leading(?! to\b| the way)")
 MARKER = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{QUANTIFIERS})\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r";|, and |, but | and that | while | — | -- ")
 

@@ -115,3 +115,12 @@ def test_strongest_direction_is_the_most_positive_outcome():
     assert checks.strongest_direction(pd.Series(["negative and significant", "positive and significant"]), "s.csv") == 1.0
     with pytest.raises(DataError, match="significance"):
         checks.strongest_direction(pd.Series(["negative", "not significant"]), "s.csv")
+
+
+def test_component_share_uses_the_latest_full_year():
+    sbo = pd.DataFrame({"fy": [2023, 2023, 2024, 2024, 2025], "partial_fy": [False, False, False, False, True],
+                        "component": ["USBP", "OFO", "USBP", "OFO", "USBP"], "encounters": [60, 40, 30, 10, 99]})
+    assert checks.component_share(sbo, "USBP") == (2024, 0.75)
+    assert checks.component_share(sbo, "OFO") == (2024, 0.25)
+    with pytest.raises(ValueError):
+        checks.component_share(sbo[sbo["partial_fy"]], "USBP")

@@ -44,9 +44,44 @@ def test_a_bound_the_data_cannot_break_never_confirms():
     assert claims.verdict("upper_bound", 0.28, 0.28, 0, 0.2799) == "contradicted"
 
 
-def test_a_single_secondary_page_cannot_confirm_or_refute():
-    assert claims.verdict("secondary_within", 19.8, 19.8, 0.5, 20.3) == "consistent, not confirmed"
-    assert claims.verdict("secondary_within", 19.8, 19.8, 0.5, 20.31) == "inconclusive"
+def test_more_than_x_is_judged_on_its_open_end():
+    # "more than a million": strictly above, whatever the size of the excess
+    assert claims.verdict("greater_than", 1e6, NAN, 0, 1_338_266.0) == "supported"
+    assert claims.verdict("greater_than", 1e6, NAN, 0, 1e6) == "contradicted"
+    # a lower bound can never contradict a claim with no upper end
+    assert claims.verdict("lower_bound", 1e6, NAN, 0, 1_338_266.0) == "consistent, not confirmed"
+    assert claims.verdict("lower_bound", 1e6, 1e6, 0, 1_338_266.0) == "contradicted"
+
+
+@pytest.mark.parametrize("evidence, outcome, expected", [
+    ("secondary", "supported", "consistent, not confirmed"), ("secondary", "contradicted", "inconclusive"),
+    ("secondary", "matches its cited source", "consistent, not confirmed"),
+    ("secondary", "misstates its cited source", "inconclusive"),
+    ("proxy", "supported", "consistent, not confirmed"), ("proxy", "contradicted", "inconclusive"),
+    ("other source", "matches its cited source", "consistent, not confirmed"),
+    ("partial", "supported", "partly supported"), ("partial", "contradicted", "contradicted"),
+    ("", "supported", "supported"), ("proxy", "inconclusive", "inconclusive")])
+def test_weak_evidence_caps_the_verdict(evidence, outcome, expected):
+    assert claims.capped(outcome, evidence) == expected
+    assert set(claims.EVIDENCE_CAPS[evidence].values() if evidence else []) <= set(claims.VERDICTS)
+
+
+def test_a_single_secondary_page_cannot_confirm_or_refute_a_source_check(tmp_path):
+    register = synthetic_register(tmp_path, [
+        ["a", "d.txt", "q", "288", 288, 288, "arrests", "x", "s", "source_check", 0, "checks", "One secondary page."],
+        ["b", "d.txt", "q", "288", 288, 288, "arrests", "x", "s", "source_check", 0, "checks", "One secondary page."]])
+    register["evidence"] = "secondary"
+    assessed = claims.assess(register, {"s": 288.0})
+    assert list(assessed["verdict"]) == ["consistent, not confirmed"] * 2
+    assert list(assessed["group"]) == ["source checked"] * 2
+    assert assessed["why"][0].endswith("One secondary page.")
+
+
+def test_different_measure_and_not_checked():
+    assert claims.verdict("different_measure", 0.62, 0.62, 0, 0.802) == "inconclusive"
+    assert claims.verdict("different_measure", 0.62, 0.62, 0, 0.62) == "inconclusive"
+    assert claims.verdict("not_checked", NAN, NAN, 0, None) == "not checked: source not held"
+    assert claims.VERDICTS["not checked: source not held"] == "not checked"
 
 
 @pytest.mark.parametrize("interval, expected", [((0.5, 0.1, 0.9), "contradicted"), ((0.5, 0.0, 0.9), "inconclusive"),
@@ -104,11 +139,11 @@ def test_every_rule_can_give_only_verdicts_of_the_taxonomy():
 
 # --- a missing metric stops the build -------------------------------------------------------------
 
-def synthetic_register(tmp_path, rows):
+def synthetic_register(tmp_path, rows, tolerance_reason="rounding"):
     columns = ["id", "document", "quote", "claimed", "claimed_low", "claimed_high", "unit", "about", "metric_key",
                "rule", "tolerance", "chapter", "reason"]
     path = tmp_path / "claims.csv"
-    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    pd.DataFrame(rows, columns=columns).assign(tolerance_reason=tolerance_reason).to_csv(path, index=False)
     return claims.load_claims(path)
 
 
@@ -141,6 +176,24 @@ def test_headline_counts_add_up(tmp_path):
     assert counts["claims.count.verdict.contradicted"] == 1 and counts["claims.count.verdict.matches_source"] == 1
     assert sum(v for k, v in counts.items() if k.startswith("claims.count.verdict.")) == 4
     assert counts["claims.count.judged_share"] == pytest.approx(2 / 3)
+
+
+def test_not_checked_and_second_checks_are_counted_apart(tmp_path):
+    register = synthetic_register(tmp_path, [
+        ["a", "d.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02, "ports", ""],
+        ["b", "d.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02, "ports", ""],
+        ["c", "d.txt", "q", "173", "", "", "n", "x", "", "not_checked", "", "claims", "Not checked: list not held."],
+        ["d", "d.txt", "q", "328", "", "", "ports", "x", "", "no_public_data", "", "claims", "Not in the data held."],
+    ])
+    register["same_claim_as"] = ["", "a", "", ""]
+    counts = claims.headline_counts(claims.assess(register, {"k": 0.9}))
+    assert counts["claims.count.total"] == 4 and counts["claims.count.second_checks"] == 1
+    assert counts["claims.count.factual"] == 3 and counts["claims.count.not_checked"] == 1
+    assert counts["claims.count.verdict.not_checked"] == 1 and counts["claims.count.verdict.supported"] == 2
+    assert counts["claims.count.judged"] == 1 and counts["claims.count.judged_share"] == pytest.approx(1 / 3)
+    assert sum(v for k, v in counts.items() if k.startswith("claims.count.verdict.")) == 4
+    group_total = sum(counts[f"claims.count.{key}"] for key in claims.GROUP_KEYS.values())
+    assert group_total == counts["claims.count.total"] - counts["claims.count.second_checks"]
 
 
 def test_a_chapter_shows_the_registers_comparison_for_what_it_computed(tmp_path):
@@ -177,6 +230,9 @@ def test_register_refuses_rows_without_reason_or_metric(tmp_path):
         synthetic_register(tmp_path, [["c", "d.txt", "q", "328", "", "", "ports", "x", "", "no_public_data", "", "claims", ""]])
     with pytest.raises(DataError, match="lacks a metric"):
         synthetic_register(tmp_path, [["a", "d.txt", "q", "9", 9, 9, "n", "x", "", "within_tolerance", 0, "ports", ""]])
+    with pytest.raises(DataError, match="lacks the reason for the claim's tolerance"):
+        synthetic_register(tmp_path, [["a", "d.txt", "q", "9", 9, 9, "n", "x", "k", "within_tolerance", 0.5, "ports", ""]],
+                           tolerance_reason="")
     with pytest.raises(DataError, match="unknown rule"):
         synthetic_register(tmp_path, [["a", "d.txt", "q", "9", 9, 9, "n", "x", "k", "untested", 0, "ports", ""]])
 
@@ -188,22 +244,43 @@ def test_every_no_public_data_row_names_why():
     reasons = register.loc[register["rule"] == "no_public_data", "reason"]
     assert len(reasons) > 0 and (reasons.str.len() >= 30).all()
     assert not reasons.str.contains("not tested", case=False).any()
+    not_checked = register.loc[register["rule"] == "not_checked", "reason"]
+    assert len(not_checked) > 0 and not_checked.str.startswith("Not checked: ").all()
 
 
-def test_judged_share_is_computed_from_the_register():
-    """The share of factual claims with a verdict other than 'no public data' comes from the rows'
-    rules (every rule except no_public_data and not_a_claim gives such a verdict), not from a typed number."""
+def test_every_figure_from_a_secondary_page_is_capped():
+    """Finding: a single secondary page never confirms. Every claim whose metric is a figure
+    transcribed from a secondary page carries evidence 'secondary' (or a stronger cap)."""
+    from analysis import curated
     register = claims.load_claims()
-    factual = register[register["rule"] != "not_a_claim"]
-    judged = factual[factual["rule"] != "no_public_data"]
+    sources = curated.load_curated("cited_sources")
+    secondary = {f"sources.{i}" for i in sources.loc[sources["source_kind"] == "secondary", "id"]}
+    uncapped = [row.id for row in register.itertuples()
+                if set(claims.metric_keys(row.rule, row.metric_key)) & secondary and row.evidence == ""]
+    assert uncapped == []
+
+
+def _assess_with_any_values(register):
+    judged = register[~register["rule"].isin(claims.NO_METRIC_RULES)]
     # any value will do (200001 also reads as a year and month, January 2000)
     numbers = {key: 200001.0 for rule, key in zip(judged["rule"], judged["metric_key"]) for key in claims.metric_keys(rule, key)}
     numbers.update({key: "inconclusive" for key in numbers if key.endswith(".verdict")})
     numbers.update(claims.arithmetic_numbers(register))
-    counts = claims.headline_counts(claims.assess(register, numbers))
-    assert counts["claims.count.factual"] == len(factual)
+    return claims.assess(register, numbers)
+
+
+def test_judged_share_of_the_real_register():
+    """The issue asks that two thirds of the factual claims be judged (a verdict other than 'no public
+    data' or 'not checked'). The share is computed from the register's rules and must be glued; the
+    register does not yet reach two thirds (see the chapter), so the test pins the computation."""
+    register = claims.load_claims()
+    counts = claims.headline_counts(_assess_with_any_values(register))
+    first = register[register["same_claim_as"] == ""]
+    factual = first[first["rule"] != "not_a_claim"]
+    judged = factual[~factual["rule"].isin(claims.NO_METRIC_RULES)]
     assert counts["claims.count.judged"] == len(judged)
     assert counts["claims.count.judged_share"] == pytest.approx(len(judged) / len(factual))
+    assert 0 < counts["claims.count.judged_share"] < 1
 
 
 def test_claimed_and_dependencies():
@@ -212,6 +289,8 @@ def test_claimed_and_dependencies():
     assert (factual["claimed"].str.strip() != "").all()
     assert register.loc["doc003_unified_prevention", "claimed"] == "by 300%"
     assert register.loc["budget_extra_7_10b", "depends_on"] == "budget_43_demand"
+    assert register.loc["doc000_state_level_data", "same_claim_as"] == "doc000_state_level_source"
+    assert register.loc["doc003_unified_prevention", "unit"] == "fraction"   # +300% is 3.0 as a fraction
     assert "doc003_current_43" not in register.index    # the 43% baseline is one claim, quoted twice
 
 
@@ -220,7 +299,8 @@ def test_shown_values_and_differences():
     assert claims.shown_value(1994.0, "year") == "1994"
     assert claims.shown_value(201905.0, "year and month") == "May 2019"
     assert claims.shown_value(1.0, "indicator") == "yes"
-    assert claims.shown_value((4.0, 7.0), "USD per USD") == "4.00 to 7.00"
+    assert claims.shown_value((4.0, 7.0), "USD per USD") == "4 to 7"
+    assert claims.shown_value(328.0, "ports") == "328" and claims.shown_value(1.92, "USD billion") == "1.92"
     assert claims.shown_value((0.5, -0.1, 1.0), "none") == "+0.50 [-0.10, +1.00]"
     assert claims.difference(0.019, "fraction") == "1.9 points"
     assert claims.difference(0.0, "year and month") == "0" and claims.difference(1.0, "year") == "1"
@@ -292,3 +372,12 @@ def test_a_two_claim_sentence_needs_two_quotes():
     assert sentences.uncovered(sentence, ["Encounters fell sharply", "releases were zero"]) is None
     assert sentences.uncovered(sentence, [sentence], whole_ok=[sentence]) is None   # a non-claim, quoted whole
     assert sentences.uncovered("U.S. citizens are 80% of cases.", ["citizens are 80%"]) is None
+
+
+@pytest.mark.parametrize("sentence, marker", [("Citizens make up a large share.", "large"),
+                                              ("Many seizures occur at ports.", "Many"),
+                                              ("The link is weak.", "weak"),
+                                              ("Citizens smuggle more fentanyl than migrants.", "more")])
+def test_large_many_weak_and_more_are_markers(sentence, marker):
+    assert sentences.candidate_sentences(sentence) == [sentence]
+    assert sentences.uncovered(sentence, []) == f"not quoted: {marker}"
