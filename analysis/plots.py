@@ -362,8 +362,10 @@ def estimates_forest(estimates, reference: float | None, reference_label: str, x
     return figure
 
 
-def estimates_chart(estimates, reference: float | None, xlabel: str, title: str, source: str):
-    """Interactive (Altair) version of estimates_forest: hover a row for its numbers and sample."""
+def estimates_chart(estimates, reference: float | None, xlabel: str, title: str, source: str,
+                    threshold: float | None = None):
+    """Interactive (Altair) version of estimates_forest: hover a row for its numbers and sample;
+    ``threshold`` adds a solid line at the verdict's threshold."""
     import altair as alt
 
     data = estimates[["label", "coef", "ci_low", "ci_high", "n_obs", "n_states", "years"]].copy()
@@ -379,6 +381,8 @@ def estimates_chart(estimates, reference: float | None, xlabel: str, title: str,
               alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 4], color="#444444").encode(x="x:Q")]
     if reference is not None:
         layers.append(alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(strokeDash=[2, 2], color="#D55E00").encode(x="x:Q"))
+    if threshold is not None:
+        layers.append(alt.Chart(pd.DataFrame({"x": [threshold]})).mark_rule(color="#009E73").encode(x="x:Q"))
     chart = alt.layer(*layers).properties(width=300, height=28 * len(data),
                                           title=alt.TitleParams(title, anchor="start", frame="bounds", subtitle=chart_subtitle(f"Source: {source}")))
     return chart, data

@@ -1,4 +1,7 @@
-"""The pre-declared state-panel specifications and the verdict rule, written as data before the results.
+"""The pre-declared state-panel specifications and the verdict rule, written as data.
+
+Declared in code in commit af8b1f6, together with the estimators, after the data were loaded and
+before the chapter's results were written (what the repository's history can show).
 
 Every outcome and every undocumented-population source is run through the same ``SPECIFICATIONS``;
 a chapter does not choose among them. The verdict on a "not associated with an increase" claim is
