@@ -287,22 +287,25 @@ def coverage_heatmap(presence, total: int, title: str, source: str, marked_years
                      marked_label: str = ""):
     """Variables x years: how many of the ``total`` jurisdictions have a value (blank = none).
     ``marked_years`` (e.g. provisional years) are framed and labelled ``marked_label`` above the map."""
-    figure, axis = plt.subplots(figsize=(13, 0.5 * len(presence) + 2.0))
+    # the numbers are printed in the cells, so no colour bar: its width goes to the cells, whose
+    # labels stay legible (about 6 pt) when the figure is scaled to the PDF's text width
+    figure, axis = plt.subplots(figsize=(10, 0.5 * len(presence) + 1.8))
     shown = presence.where(presence > 0)
-    sns.heatmap(shown, ax=axis, cmap="viridis", vmin=0, vmax=total, annot=True, fmt=".0f", annot_kws={"fontsize": 8},
-                linewidths=0.4, linecolor="white", cbar_kws={"label": f"States with data (of {total})"})
+    shown.index = [textwrap.fill(str(label), 24) for label in shown.index]  # two-line labels leave the cells room
+    sns.heatmap(shown, ax=axis, cmap="viridis", vmin=0, vmax=total, annot=True, fmt=".0f", annot_kws={"fontsize": 8.5},
+                linewidths=0.4, linecolor="white", cbar=False)
     if marked_years:
         columns = [list(presence.columns).index(year) for year in marked_years if year in presence.columns]
         if columns:
             left, right = min(columns), max(columns) + 1
             axis.add_patch(plt.Rectangle((left, 0), right - left, len(presence), fill=False, edgecolor="#D55E00",
                                          linewidth=2.2, clip_on=False))
-            axis.text((left + right) / 2, -0.25, marked_label, ha="center", va="bottom", fontsize=9, color="#D55E00")
+            axis.text(right, -0.2, marked_label, ha="right", va="bottom", fontsize=9, color="#D55E00")
     axis.tick_params(axis="x", labelsize=9)
-    axis.tick_params(axis="y", labelsize=9)
+    axis.tick_params(axis="y", labelsize=9.5)
     axis.set_xlabel("Year")
     axis.set_ylabel("")
-    axis.set_title(title, pad=18)
+    axis.set_title(f"{title} (cells: states with data, of {total})", pad=22, loc="left")
     figure.tight_layout()
     add_source(figure, source)
     return figure
