@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 
@@ -292,15 +293,29 @@ def port_share_chart(shares, title: str, source: str):
     return chart, data
 
 
-def coverage_heatmap(presence, total: int, title: str, source: str):
-    """Variables x years: how many of the ``total`` jurisdictions have a value (blank = none)."""
-    figure, axis = plt.subplots(figsize=(10, 0.42 * len(presence) + 1.6))
+def coverage_heatmap(presence, total: int, title: str, source: str, marked_years: list[int] | None = None,
+                     marked_label: str = ""):
+    """Variables x years: how many of the ``total`` jurisdictions have a value (blank = none).
+    ``marked_years`` (e.g. provisional years) are framed and labelled ``marked_label`` above the map."""
+    # the numbers are printed in the cells, so no colour bar: its width goes to the cells, whose
+    # labels stay legible (about 6 pt) when the figure is scaled to the PDF's text width
+    figure, axis = plt.subplots(figsize=(10, 0.5 * len(presence) + 1.8))
     shown = presence.where(presence > 0)
-    sns.heatmap(shown, ax=axis, cmap="viridis", vmin=0, vmax=total, annot=True, fmt=".0f", annot_kws={"fontsize": 6},
-                linewidths=0.4, linecolor="white", cbar_kws={"label": f"States with data (of {total})"})
+    shown.index = [textwrap.fill(str(label), 24) for label in shown.index]  # two-line labels leave the cells room
+    sns.heatmap(shown, ax=axis, cmap="viridis", vmin=0, vmax=total, annot=True, fmt=".0f", annot_kws={"fontsize": 8.5},
+                linewidths=0.4, linecolor="white", cbar=False)
+    if marked_years:
+        columns = [list(presence.columns).index(year) for year in marked_years if year in presence.columns]
+        if columns:
+            left, right = min(columns), max(columns) + 1
+            axis.add_patch(plt.Rectangle((left, 0), right - left, len(presence), fill=False, edgecolor="#D55E00",
+                                         linewidth=2.2, clip_on=False))
+            axis.text(right, -0.2, marked_label, ha="right", va="bottom", fontsize=9, color="#D55E00")
+    axis.tick_params(axis="x", labelsize=9)
+    axis.tick_params(axis="y", labelsize=9.5)
     axis.set_xlabel("Year")
     axis.set_ylabel("")
-    axis.set_title(title)
+    axis.set_title(f"{title} (cells: states with data, of {total})", pad=22, loc="left")
     figure.tight_layout()
     add_source(figure, source)
     return figure
@@ -330,20 +345,29 @@ def within_state_scatter(sample, x: str, y: str, within_x, within_y, xlabel: str
     return figure
 
 
-def estimates_forest(estimates, reference: float | None, reference_label: str, xlabel: str, title: str, source: str):
-    """One row per specification: the coefficient and its 95% interval; a dashed line at zero and
-    (optionally) a dotted line at a published magnitude."""
-    figure, axis = plt.subplots(figsize=(8.5, 0.42 * len(estimates) + 1.4))
+def estimates_forest(estimates, reference: float | None, reference_label: str, xlabel: str, title: str, source: str,
+                     threshold: float | None = None, decisive: tuple[str, ...] = ()):
+    """One row per specification: the coefficient and its 95% interval; a dashed line at zero,
+    (optionally) a dotted line at a published magnitude and a solid line at the verdict's
+    threshold. Rows whose ``key`` is in ``decisive`` get filled markers and bold labels."""
+    figure, axis = plt.subplots(figsize=(8.5, 0.42 * len(estimates) + 1.6))
     rows = list(range(len(estimates)))[::-1]
     axis.hlines(rows, estimates["ci_low"], estimates["ci_high"], color="#0072B2", linewidth=2)
-    axis.plot(estimates["coef"], rows, "o", color="#0072B2")
+    is_decisive = estimates["key"].isin(decisive).to_numpy() if decisive else np.zeros(len(estimates), bool)
+    for row, coef, filled in zip(rows, estimates["coef"], is_decisive):
+        axis.plot(coef, row, "o", color="#0072B2", markerfacecolor="#0072B2" if filled else "white", markersize=7)
     axis.axvline(0, color="#444444", linestyle="--", linewidth=1)
+    if threshold is not None:
+        axis.axvline(threshold, color="#009E73", linestyle="-", linewidth=1.6, label=f"Threshold for 'supported' ({threshold:+.1f})")
     if reference is not None:
         axis.axvline(reference, color="#D55E00", linestyle=":", linewidth=1.6, label=reference_label)
-        axis.set_ylim(-1.4, len(estimates) - 0.5)  # an empty band at the bottom holds the legend
+    if reference is not None or threshold is not None:
+        axis.set_ylim(-1.6, len(estimates) - 0.5)  # an empty band at the bottom holds the legend
         axis.legend(fontsize=8, loc="lower right")
     axis.set_yticks(rows)
     axis.set_yticklabels(estimates["label"], fontsize=9)
+    for label, filled in zip(axis.get_yticklabels(), is_decisive):
+        label.set_fontweight("bold" if filled else "normal")
     axis.set_xlabel(xlabel)
     axis.set_title(title)
     figure.tight_layout()
@@ -351,8 +375,10 @@ def estimates_forest(estimates, reference: float | None, reference_label: str, x
     return figure
 
 
-def estimates_chart(estimates, reference: float | None, xlabel: str, title: str, source: str):
-    """Interactive (Altair) version of estimates_forest: hover a row for its numbers and sample."""
+def estimates_chart(estimates, reference: float | None, xlabel: str, title: str, source: str,
+                    threshold: float | None = None):
+    """Interactive (Altair) version of estimates_forest: hover a row for its numbers and sample;
+    ``threshold`` adds a solid line at the verdict's threshold."""
     import altair as alt
 
     data = estimates[["label", "coef", "ci_low", "ci_high", "n_obs", "n_states", "years"]].copy()
@@ -368,6 +394,8 @@ def estimates_chart(estimates, reference: float | None, xlabel: str, title: str,
               alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 4], color="#444444").encode(x="x:Q")]
     if reference is not None:
         layers.append(alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(strokeDash=[2, 2], color="#D55E00").encode(x="x:Q"))
+    if threshold is not None:
+        layers.append(alt.Chart(pd.DataFrame({"x": [threshold]})).mark_rule(color="#009E73").encode(x="x:Q"))
     chart = alt.layer(*layers).properties(width=300, height=28 * len(data),
                                           title=alt.TitleParams(title, anchor="start", frame="bounds", subtitle=chart_subtitle(f"Source: {source}")))
     return chart, data

@@ -6,11 +6,11 @@ residualized on an orthonormal basis of the state, year (or division-by-year) an
 dummies, and the slope is estimated residual on residual. This gives the same coefficients and
 CR1 state-clustered standard errors as least squares with all the dummies (a test checks this
 against statsmodels), in a fraction of the time. Intervals use a t distribution with
-(states - 1) degrees of freedom. The small-sample factor counts the absorbed fixed effects, as
-statsmodels with dummies does; R's fixest (and pyfixest) by default does not count effects
-nested in the clusters, so its standard errors come out a few per cent smaller on the same
-coefficients (checked once against pyfixest 0.60: identical coefficients, standard errors about
-6% smaller on a 30-state, 9-year synthetic panel).
+(states - 1) degrees of freedom. The declared small-sample factor counts every absorbed fixed
+effect, as statsmodels with dummies does. R's fixest (and Stata's xtreg) by default does not count
+effects nested in the clusters (state effects and state trends); how much that changes an interval
+depends on the specification (with state trends, twice as many effects are nested), so
+``sensitivity`` computes it rather than assuming it small.
 
 Poisson models (counts with a log-population offset) use statsmodels' GLM with state and year
 dummies and state-clustered standard errors.
@@ -79,9 +79,10 @@ def fixed_effects_basis(sample: pd.DataFrame, state_effects: bool = True, years_
 
 
 def cluster_fit(y: np.ndarray, X: np.ndarray, basis: np.ndarray, clusters: pd.Series,
-                weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                weights: np.ndarray | None = None, uncounted: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Coefficients of ``X`` after absorbing ``basis``, and their CR1 cluster-robust covariance
-    (small-sample factor G/(G-1) x (n-1)/(n-k), k counting the absorbed effects, as statsmodels does)."""
+    (small-sample factor G/(G-1) x (n-1)/(n-k), k counting the absorbed effects, as statsmodels does;
+    ``uncounted`` absorbed effects are left out of k, as fixest does for effects nested in the clusters)."""
     scale = np.sqrt(weights) if weights is not None else np.ones(len(y))
     y_w, X_w = y * scale, X * scale[:, None]
     y_r = y_w - basis @ (basis.T @ y_w)
@@ -92,31 +93,45 @@ def cluster_fit(y: np.ndarray, X: np.ndarray, basis: np.ndarray, clusters: pd.Se
     codes, uniques = pd.factorize(clusters)
     scores = np.column_stack([np.bincount(codes, weights=X_r[:, j] * residual, minlength=len(uniques))
                               for j in range(X_r.shape[1])])
-    n, k, groups = len(y), X.shape[1] + basis.shape[1], len(uniques)
+    n, k, groups = len(y), X.shape[1] + basis.shape[1] - uncounted, len(uniques)
     correction = groups / (groups - 1) * (n - 1) / (n - k)
     return beta, correction * bread @ (scores.T @ scores) @ bread
 
 
-def _fit_from(coef: float, se: float, sample: pd.DataFrame) -> Fit:
-    """Interval and p-value from t with (states - 1) degrees of freedom."""
+def _fit_from(coef: float, se: float, sample: pd.DataFrame, level: float = 0.95) -> Fit:
+    """Interval (two-sided, ``level``) and p-value from t with (states - 1) degrees of freedom."""
     df = sample["state"].nunique() - 1
-    critical = stats.t.ppf(0.975, df)
+    critical = stats.t.ppf(0.5 + level / 2, df)
     return Fit(coef=float(coef), se=float(se), ci_low=float(coef - critical * se), ci_high=float(coef + critical * se),
                p=float(2 * stats.t.sf(abs(coef / se), df)), n_obs=len(sample), n_states=int(sample["state"].nunique()),
                first_year=int(sample["year"].min()), last_year=int(sample["year"].max()))
 
 
+def nested_rank(sample: pd.DataFrame, state_trends: bool = False) -> int:
+    """How many absorbed effects are nested in the state clusters: the rank of the state dummies
+    (and of the state trends, if any). fixest's default small-sample factor leaves these out of k."""
+    states = dummies(sample["state"])
+    if state_trends:
+        centered = (sample["year"] - sample["year"].mean()).to_numpy(float)
+        states = np.column_stack([states, states * centered[:, None]])
+    return int(np.linalg.matrix_rank(states))
+
+
 def fit_linear(sample: pd.DataFrame, outcome: str, regressors: list[str], weights: str | None = None,
-               years_within: str | None = None, state_trends: bool = False, state_effects: bool = True) -> Fit:
+               years_within: str | None = None, state_trends: bool = False, state_effects: bool = True,
+               level: float = 0.95, count_nested: bool = True) -> Fit:
     """Least squares of ``outcome`` on ``regressors`` with fixed effects, clustered by state; the
-    coefficient reported is the first regressor's. The sample must have no missing values."""
+    coefficient reported is the first regressor's, with a two-sided ``level`` interval. The sample
+    must have no missing values. ``count_nested=False`` is fixest's small-sample convention."""
     needed = [outcome, *regressors] + ([weights] if weights else [])
     if sample[needed].isna().any().any():
         raise ValueError(f"the sample has missing values in {sample[needed].columns[sample[needed].isna().any()].tolist()}")
     w = sample[weights].to_numpy(float) if weights else None
     basis = fixed_effects_basis(sample, state_effects, years_within, state_trends, w)
-    beta, vcov = cluster_fit(sample[outcome].to_numpy(float), sample[regressors].to_numpy(float), basis, sample["state"], w)
-    return _fit_from(beta[0], np.sqrt(vcov[0, 0]), sample)
+    uncounted = 0 if count_nested or not state_effects else nested_rank(sample, state_trends)
+    beta, vcov = cluster_fit(sample[outcome].to_numpy(float), sample[regressors].to_numpy(float), basis, sample["state"],
+                             w, uncounted)
+    return _fit_from(beta[0], np.sqrt(vcov[0, 0]), sample, level)
 
 
 def first_differences(sample: pd.DataFrame, outcome: str, regressor: str, period_years: list[int]) -> Fit:
@@ -160,14 +175,18 @@ def spec_sample(panel: pd.DataFrame, analysis: Analysis, spec: Spec, drop_states
     needed += list(CONTROLS) if spec.controls else []
     needed += ["lead_share"] if spec.lead else []
     needed += ["population"] if spec.weighted else []
-    data = panel[panel["year"].between(*analysis.years) & ~panel["state"].isin(list(drop_states))]
+    needed += list(CONTROLS) if spec.controls_sample else []
+    first = max(analysis.years[0], spec.first_year or analysis.years[0])
+    data = panel[panel["year"].between(first, analysis.years[1]) & ~panel["state"].isin(list(drop_states))]
     if spec.drop_censored and analysis.censored:
         data = data[~data[analysis.censored].fillna(False).astype(bool)]
     return data.dropna(subset=needed).reset_index(drop=True)
 
 
-def fit_spec(panel: pd.DataFrame, analysis: Analysis, spec: Spec, drop_states: tuple[str, ...] = ()) -> Fit:
-    """Fit one pre-declared specification for one analysis."""
+def fit_spec(panel: pd.DataFrame, analysis: Analysis, spec: Spec, drop_states: tuple[str, ...] = (),
+             level: float = 0.95, count_nested: bool = True) -> Fit:
+    """Fit one pre-declared specification for one analysis (``level`` and ``count_nested`` apply to
+    linear specifications: the interval's level and the small-sample convention of ``fit_linear``)."""
     sample = spec_sample(panel, analysis, spec, drop_states)
     if spec.poisson:
         return fit_poisson(sample, analysis.count, analysis.share, analysis.exposure)
@@ -177,7 +196,8 @@ def fit_spec(panel: pd.DataFrame, analysis: Analysis, spec: Spec, drop_states: t
     regressors = ["lead_share", analysis.share] if spec.lead else [analysis.share]
     regressors += list(CONTROLS) if spec.controls else []
     return fit_linear(sample, analysis.rate, regressors, weights="population" if spec.weighted else None,
-                      years_within=spec.years_within, state_trends=spec.state_trends)
+                      years_within=spec.years_within, state_trends=spec.state_trends, level=level,
+                      count_nested=count_nested)
 
 
 def run_analysis(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
@@ -187,6 +207,145 @@ def run_analysis(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table["years"] = table["first_year"].astype(str) + "-" + table["last_year"].astype(str)
     return table
+
+
+def run_robustness(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
+    """The ``ROBUSTNESS`` rows that change ``analysis``' sample (a later start only if the window
+    begins earlier; the controls' sample only if it drops state-years); one row per row kept."""
+    main = spec_sample(panel, analysis, SPECIFICATIONS[0])
+    rows = []
+    for spec in specifications.ROBUSTNESS:
+        if len(spec_sample(panel, analysis, spec)) == len(main):
+            continue
+        rows.append({"key": spec.key, "label": spec.label, **fit_spec(panel, analysis, spec).as_dict()})
+    table = pd.DataFrame(rows, columns=["key", "label", *Fit.__dataclass_fields__])
+    table["years"] = table["first_year"].astype(str) + "-" + table["last_year"].astype(str)
+    return table
+
+
+def including_zero(table: pd.DataFrame) -> list[str]:
+    """Labels of the rows whose 95% interval includes zero (bounds included)."""
+    return [row.label for row in table.itertuples() if row.ci_low <= 0 <= row.ci_high]
+
+
+def lead_check(table: pd.DataFrame) -> str:
+    """The falsification check: 'passes' when the lead's 95% interval includes zero, else 'fails'."""
+    lead = table.set_index("key").loc["lead"]
+    return "passes" if lead["ci_low"] <= 0 <= lead["ci_high"] else "fails"
+
+
+DECISIVE = (MAIN, *specifications.TREND_ROBUST)
+
+
+def sensitivity(panel: pd.DataFrame, analysis: Analysis, threshold: float, study_threshold: float) -> pd.DataFrame:
+    """The verdict under the declared convention and the alternatives a referee would try.
+
+    One row per convention: the decisive specifications' upper bounds, the highest one, its margin
+    to the threshold (negative: below it) and the rule's verdict. Conventions: declared (95%, every
+    absorbed effect counted); fixest's small-sample factor (effects nested in states not counted);
+    the 90% interval of the standard equivalence test (TOST at 5%); the declared interval against
+    ``study_threshold`` (the study's own published magnitude, sign reversed).
+    """
+    conventions = [("declared: 95% interval, all fixed effects counted", 0.95, True, threshold),
+                   ("fixest/Stata small-sample factor (effects nested in states not counted)", 0.95, False, threshold),
+                   ("equivalence test (TOST at 5%, 90% interval)", specifications.EQUIVALENCE_LEVEL, True, threshold),
+                   ("study's published magnitude as the threshold", 0.95, True, study_threshold)]
+    data = with_lead(panel, analysis.share)
+    specs = {spec.key: spec for spec in SPECIFICATIONS}
+    rows = []
+    for name, level, count_nested, limit in conventions:
+        fits = {key: fit_spec(data, analysis, specs[key], level=level, count_nested=count_nested) for key in DECISIVE}
+        intervals = {key: (fit.ci_low, fit.ci_high) for key, fit in fits.items()}
+        highest = max(fit.ci_high for fit in fits.values())
+        rows.append({"convention": name, "threshold": limit, **{f"upper_{key}": fits[key].ci_high for key in DECISIVE},
+                     "highest_upper": highest, "margin": highest - limit,
+                     "verdict": specifications.verdict(intervals, limit)})
+    return pd.DataFrame(rows)
+
+
+def threshold_bootstrap_p(panel: pd.DataFrame, analysis: Analysis, spec: Spec, threshold: float,
+                          repetitions: int = 999, seed: int = 20261123) -> float:
+    """One-sided wild cluster bootstrap p-value of H0: slope >= ``threshold`` against slope < threshold.
+
+    The null is imposed (slope = threshold), the restricted residuals are flipped state by state
+    with Webb weights, and the t statistic of each draw is compared with the observed one. A small
+    p means the data rule out an increase as large as ``threshold``. The small-sample factor
+    scales every t alike, so the p-value does not depend on that convention.
+    """
+    sample = spec_sample(with_lead(panel, analysis.share), analysis, spec)
+    basis = fixed_effects_basis(sample, years_within=spec.years_within, state_trends=spec.state_trends)
+
+    def project(values):
+        return values - basis @ (basis.T @ values)
+
+    x, y = project(sample[analysis.share].to_numpy(float)), project(sample[analysis.rate].to_numpy(float))
+    codes = pd.factorize(sample["state"])[0]
+    beta, se = sector_panel.slope_and_cluster_se(x, y, codes, basis.shape[1])
+    observed = (beta - threshold) / se
+    restricted = y - threshold * x
+    rng = np.random.default_rng(seed)
+    weights = rng.choice(sector_panel.WEBB_WEIGHTS, size=(repetitions, codes.max() + 1))[:, codes].T
+    drawn = project(restricted[:, None] * weights)          # n x repetitions, each a null-imposed outcome
+    sxx = x @ x
+    slopes = x @ drawn / sxx                               # slope - threshold in each draw
+    residuals = drawn - x[:, None] * slopes
+    scores = np.stack([np.bincount(codes, weights=x * residuals[:, r]) for r in range(repetitions)])
+    groups, n = scores.shape[1], len(x)
+    correction = groups / (groups - 1) * (n - 1) / (n - basis.shape[1] - 1)
+    t_draws = slopes / (np.sqrt(correction * (scores ** 2).sum(axis=1)) / sxx)
+    return float(((t_draws <= observed).sum() + 1) / (repetitions + 1))
+
+
+@dataclass
+class Reliability:
+    """How much of the share's within-state variation is signal rather than sampling error."""
+    within_variance: float        # variance of the share after state and year effects, points squared
+    error_variance: float         # mean sampling variance of the share (from the 90% margins), points squared
+    ratio: float                  # within / (within + error)
+    cells_with_margin: int        # state-years of the sample whose margin is published
+    cells: int
+
+
+def reliability(panel: pd.DataFrame, analysis: Analysis, margin: str) -> Reliability:
+    """Reliability ratio of the share in the main sample: within-state variance / (within-state
+    variance + mean error variance), the error's standard error being ``margin`` (a 90% margin of
+    error of the share, in points) / 1.645. Cells without a published margin are left out of the
+    mean; with none, the ratio is missing."""
+    sample = spec_sample(panel, analysis, SPECIFICATIONS[0])
+    share = sample[analysis.share].to_numpy(float)
+    basis = fixed_effects_basis(sample)
+    residual = share - basis @ (basis.T @ share)
+    within_variance = float(residual @ residual / len(share))
+    margins = sample[margin].dropna() if margin in sample else pd.Series(dtype=float)
+    error_variance = float(((margins / stats.norm.ppf(0.95)) ** 2).mean()) if len(margins) else np.nan
+    return Reliability(within_variance, error_variance, within_variance / (within_variance + error_variance),
+                       int(len(margins)), len(sample))
+
+
+def provisional_gap(final: pd.DataFrame, provisional: pd.DataFrame) -> pd.DataFrame:
+    """Per state, over the years both report: provisional (occurrence) / final (residence) deaths - 1, percent."""
+    both = final[["state", "year", "overdose_deaths"]].merge(provisional.rename(columns={"deaths": "provisional"}),
+                                                            on=["state", "year"])
+    sums = both.groupby("state")[["overdose_deaths", "provisional"]].sum()
+    return pd.DataFrame({"state": sums.index, "gap_pct": 100 * (sums["provisional"] / sums["overdose_deaths"] - 1)}
+                        ).reset_index(drop=True)
+
+
+def residence_checks(panel: pd.DataFrame, analysis: Analysis, gap: pd.DataFrame) -> dict[str, Fit]:
+    """The main estimate of an analysis with provisional years, checked for the residence/occurrence
+    difference two ways: provisional deaths rescaled by each state's provisional/final ratio
+    (``gap`` from ``provisional_gap``), and a separate provisional-years dummy for each state."""
+    main = SPECIFICATIONS[0]
+    ratio = panel["state"].map(gap.set_index("state")["gap_pct"] / 100 + 1)
+    provisional = panel["provisional"].fillna(False).astype(bool)
+    rescaled = panel.assign(**{analysis.rate: np.where(provisional, panel[analysis.rate] / ratio, panel[analysis.rate])})
+    sample = spec_sample(panel, analysis, main)
+    flags = pd.get_dummies(sample["state"], dtype=float).mul(sample["provisional"].fillna(False).astype(float), axis=0)
+    flags = flags.loc[:, flags.sum() > 0].iloc[:, 1:]  # one state's dummy is the common provisional-years effect
+    flags.columns = [f"provisional_{i}" for i in range(flags.shape[1])]
+    with_flags = pd.concat([sample, flags], axis=1)
+    return {"rescaled": fit_spec(rescaled, analysis, main),
+            "state_provisional": fit_linear(with_flags, analysis.rate, [analysis.share, *flags.columns])}
 
 
 def leave_one_out(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
@@ -254,7 +413,7 @@ def synthetic_state_panel(n_states: int, years: list[int], effect: float, seed: 
     year_effect = dict(zip(years, rng.normal(0, 2, len(years))))
     frames = []
     for i in range(n_states):
-        t = np.arange(len(years), dtype=float)
+        t = np.asarray(years, dtype=float) - years[0]  # in years, so irregular years (Pew's) keep their spacing
         share = 2 + 0.3 * state_effect[i] + trend[i] * t + rng.normal(0, 0.5, len(years))
         lead = np.append(share[1:], np.nan)
         population = float(rng.integers(500_000, 5_000_000)) * np.ones(len(years))
@@ -312,6 +471,8 @@ def glue_values(analysis: Analysis, table: pd.DataFrame, found: Identification, 
     main = table.set_index("key").loc[MAIN]
     values[f"{prefix}.twfe.direction"] = "more" if main["coef"] > 0 else "fewer"
     values[f"{prefix}.twfe.p_wild"] = p_wild
+    excludes_zero = not main["ci_low"] <= 0 <= main["ci_high"]
+    values[f"{prefix}.twfe.methods_agree"] = "agree" if excludes_zero == (p_wild < 0.05) else "disagree"
     values[f"{prefix}.within_variance_share"] = found.within_variance_share
     values[f"{prefix}.within_sd"] = found.within_sd
     values[f"{prefix}.median_state_range"] = found.median_state_range
@@ -325,3 +486,32 @@ def glue_values(analysis: Analysis, table: pd.DataFrame, found: Identification, 
 
 
 SYNTHETIC = Analysis("synthetic", "synthetic", "rate", "count", "population", "share", (0, 9999), "synthetic", "censored")
+
+
+def sensitivity_sentence(table: pd.DataFrame, bootstrap_p: dict[str, float], alpha: float = 0.05) -> str:
+    """The verdict's margin and how it fares under the alternative conventions, in words built from
+    ``sensitivity``'s table (declared convention first) and the one-sided bootstrap p-values
+    (specification key -> p of H0: slope >= threshold)."""
+    declared, alternatives = table.iloc[0], table.iloc[1:]
+    worst = max(DECISIVE, key=lambda key: declared[f"upper_{key}"])
+    text = (f"Under the declared convention the highest upper bound, {declared['highest_upper']:+.1f} "
+            f"({specifications.REASON_NAMES[worst]}), is {abs(declared['margin']):.1f} "
+            f"{'above' if declared['margin'] >= 0 else 'below'} the threshold of {declared['threshold']:+.1f} "
+            f"({abs(declared['margin']) / declared['threshold']:.0%} of it).")
+    differ = alternatives[alternatives["verdict"] != declared["verdict"]]
+    for row in alternatives.itertuples():
+        text += (f" With the {row.convention}, the highest upper bound is {row.highest_upper:+.1f} against "
+                 f"{row.threshold:+.1f}: {row.verdict}.")
+    below = [key for key in DECISIVE if bootstrap_p[key] < alpha]
+    text += (" One-sided wild cluster bootstrap tests of an increase at least as large as the threshold give p = "
+             + ", ".join(f"{bootstrap_p[key]:.3f} ({specifications.REASON_NAMES[key]})" for key in DECISIVE)
+             + f": {len(below)} of {len(DECISIVE)} below {alpha:.2f}")
+    bootstrap_verdict = "supported" if len(below) == len(DECISIVE) else None
+    text += ", so by the bootstrap all three would rule out such an increase." if bootstrap_verdict else "."
+    disagree = len(differ) + (bootstrap_verdict is not None and bootstrap_verdict != declared["verdict"])
+    if disagree:
+        text += (f" The verdict is {declared['verdict']} by the declared rule, and {disagree} of "
+                 f"{len(alternatives) + 1} alternative readings disagree with it: it is sensitive to convention.")
+    else:
+        text += f" The verdict is {declared['verdict']} under every convention tried."
+    return text

@@ -47,13 +47,17 @@ def assemble(skeleton: pd.DataFrame, people: pd.DataFrame, shares: dict[str, pd.
     """Join the sources onto the grid and compute shares and rates (per 100,000 residents).
 
     ``shares`` maps a source key ('pew', 'cms') to its unauthorized-population frame; each gives
-    ``unauthorized_<key>`` and ``unauthorized_pct_<key>``. A censored flag becomes ``censored_<key>``.
+    ``unauthorized_<key>`` and ``unauthorized_pct_<key>``; a 90% margin of error becomes
+    ``moe90_pct_<key>`` (points of the share). A censored flag becomes ``censored_<key>``.
     """
     panel = skeleton.merge(people, on=["state", "year"], how="left")
     for key, frame in shares.items():
-        columns = frame[["state", "year", "population"]].rename(columns={"population": f"unauthorized_{key}"})
+        kept = ["state", "year", "population"] + (["margin_of_error"] if "margin_of_error" in frame else [])
+        columns = frame[kept].rename(columns={"population": f"unauthorized_{key}", "margin_of_error": f"moe90_{key}"})
         panel = panel.merge(columns, on=["state", "year"], how="left")
         panel[f"unauthorized_pct_{key}"] = 100 * panel[f"unauthorized_{key}"] / panel["population"]
+        if f"moe90_{key}" in panel:
+            panel[f"moe90_pct_{key}"] = 100 * panel.pop(f"moe90_{key}") / panel["population"]
         if "censored" in frame:
             panel = panel.merge(frame[["state", "year", "censored"]].rename(columns={"censored": f"censored_{key}"}),
                                 on=["state", "year"], how="left")

@@ -165,7 +165,137 @@ def test_reason_is_built_from_the_numbers():
     text = specifications.verdict_reason("inconclusive", intervals, coefs, 22.8, "drug arrests")
     assert "main (state and year effects) -37.9 (-60.2 to -15.6)" in text
     assert "0 of these 3 intervals lie entirely above zero and 2 of 3 lie below +22.8" in text
-    assert text.endswith("so they neither all show an increase nor all rule one out.")
+    assert "so they neither all show an increase nor all rule one out." in text
+    assert text.endswith("The highest upper bound, +25.4, is 2.6 above the threshold.")
+
+
+# --- Pew's irregular years, and the rule's error rate under a true zero ---------------------------------
+
+PEW_YEARS = [1990, 1995, 1998, 2000, 2003, 2005, 2006, 2007, 2008]
+
+
+def test_first_differences_and_lead_follow_pews_irregular_years():
+    data = state_models.synthetic_state_panel(12, PEW_YEARS, effect=2.0, seed=4, noise=0.0)
+    result = state_models.first_differences(data, "rate", "share", PEW_YEARS)
+    assert result.n_obs == 12 * 8 and result.first_year == 1995 and result.ci_low < 2.0 < result.ci_high
+    led = state_models.with_lead(data, "share").set_index(["state", "year"])
+    assert led.loc[("S00", 1990), "lead_share"] == led.loc[("S00", 1995), "share"]  # five years ahead
+    assert led.loc[("S00", 2005), "lead_share"] == led.loc[("S00", 2006), "share"]  # one year ahead
+    assert np.isnan(led.loc[("S00", 2008), "lead_share"])
+
+
+def contradicted_under_zero(seed: int) -> bool:
+    """One Monte Carlo draw: does the rule say 'contradicted' on a panel with no effect? The decisive
+    fits run one at a time and stop at the first interval that is not above zero (the rule's outcome
+    is then settled), which keeps 200 draws fast."""
+    data = state_models.with_lead(state_models.synthetic_state_panel(12, PEW_YEARS, 0.0, seed), "share")
+    intervals = {}
+    for key in (specifications.MAIN, *specifications.TREND_ROBUST):
+        fit = state_models.fit_spec(data, state_models.SYNTHETIC, spec(key))
+        intervals[key] = (fit.ci_low, fit.ci_high)
+        if fit.ci_low <= 0:
+            return False
+    return specifications.verdict(intervals, threshold=1.0) == "contradicted"
+
+
+def test_rule_under_a_true_zero_is_rarely_contradicted_monte_carlo():
+    draws = 200
+    contradicted = sum(contradicted_under_zero(seed) for seed in range(draws))
+    # each decisive interval alone is positive-only in ~2.5% of draws; requiring all three keeps the rate below that
+    assert contradicted / draws <= 0.05 + 2 * np.sqrt(0.05 * 0.95 / draws)
+
+
+# --- alternative conventions, robustness rows, reliability, residence ------------------------------------
+
+def test_fixest_convention_leaves_nested_effects_out_of_k_exactly():
+    data = state_models.synthetic_state_panel(10, YEARS, effect=1.0, seed=5)
+    for trends in (False, True):
+        declared = state_models.fit_linear(data, "rate", ["share"], state_trends=trends)
+        fixest = state_models.fit_linear(data, "rate", ["share"], state_trends=trends, count_nested=False)
+        n, states, years = len(data), 10, len(YEARS)
+        absorbed = states + years - 1 + (states - 1 if trends else 0)  # the trends' sum is a common trend
+        nested = states * (2 if trends else 1)
+        assert state_models.nested_rank(data, trends) == nested
+        assert fixest.coef == declared.coef
+        assert fixest.se / declared.se == pytest.approx(np.sqrt((n - 1 - absorbed) / (n - 1 - absorbed + nested)), rel=1e-12)
+
+
+def test_ninety_percent_interval_uses_the_95th_t_quantile():
+    from scipy import stats
+    data = state_models.synthetic_state_panel(10, YEARS, effect=1.0, seed=5)
+    wide, narrow = state_models.fit_linear(data, "rate", ["share"]), state_models.fit_linear(data, "rate", ["share"], level=0.90)
+    assert (narrow.ci_high - narrow.coef) / (wide.ci_high - wide.coef) == pytest.approx(stats.t.ppf(0.95, 9) / stats.t.ppf(0.975, 9))
+
+
+def test_robustness_rows_run_only_where_they_change_the_sample():
+    data = state_models.synthetic_state_panel(10, PEW_YEARS, effect=1.0, seed=6)
+    data.loc[data["year"] < 2000, "unemployment_pct"] = np.nan
+    window = specifications.Analysis("x", "y", "rate", "count", "population", "share", (1990, 2008), "x", "censored")
+    rows = state_models.run_robustness(data, window).set_index("key")
+    assert rows.loc["controls_sample", "n_obs"] == 10 * 6 and rows.loc["controls_sample", "first_year"] == 2000
+    assert rows.loc["from_1995", "n_obs"] == 10 * 8 and rows.loc["from_1995", "years"] == "1995-2008"
+    later = specifications.Analysis("x", "y", "rate", "count", "population", "share", (2000, 2008), "x", "censored")
+    assert state_models.run_robustness(data, later).empty  # both rows equal the main sample there
+
+
+def test_including_zero_and_lead_check_read_the_bounds():
+    table = pd.DataFrame({"key": ["twfe", "lead", "x"], "label": ["Main", "Lead", "X"],
+                          "ci_low": [-2.0, 0.1, 0.0], "ci_high": [-1.0, 2.0, 3.0]})
+    assert state_models.including_zero(table) == ["X"]
+    assert state_models.lead_check(table) == "fails"
+    assert state_models.lead_check(table.assign(ci_low=-1.0)) == "passes"
+
+
+def test_sensitivity_rows_and_sentence():
+    data = state_models.synthetic_state_panel(30, YEARS, effect=0.0, seed=21)
+    table = state_models.sensitivity(data, state_models.SYNTHETIC, threshold=1.0, study_threshold=0.5)
+    assert len(table) == 4 and table["threshold"].tolist() == [1.0, 1.0, 1.0, 0.5]
+    declared = decisive_intervals(data)
+    assert table.loc[0, "highest_upper"] == pytest.approx(max(high for _, high in declared.values()))
+    assert table.loc[0, "verdict"] == specifications.verdict(declared, 1.0)
+    assert (table["highest_upper"].iloc[1:3] < table.loc[0, "highest_upper"]).all()  # both alternatives narrow
+    hand = pd.DataFrame({"convention": ["declared", "narrower", "study"], "threshold": [10.0, 10.0, 8.0],
+                         "upper_twfe": [-1.0, -2.0, -1.0], "upper_state_trends": [11.0, 9.0, 11.0],
+                         "upper_division_years": [0.0, -1.0, 0.0], "highest_upper": [11.0, 9.0, 11.0],
+                         "margin": [1.0, -1.0, 3.0], "verdict": ["inconclusive", "supported", "inconclusive"]})
+    text = state_models.sensitivity_sentence(hand, {"twfe": 0.001, "state_trends": 0.2, "division_years": 0.001})
+    assert text.startswith("Under the declared convention the highest upper bound, +11.0 (with state trends), is 1.0 above "
+                           "the threshold of +10.0 (10% of it).")
+    assert "With the narrower, the highest upper bound is +9.0 against +10.0: supported." in text
+    assert ": 2 of 3 below 0.05." in text
+    assert text.endswith("and 1 of 3 alternative readings disagree with it: it is sensitive to convention.")
+    agreeing = state_models.sensitivity_sentence(hand.iloc[[0, 2]], {"twfe": 0.5, "state_trends": 0.5, "division_years": 0.5})
+    assert agreeing.endswith("The verdict is inconclusive under every convention tried.")
+
+
+def test_threshold_bootstrap_rejects_only_thresholds_the_data_rule_out():
+    data = state_models.with_lead(state_models.synthetic_state_panel(30, YEARS, effect=0.0, seed=3), "share")
+    far = state_models.threshold_bootstrap_p(data, state_models.SYNTHETIC, spec("twfe"), threshold=5.0, repetitions=199)
+    assert far == pytest.approx(1 / 200)
+    below = state_models.threshold_bootstrap_p(data, state_models.SYNTHETIC, spec("state_trends"), threshold=-5.0, repetitions=199)
+    assert below > 0.95
+
+
+def test_reliability_ratio_from_margins():
+    data = pd.DataFrame({"state": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2,
+                         "share": [1.0, 2.0, 3.0, 5.0, 5.0, 5.0], "rate": [0.0] * 6,
+                         "moe": [1.6448536269514722] * 5 + [np.nan]})
+    found = state_models.reliability(data, state_models.SYNTHETIC, "moe")
+    # within-state variance 1/6 (see above); standard error = margin / 1.645 = 1, so error variance 1
+    assert found.within_variance == pytest.approx(1 / 6) and found.error_variance == pytest.approx(1.0)
+    assert found.ratio == pytest.approx(1 / 7) and (found.cells_with_margin, found.cells) == (5, 6)
+
+
+def test_provisional_gap_and_residence_checks():
+    final = pd.DataFrame({"state": ["A", "A", "B"], "year": [2017, 2018, 2018], "overdose_deaths": [100.0, 100.0, 50.0]})
+    provisional = pd.DataFrame({"state": ["A", "A", "B"], "year": [2017, 2018, 2018], "deaths": [110.0, 110.0, 50.0]})
+    gap = state_models.provisional_gap(final, provisional).set_index("state")["gap_pct"]
+    assert gap.to_dict() == pytest.approx({"A": 10.0, "B": 0.0})
+    data = state_models.synthetic_state_panel(8, YEARS, effect=1.0, seed=8).assign(provisional=lambda d: d["year"] >= 2016)
+    none = pd.DataFrame({"state": data["state"].unique(), "gap_pct": 0.0})
+    checks = state_models.residence_checks(data, state_models.SYNTHETIC, none)
+    assert checks["rescaled"].coef == pytest.approx(state_models.fit_spec(data, state_models.SYNTHETIC, spec("twfe")).coef)
+    assert checks["state_provisional"].n_obs == 8 * len(YEARS)
 
 
 # --- samples, missing cells, coverage --------------------------------------------------------------
