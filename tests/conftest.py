@@ -1,9 +1,16 @@
 """Shared fixtures: synthetic seizure files and the real, verified raw inputs."""
 from __future__ import annotations
 
-import pytest
+import os
 
-from analysis import catalog, config
+# One BLAS thread, as in the build's kernels: on 2 cores, threaded linear algebra inside the
+# bootstrap and Monte Carlo tests fights the other process for the same cores and runs slower.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import pytest  # noqa: E402  (after the thread settings, before numpy is imported)
+
+from analysis import catalog, config  # noqa: E402
 
 HEADER = "FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,Count of Event,Sum Qty (lbs)"
 
