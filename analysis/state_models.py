@@ -7,10 +7,10 @@ dummies, and the slope is estimated residual on residual. This gives the same co
 CR1 state-clustered standard errors as least squares with all the dummies (a test checks this
 against statsmodels), in a fraction of the time. Intervals use a t distribution with
 (states - 1) degrees of freedom. The declared small-sample factor counts every absorbed fixed
-effect, as statsmodels with dummies does. R's fixest (and Stata's xtreg) by default does not count
-effects nested in the clusters (state effects and state trends); how much that changes an interval
-depends on the specification (with state trends, twice as many effects are nested), so
-``sensitivity`` computes it rather than assuming it small.
+effect, as statsmodels with dummies does. R's fixest by default does not count effects nested in
+the clusters (state effects and state trends; Stata's xtreg leaves out the state effects but counts
+state trends entered as regressors); how much that changes an interval depends on the specification,
+so ``sensitivity`` computes it rather than assuming it small.
 
 Poisson models (counts with a log-population offset) use statsmodels' GLM with state and year
 dummies and state-clustered standard errors.
