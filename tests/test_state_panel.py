@@ -251,12 +251,37 @@ def test_including_zero_and_lead_check_read_the_bounds():
 def test_sensitivity_rows_and_sentence():
     data = state_models.synthetic_state_panel(30, YEARS, effect=0.0, seed=21)
     table = state_models.sensitivity(data, state_models.SYNTHETIC, threshold=1.0, study_threshold=0.5)
-    assert len(table) == 4 and table["threshold"].tolist() == [1.0, 1.0, 1.0, 0.5]
+    assert len(table) == 5 and table["threshold"].tolist() == [1.0, 1.0, 1.0, 1.0, 0.5]
     declared = decisive_intervals(data)
     assert table.loc[0, "highest_upper"] == pytest.approx(max(high for _, high in declared.values()))
     assert table.loc[0, "verdict"] == specifications.verdict(declared, 1.0)
-    assert (table["highest_upper"].iloc[1:3] < table.loc[0, "highest_upper"]).all()  # both alternatives narrow
+    assert (table["highest_upper"].iloc[[1, 3]] < table.loc[0, "highest_upper"]).all()  # fixest and 90% narrow
     assert table.loc[1, "convention"] == "fixest default (nested effects not counted)"
+
+
+@pytest.mark.parametrize("trends", [False, True])
+def test_cr2_equals_the_formula_with_every_dummy(trends):
+    """CR2 by projection equals CR2 computed from the full design with explicit dummies."""
+    sample = state_models.synthetic_state_panel(6, YEARS, effect=0.5, seed=9)
+    fit = state_models.fit_cr2(sample, state_models.SYNTHETIC, specifications.Spec("x", "x", state_trends=trends))
+    states = state_models.dummies(sample["state"])
+    design = [sample["share"].to_numpy()[:, None], states, state_models.dummies(sample["year"])]
+    if trends:
+        design.append(states * (sample["year"].to_numpy(float) - 2014)[:, None])
+    X = np.column_stack(design)
+    pinv = np.linalg.pinv(X.T @ X)
+    coef = pinv @ X.T @ sample["rate"].to_numpy()
+    residual, hat = sample["rate"].to_numpy() - X @ coef, X @ pinv @ X.T
+    codes = pd.factorize(sample["state"])[0]
+    meat = np.zeros((X.shape[1], X.shape[1]))
+    for g in range(6):
+        rows = codes == g
+        values, vectors = np.linalg.eigh(np.eye(rows.sum()) - hat[np.ix_(rows, rows)])
+        kept = values > 1e-9
+        score = X[rows].T @ ((vectors[:, kept] / np.sqrt(values[kept])) @ vectors[:, kept].T) @ residual[rows]
+        meat += np.outer(score, score)
+    vcov = pinv @ meat @ pinv
+    assert fit.coef == pytest.approx(coef[0], rel=1e-9) and fit.se == pytest.approx(np.sqrt(vcov[0, 0]), rel=1e-7)
 
 
 def sensitivity_table(uppers: list[float], thresholds: list[float]) -> pd.DataFrame:
