@@ -239,51 +239,139 @@ def test_robustness_rows_run_only_where_they_change_the_sample():
 
 
 def test_including_zero_and_lead_check_read_the_bounds():
-    table = pd.DataFrame({"key": ["twfe", "lead", "x"], "label": ["Main", "Lead", "X"],
+    table = pd.DataFrame({"key": ["twfe", "lead", "x"], "label": ["Main", "Lead", "X"], "coef": [-1.5, 1.0, 1.0],
                           "ci_low": [-2.0, 0.1, 0.0], "ci_high": [-1.0, 2.0, 3.0]})
     assert state_models.including_zero(table) == ["X"]
     assert state_models.lead_check(table) == "fails"
-    assert state_models.lead_check(table.assign(ci_low=-1.0)) == "passes"
+    wide = table.assign(ci_low=-1.0)                 # lead [-1, 2]: includes zero
+    assert state_models.lead_check(wide) == "passes"  # and not the main estimate -1.5
+    assert state_models.lead_check(wide.assign(coef=[-0.5, 1.0, 1.0])) == "uninformative"  # includes -0.5 too
 
 
 def test_sensitivity_rows_and_sentence():
     data = state_models.synthetic_state_panel(30, YEARS, effect=0.0, seed=21)
     table = state_models.sensitivity(data, state_models.SYNTHETIC, threshold=1.0, study_threshold=0.5)
-    assert len(table) == 4 and table["threshold"].tolist() == [1.0, 1.0, 1.0, 0.5]
+    assert len(table) == 5 and table["threshold"].tolist() == [1.0, 1.0, 1.0, 1.0, 0.5]
     declared = decisive_intervals(data)
     assert table.loc[0, "highest_upper"] == pytest.approx(max(high for _, high in declared.values()))
     assert table.loc[0, "verdict"] == specifications.verdict(declared, 1.0)
-    assert (table["highest_upper"].iloc[1:3] < table.loc[0, "highest_upper"]).all()  # both alternatives narrow
-    hand = pd.DataFrame({"convention": ["declared", "narrower", "study"], "threshold": [10.0, 10.0, 8.0],
-                         "upper_twfe": [-1.0, -2.0, -1.0], "upper_state_trends": [11.0, 9.0, 11.0],
-                         "upper_division_years": [0.0, -1.0, 0.0], "highest_upper": [11.0, 9.0, 11.0],
-                         "margin": [1.0, -1.0, 3.0], "verdict": ["inconclusive", "supported", "inconclusive"]})
-    text = state_models.sensitivity_sentence(hand, {"twfe": 0.001, "state_trends": 0.2, "division_years": 0.001})
-    assert text.startswith("Under the declared convention the highest upper bound, +11.0 (with state trends), is 1.0 above "
+    assert (table["highest_upper"].iloc[[1, 3]] < table.loc[0, "highest_upper"]).all()  # fixest and 90% narrow
+    assert table.loc[1, "convention"] == "fixest default (nested effects not counted)"
+
+
+@pytest.mark.parametrize("trends", [False, True])
+def test_cr2_equals_the_formula_with_every_dummy(trends):
+    """CR2 by projection equals CR2 computed from the full design with explicit dummies."""
+    sample = state_models.synthetic_state_panel(6, YEARS, effect=0.5, seed=9)
+    fit = state_models.fit_cr2(sample, state_models.SYNTHETIC, specifications.Spec("x", "x", state_trends=trends))
+    states = state_models.dummies(sample["state"])
+    design = [sample["share"].to_numpy()[:, None], states, state_models.dummies(sample["year"])]
+    if trends:
+        design.append(states * (sample["year"].to_numpy(float) - 2014)[:, None])
+    X = np.column_stack(design)
+    pinv = np.linalg.pinv(X.T @ X)
+    coef = pinv @ X.T @ sample["rate"].to_numpy()
+    residual, hat = sample["rate"].to_numpy() - X @ coef, X @ pinv @ X.T
+    codes = pd.factorize(sample["state"])[0]
+    meat = np.zeros((X.shape[1], X.shape[1]))
+    for g in range(6):
+        rows = codes == g
+        values, vectors = np.linalg.eigh(np.eye(rows.sum()) - hat[np.ix_(rows, rows)])
+        kept = values > 1e-9
+        score = X[rows].T @ ((vectors[:, kept] / np.sqrt(values[kept])) @ vectors[:, kept].T) @ residual[rows]
+        meat += np.outer(score, score)
+    vcov = pinv @ meat @ pinv
+    assert fit.coef == pytest.approx(coef[0], rel=1e-9) and fit.se == pytest.approx(np.sqrt(vcov[0, 0]), rel=1e-7)
+
+
+def sensitivity_table(uppers: list[float], thresholds: list[float]) -> pd.DataFrame:
+    """A hand-made ``sensitivity`` table: the state-trends bound is the highest in every row."""
+    verdicts = ["supported" if high < limit else "inconclusive" for high, limit in zip(uppers, thresholds)]
+    return pd.DataFrame({"convention": [f"c{i}" for i in range(len(uppers))], "threshold": thresholds,
+                         "upper_twfe": [-1.0] * len(uppers), "upper_state_trends": uppers,
+                         "upper_division_years": [0.0] * len(uppers), "highest_upper": uppers,
+                         "margin": [high - limit for high, limit in zip(uppers, thresholds)], "verdict": verdicts})
+
+
+def combination_table(coefs: list[float], uppers: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"label": [f"s{i}" for i in range(len(coefs))], "coef": coefs, "ci_high": uppers})
+
+
+def test_sensitivity_sentence_reports_ranges_and_directions():
+    table = sensitivity_table([11.0, 9.0, 10.5, 11.0], [10.0, 10.0, 10.0, 8.0])
+    both = state_models.sensitivity_sentence(table, combination_table([2.0, -3.0, 5.0], [11.0, 7.0, 30.0]), (0.037, 0.0019), 9999)
+    assert both.startswith("Under the declared convention the highest upper bound, +11.0 (with state trends), is 1.0 above "
                            "the threshold of +10.0 (10% of it).")
-    assert "With the narrower, the highest upper bound is +9.0 against +10.0: supported." in text
-    assert ": 2 of 3 below 0.05." in text
-    assert text.endswith("and 1 of 3 alternative readings disagree with it: it is sensitive to convention.")
-    agreeing = state_models.sensitivity_sentence(hand.iloc[[0, 2]], {"twfe": 0.5, "state_trends": 0.5, "division_years": 0.5})
-    assert agreeing.endswith("The verdict is inconclusive under every convention tried.")
+    assert "Across the 3 inference conventions (c0; c1; c2) the highest upper bound ranges from +9.0 to +11.0." in both
+    assert "gives p = 0.037 (Monte Carlo standard error 0.002, 9,999 draws), below 0.05" in both
+    assert "Against the study's published magnitude (+8.0, the quantity the declared threshold was calibrated to) " \
+           "the declared intervals give inconclusive." in both
+    assert "the state-trends estimate ranges from -3.0 to +5.0 and its upper bound from +7.0 to +30.0." in both
+    assert both.endswith("The verdict is inconclusive by the declared rule; sensitive to convention and to specification, "
+                         "in both directions.")
+    # no combination crosses the threshold or exceeds the declared bound: sensitive to convention only, toward supported
+    toward = state_models.sensitivity_sentence(table, combination_table([2.0, 3.0], [11.0, 10.5]), (0.2, 0.01), 999)
+    assert toward.endswith("sensitive to convention, toward supported.")
+    # every reading on the declared side and none above it
+    steady = state_models.sensitivity_sentence(sensitivity_table([11.0, 10.5], [10.0, 10.0]),
+                                               combination_table([2.0], [11.0]), (0.2, 0.01), 999)
+    assert steady.endswith("The verdict is inconclusive by the declared rule under every reading computed here.")
+
+
+def test_trend_combinations_run_only_where_they_change_the_model():
+    data = state_models.synthetic_state_panel(10, PEW_YEARS, effect=1.0, seed=6)
+    window = specifications.Analysis("x", "y", "rate", "count", "population", "share", (1990, 2008), "x", "censored")
+    rows = state_models.trend_combinations(data, window).set_index("key")
+    assert rows.index[0] == "state_trends" and "state_trends_weighted" in rows.index
+    assert rows.loc["state_trends_from_1995", "years"] == "1995-2008"
+    assert rows.loc["state_trends", "coef"] == state_models.fit_spec(state_models.with_lead(data, "share"), window, spec("state_trends")).coef
+    later = specifications.Analysis("x", "y", "rate", "count", "population", "share", (2000, 2008), "x", "censored")
+    assert "state_trends_from_1995" not in state_models.trend_combinations(data, later)["key"].tolist()
 
 
 def test_threshold_bootstrap_rejects_only_thresholds_the_data_rule_out():
     data = state_models.with_lead(state_models.synthetic_state_panel(30, YEARS, effect=0.0, seed=3), "share")
-    far = state_models.threshold_bootstrap_p(data, state_models.SYNTHETIC, spec("twfe"), threshold=5.0, repetitions=199)
-    assert far == pytest.approx(1 / 200)
-    below = state_models.threshold_bootstrap_p(data, state_models.SYNTHETIC, spec("state_trends"), threshold=-5.0, repetitions=199)
+    far, error = state_models.threshold_bootstrap_p(data, state_models.SYNTHETIC, spec("twfe"), threshold=5.0, repetitions=199)
+    assert far == pytest.approx(1 / 200) and error == pytest.approx(np.sqrt(far * (1 - far) / 199))
+    below, _ = state_models.threshold_bootstrap_p(data, state_models.SYNTHETIC, spec("state_trends"), threshold=-5.0, repetitions=199)
     assert below > 0.95
 
 
-def test_reliability_ratio_from_margins():
+@pytest.mark.parametrize("key", ["twfe", "state_trends"])
+def test_threshold_bootstrap_draw_equals_refitting_the_bootstrap_sample(key):
+    """Each draw's t is the declared CR1 t of H0: slope = threshold on the sample rebuilt from the
+    restricted residuals (projected before flipping) with the same fixed effects."""
+    sample = state_models.synthetic_state_panel(8, YEARS, effect=0.5, seed=4)
+    threshold, chosen = 0.3, spec(key)
+    flips = np.random.default_rng(1).choice([-1.0, 1.0], size=(8, 2))
+    observed, draws = state_models.threshold_bootstrap_draws(sample, state_models.SYNTHETIC, chosen, threshold, flips)
+    fit = state_models.fit_linear(sample, "rate", ["share"], state_trends=chosen.state_trends)
+    assert observed == pytest.approx((fit.coef - threshold) / fit.se, rel=1e-10)
+    basis = state_models.fixed_effects_basis(sample, state_trends=chosen.state_trends)
+    project = lambda v: v - basis @ (basis.T @ v)
+    restricted = project(sample["rate"].to_numpy() - threshold * sample["share"].to_numpy())
+    codes = pd.factorize(sample["state"])[0]
+    for column in range(2):
+        rebuilt = sample.assign(rate=sample["rate"] - restricted + restricted * flips[codes, column])
+        refit = state_models.fit_linear(rebuilt, "rate", ["share"], state_trends=chosen.state_trends)
+        assert draws[column] == pytest.approx((refit.coef - threshold) / refit.se, rel=1e-8)
+
+
+def test_reliability_from_margins_corrects_for_the_noise_inside_the_within_variance():
     data = pd.DataFrame({"state": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2,
                          "share": [1.0, 2.0, 3.0, 5.0, 5.0, 5.0], "rate": [0.0] * 6,
                          "moe": [1.6448536269514722] * 5 + [np.nan]})
     found = state_models.reliability(data, state_models.SYNTHETIC, "moe")
-    # within-state variance 1/6 (see above); standard error = margin / 1.645 = 1, so error variance 1
+    # within-state variance W = 1/6; standard error = margin / 1.645 = 1, so s2u = 1; T = 3, N = 2
     assert found.within_variance == pytest.approx(1 / 6) and found.error_variance == pytest.approx(1.0)
-    assert found.ratio == pytest.approx(1 / 7) and (found.cells_with_margin, found.cells) == (5, 6)
+    assert (found.years, found.states, found.cells_with_margin, found.cells) == (3, 2, 5, 6)
+    # lambda = 1 - 1 x (2/3)(1/2) / (1/6) = -1: not clipped, and said in words
+    assert found.ratio == pytest.approx(-1.0)
+    assert state_models.reliability_words(found.ratio) == \
+        "-1.00: the within-state variation is no larger than the sampling noise"
+    precise = state_models.reliability(data.assign(moe=data["moe"] / 10), state_models.SYNTHETIC, "moe")
+    assert precise.ratio == pytest.approx(1 - 0.01 * (2 / 3) * (1 / 2) * 6)  # 0.98
+    assert state_models.reliability_words(precise.ratio) == "0.98"
 
 
 def test_provisional_gap_and_residence_checks():
