@@ -19,6 +19,7 @@ from analysis import config
 from analysis.errors import DataError
 
 CLAIMS_FILE = config.DATA_DIR / "claims.csv"
+CITED_SOURCES_FILE = config.DATA_DIR / "curated" / "cited_sources.csv"
 REQUIRED = ("id", "document", "quote", "about", "rule", "chapter")
 NO_METRIC_RULES = ("no_public_data", "not_checked", "not_a_claim")
 
@@ -427,6 +428,50 @@ def headline_counts(assessed: pd.DataFrame) -> dict:
     judged = counts["claims.count.factual"] - counts["claims.count.no_public_data"] - counts["claims.count.not_checked"]
     counts["claims.count.judged"] = judged
     counts["claims.count.judged_share"] = judged / counts["claims.count.factual"] if counts["claims.count.factual"] else 0.0
+    return counts
+
+
+# What a judged verdict rests on, weakest last: the book's own data sets, a page of the primary
+# publisher transcribed into data/curated/cited_sources.csv, only a secondary page (a news report,
+# blog, forum or copy), or the document's own numbers (arithmetic).
+BASES = ("book data sets", "transcribed primary page", "secondary page only", "the document's own numbers")
+BASIS_KEYS = {"book data sets": "book_data", "transcribed primary page": "primary_page",
+              "secondary page only": "secondary_page", "the document's own numbers": "document_numbers"}
+
+
+def source_kinds(path=CITED_SOURCES_FILE) -> dict:
+    """claim id -> the set of source kinds (primary / secondary) transcribed for it."""
+    table = pd.read_csv(path, dtype=str).fillna("")
+    return table.groupby("claim_id")["source_kind"].agg(set).to_dict()
+
+
+def basis(claim, kinds: dict) -> str:
+    """What a judged row's verdict rests on (``BASES``); empty for rows not judged.
+
+    A row whose evidence is 'secondary', or with any secondary page among its transcribed figures,
+    rests on a secondary page only; a row with only primary pages transcribed rests on them; a row
+    whose metric a chapter computed from its data sets rests on the book's data.
+    """
+    if claim.rule in NO_METRIC_RULES:
+        return ""
+    if claim.rule == "arithmetic":
+        return "the document's own numbers"
+    found = kinds.get(claim.id, set())
+    if claim.evidence == "secondary" or "secondary" in found:
+        return "secondary page only"
+    if found or all(key.startswith("sources.") for key in metric_keys(claim.rule, claim.metric_key)):
+        return "transcribed primary page"
+    return "book data sets"
+
+
+def basis_counts(assessed: pd.DataFrame, kinds: dict) -> dict:
+    """claims.count.basis.* : judged factual claims (first checks) by what their verdict rests on, and
+    claims.count.cited_work_read: rows whose verdict compares the claim with the cited work itself."""
+    first = assessed[(assessed["same_claim_as"].fillna("") == "") & (assessed["group"] != "not a claim")]
+    found = pd.Series([basis(row, kinds) for row in first.itertuples()], dtype=str).value_counts()
+    counts = {f"claims.count.basis.{BASIS_KEYS[name]}": int(found.get(name, 0)) for name in BASES}
+    counts["claims.count.cited_work_read"] = int(assessed["verdict"].isin(
+        ["matches its cited source", "misstates its cited source"]).sum())
     return counts
 
 
