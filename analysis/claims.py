@@ -173,8 +173,9 @@ def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
     first = table["same_claim_as"].ne("")
     _require(path, table, first & ~table["same_claim_as"].isin(table.loc[~first, "id"]), "same_claim_as",
              "the id of the first check of the same claim")
-    dangling = table["depends_on"].ne("") & ~table["depends_on"].isin(table["id"])
-    _require(path, table, dangling, "depends_on", "the id of another claim")
+    premises = table["depends_on"].str.split("|")
+    dangling = table["depends_on"].ne("") & ~premises.apply(lambda ids: set(ids) <= set(table["id"]))
+    _require(path, table, dangling, "depends_on", "the id of another claim, or several separated by '|'")
     for column in ("claimed_low", "claimed_high", "tolerance"):
         table[column] = pd.to_numeric(table[column].replace("", None), errors="raise")
     _require(path, table, (table["tolerance"].fillna(0) > 0) & table["tolerance_reason"].str.strip().eq(""),
@@ -359,10 +360,12 @@ def reason(claim, value, outcome: str, numbers: dict) -> str:
         tolerance = 0.0 if pd.isna(claim.tolerance) else claim.tolerance
         text += ("; equal to the claim" if gap == 0 and tolerance == 0 else
                  f"; off the claim by {difference(gap, claim.unit)} (tolerance {difference(tolerance, claim.unit)})")
-    if claim.rule == "different_measure" or claim.evidence:
+    if claim.reason:
         text += f"; {claim.reason}"
     if claim.depends_on:
-        text += f"; the premise is judged in claim {claim.depends_on}"
+        premises = claim.depends_on.split("|")
+        text += (f"; the premise is judged in claim {premises[0]}" if len(premises) == 1 else
+                 "; the premises are judged in claims " + " and ".join(premises))
     if claim.same_claim_as:
         text += f"; a second check of claim {claim.same_claim_as}, counted once"
     return text
