@@ -478,6 +478,13 @@ def basis_counts(assessed: pd.DataFrame, kinds: dict) -> dict:
     return counts
 
 
+def citizen_share_floor(ports_citizen_share: float, between_ports_share: float) -> float:
+    """The lowest U.S.-citizen share of all people caught with fentanyl by CBP that the ports-only
+    share allows: every seizure between ports is taken to involve a non-citizen (people read as
+    seizure events, since between-port seizures have no public citizenship data)."""
+    return ports_citizen_share * (1 - between_ports_share)
+
+
 NOT_COMPUTED_HERE = "not computed on this page"
 
 

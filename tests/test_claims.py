@@ -412,3 +412,9 @@ def test_a_two_claim_sentence_needs_two_quotes():
 def test_large_many_weak_and_more_are_markers(sentence, marker):
     assert sentences.candidate_sentences(sentence) == [sentence]
     assert sentences.uncovered(sentence, []) == f"not quoted: {marker}"
+
+
+def test_citizen_share_floor():
+    """Ports-only citizen share 80%, a quarter of seizures between ports all counted as non-citizens: 60%."""
+    assert claims.citizen_share_floor(0.8, 0.25) == pytest.approx(0.6)
+    assert claims.citizen_share_floor(0.8, 0.0) == pytest.approx(0.8)
