@@ -19,6 +19,7 @@ from analysis import config
 from analysis.errors import DataError
 
 CLAIMS_FILE = config.DATA_DIR / "claims.csv"
+CITED_SOURCES_FILE = config.DATA_DIR / "curated" / "cited_sources.csv"
 REQUIRED = ("id", "document", "quote", "about", "rule", "chapter")
 NO_METRIC_RULES = ("no_public_data", "not_checked", "not_a_claim")
 
@@ -172,8 +173,9 @@ def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
     first = table["same_claim_as"].ne("")
     _require(path, table, first & ~table["same_claim_as"].isin(table.loc[~first, "id"]), "same_claim_as",
              "the id of the first check of the same claim")
-    dangling = table["depends_on"].ne("") & ~table["depends_on"].isin(table["id"])
-    _require(path, table, dangling, "depends_on", "the id of another claim")
+    premises = table["depends_on"].str.split("|")
+    dangling = table["depends_on"].ne("") & ~premises.apply(lambda ids: set(ids) <= set(table["id"]))
+    _require(path, table, dangling, "depends_on", "the id of another claim, or several separated by '|'")
     for column in ("claimed_low", "claimed_high", "tolerance"):
         table[column] = pd.to_numeric(table[column].replace("", None), errors="raise")
     _require(path, table, (table["tolerance"].fillna(0) > 0) & table["tolerance_reason"].str.strip().eq(""),
@@ -358,10 +360,12 @@ def reason(claim, value, outcome: str, numbers: dict) -> str:
         tolerance = 0.0 if pd.isna(claim.tolerance) else claim.tolerance
         text += ("; equal to the claim" if gap == 0 and tolerance == 0 else
                  f"; off the claim by {difference(gap, claim.unit)} (tolerance {difference(tolerance, claim.unit)})")
-    if claim.rule == "different_measure" or claim.evidence:
+    if claim.reason:
         text += f"; {claim.reason}"
     if claim.depends_on:
-        text += f"; the premise is judged in claim {claim.depends_on}"
+        premises = claim.depends_on.split("|")
+        text += (f"; the premise is judged in claim {premises[0]}" if len(premises) == 1 else
+                 "; the premises are judged in claims " + " and ".join(premises))
     if claim.same_claim_as:
         text += f"; a second check of claim {claim.same_claim_as}, counted once"
     return text
@@ -428,6 +432,57 @@ def headline_counts(assessed: pd.DataFrame) -> dict:
     counts["claims.count.judged"] = judged
     counts["claims.count.judged_share"] = judged / counts["claims.count.factual"] if counts["claims.count.factual"] else 0.0
     return counts
+
+
+# What a judged verdict rests on, weakest last: the book's own data sets, a page of the primary
+# publisher transcribed into data/curated/cited_sources.csv, only a secondary page (a news report,
+# blog, forum or copy), or the document's own numbers (arithmetic).
+BASES = ("book data sets", "transcribed primary page", "secondary page only", "the document's own numbers")
+BASIS_KEYS = {"book data sets": "book_data", "transcribed primary page": "primary_page",
+              "secondary page only": "secondary_page", "the document's own numbers": "document_numbers"}
+
+
+def source_kinds(path=CITED_SOURCES_FILE) -> dict:
+    """claim id -> the set of source kinds (primary / secondary) transcribed for it."""
+    table = pd.read_csv(path, dtype=str).fillna("")
+    return table.groupby("claim_id")["source_kind"].agg(set).to_dict()
+
+
+def basis(claim, kinds: dict) -> str:
+    """What a judged row's verdict rests on (``BASES``); empty for rows not judged.
+
+    A row whose evidence is 'secondary', or with any secondary page among its transcribed figures,
+    rests on a secondary page only; a row with only primary pages transcribed rests on them; a row
+    whose metric a chapter computed from its data sets rests on the book's data.
+    """
+    if claim.rule in NO_METRIC_RULES:
+        return ""
+    if claim.rule == "arithmetic":
+        return "the document's own numbers"
+    found = kinds.get(claim.id, set())
+    if claim.evidence == "secondary" or "secondary" in found:
+        return "secondary page only"
+    if found or all(key.startswith("sources.") for key in metric_keys(claim.rule, claim.metric_key)):
+        return "transcribed primary page"
+    return "book data sets"
+
+
+def basis_counts(assessed: pd.DataFrame, kinds: dict) -> dict:
+    """claims.count.basis.* : judged factual claims (first checks) by what their verdict rests on, and
+    claims.count.cited_work_read: rows whose verdict compares the claim with the cited work itself."""
+    first = assessed[(assessed["same_claim_as"].fillna("") == "") & (assessed["group"] != "not a claim")]
+    found = pd.Series([basis(row, kinds) for row in first.itertuples()], dtype=str).value_counts()
+    counts = {f"claims.count.basis.{BASIS_KEYS[name]}": int(found.get(name, 0)) for name in BASES}
+    counts["claims.count.cited_work_read"] = int(assessed["verdict"].isin(
+        ["matches its cited source", "misstates its cited source"]).sum())
+    return counts
+
+
+def citizen_share_floor(ports_citizen_share: float, between_ports_share: float) -> float:
+    """The lowest U.S.-citizen share of all people caught with fentanyl by CBP that the ports-only
+    share allows: every seizure between ports is taken to involve a non-citizen (people read as
+    seizure events, since between-port seizures have no public citizenship data)."""
+    return ports_citizen_share * (1 - between_ports_share)
 
 
 NOT_COMPUTED_HERE = "not computed on this page"
