@@ -144,7 +144,7 @@ def bump_minor_version(citation: Path) -> str:
     if not match:
         raise DataError(citation, "no 'version: X.Y.Z' line")
     new = f"{match.group(1)}.{int(match.group(2)) + 1}.0"
-    text = text.replace(match.group(0), f"version: {new}")
+    text = text[:match.start()] + f"version: {new}" + text[match.end():]  # this line only, not cff-version
     text = re.sub(r"^date-released: .*$", f"date-released: {dt.date.today().isoformat()}", text, flags=re.MULTILINE)
     citation.write_text(text, encoding="utf-8")
     return new

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from analysis import catalog, config, encounters, ondcp
+from bookmachine import newdata, version
 from conftest import seed_build
 
 pytestmark = pytest.mark.slow
@@ -28,7 +29,7 @@ DECEMBER = "nationwide-drugs-fy23-fy26-dec"
 def copy_project(target):
     """A copy of the project's source (no .venv, _build or raw data); raw files come from this checkout."""
     shutil.copytree(config.PROJECT_ROOT, target, ignore=shutil.ignore_patterns(
-        ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis"))
+        ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "releases"))
     return target
 
 
@@ -154,7 +155,10 @@ def test_each_vintage_is_added_with_make_add_data_and_the_chapters_rebuild(book)
         assert result.returncode == 0, (name, result.stderr)
         assert "read by: " in result.stdout
     assert book["built"].returncode == 0, book["built"].stderr
-    assert "version: 0.5.0" in (book["project"] / "CITATION.cff").read_text()
+    major, minor, _ = version.cff_version().split(".")
+    citation = (book["project"] / "CITATION.cff").read_text()
+    assert f"\nversion: {major}.{int(minor) + 4}.0\n" in citation    # one minor bump per added vintage
+    assert "cff-version: 1.2.0" in citation                             # the schema version is never bumped
     listed = (book["project"] / "data" / "catalog.yml").read_text()
     assert all(path.stem in listed for path in book["files"].values())
 
@@ -237,7 +241,7 @@ def test_a_file_with_a_renamed_column_is_refused_and_the_catalog_is_unchanged(re
     assert result.returncode != 0
     assert "'Sum Qty (lbs)'" in result.stderr and "REFUSED" in result.stderr
     assert (refusal_project / "data" / "catalog.yml").read_bytes() == catalog_before
-    assert "version: 0.1.0" in (refusal_project / "CITATION.cff").read_text()
+    assert (refusal_project / "CITATION.cff").read_bytes() == (config.PROJECT_ROOT / "CITATION.cff").read_bytes()
 
 
 def test_a_line_truncated_vintage_is_refused_naming_its_missing_months(refusal_project, tmp_path):
@@ -268,3 +272,11 @@ def test_a_file_whose_dataset_no_chapter_reads_is_refused(refusal_project, tmp_p
     finally:
         chapter.write_text(original, encoding="utf-8")
     assert result.returncode != 0 and "no chapter reads dataset 'cbp-encounters-state'" in result.stderr
+
+
+def test_the_version_bump_changes_only_the_version_line(tmp_path):
+    citation = tmp_path / "CITATION.cff"
+    citation.write_text("cff-version: 1.2.0\nversion: 1.1.0\ndate-released: 2026-01-01\n")
+    assert newdata.bump_minor_version(citation) == "1.2.0"
+    assert newdata.bump_minor_version(citation) == "1.3.0"
+    assert citation.read_text().splitlines()[:2] == ["cff-version: 1.2.0", "version: 1.3.0"]
