@@ -55,6 +55,12 @@ def publish(key: str, value) -> None:
     display({GLUE_PREFIX + mime: content for mime, content in bundle.items()}, raw=True, metadata=metadata)
 
 
+def publish_all(numbers: dict) -> None:
+    """Glue every ``key: value`` of a section's numbers (see ``publish``)."""
+    for key, value in numbers.items():
+        publish(key, value)
+
+
 def show_parameters(parameters: dict) -> None:
     """Render the papermill parameters this chapter ran with, as a table."""
     display(markdown_table(pd.DataFrame({"Parameter": list(parameters),

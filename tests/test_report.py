@@ -162,3 +162,10 @@ def test_a_build_of_a_released_version_compares_with_that_release(tmp_path):
     assert "2 numbers changed" in text and "1 claim verdicts flipped" in text
     assert "* - `claims.x.verdict`\n  - supported\n  - contradicted" in text
     assert changes.previous_release("0.5.0", tmp_path) is None
+
+
+def test_publish_all_glues_every_key_of_a_section():
+    report.publish_all({"test.section.a": 1, "test.section.b": "two"})
+    assert report.PUBLISHED["test.section.a"] == 1 and report.PUBLISHED["test.section.b"] == "two"
+    with pytest.raises(ValueError, match="NaN"):
+        report.publish_all({"test.section.c": float("nan")})
