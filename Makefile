@@ -20,7 +20,7 @@ html: venv ## HTML only (faster while writing)
 	@$(PY) -m bookmachine.params "$(PARAMS)"
 	$(PY) -m bookmachine.build book --params $(PARAMS) $(STRICT) $(JOBS_FLAG)
 
-test: venv ## the full test suite (reuses _build's executed notebooks when present)
+test: venv system ## the full test suite (reuses _build's executed notebooks when present)
 	$(PY) -m pytest
 
 data: venv ## obtain and verify every raw input (mirror or official URL)
