@@ -33,7 +33,8 @@ from pathlib import Path
 
 import yaml
 
-from analysis import catalog, config
+from analysis import config
+from analysis.data import catalog
 from bookmachine import changes, deps, latexlog, version
 from analysis.errors import DataError
 
@@ -41,7 +42,7 @@ EXECUTED_DIR = config.BUILD_DIR / "executed"
 STAGE_DIR = config.BUILD_DIR / "src"
 HTML_DIR = config.BUILD_DIR / "html"
 PDF_DIR = config.BUILD_DIR / "pdf"
-FIGURE_DATA_DIR = config.BUILD_DIR / "figure-data"   # analysis.interactive.figure_data_dir(): charts' CSVs
+FIGURE_DATA_DIR = config.BUILD_DIR / "figure-data"   # analysis.book.interactive.figure_data_dir(): charts' CSVs
 NUMBERS_FILE = config.BUILD_DIR / "numbers.json"
 NUMBER_SOURCES_FILE = config.BUILD_DIR / "number-sources.json"
 MANIFEST_NAME = "build-manifest.json"
@@ -255,9 +256,9 @@ def stage(executed: dict[str, Path], generated: dict[str, str], book_version: st
     for csv in sorted(FIGURE_DATA_DIR.glob("*.csv")):
         wanted[STAGE_DIR / "_static" / "data" / csv.name] = csv.read_bytes()
     bundle = STAGE_DIR / "_static" / "vega-bundle.js"
-    if not bundle.exists():  # analysis.interactive (matplotlib, vl-convert) is imported only to write it once
-        from analysis import interactive
-        bundle = interactive.write_vega_bundle(STAGE_DIR / "_static")
+    if not bundle.exists():  # vl-convert is imported only to write it once
+        from bookmachine import vega
+        bundle = vega.write_vega_bundle(STAGE_DIR / "_static")
     wanted[bundle] = bundle.read_bytes()
     for relative, text in generated.items():
         wanted[STAGE_DIR / relative] = text.encode()
