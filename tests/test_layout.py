@@ -1,4 +1,9 @@
-"""Two packages, two audiences: analysis/ holds the science and never imports the book machinery."""
+"""Two packages, two audiences: analysis/ holds the science and never imports the book machinery.
+
+Inside analysis/, imports run one way between the subpackages (data and models at the bottom,
+metrics above them, book on top; config and errors below everything), and no module imports
+itself through others (no import cycle, function-level imports included).
+"""
 from __future__ import annotations
 
 import ast
@@ -26,6 +31,110 @@ def test_no_analysis_module_imports_the_book_machinery():
     assert len(modules) > 10
     offenders = {path.relative_to(package).as_posix(): sorted(imported_top_level(path) & MACHINERY) for path in modules}
     assert {name: found for name, found in offenders.items() if found} == {}
+
+
+# Which parts of analysis/ each part may import ("top" = config and errors). Within a part, anything
+# goes as long as there is no cycle.
+MAY_IMPORT = {"top": {"top"}, "data": {"top", "data"}, "models": {"top", "models"},
+              "metrics": {"top", "data", "models", "metrics"}, "book": {"top", "data", "models", "metrics", "book"}}
+# Import edges that close a known cycle, each with who removes it. An entry that no longer exists fails
+# the test, so that the exception goes with the cycle.
+KNOWN_CYCLE_EDGES = {("analysis.data.seizures", "analysis.data.datasets"): "#25 item 3 (engineer A)"}
+
+
+def module_name(path, package_dir) -> str:
+    """analysis/data/seizures.py -> analysis.data.seizures; analysis/data/__init__.py -> analysis.data."""
+    parts = path.relative_to(package_dir).with_suffix("").parts
+    return ".".join((package_dir.name, *(parts[:-1] if parts[-1] == "__init__" else parts)))
+
+
+def import_graph(package_dir) -> dict[str, set[str]]:
+    """Module -> the modules of the package it imports anywhere in its code (package __init__s left out:
+    they hold a docstring only, see ``test_package_inits_hold_a_docstring_only``)."""
+    modules = {module_name(path, package_dir): path for path in sorted(package_dir.rglob("*.py"))}
+    packages = {name for name, path in modules.items() if path.name == "__init__.py"}
+    return {name: deps.imported_modules(path.read_text(encoding="utf-8"), package_dir, name) - packages - {name}
+            for name, path in modules.items() if name not in packages}
+
+
+def part(module: str) -> str:
+    """analysis.data.x -> data; analysis.book.figures.x -> book; analysis.config -> top."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 else "top"
+
+
+def wrong_way_imports(graph: dict[str, set[str]]) -> list[str]:
+    """'a -> b' for every import of a part that its part may not import."""
+    return sorted(f"{module} -> {target}" for module, targets in graph.items() for target in targets
+                  if part(target) not in MAY_IMPORT[part(module)])
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The modules of each import cycle (strongly connected components of more than one module)."""
+    index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+
+    def visit(module):
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for target in sorted(graph.get(module, ())):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            component = []
+            while not component or component[-1] != module:
+                component.append(stack.pop())
+                on_stack.discard(component[-1])
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return sorted(cycles)
+
+
+def test_imports_run_one_way_between_the_subpackages():
+    graph = import_graph(config.PROJECT_ROOT / "analysis")
+    assert {part(module) for module in graph} == set(MAY_IMPORT)
+    assert wrong_way_imports(graph) == []
+
+
+def test_no_import_cycle_inside_analysis():
+    graph = import_graph(config.PROJECT_ROOT / "analysis")
+    for (module, target), owner in KNOWN_CYCLE_EDGES.items():
+        assert target in graph[module], f"{module} -> {target} is gone: remove it from KNOWN_CYCLE_EDGES ({owner})"
+        graph[module] = graph[module] - {target}
+    assert import_cycles(graph) == []
+
+
+def test_package_inits_hold_a_docstring_only():
+    """An import in an __init__ would run for every module of the package and widen every notebook's cache key."""
+    package = config.PROJECT_ROOT / "analysis"
+    inits = sorted(package.rglob("__init__.py"))
+    assert len(inits) >= 6
+    more = [path.relative_to(package).as_posix() for path in inits
+            if len(ast.parse(path.read_text(encoding="utf-8")).body) != 1 or ast.get_docstring(ast.parse(path.read_text())) is None]
+    assert more == []
+
+
+def test_the_layout_checks_find_a_wrong_way_import_and_a_cycle(tmp_path):
+    package = tmp_path / "analysis"
+    for directory in (package, package / "data", package / "models", package / "book"):
+        directory.mkdir()
+        (directory / "__init__.py").write_text('"""A package."""\n')
+    (package / "config.py").write_text("")
+    (package / "data" / "a.py").write_text("from analysis import config\ndef f():\n    from analysis.models import m\n")
+    (package / "models" / "m.py").write_text("from . import n\n")
+    (package / "models" / "n.py").write_text("def g():\n    from analysis.models import m\n")
+    (package / "book" / "show.py").write_text("from analysis.data import a\nfrom analysis.models import m\n")
+    graph = import_graph(package)
+    assert graph["analysis.data.a"] == {"analysis.config", "analysis.models.m"}
+    assert wrong_way_imports(graph) == ["analysis.data.a -> analysis.models.m"]
+    assert import_cycles(graph) == [["analysis.models.m", "analysis.models.n"]]
 
 
 def test_the_import_scan_finds_a_forbidden_import(tmp_path):
@@ -64,6 +173,18 @@ def test_module_closure_counts_modules_imported_from_a_subpackage(tmp_path):
         "data/seizures.py", "errors.py", "models/__init__.py", "models/kernel.py"]
     assert [p.relative_to(package).as_posix() for p in deps.module_closure(["import analysis.data.calendar\n"], package)] \
         == ["__init__.py", "data/__init__.py", "data/calendar.py"]
+
+
+def test_the_state_panel_cache_key_leaves_out_the_cbp_loaders():
+    """Editing a CBP loader must not re-run the state-panel chapter, which never reads CBP data."""
+    package = config.PROJECT_ROOT / "analysis"
+    closure = {path.relative_to(package).as_posix()
+               for path in deps.module_closure(deps.code_cells(config.CHAPTERS_DIR / "state_panel.md"), package)}
+    assert {"data/state_panel.py", "data/state_data.py", "data/ucr.py", "models/state_models.py"} <= closure
+    cbp = {"data/encounters.py", "data/seizures.py", "data/datasets.py", "data/vintages.py", "data/sector_panel.py"}
+    assert closure & cbp == set()
+    assert cbp <= {path.relative_to(package).as_posix()  # the same scan does find them where they are used
+                   for path in deps.module_closure(deps.code_cells(config.CHAPTERS_DIR / "checks.md"), package)}
 
 
 def test_why_names_each_changed_dependency():
