@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis.data import catalog, ondcp, seizures
+from analysis.data import catalog, ondcp, seizures, xlsx
 from analysis.errors import DataError
 
 SEIZURE_FILE = "nationwide-drugs-fy23-fy26-dec"
@@ -186,7 +186,7 @@ def test_bad_input_file_missing_from_mirror(real_data, tmp_path):
 
 @pytest.fixture(scope="module")
 def table_78_rows(real_data):
-    return ondcp.read_sheet_rows(catalog.path(SUPPLEMENT), ondcp.TABLE_78)
+    return xlsx.read_sheet(catalog.path(SUPPLEMENT), ondcp.TABLE_78)
 
 
 def workbook_with(rows, tmp_path, sheet=ondcp.TABLE_78, edit=None):

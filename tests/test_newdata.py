@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.data import catalog, encounters, ondcp
+from analysis.data import catalog, encounters, xlsx
 from bookmachine import newdata, version
 from conftest import seed_build
 
@@ -102,7 +102,7 @@ def ohss_vintage(path):
     source = catalog.path("ohss-khsm-encounters-usbp-fy25m11")
     workbook = openpyxl.Workbook(write_only=True)
     for sheet_name in (encounters.OHSS_SECTOR_SHEET, encounters.OHSS_REGION_SHEET, encounters.OHSS_ANNUAL_REGION_SHEET):
-        header, *rows = [list(row) for row in ondcp.read_sheet_rows(source, sheet_name)]
+        header, *rows = [list(row) for row in xlsx.read_sheet(source, sheet_name)]
         names = [str(cell).replace("\n", " ").strip() for cell in header]
         sheet = workbook.create_sheet(sheet_name)
         sheet.append(header)

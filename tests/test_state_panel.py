@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.data import catalog, state_data, state_panel, ucr
+from analysis.data import catalog, ondcp, state_data, state_panel, ucr, xlsx
 from analysis.errors import DataError
 from analysis.metrics import claims
 from analysis.models import specifications, state_models
@@ -665,10 +665,10 @@ def test_xlsx_reader_places_values_by_column_and_refuses_a_missing_sheet(tmp_pat
     sheet.append(["Texas", 2989, 3021])
     path = tmp_path / "supplement.xlsx"
     workbook.save(path)
-    rows = state_data.xlsx_sheet_rows(path, ["112 NVSS ST Drug Poison Num"])["112 NVSS ST Drug Poison Num"]
-    assert rows[2] == ["State or jurisdiction", 2017.0, 2018.0] and rows[3] == ["Ohio1", 5111.0]
-    table = state_data.read_ondcp_state_tables(path, ["112 NVSS ST Drug Poison Num"])["112 NVSS ST Drug Poison Num"]
+    rows = xlsx.read_sheets(path, ["112 NVSS ST Drug Poison Num"])["112 NVSS ST Drug Poison Num"]
+    assert rows[1] == ("State or jurisdiction", 2017, 2018) and rows[2] == ("Ohio1", 5111, None)
+    table = ondcp.state_tables(path, ["112 NVSS ST Drug Poison Num"])["112 NVSS ST Drug Poison Num"]
     assert table.set_index(["state", "year"])["value"].to_dict() == pytest.approx(
         {("Ohio", 2017): 5111.0, ("Ohio", 2018): np.nan, ("Texas", 2017): 2989.0, ("Texas", 2018): 3021.0}, nan_ok=True)
     with pytest.raises(DataError, match="sheet '113"):
-        state_data.read_ondcp_state_tables(path, ["113 NVSS ST Drug Poison Rate"])
+        ondcp.state_tables(path, ["113 NVSS ST Drug Poison Rate"])

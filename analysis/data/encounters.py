@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import ondcp
+from analysis.data import xlsx
 from analysis.data.calendar import FISCAL_MONTHS, fiscal_month_start
 from analysis.errors import DataError
 
@@ -38,7 +38,7 @@ SOUTHWEST_SECTORS = {
 
 def _sheet_frame(path: Path, sheet: str, columns: list[str]) -> pd.DataFrame:
     """A sheet whose first row is the header, as a frame with normalized header names."""
-    rows = ondcp.read_sheet_rows(path, sheet)
+    rows = xlsx.read_sheet(path, sheet)
     header = [str(cell).replace("\n", " ").strip() if cell is not None else "" for cell in rows[0]]
     missing = [column for column in columns if column not in header]
     if missing:

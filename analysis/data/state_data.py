@@ -19,6 +19,7 @@ import pyreadr
 
 from analysis.data import catalog
 from analysis.data.curated import load_curated
+from analysis.data.ondcp import DEATHS_SHEET, RATES_SHEET, state_tables
 from analysis.errors import DataError
 
 UNAUTHORIZED_COLUMNS = ("state", "year", "population", "source")
@@ -130,108 +131,6 @@ def read_nchs_deaths(path: Path) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-DEATHS_SHEET, RATES_SHEET = "112 NVSS ST Drug Poison Num", "113 NVSS ST Drug Poison Rate"
-
-
-def read_ondcp_state_tables(path: Path, sheets: list[str]) -> dict[str, pd.DataFrame]:
-    """ONDCP Data Supplement state-by-year tables (e.g. 112 deaths, 113 rates), long form, by sheet.
-
-    The workbook is opened once (it has 181 sheets). State names carry footnote digits
-    ('Ohio1'), which are removed; blank cells are missing.
-    """
-    workbook = xlsx_sheet_rows(path, sheets)
-    return {sheet: _state_table(path, workbook, sheet) for sheet in sheets}
-
-
-XLSX = {"main": "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
-        "rel": "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}",
-        "pkg": "{http://schemas.openxmlformats.org/package/2006/relationships}"}
-
-
-def _column_index(reference: str) -> int:
-    """'C12' -> 2 (zero-based column of a cell reference)."""
-    index = 0
-    for letter in reference.rstrip("0123456789"):
-        index = index * 26 + ord(letter) - ord("A") + 1
-    return index - 1
-
-
-def xlsx_sheet_rows(path: Path, sheets: list[str]) -> dict[str, list[list]]:
-    """Cell values (numbers as float, text as str, blank as None) of the named sheets of an .xlsx.
-
-    Reads the workbook's XML directly: openpyxl parses the whole 181-sheet stylesheet first, which
-    takes seconds, for two small tables. A sheet that is not in the workbook is simply absent.
-    """
-    import xml.etree.ElementTree as ElementTree
-    import zipfile
-
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
-        strings = []
-        if "xl/sharedStrings.xml" in names:
-            root = ElementTree.fromstring(archive.read("xl/sharedStrings.xml"))
-            strings = ["".join(t.text or "" for t in item.iter(XLSX["main"] + "t")) for item in root]
-        targets = {rel.get("Id"): rel.get("Target") for rel in
-                   ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(XLSX["pkg"] + "Relationship")}
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        found = {}
-        for sheet in workbook.iter(XLSX["main"] + "sheet"):
-            if sheet.get("name") in sheets:
-                target = targets[sheet.get(XLSX["rel"] + "id")].lstrip("/")
-                found[sheet.get("name")] = _sheet_values(ElementTree.fromstring(
-                    archive.read(target if target.startswith("xl/") else "xl/" + target)), strings)
-    return found
-
-
-def _sheet_values(root, strings: list[str]) -> list[list]:
-    """Rows of one worksheet's XML as lists of values, placed by row number and column letter
-    (rows the file leaves out are empty, as a spreadsheet shows them)."""
-    rows = []
-    for row in root.iter(XLSX["main"] + "row"):
-        rows.extend([None] for _ in range(int(row.get("r", len(rows) + 1)) - 1 - len(rows)))
-        values = {}
-        for cell in row.iter(XLSX["main"] + "c"):
-            kind, value = cell.get("t"), cell.find(XLSX["main"] + "v")
-            if kind == "inlineStr":
-                text = "".join(t.text or "" for t in cell.iter(XLSX["main"] + "t"))
-            elif value is None or value.text is None:
-                continue
-            elif kind == "s":
-                text = strings[int(value.text)]
-            elif kind in ("str", "e"):
-                text = value.text
-            elif kind == "b":
-                text = bool(int(value.text))
-            else:
-                text = float(value.text)
-            values[_column_index(cell.get("r"))] = text
-        rows.append([values.get(i) for i in range(max(values) + 1)] if values else [None])
-    return rows
-
-
-def _state_table(path: Path, workbook: dict[str, list[list]], sheet: str) -> pd.DataFrame:
-    if sheet not in workbook:
-        raise DataError(path, f"sheet {sheet!r} not found", expected="the February 2020 Data Supplement layout")
-    rows = workbook[sheet]
-    header_index = next((i for i, r in enumerate(rows) if r and r[0] == "State or jurisdiction"), None)
-    if header_index is None:
-        raise DataError(path, f"sheet {sheet!r}: no 'State or jurisdiction' header row")
-    header = rows[header_index]
-    year_columns = {c: int(v) for c, v in enumerate(header) if isinstance(v, (int, float))}
-    known = set(states()["state"]) | {"United States"}
-    records = []
-    for row in rows[header_index + 1:]:
-        name = str(row[0] or "").rstrip("0123456789").strip()
-        if name not in known:
-            continue
-        for column, year in year_columns.items():
-            value = row[column] if column < len(row) else None
-            if value is not None and not isinstance(value, (int, float)):
-                raise DataError(path, f"sheet {sheet!r}: not a number {value!r} for {name} {year}")
-            records.append({"state": name, "year": year, "value": np.nan if value is None else float(value)})
-    return pd.DataFrame(records)
-
-
 @dataclass
 class Deaths:
     """Drug-poisoning deaths, 1999 to the last year either source reports.
@@ -248,7 +147,7 @@ class Deaths:
 def load_deaths(nchs_path: Path, supplement_path: Path) -> Deaths:
     """Read the NCHS file and ONDCP tables 112-113 once and combine them."""
     nchs = read_nchs_deaths(nchs_path)
-    tables = read_ondcp_state_tables(supplement_path, [DEATHS_SHEET, RATES_SHEET])
+    tables = state_tables(supplement_path, [DEATHS_SHEET, RATES_SHEET])
     ondcp = tables[DEATHS_SHEET].rename(columns={"value": "overdose_deaths"}).merge(
         tables[RATES_SHEET].rename(columns={"value": "overdose_rate_age_adjusted"}), on=["state", "year"], how="outer")
     ondcp = ondcp.assign(deaths_source="ONDCP Data Supplement (NCHS Data Brief 356)")

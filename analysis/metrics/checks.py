@@ -6,78 +6,17 @@ results under ``checks.*``.
 """
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
+from analysis.data.ondcp import TABLE_43
 from analysis.errors import DataError
 from analysis.metrics import ports
 
-TABLE_43 = "43 NVSS Injury Deaths "
-TABLE_67 = "67 NSDUH Need Rec Treatment"
-NEEDED = "Total who needed treatment"
-RECEIVED = "Received treatment at a specialty facility"
 
-
-def _year(cell) -> int | None:
-    """1999 -> 1999; '20151' (2015 with footnote 1) -> 2015; anything else -> None."""
-    text = str(cell).strip() if cell is not None else ""
-    return int(text[:4]) if re.fullmatch(r"(19|20)\d{2}\d?", text) else None
-
-
-def _compact(row: tuple) -> tuple:
-    """A sheet row without its empty cells (the supplement pads rows with blank columns)."""
-    return tuple(cell for cell in row if cell is not None) or (None,)
-
-
-def year_blocks(rows: list[tuple], labels: dict[str, str], source: str) -> pd.DataFrame:
-    """Year rows under labelled blocks of an ONDCP supplement sheet: one column per block, the
-    block's first numeric column (the total). A label row starts a block; any other text row ends it."""
-    values, current = {}, None
-    for row in map(_compact, rows):
-        first = row[0]
-        if isinstance(first, str) and _year(first) is None:
-            current = next((name for prefix, name in labels.items() if first.strip().startswith(prefix)), None)
-            continue
-        year = _year(first)
-        if current and year is not None and len(row) > 1 and isinstance(row[1], (int, float)):
-            values.setdefault(year, {})[current] = float(row[1])
-    frame = pd.DataFrame.from_dict(values, orient="index").sort_index()
-    missing = [name for name in labels.values() if name not in frame.columns]
-    if frame.empty or missing:
-        raise DataError(source, f"block(s) {missing or list(labels.values())} not found", expected=f"rows labelled {list(labels)}")
-    return frame.rename_axis("year")
-
-
-def treatment_gap(rows: list[tuple], source: str = TABLE_67) -> pd.DataFrame:
-    """Per year: people aged 12+ who needed treatment for an illicit drug problem, those who received it
-    at a specialty facility (thousands, NSDUH), and the gap = share who needed it and did not receive it."""
-    frame = year_blocks(rows, {NEEDED: "needed", RECEIVED: "received"}, source).dropna()
-    if (frame["received"] > frame["needed"]).any():
-        raise DataError(source, "more people received treatment than needed it", column="Totals")
-    frame["gap"] = 1 - frame["received"] / frame["needed"]
-    return frame
-
-
-def injury_deaths(rows: list[tuple], source: str = TABLE_43) -> pd.DataFrame:
-    """Deaths by injury cause and year (numbers, not rates) from ONDCP table 43; footnote digits are
-    dropped from the cause names ('Drug Poisoning1' -> 'Drug Poisoning'). A cause left blank is missing."""
-    rows = [_compact(row) for row in rows]
-    header = next((row for row in rows if row[0] == "Year"), None)
-    if header is None:
-        raise DataError(source, "header row 'Year' not found")
-    causes = [re.sub(r"\d+$", "", str(cell)).strip() for cell in header[1:] if cell is not None]
-    values, in_numbers = {}, False
-    for row in rows:
-        if isinstance(row[0], str) and _year(row[0]) is None:
-            in_numbers = row[0].startswith("Number of Deaths")
-            continue
-        if in_numbers and _year(row[0]) is not None:
-            values[_year(row[0])] = [row[i + 1] if i + 1 < len(row) and isinstance(row[i + 1], (int, float)) else None
-                                    for i in range(len(causes))]
-    if not values:
-        raise DataError(source, "no 'Number of Deaths' rows found")
-    return pd.DataFrame.from_dict(values, orient="index", columns=causes, dtype=float).sort_index().rename_axis("year")
+def treatment_gap(table: pd.DataFrame) -> pd.DataFrame:
+    """Per year (``ondcp.treatment_table``): the gap = share of those who needed treatment for an illicit
+    drug problem who did not receive it at a specialty facility."""
+    return table.assign(gap=1 - table["received"] / table["needed"])
 
 
 def leading_cause(deaths: pd.DataFrame) -> tuple[int, str, float]:
