@@ -137,6 +137,32 @@ def test_the_layout_checks_find_a_wrong_way_import_and_a_cycle(tmp_path):
     assert import_cycles(graph) == [["analysis.models.m", "analysis.models.n"]]
 
 
+# Chapters ask loaders for data by name; these still name a catalogued file, each with who removes it.
+KNOWN_FILE_READS = {("checks.md", "ohss-khsm-encounters-usbp-fy25m11"): "#25 item 3 (engineer A)",
+                    ("checks.md", "sbo-encounters-fy22-fy25-aug"): "#25 item 3 (engineer A)"}
+
+
+def catalog_paths_called(code: str) -> list[str]:
+    """The first argument (or its source text) of every ``catalog.path(...)`` call in some code."""
+    return [ast.unparse(node.args[0]) if not isinstance(node.args[0], ast.Constant) else node.args[0].value
+            for node in ast.walk(ast.parse(code))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "path"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "catalog" and node.args]
+
+
+def test_chapters_ask_loaders_for_data_by_name_not_for_files():
+    found = {(chapter.name, file_id) for chapter in sorted(config.CHAPTERS_DIR.glob("*.md"))
+             for code in deps.code_cells(chapter) for file_id in catalog_paths_called(code)}
+    stale = {read: owner for read, owner in KNOWN_FILE_READS.items() if read not in found}
+    assert stale == {}, "no longer read this way: remove from KNOWN_FILE_READS"
+    assert found - set(KNOWN_FILE_READS) == set()
+
+
+def test_the_file_read_scan_finds_a_catalog_path_call():
+    code = 'import x\nframe = loader.read(catalog.path("some-file"))\nother = catalog.path(name)\ncatalog.entry("x")\n'
+    assert sorted(catalog_paths_called(code)) == ["name", "some-file"]
+
+
 def test_the_import_scan_finds_a_forbidden_import(tmp_path):
     planted = tmp_path / "bad.py"
     planted.write_text("def f():\n    import papermill.engines\n    from sphinx.util import logging\n")

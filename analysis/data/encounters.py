@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import xlsx
+from analysis.data import catalog, xlsx
 from analysis.data.calendar import FISCAL_MONTHS, fiscal_month_start
 from analysis.errors import DataError
 
@@ -251,6 +251,7 @@ def lowest_months(monthly: pd.DataFrame, count: int) -> pd.DataFrame:
     return monthly.sort_values(["encounters", "month"]).head(count).reset_index(drop=True)
 
 
+MONTHLY_PDF = "us-border-patrol-monthly-encounters-fy2000-fy2020"
 PDF_TOTAL_ROWS = ("Coastal Border", "Northern Border", "Southwest Border", "Monthly Total")
 PDF_MONTHS = ["October", "November", "December", "January", "February", "March", "April", "May", "June", "July",
               "August", "September"]
@@ -264,14 +265,16 @@ def _pdf_number(text: str | None, page: int, column: str) -> int:
     return int(cleaned)
 
 
-def load_cbp_monthly_pdf(path: Path) -> pd.DataFrame:
-    """CBP's USBP monthly encounters by sector FY2000-FY2020 (one PDF page per fiscal year), checked.
+def load_cbp_monthly_pdf(path: Path | None = None) -> pd.DataFrame:
+    """CBP's USBP monthly encounters by sector FY2000-FY2020 (one PDF page per fiscal year), checked;
+    the catalogued PDF (``MONTHLY_PDF``) unless ``path`` is given.
 
     Checks on every page: each row's months add up to its printed yearly total; the Southwest
     sectors add up to the printed 'Southwest Border' row; all sectors to 'Monthly Total'.
     """
     import pdfplumber
 
+    path = path if path is not None else catalog.path(MONTHLY_PDF)
     records, not_reported = [], []
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, 1):

@@ -86,6 +86,21 @@ def load_vsrr() -> pd.DataFrame:
     return state_data.read_vsrr_json(catalog.path("vsrr-overdose-deaths-by-state-year-2015-2024"))
 
 
+def load_vsrr_december() -> pd.DataFrame:
+    """The mirrored VSRR CSV (2015-2018), deaths in the 12 months ending December: the check on ``load_vsrr``."""
+    return state_data.read_vsrr_csv_december(catalog.path("vsrr-provisional-drug-overdose-death-counts-2015-2018"))
+
+
+def load_pew() -> pd.DataFrame:
+    """Pew's unauthorized immigrants by state, 1990-2023 (``state_data.read_pew_unauthorized``)."""
+    return state_data.read_pew_unauthorized(catalog.path("pew-unauthorized-by-state-1990-2023"))
+
+
+def load_pew_transcription() -> pd.DataFrame:
+    """The independent hand transcription of Pew's 2000 and 2005-2009 state figures: the check on ``load_pew``."""
+    return state_data.read_pew_transcription(catalog.path("pew-undocumented-by-state-2000-2005-2009-transcribed"))
+
+
 def load_panel(min_arrest_coverage: float = 50.0, deaths: state_data.Deaths | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The panel from the catalogued raw files (Pew and CMS shares side by side), and the reasons
     for its missing cells. ``deaths`` (from ``load_deaths``) can be passed by a caller that also
