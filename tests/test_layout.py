@@ -33,6 +33,12 @@ def test_no_analysis_module_imports_the_book_machinery():
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
+def test_the_import_scan_finds_a_forbidden_import(tmp_path):
+    planted = tmp_path / "bad.py"
+    planted.write_text("def f():\n    import papermill.engines\n    from sphinx.util import logging\n")
+    assert imported_top_level(planted) >= {"papermill", "sphinx"}
+
+
 # Which parts of analysis/ each part may import ("top" = config and errors). Within a part, anything
 # goes as long as there is no cycle.
 MAY_IMPORT = {"top": {"top"}, "data": {"top", "data"}, "models": {"top", "models"},
@@ -161,77 +167,3 @@ def test_chapters_ask_loaders_for_data_by_name_not_for_files():
 def test_the_file_read_scan_finds_a_catalog_path_call():
     code = 'import x\nframe = loader.read(catalog.path("some-file"))\nother = catalog.path(name)\ncatalog.entry("x")\n'
     assert sorted(catalog_paths_called(code)) == ["name", "some-file"]
-
-
-def test_the_import_scan_finds_a_forbidden_import(tmp_path):
-    planted = tmp_path / "bad.py"
-    planted.write_text("def f():\n    import papermill.engines\n    from sphinx.util import logging\n")
-    assert imported_top_level(planted) >= {"papermill", "sphinx"}
-
-
-def test_module_closure_follows_analysis_imports_transitively(tmp_path):
-    package = tmp_path / "analysis"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "a.py").write_text("from analysis import b\n")
-    (package / "b.py").write_text("from . import c\nimport pandas\n")
-    (package / "c.py").write_text("x = 1\n")
-    (package / "unused.py").write_text("")
-    found = deps.module_closure(["import numpy\nfrom analysis import a as alias\n"], package)
-    assert [p.name for p in found] == ["__init__.py", "a.py", "b.py", "c.py"]
-
-
-def test_module_closure_counts_modules_imported_from_a_subpackage(tmp_path):
-    """``from analysis.data import seizures`` depends on data/seizures.py and every package __init__ on the way."""
-    package = tmp_path / "analysis"
-    for directory in (package, package / "data", package / "data" / "deep", package / "models"):
-        directory.mkdir()
-        (directory / "__init__.py").write_text("")
-    (package / "data" / "seizures.py").write_text("from .calendar import MONTHS\nfrom ..models import kernel\n")
-    (package / "data" / "calendar.py").write_text("MONTHS = ()\n")
-    (package / "data" / "unused.py").write_text("")
-    (package / "data" / "deep" / "reader.py").write_text("from ... import errors\nfrom .. import calendar\n")
-    (package / "models" / "kernel.py").write_text("import analysis.data.deep.reader\n")
-    (package / "errors.py").write_text("")
-    found = deps.module_closure(["from analysis.data import seizures\n"], package)
-    assert [p.relative_to(package).as_posix() for p in found] == [
-        "__init__.py", "data/__init__.py", "data/calendar.py", "data/deep/__init__.py", "data/deep/reader.py",
-        "data/seizures.py", "errors.py", "models/__init__.py", "models/kernel.py"]
-    assert [p.relative_to(package).as_posix() for p in deps.module_closure(["import analysis.data.calendar\n"], package)] \
-        == ["__init__.py", "data/__init__.py", "data/calendar.py"]
-
-
-def test_the_state_panel_cache_key_leaves_out_the_cbp_loaders():
-    """Editing a CBP loader must not re-run the state-panel chapter, which never reads CBP data."""
-    package = config.PROJECT_ROOT / "analysis"
-    closure = {path.relative_to(package).as_posix()
-               for path in deps.module_closure(deps.code_cells(config.CHAPTERS_DIR / "state_panel.md"), package)}
-    assert {"data/state_panel.py", "data/state_data.py", "data/ucr.py", "models/state_models.py"} <= closure
-    cbp = {"data/encounters.py", "data/seizures.py", "data/datasets.py", "data/vintages.py", "data/sector_panel.py"}
-    assert closure & cbp == set()
-    assert cbp <= {path.relative_to(package).as_posix()  # the same scan does find them where they are used
-                   for path in deps.module_closure(deps.code_cells(config.CHAPTERS_DIR / "checks.md"), package)}
-
-
-def test_why_names_each_changed_dependency():
-    before = {"notebook chapters/x.md": "1", "module analysis/a.py": "2", "file data/claims.csv": "3"}
-    after = {"notebook chapters/x.md": "1", "module analysis/a.py": "9", "dataset d": "4"}
-    assert deps.why(before, after) == ["dataset d is new", "file data/claims.csv is no longer used",
-                                       "module analysis/a.py changed"]
-    assert deps.why(before, before) == []
-    assert deps.why(None, after) == ["no cached result"]
-
-
-def test_loaders_record_what_they_read_when_the_build_asks(tmp_path, monkeypatch, real_data):
-    from analysis.data import catalog, curated
-    from analysis.metrics import claims
-
-    log = tmp_path / "reads.log"
-    curated.load_curated("states")
-    assert not log.exists()
-    monkeypatch.setenv(config.READS_LOG_VARIABLE, str(log))
-    catalog.path("nationwide-drugs-fy20-fy23")
-    curated.load_curated("states")
-    claims.load_claims()
-    assert deps.read_log(log) == [("catalog", "nationwide-drugs-fy20-fy23"), ("file", "data/curated/states.csv"),
-                                  ("file", "data/claims.csv")]

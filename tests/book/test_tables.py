@@ -1,27 +1,9 @@
-"""Glue helper: only plain Python values, only well-formed keys, never NaN."""
+"""Book tables: cell text Markdown will not reinterpret, and PDF column widths that fit their content."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from analysis.book import glue, tables
-
-
-def test_numpy_scalars_become_plain_python():
-    assert type(glue.plain(np.float64(0.5))) is float
-    assert type(glue.plain(np.int64(3))) is int
-    assert glue.plain("FY2025") == "FY2025"
-
-
-def test_nan_is_refused():
-    with pytest.raises(ValueError, match="NaN"):
-        glue.plain(float("nan"))
-
-
-def test_key_pattern():
-    assert glue.KEY_PATTERN.match("ports.fentanyl.ofo_share.fy2023")
-    assert not glue.KEY_PATTERN.match("Ports.Fentanyl")
-    assert not glue.KEY_PATTERN.match("single")
+from analysis.book import tables
 
 
 def test_markdown_table_escapes_and_sets_widths():
@@ -118,54 +100,3 @@ def test_long_code_words_stay_whole_at_a_smaller_size_and_wrap_only_when_nothing
     points = column_points(tables.table_layout(longer))
     assert points[0] < tables.cell_extent(longer["Key"][0])[0] * 9.0  # too long for the line: it wraps ...
     assert points[1] >= tables.text_em("Value", header=True) * 9.0  # ... and the value column keeps its room
-
-
-def test_every_number_table_is_complete_in_html_and_grouped_by_page_in_the_pdf():
-    from bookmachine import provenance
-
-    numbers = {"budget.a.b": 0.123456789, "ports.c.d": "FY2025", "ports.e.f": 3}
-    sources = {"budget.a.b": "budget", "ports.c.d": "ports", "ports.e.f": "ports"}
-    text = provenance.numbers_table(numbers, sources, {"budget": "The federal drug budget"})
-    html, latex = text.split("````{only} latex")
-    assert html.startswith("```{only} html\n| Key | Value | Page |")
-    assert "| `budget.a.b` | 0.123457 | budget |" in html and "| `ports.e.f` | 3 | ports |" in html
-    assert "```{list-table} Numbers computed on page budget (The federal drug budget)\n" in latex
-    assert "```{list-table} Numbers computed on page ports" in latex
-    assert latex.index("`ports.c.d`") > latex.index("page ports") > latex.index("`budget.a.b`")
-
-
-def test_versions_list_each_release_with_what_changed(tmp_path):
-    from bookmachine import changes
-
-    (tmp_path / "numbers-0.1.0.json").write_text('{"a.b": 1.0, "claims.x.verdict": "supported"}')
-    (tmp_path / "numbers-0.2.0.json").write_text('{"a.b": 2.0, "claims.x.verdict": "contradicted"}')
-    changes.record_release("0.2.0", "2026-02-01", "b" * 40, tmp_path)
-    changes.record_release("0.1.0", "2026-01-01", "a" * 40, tmp_path)
-    changes.record_release("0.2.0", "2026-02-02", "c" * 40, tmp_path)  # a re-release replaces its line
-    assert (tmp_path / "versions.csv").read_text().splitlines() == [
-        "version,date,commit", f"0.1.0,2026-01-01,{'a' * 40}", f"0.2.0,2026-02-02,{'c' * 40}"]
-    table = changes.versions_markdown(tmp_path)
-    assert "| 0.1.0 | 2026-01-01 | `aaaaaaaaaaaa` | first release | first release |" in table
-    assert "| 0.2.0 | 2026-02-02 | `cccccccccccc` | 2 | 1 |" in table
-    assert "No release has been made yet" in changes.versions_markdown(tmp_path / "none")
-
-
-def test_a_build_of_a_released_version_compares_with_that_release(tmp_path):
-    from bookmachine import changes
-
-    (tmp_path / "numbers-0.9.0.json").write_text('{"a.b": 0.5}')
-    (tmp_path / "numbers-1.0.0.json").write_text('{"a.b": 1.0, "claims.x.verdict": "supported"}')
-    (tmp_path / "numbers-1.1.0.json").write_text('{"a.b": 3.0}')
-    version, numbers = changes.previous_release("1.0.0", tmp_path)
-    assert version == "1.0.0" and numbers["a.b"] == 1.0
-    text = changes.changes_markdown("1.0.0", (version, numbers), {"a.b": 2.0, "claims.x.verdict": "contradicted"})
-    assert "2 numbers changed" in text and "1 claim verdicts flipped" in text
-    assert "* - `claims.x.verdict`\n  - supported\n  - contradicted" in text
-    assert changes.previous_release("0.5.0", tmp_path) is None
-
-
-def test_publish_all_glues_every_key_of_a_section():
-    glue.publish_all({"test.section.a": 1, "test.section.b": "two"})
-    assert glue.PUBLISHED["test.section.a"] == 1 and glue.PUBLISHED["test.section.b"] == "two"
-    with pytest.raises(ValueError, match="NaN"):
-        glue.publish_all({"test.section.c": float("nan")})
