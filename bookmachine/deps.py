@@ -100,7 +100,7 @@ def _without_options(cell: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _module_imports(name: str, package_dir: Path, size: int, mtime: int) -> frozenset[str]:
+def _module_imports(name: str, package_dir: Path, *, size: int, mtime: int) -> frozenset[str]:
     """The ``analysis`` imports of one module, parsed once per version of its file."""
     path = module_file(name, package_dir)
     return frozenset(imported_modules(path.read_text(encoding="utf-8"), package_dir, name))
@@ -114,7 +114,7 @@ def module_closure(code_blocks: list[str], package_dir: Path = config.PROJECT_RO
         name = pending.pop()
         seen.add(name)
         path = module_file(name, package_dir)
-        pending |= _module_imports(name, package_dir, path.stat().st_size, path.stat().st_mtime_ns) - seen
+        pending |= _module_imports(name, package_dir, size=path.stat().st_size, mtime=path.stat().st_mtime_ns) - seen
     return sorted(module_file(name, package_dir) for name in seen)
 
 
@@ -130,7 +130,7 @@ def _relative(path: Path) -> str:
     return path.relative_to(config.PROJECT_ROOT).as_posix() if path.is_relative_to(config.PROJECT_ROOT) else str(path)
 
 
-def components(source: Path, parameters: dict, reads: list[tuple[str, str]], numbers_file: Path | None = None) -> dict:
+def components(source: Path, parameters: dict, reads: list[tuple[str, str]], *, numbers_file: Path | None = None) -> dict:
     """Every dependency of one rendering, as {component name: hash}; the cache key hashes them all."""
     result = {f"notebook {_relative(source)}": digest(source.read_bytes()),
               "parameters": digest(json.dumps(parameters, sort_keys=True, default=str)),

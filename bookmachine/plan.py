@@ -92,7 +92,7 @@ def plan(run: Run, out_dir: Path, numbers_file: Path | None = None) -> Plan:
     record_file = output.with_suffix(".deps.json")
     record = json.loads(record_file.read_text()) if record_file.exists() and output.exists() else None
     reads = [tuple(pair) for pair in record["reads"]] if record else []
-    current = deps.components(run.source, run.parameters, reads, numbers_file)
+    current = deps.components(run.source, run.parameters, reads, numbers_file=numbers_file)
     reasons = deps.why(record and record["components"], current, record and record["datasets"])
     return Plan(run, output, numbers_file, record, reasons)
 
@@ -100,7 +100,7 @@ def plan(run: Run, out_dir: Path, numbers_file: Path | None = None) -> Plan:
 def finish(item: Plan, seconds: float) -> None:
     """After a run: record what it read and the dependencies its cache key covers."""
     reads = deps.read_log(item.reads_log)
-    parts = deps.components(item.run.source, item.run.parameters, reads, item.numbers_file)
+    parts = deps.components(item.run.source, item.run.parameters, reads, numbers_file=item.numbers_file)
     record = {"key": deps.key(parts), "components": parts, "reads": reads,
               "datasets": deps.dataset_members(reads), "seconds": round(seconds, 1)}
     item.record_file.write_text(json.dumps(record, indent=1) + "\n")

@@ -26,7 +26,7 @@ def show_inputs(file_ids: list[str]) -> None:
     }), widths=[64, 14, 22]))
 
 
-def scenario_summary(title: str, path: pd.DataFrame, growth: float, shape: str) -> None:
+def scenario_summary(title: str, path: pd.DataFrame, *, growth: float, shape: str) -> None:
     """Render a rebalancing scenario's result as a sentence, from the path's own numbers."""
     first, last = path.iloc[0], path.iloc[-1]
     display(Markdown(

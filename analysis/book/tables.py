@@ -77,7 +77,7 @@ def text_em(text: str, code: bool = False, header: bool = False) -> float:
     return sum(char_em(char, code, header) for char in text)
 
 
-def cell_extent(value, header: bool = False, keep_short: bool = True, split_code: bool = False) -> tuple[float, float]:
+def cell_extent(value, *, header: bool = False, keep_short: bool = True, split_code: bool = False) -> tuple[float, float]:
     """(width of the whole cell on one line, width of its widest unbreakable piece), in em.
 
     Words (numbers, codes, units) never break (see ``unbreakable_pieces``); a cell of at most
@@ -111,15 +111,15 @@ def column_extents(frame: pd.DataFrame, keep_short: bool = True,
     """
     typical, minimum, natural = [], [], []
     for column in frame.columns:
-        extents = [cell_extent(column, True, keep_short, split_code)]
-        extents += [cell_extent(value, False, keep_short, split_code) for value in frame[column]]
+        extents = [cell_extent(column, header=True, keep_short=keep_short, split_code=split_code)]
+        extents += [cell_extent(value, keep_short=keep_short, split_code=split_code) for value in frame[column]]
         typical.append(min(sum(whole for whole, _ in extents) / len(extents), 60.0))
         minimum.append(max(piece for _, piece in extents))
         natural.append(max(whole for whole, _ in extents))
     return typical, minimum, natural
 
 
-def share_line(preferred: list[float], minimum: list[float], total: float,
+def share_line(preferred: list[float], minimum: list[float], total: float, *,
                maximum: list[float] | None = None) -> list[float]:
     """Split ``total`` in proportion to ``preferred``, each column between its ``minimum`` and ``maximum``.
 
@@ -174,7 +174,7 @@ def table_layout(frame: pd.DataFrame, widths: list[int] | None = None) -> TableL
             break
     natural = [em * size + PDF_CELL_PADDING_PT for em in natural_em]
     preferred = [float(w) for w in widths] if widths else [em * size + PDF_CELL_PADDING_PT for em in typical]
-    points = share_line(preferred, minimum, PDF_LINE_PT, natural)
+    points = share_line(preferred, minimum, PDF_LINE_PT, maximum=natural)
     return TableLayout(per_mille_of_line(points, minimum), font)
 
 
@@ -198,7 +198,7 @@ def column_widths(frame: pd.DataFrame) -> list[int]:
     return table_layout(frame).widths
 
 
-def list_table(frame: pd.DataFrame, widths: list[int] | None = None, sortable: bool = False,
+def list_table(frame: pd.DataFrame, widths: list[int] | None = None, *, sortable: bool = False,
                caption: str | None = None) -> str:
     """A DataFrame as MyST list-table text with a header row and column widths (see ``markdown_table``)."""
     layout = table_layout(frame, widths)
@@ -219,7 +219,7 @@ def list_table(frame: pd.DataFrame, widths: list[int] | None = None, sortable: b
     return "\n".join(lines)
 
 
-def markdown_table(frame: pd.DataFrame, widths: list[int] | None = None, sortable: bool = False,
+def markdown_table(frame: pd.DataFrame, widths: list[int] | None = None, *, sortable: bool = False,
                    caption: str | None = None) -> Markdown:
     """A DataFrame as a MyST list-table whose PDF columns fit their content.
 
@@ -227,4 +227,4 @@ def markdown_table(frame: pd.DataFrame, widths: list[int] | None = None, sortabl
     than its longest number or word needs) and, for wide tables, a smaller PDF font.
     ``sortable`` tables get a filter box and click-to-sort headers in the HTML (_static/table-tools.js).
     """
-    return Markdown(list_table(frame, widths, sortable, caption))
+    return Markdown(list_table(frame, widths, sortable=sortable, caption=caption))

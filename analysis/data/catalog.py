@@ -112,9 +112,9 @@ def fetch(item: dict, raw: Path | None = None, mirror: Path | None = None) -> Pa
     source = mirror / item["file"] if mirror else None
     target.parent.mkdir(parents=True, exist_ok=True)
     if source is not None and source.exists():
-        _install(target, item, lambda tmp: shutil.copyfile(source, tmp), origin=str(source))
+        _install(target, item, write=lambda tmp: shutil.copyfile(source, tmp), origin=str(source))
     elif item.get("download_url"):
-        _install(target, item, lambda tmp: _download(item["download_url"], tmp), origin=item["download_url"])
+        _install(target, item, write=lambda tmp: _download(item["download_url"], tmp), origin=item["download_url"])
     else:
         where = f"the mirror {mirror}" if mirror else "no mirror (DATA_MIRROR unset and ../shared/data/raw absent)"
         raise DataError(
@@ -124,7 +124,7 @@ def fetch(item: dict, raw: Path | None = None, mirror: Path | None = None) -> Pa
     return target
 
 
-def _install(target: Path, item: dict, write, origin: str) -> None:
+def _install(target: Path, item: dict, *, write, origin: str) -> None:
     """Write a file to a temporary name, check its hash, then move it into place (never half a file)."""
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as handle:
         temporary = Path(handle.name)

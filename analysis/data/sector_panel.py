@@ -7,7 +7,7 @@ from analysis.data.encounters import SOUTHWEST, SOUTHWEST_SECTORS
 from analysis.errors import DataError
 
 
-def sector_month_panel(sectors: pd.DataFrame, seizure_rows: pd.DataFrame, drugs: list[str],
+def sector_month_panel(sectors: pd.DataFrame, seizure_rows: pd.DataFrame, drugs: list[str], *,
                        first_month: pd.Timestamp, last_month: pd.Timestamp,
                        sector_names: list[str] | None = None) -> pd.DataFrame:
     """One row per Southwest sector and month: USBP encounters and USBP pounds/events per drug.

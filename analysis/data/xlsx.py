@@ -41,7 +41,8 @@ def read_sheets(path: Path, sheets: list[str]) -> dict[str, list[tuple]]:
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            cells = _Cells(_shared_strings(archive), *_time_styles(archive), _epoch(archive))
+            dates, durations = _time_styles(archive)
+            cells = _Cells(_shared_strings(archive), dates=dates, durations=durations, epoch=_epoch(archive))
             found = {name: _sheet_rows(ElementTree.fromstring(archive.read(member)), cells)
                      for name, member in _sheet_members(archive).items() if name in sheets}
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError) as exc:
@@ -135,7 +136,7 @@ def _from_serial(serial: float, epoch: datetime.datetime, duration: bool):
 class _Cells:
     """What a cell's value needs from the rest of the workbook: shared strings, date styles, epoch."""
 
-    def __init__(self, strings: list[str], dates: frozenset[int], durations: frozenset[int],
+    def __init__(self, strings: list[str], *, dates: frozenset[int], durations: frozenset[int],
                  epoch: datetime.datetime):
         self.strings, self.dates, self.durations, self.epoch = strings, dates, durations, epoch
 

@@ -79,7 +79,7 @@ class Bridge:
     reason: str
 
 
-def splice(shares: pd.DataFrame, older: str, newer: str, bridge: Bridge | None = None) -> pd.DataFrame:
+def splice(shares: pd.DataFrame, older: str, newer: str, *, bridge: Bridge | None = None) -> pd.DataFrame:
     """Join two editions into one series. Refused without a bridge that names both editions and a reason."""
     if bridge is None or (bridge.older, bridge.newer) != (older, newer) or not bridge.reason.strip():
         raise DataError("budget editions", f"refusing to join edition {older!r} with {newer!r} without an explicit bridge",
@@ -106,7 +106,7 @@ def latest_share(shares: pd.DataFrame) -> pd.Series:
     return shares.sort_values(["fiscal_year", "edition"]).iloc[-1]
 
 
-def share_path(start: float, target: float, years: int, shape: str) -> np.ndarray:
+def share_path(start: float, target: float, years: int, *, shape: str) -> np.ndarray:
     """Demand share for year 0..years: 'linear' steps evenly; 'front-loaded' moves fastest early.
 
     Front-loaded follows start + (target - start) * (1 - (1 - t/years)^2): half the distance is
@@ -124,7 +124,7 @@ def share_path(start: float, target: float, years: int, shape: str) -> np.ndarra
     return start + (target - start) * weights
 
 
-def rebalance(start_year: int, start_demand_share: float, target_demand_share: float, years_to_target: int,
+def rebalance(start_year: int, start_demand_share: float, target_demand_share: float, *, years_to_target: int,
               start_total: float, growth: float = 0.0, shape: str = "linear") -> pd.DataFrame:
     """Year-by-year demand and supply dollars along a rebalancing path.
 
@@ -138,7 +138,7 @@ def rebalance(start_year: int, start_demand_share: float, target_demand_share: f
             raise ValueError(f"{name} must be a fraction between 0 and 1, not {share}")
     offsets = np.arange(years_to_target + 1)
     total = start_total * (1 + growth) ** offsets
-    share = share_path(start_demand_share, target_demand_share, years_to_target, shape)
+    share = share_path(start_demand_share, target_demand_share, years_to_target, shape=shape)
     demand = total * share
     held = total * start_demand_share
     path = pd.DataFrame({"year": start_year + offsets, "total": total, "demand_share": share, "demand": demand,

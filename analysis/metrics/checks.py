@@ -44,7 +44,7 @@ def years_with_lower_average_month(annual: pd.DataFrame, month_value: float) -> 
     return [int(year) for year in lower]
 
 
-def between_ports_share(frame: pd.DataFrame, drug: str, fiscal_years: list[int], measure: str) -> float:
+def between_ports_share(frame: pd.DataFrame, drug: str, fiscal_years: list[int], *, measure: str) -> float:
     """Share of a drug's CBP seizures made by the Border Patrol between ports (USBP / (OFO + USBP)),
     nationwide, over the given fiscal years together, by pounds or by seizure events."""
     rows = frame[(frame["drug"] == drug) & frame["fy"].isin(fiscal_years)]
@@ -97,15 +97,15 @@ def between_ports_numbers(frame: pd.DataFrame, drug: str = "Fentanyl") -> dict:
     last, earlier = full_years[-1], full_years[:-1]
     numbers = {"checks.fentanyl.last_full_fy": last, "checks.fentanyl.first_fy": earlier[0]}
     for measure, name in (("events", "event_share"), ("pounds", "weight_share")):
-        latest = between_ports_share(frame, drug, [last], measure)
-        before = sum(between_ports_share(frame, drug, [fy], measure) for fy in earlier) / len(earlier)
+        latest = between_ports_share(frame, drug, [last], measure=measure)
+        before = sum(between_ports_share(frame, drug, [fy], measure=measure) for fy in earlier) / len(earlier)
         numbers[f"checks.fentanyl.between_ports_{name}.last_full"] = latest
         numbers[f"checks.fentanyl.between_ports_{name}.earlier_mean"] = before
         numbers[f"checks.fentanyl.between_ports_{name}.change"] = latest - before
     return numbers
 
 
-def region_share(frame: pd.DataFrame, drug: str, region: str, fiscal_years: list[int], measure: str = "pounds") -> float:
+def region_share(frame: pd.DataFrame, drug: str, region: str, *, fiscal_years: list[int], measure: str = "pounds") -> float:
     """Share of a drug's CBP seizures (ports and between ports together) made in one region, e.g. the
     Southwest border, over the given fiscal years, by pounds or by seizure events."""
     rows = frame[(frame["drug"] == drug) & frame["fy"].isin(fiscal_years)]

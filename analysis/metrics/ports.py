@@ -60,7 +60,7 @@ def fiscal_year_label(fy: int, partial: bool) -> str:
     return f"FY{fy} (partial)" if partial else f"FY{fy}"
 
 
-def shares_by_year(frame: pd.DataFrame, drugs: list[str], regions: list[str], measure: str = "pounds") -> pd.DataFrame:
+def shares_by_year(frame: pd.DataFrame, drugs: list[str], regions: list[str], *, measure: str = "pounds") -> pd.DataFrame:
     """Port share per fiscal year and drug, nationwide and for each named region, with year labels.
 
     Columns: scope ('Nationwide' or the region), fy, partial, fy_label, drug, the component totals

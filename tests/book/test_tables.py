@@ -49,8 +49,8 @@ def test_share_line_gives_the_rest_in_proportion_and_never_less_than_the_minimum
     assert tables.share_line([9, 1], [0, 30], 100) == [70, 30]
     assert tables.share_line([1, 1, 2], [10, 60, 0], 100) == pytest.approx([40 / 3, 60, 80 / 3])
     inf = float("inf")
-    assert tables.share_line([1, 1, 1], [0, 0, 0], 100, [10, inf, inf]) == pytest.approx([10, 45, 45])  # capped
-    assert tables.share_line([1, 1], [0, 0], 100, [10, 30]) == pytest.approx([25, 75])  # all fit: by natural width
+    assert tables.share_line([1, 1, 1], [0, 0, 0], 100, maximum=[10, inf, inf]) == pytest.approx([10, 45, 45])  # capped
+    assert tables.share_line([1, 1], [0, 0], 100, maximum=[10, 30]) == pytest.approx([25, 75])  # all fit: by natural width
 
 
 def test_short_columns_hold_their_whole_cells_and_text_takes_the_rest():

@@ -10,7 +10,7 @@ from analysis.metrics import budget
 
 
 def test_linear_path_43_to_60_over_ten_years_on_a_flat_44_5():
-    path = budget.rebalance(2025, 0.43, 0.60, 10, 44.5, growth=0.0, shape="linear")
+    path = budget.rebalance(2025, 0.43, 0.60, years_to_target=10, start_total=44.5, growth=0.0, shape="linear")
     assert list(path["year"]) == list(range(2025, 2036))
     expected_share = [0.43 + 0.017 * t for t in range(11)]
     np.testing.assert_allclose(path["demand_share"], expected_share, rtol=0, atol=1e-12)
@@ -23,14 +23,14 @@ def test_linear_path_43_to_60_over_ten_years_on_a_flat_44_5():
 
 
 def test_growth_compounds_the_total():
-    path = budget.rebalance(2025, 0.5, 0.5, 2, 100.0, growth=0.1)
+    path = budget.rebalance(2025, 0.5, 0.5, years_to_target=2, start_total=100.0, growth=0.1)
     np.testing.assert_allclose(path["total"], [100.0, 110.0, 121.0])
     assert path["extra_demand"].abs().max() < 1e-12
 
 
 def test_front_loaded_path_moves_faster_early_and_ends_at_target():
-    linear = budget.share_path(0.4, 0.6, 10, "linear")
-    front = budget.share_path(0.4, 0.6, 10, "front-loaded")
+    linear = budget.share_path(0.4, 0.6, 10, shape="linear")
+    front = budget.share_path(0.4, 0.6, 10, shape="front-loaded")
     assert front[0] == 0.4 and front[-1] == pytest.approx(0.6)
     assert (front[1:-1] > linear[1:-1]).all()
     assert front[5] == pytest.approx(0.4 + 0.2 * 0.75)
@@ -38,11 +38,11 @@ def test_front_loaded_path_moves_faster_early_and_ends_at_target():
 
 def test_bad_parameters_are_refused():
     with pytest.raises(ValueError, match="fraction"):
-        budget.rebalance(2025, 43, 60, 10, 44.5)
+        budget.rebalance(2025, 43, 60, years_to_target=10, start_total=44.5)
     with pytest.raises(ValueError, match="shape"):
-        budget.share_path(0.4, 0.6, 10, "s-curve")
+        budget.share_path(0.4, 0.6, 10, shape="s-curve")
     with pytest.raises(ValueError, match="at least 1"):
-        budget.share_path(0.4, 0.6, 0, "linear")
+        budget.share_path(0.4, 0.6, 0, shape="linear")
 
 
 def table(rows):
@@ -86,12 +86,12 @@ def test_editions_are_never_joined_without_a_bridge():
         budget.splice(SHARES, "2009-summary", "2012-restructure")
     wrong = budget.Bridge("2003-restructure", "2012-restructure", 2009, "final", "overlap year")
     with pytest.raises(DataError, match="without an explicit bridge"):
-        budget.splice(SHARES, "2009-summary", "2012-restructure", wrong)
+        budget.splice(SHARES, "2009-summary", "2012-restructure", bridge=wrong)
 
 
 def test_documented_bridge_rescales_the_older_edition_at_the_overlap():
     bridge = budget.Bridge("2009-summary", "2012-restructure", 2009, "final", "both report FY2009 final")
-    joined = budget.splice(SHARES, "2009-summary", "2012-restructure", bridge).set_index("fiscal_year")
+    joined = budget.splice(SHARES, "2009-summary", "2012-restructure", bridge=bridge).set_index("fiscal_year")
     assert joined.loc[2008, "demand_share"] == pytest.approx(0.377 * 0.369 / 0.35)
     assert joined.loc[2009, "demand_share"] == 0.369
     assert set(joined["edition"]) == {"2009-summary->2012-restructure"}

@@ -60,14 +60,14 @@ def seizure_frame():
 
 def test_between_ports_and_region_shares():
     frame = seizure_frame()
-    assert checks.between_ports_share(frame, "Fentanyl", [2023], "events") == pytest.approx(0.3)
-    assert checks.between_ports_share(frame, "Fentanyl", [2023], "pounds") == pytest.approx(0.05)
-    assert checks.region_share(frame, "Fentanyl", "Southwest Border", [2023]) == pytest.approx(0.75)
+    assert checks.between_ports_share(frame, "Fentanyl", [2023], measure="events") == pytest.approx(0.3)
+    assert checks.between_ports_share(frame, "Fentanyl", [2023], measure="pounds") == pytest.approx(0.05)
+    assert checks.region_share(frame, "Fentanyl", "Southwest Border", fiscal_years=[2023]) == pytest.approx(0.75)
     numbers = checks.between_ports_numbers(frame)
     assert numbers["checks.fentanyl.last_full_fy"] == 2023
     assert numbers["checks.fentanyl.between_ports_event_share.change"] == pytest.approx(0.1)
     with pytest.raises(DataError, match="no Heroin"):
-        checks.region_share(frame, "Heroin", "Southwest Border", [2023])
+        checks.region_share(frame, "Heroin", "Southwest Border", fiscal_years=[2023])
 
 
 def test_within():
