@@ -1,6 +1,6 @@
 """Checks of claims whose data the book holds but no other chapter computes.
 
-Each function is pure: it takes tidy rows or frames (read by the loaders in analysis/) and returns
+Each function is pure: it takes tidy rows or frames (read by the loaders in analysis/data/) and returns
 the number a claim is judged on. The notebook chapters/checks.md calls them and publishes the
 results under ``checks.*``.
 """
@@ -117,7 +117,7 @@ def region_share(frame: pd.DataFrame, drug: str, region: str, *, fiscal_years: l
 
 def co_occurrence_share(panel: pd.DataFrame, drugs: list[str]) -> float:
     """Share of sector-months in which the Border Patrol both encountered migrants and seized at
-    least one of ``drugs`` (rows of ``panel.sector_month_panel``: encounters, events_<drug>).
+    least one of ``drugs`` (rows of ``sector_panel.sector_month_panel``: encounters, events_<drug>).
 
     A sector-month says the two happen in the same zone and month, not in the same encounter.
     Missing counts are refused, not read as zero.
