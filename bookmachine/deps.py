@@ -130,7 +130,8 @@ def _relative(path: Path) -> str:
     return path.relative_to(config.PROJECT_ROOT).as_posix() if path.is_relative_to(config.PROJECT_ROOT) else str(path)
 
 
-def components(source: Path, parameters: dict, reads: list[tuple[str, str]], *, numbers_file: Path | None = None) -> dict:
+def components(source: Path, parameters: dict, reads: list[tuple[str, str]], *,
+               numbers_file: Path | None = None) -> dict:
     """Every dependency of one rendering, as {component name: hash}; the cache key hashes them all."""
     result = {f"notebook {_relative(source)}": digest(source.read_bytes()),
               "parameters": digest(json.dumps(parameters, sort_keys=True, default=str)),

@@ -122,8 +122,8 @@ def test_package_inits_hold_a_docstring_only():
     package = config.PROJECT_ROOT / "analysis"
     inits = sorted(package.rglob("__init__.py"))
     assert len(inits) >= 6
-    more = [path.relative_to(package).as_posix() for path in inits
-            if len(ast.parse(path.read_text(encoding="utf-8")).body) != 1 or ast.get_docstring(ast.parse(path.read_text())) is None]
+    trees = {path.relative_to(package).as_posix(): ast.parse(path.read_text(encoding="utf-8")) for path in inits}
+    more = [name for name, tree in trees.items() if len(tree.body) != 1 or ast.get_docstring(tree) is None]
     assert more == []
 
 

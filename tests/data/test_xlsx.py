@@ -23,9 +23,11 @@ SHEET = f"""<worksheet {MAIN}><sheetData>
 </sheetData></worksheet>"""
 STYLES = f"""<styleSheet {MAIN}><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd h:mm"/>
 <numFmt numFmtId="165" formatCode="[h]:mm:ss"/></numFmts>
-<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="21"/><xf numFmtId="165"/></cellXfs>
+<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="21"/>
+<xf numFmtId="165"/></cellXfs>
 </styleSheet>"""
-STRINGS = f"""<sst {MAIN}><si><t>Year</t></si><si><r><t>rich </t></r><r><t>text</t></r><rPh><t>hint</t></rPh></si></sst>"""
+STRINGS = f"""<sst {MAIN}><si><t>Year</t></si>
+<si><r><t>rich </t></r><r><t>text</t></r><rPh><t>hint</t></rPh></si></sst>"""
 
 
 def handwritten_workbook(path):
