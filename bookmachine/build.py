@@ -28,7 +28,7 @@ from pathlib import Path
 from analysis import catalog, config
 from analysis.errors import DataError
 from bookmachine import latexlog, version
-from bookmachine.execute import NotebookError, execute_plans
+from bookmachine.execute import NotebookError, WarmKernels, execute_plans
 from bookmachine.outputs import (
     EXECUTED_DIR,
     HTML_DIR,
@@ -60,16 +60,17 @@ def run_notebooks(params_file: Path, only: list[str] | None = None, jobs: int | 
     out_dir.mkdir(parents=True, exist_ok=True)
     chapters = [plan(run, out_dir) for run in runs if not reads_numbers(run)]
     progress("notebooks", f"{len(runs)} notebooks, up to {jobs} at a time")
-    execute_plans(chapters, jobs)
-    plans = {item.run.name: item for item in chapters}
-    readers = [run for run in runs if reads_numbers(run)]
-    if readers:
-        interim = EXECUTED_DIR / "numbers-before-register.json"
-        numbers, _ = collect_numbers({name: item.output for name, item in plans.items()})
-        write_if_changed(interim, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
-        reader_plans = [plan(run, out_dir, interim) for run in readers]
-        execute_plans(reader_plans, jobs)
-        plans.update({item.run.name: item for item in reader_plans})
+    with WarmKernels() as kernels:
+        execute_plans(chapters, jobs, kernels)
+        plans = {item.run.name: item for item in chapters}
+        readers = [run for run in runs if reads_numbers(run)]
+        if readers:
+            interim = EXECUTED_DIR / "numbers-before-register.json"
+            numbers, _ = collect_numbers({name: item.output for name, item in plans.items()})
+            write_if_changed(interim, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
+            reader_plans = [plan(run, out_dir, interim) for run in readers]
+            execute_plans(reader_plans, jobs, kernels)
+            plans.update({item.run.name: item for item in reader_plans})
     return runs, {run.name: plans[run.name] for run in runs}
 
 

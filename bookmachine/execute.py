@@ -1,13 +1,16 @@
 """Executing chapter notebooks: papermill in worker processes, one kernel each, in a fixed environment."""
 from __future__ import annotations
 
+import ast
 import multiprocessing
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from analysis import config
+from bookmachine import forkserver
 from bookmachine.outputs import progress
 from bookmachine.plan import Plan, Run, expected_seconds, finish
 
@@ -25,21 +28,82 @@ def kernel_environment() -> dict:
     return environment
 
 
-def _quiet_kernel_manager():
-    """jupyter_client's kernel manager, minus the SIGINT it sends an idle kernel before shutting it down.
+WARM_KERNELS: str | None = None   # the fork server's socket while the build runs one (see ``warm_kernels``)
+
+
+def kernel_manager():
+    """jupyter_client's kernel manager with two changes: kernels come from the fork server when one
+    runs (``bookmachine.forkserver``: the heavy imports done once), and no SIGINT before shutdown.
 
     ``shutdown_kernel`` interrupts the kernel first (meant for a busy one); ipykernel answers the
     signal by logging ``ERROR | KeyboardInterrupt caught in kernel``. Papermill shuts kernels down
     only after the last cell finished, so the shutdown request alone stops them cleanly.
     """
     from jupyter_client import AsyncKernelManager
+    from jupyter_client.provisioning import LocalProvisioner
 
-    class QuietShutdownKernelManager(AsyncKernelManager):
+    class BuildKernelManager(AsyncKernelManager):
         async def _async_interrupt_kernel(self) -> None:
             if not self.shutting_down:
                 await super()._async_interrupt_kernel()
 
-    return QuietShutdownKernelManager
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+            arguments = forkserver.launcher_arguments(kernel_cmd)
+            if WARM_KERNELS is None or arguments is None or type(self.provisioner) is not LocalProvisioner:
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+                return
+            cwd = str(kw.get("cwd") or os.getcwd())
+            process = forkserver.ForkedKernel(WARM_KERNELS, arguments, dict(kw.get("env") or os.environ), cwd)
+            provisioner = self.provisioner   # what LocalProvisioner.launch_kernel records for a Popen
+            provisioner.process, provisioner.cwd = process, cwd
+            provisioner.pid = provisioner.pgid = process.pid
+            self._reconcile_connection_info(provisioner.connection_info)
+
+    return BuildKernelManager
+
+
+def warm_kernel_modules() -> list[str]:
+    """The third-party modules the ``analysis`` package imports at module level: what the fork server preloads.
+
+    Read from the import statements, so the list follows the code; ``analysis`` itself is never
+    preloaded (a notebook always imports the project's current code), nor is anything a module
+    imports only inside a function (kept lazy on purpose). IPython's kernel comes first.
+    """
+    names = set()
+    for path in sorted((config.PROJECT_ROOT / "analysis").rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names.add(node.module)
+    third_party = {name for name in names
+                   if name.split(".")[0] not in sys.stdlib_module_names | {"analysis", "__future__"}}
+    return ["ipykernel.kernelapp", "ipykernel.ipkernel", *sorted(third_party)]
+
+
+class WarmKernels:
+    """The fork server for one build, started when the first notebook must run, stopped at the end.
+
+    ``BOOK_WARM_KERNELS=0`` turns it off: every kernel is then a new ``python -m ipykernel_launcher``.
+    """
+
+    def __init__(self):
+        self.server = None
+
+    def start(self) -> None:
+        global WARM_KERNELS
+        if self.server is None and os.environ.get("BOOK_WARM_KERNELS", "1") != "0":
+            self.server = forkserver.ForkServer(warm_kernel_modules(), kernel_environment(), config.PROJECT_ROOT)
+            WARM_KERNELS = self.server.path
+
+    def __enter__(self) -> WarmKernels:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        global WARM_KERNELS
+        if self.server is not None:
+            self.server.stop()
+            self.server = WARM_KERNELS = None
 
 
 def execute_notebook(source: Path, output: Path, parameters: dict, reads_log: Path) -> dict:
@@ -63,7 +127,7 @@ def execute_notebook(source: Path, output: Path, parameters: dict, reads_log: Pa
                                    kernel_name="python3", cwd=str(config.PROJECT_ROOT), progress_bar=False,
                                    report_mode=False, request_save_on_cell_execute=False,
                                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                                   kernel_manager_class=_quiet_kernel_manager())
+                                   kernel_manager_class=kernel_manager())
     except papermill.PapermillExecutionError as exc:
         return {"error": (exc.ename, exc.evalue)}
     finally:
@@ -100,7 +164,7 @@ def _timed_execution(source: Path, output: Path, parameters: dict, reads_log: Pa
     return {**execute_notebook(source, output, parameters, reads_log), "seconds": time.monotonic() - started}
 
 
-def execute_plans(plans: list[Plan], jobs: int) -> None:
+def execute_plans(plans: list[Plan], jobs: int, kernels: WarmKernels) -> None:
     """Run every plan that must run, ``jobs`` at a time in worker processes, the longest first."""
     pending = sorted((p for p in plans if p.reasons), key=lambda p: -expected_seconds(p))
     for item in plans:
@@ -110,6 +174,7 @@ def execute_plans(plans: list[Plan], jobs: int) -> None:
         return
     for item in pending:
         item.record_file.unlink(missing_ok=True)  # a run that fails must not leave a record that looks current
+    kernels.start()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:
         futures = {pool.submit(_timed_execution, p.run.source, p.output, p.papermill_parameters, p.reads_log): p

@@ -207,4 +207,4 @@ def test_kernels_are_shut_down_without_the_interrupt_that_ipykernel_logs_as_an_e
     from jupyter_client import AsyncKernelManager
 
     assert signal.SIGINT in asyncio.run(signals_sent_at_shutdown(AsyncKernelManager))
-    assert signal.SIGINT not in asyncio.run(signals_sent_at_shutdown(execute._quiet_kernel_manager()))
+    assert signal.SIGINT not in asyncio.run(signals_sent_at_shutdown(execute.kernel_manager()))
