@@ -172,14 +172,14 @@ def serve(listener: socket.socket, lifeline: int, imported_filters: list) -> Non
                 return
         while kernels:
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                pid, status, usage = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
                 break
             if pid == 0:
                 break
             connection = kernels.pop(pid, None)
             if connection is not None:
-                send(connection, {"exit": os.waitstatus_to_exitcode(status)})
+                send(connection, {"exit": os.waitstatus_to_exitcode(status), "cpu": usage.ru_utime + usage.ru_stime})
                 connection.close()
 
 
@@ -224,6 +224,9 @@ class ForkServer:
         self.stop()
 
 
+EXITED: list[float] = []   # CPU seconds of each forked kernel that exited in this process, in order
+
+
 class ForkedKernel:
     """A kernel forked by the server, with the part of ``subprocess.Popen`` that jupyter_client uses."""
 
@@ -254,7 +257,9 @@ class ForkedKernel:
             line = self._line(block)
             if line is None:
                 return None
-            self.returncode = json.loads(line)["exit"] if line else -signal.SIGKILL  # no line: the server is gone
+            report = json.loads(line) if line else {"exit": -signal.SIGKILL}  # no line: the server is gone
+            self.returncode = report["exit"]
+            EXITED.append(report.get("cpu", 0.0))
             self.connection.close()
         return self.returncode
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import ondcp
+from analysis.data import ondcp, parsed
 from analysis.data.calendar import FISCAL_MONTHS, fiscal_month_start
 from analysis.errors import DataError
 
@@ -264,6 +264,7 @@ def _pdf_number(text: str | None, page: int, column: str) -> int:
     return int(cleaned)
 
 
+@parsed.kept   # pdfplumber takes seconds: the build keeps the parse by the file's sha256
 def load_cbp_monthly_pdf(path: Path) -> pd.DataFrame:
     """CBP's USBP monthly encounters by sector FY2000-FY2020 (one PDF page per fiscal year), checked.
 
