@@ -63,11 +63,25 @@ def write_if_changed(path: Path, content: bytes) -> None:
 
 
 def book_config(book_version: str) -> bytes:
-    """The repository's _config.yml with the version (and its commit date) written in."""
+    """The repository's _config.yml with the version (and its commit date) written in.
+
+    The version is shown by the HTML theme (its context) and on the PDF's title page, never in a
+    page's text, so it goes there and not in Sphinx's ``version`` and ``release``: those are
+    environment settings, and a new version (every commit, every ``make add-data``) would make
+    Sphinx read every page again instead of only the changed ones.
+    """
+    from sphinx.util import texescape
+
     settings = yaml.safe_load((config.PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
     date = version.commit_date() or "uncommitted"
     sphinx_config = settings.setdefault("sphinx", {}).setdefault("config", {})
-    sphinx_config["version"] = sphinx_config["release"] = book_version
+    sphinx_config["html_context"] = {**sphinx_config.get("html_context", {}), "version": book_version,
+                                     "release": book_version}
+    texescape.init()
+    latex = sphinx_config.setdefault("latex_elements", {})
+    latex["releasename"] = "Release"
+    latex["maketitle"] = (f"\\release{{{texescape.escape(book_version, 'xelatex')}}}"
+                          + latex.get("maketitle", "\\sphinxmaketitle"))
     html = settings.setdefault("html", {})
     html["extra_footer"] = (f"<p>Version {book_version}, source dated {date}. Every number is computed from "
                             f"the data at build time.</p>")
