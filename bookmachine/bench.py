@@ -141,25 +141,30 @@ def add_real_vintage(copy: Copy) -> tuple[Path | None, Timed | None, list[str]]:
     return None, None, refused
 
 
+def put(path: Path, content: bytes) -> None:
+    """Write a file only when its bytes change, so that a rebuild sees only real changes (as the build does)."""
+    if not path.exists() or path.read_bytes() != content:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
 def side_by_side_book(directory: Path, chapters: Path, notebooks: list[Path], mode: str) -> Path:
     """A small book of the given notebooks (MyST sources or executed .ipynb), executed by Jupyter Book in ``mode``."""
     settings = yaml.safe_load((chapters.parent / "_config.yml").read_text(encoding="utf-8"))
     settings["execute"] = {"execute_notebooks": mode, "timeout": 600}
     settings.pop("latex", None)
-    (directory / "chapters").mkdir(parents=True, exist_ok=True)
-    (directory / "_config.yml").write_text(yaml.safe_dump(settings, sort_keys=False))
+    put(directory / "_config.yml", yaml.safe_dump(settings, sort_keys=False).encode())
     toc = {"format": "jb-book", "root": "chapters/intro",
            "chapters": [{"file": f"chapters/{path.stem}"} for path in notebooks]}
-    (directory / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    put(directory / "_toc.yml", yaml.safe_dump(toc, sort_keys=False).encode())
     for path in [chapters / "intro.md", *notebooks]:
-        shutil.copyfile(path, directory / "chapters" / path.name)
+        put(directory / "chapters" / path.name, path.read_bytes())
     for name in ("references.bib", "_static", "_templates"):
         source = chapters.parent / name
-        if source.is_dir():
-            shutil.copytree(source, directory / name, dirs_exist_ok=True)
-        elif source.exists():
-            shutil.copyfile(source, directory / name)
-    (directory / "_static" / "vega-bundle.js").touch()
+        for path in sorted(source.rglob("*")) if source.is_dir() else [source] if source.exists() else []:
+            if path.is_file():
+                put(directory / path.relative_to(chapters.parent), path.read_bytes())
+    put(directory / "_static" / "vega-bundle.js", b"")
     return directory
 
 
