@@ -56,7 +56,12 @@ def kernel_manager():
                 await super()._async_launch_kernel(kernel_cmd, **kw)
                 return
             cwd = str(kw.get("cwd") or os.getcwd())
-            process = forkserver.ForkedKernel(WARM_KERNELS, arguments, dict(kw.get("env") or os.environ), cwd)
+            try:
+                process = forkserver.ForkedKernel(WARM_KERNELS, arguments, dict(kw.get("env") or os.environ), cwd)
+            except OSError as exc:   # no server to ask (it failed to start or died): a new kernel, as without it
+                print(f"[kernels] fork server unavailable ({exc}); starting a new kernel", file=sys.stderr)
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+                return
             provisioner = self.provisioner   # what LocalProvisioner.launch_kernel records for a Popen
             provisioner.process, provisioner.cwd = process, cwd
             provisioner.pid = provisioner.pgid = process.pid

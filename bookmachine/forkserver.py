@@ -232,12 +232,22 @@ class ForkedKernel:
 
     stdin = stdout = stderr = None
 
-    def __init__(self, server_path: str, arguments: list[str], env: dict, cwd: str):
+    def __init__(self, server_path: str, arguments: list[str], env: dict, cwd: str, timeout: float = 120.0):
+        """Ask the server for a kernel; OSError when it cannot give one within ``timeout`` seconds."""
         self.connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.connection.connect(server_path)
-        self.connection.sendall((json.dumps({"arguments": arguments, "env": env, "cwd": cwd}) + "\n").encode())
-        self.received = b""
-        self.pid = json.loads(self._line(block=True))["pid"]
+        self.connection.settimeout(timeout)
+        try:
+            self.connection.connect(server_path)
+            self.connection.sendall((json.dumps({"arguments": arguments, "env": env, "cwd": cwd}) + "\n").encode())
+            self.received = b""
+            reply = self._line(block=True)
+            if not reply:
+                raise ConnectionError("the fork server closed the connection")
+            self.pid = json.loads(reply)["pid"]
+        except OSError:
+            self.connection.close()
+            raise
+        self.connection.settimeout(None)
         self.returncode: int | None = None
 
     def _line(self, block: bool) -> bytes | None:

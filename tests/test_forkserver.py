@@ -117,3 +117,22 @@ def test_the_server_preloads_the_third_party_modules_analysis_imports_and_never_
     assert modules[:2] == ["ipykernel.kernelapp", "ipykernel.ipkernel"]
     assert {"pandas", "numpy", "matplotlib.pyplot"} <= set(modules)
     assert not [name for name in modules if name.split(".")[0] in ("analysis", "bookmachine", "os", "json")]
+
+
+def test_without_a_server_to_answer_a_new_kernel_starts_instead(tmp_path, capfd):
+    import asyncio
+
+    async def start_and_stop():
+        manager = execute.kernel_manager()(kernel_name="python3")
+        await manager.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"], cwd=str(tmp_path))
+        process = manager.provisioner.process
+        await manager.shutdown_kernel(now=True)
+        return process
+
+    execute.WARM_KERNELS = str(tmp_path / "no-server-here")
+    try:
+        process = asyncio.run(start_and_stop())
+    finally:
+        execute.WARM_KERNELS = None
+    assert not isinstance(process, forkserver.ForkedKernel)
+    assert "fork server unavailable" in capfd.readouterr().err
