@@ -8,7 +8,7 @@ kernel Jupyter asks for, forks a child that becomes that kernel, exactly as ``py
 ipykernel_launcher`` would. Each notebook still runs in its own new process that no other
 notebook's code has touched; the server itself never runs notebook code.
 
-The build starts it (``ForkServer``), and ``WarmKernelManager`` (a jupyter_client kernel manager)
+The build starts it (``ForkServer``), and the build's kernel manager (``execute.kernel_manager``)
 asks it for kernels through a Unix socket: one connection per kernel, on which the server answers
 the kernel's pid and, when the kernel exits, its exit code. The server stops when the build closes
 its lifeline pipe (or dies), killing any kernel still running.
