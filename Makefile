@@ -36,8 +36,8 @@ add-data: venv ## add a newer vintage of a raw file: make add-data FILE=path/to/
 	@test -n "$(FILE)" || { echo "usage: make add-data FILE=path/to/newer.csv [ACCEPT_REVISIONS=1]"; exit 2; }
 	$(PY) -m bookmachine.newdata "$(FILE)" $(if $(ACCEPT_REVISIONS),--accept-revisions)
 
-bench: venv system ## cold book, add-data + book, warm rebuild; our runner against Jupyter Book's execution
-	$(PY) -m bookmachine.bench --params $(PARAMS)
+bench: venv system ## in a scratch copy: cold, warm and add-data builds, make test, Jupyter Book's execution (TESTS=0: no tests)
+	$(PY) -m bookmachine.bench $(if $(filter 0,$(TESTS)),,--tests)
 
 verify: venv ## build twice from scratch; numbers.json and notebook outputs must be identical
 	$(PY) -m bookmachine.verify --params $(PARAMS)

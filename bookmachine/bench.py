@@ -1,27 +1,39 @@
-"""``make bench``: how long the book takes to build, and how our runner compares with Jupyter Book's own.
+"""``make bench``: how long the book takes to build, measured in a scratch copy of the project.
 
-Three timings of the real pipeline (the same entry point as ``make book``, HTML and PDF, strict):
+Everything runs in a copy (the project's source, its verified raw files, ``../shared`` beside it),
+so the project's ``_build``, catalog and ``CITATION.cff`` are never touched. Each step is the
+command a user types, and is timed in wall seconds and in CPU seconds (user + system of every
+process it started): on a shared machine the CPU time shows the work, the wall time the wait.
 
-1. cold: an empty ``_build`` with the virtualenv and the raw data present (target under 35 s on 2 cores);
-2. add-data: ``make add-data`` of one synthetic newer CBP seizure file, then ``make book`` (target
-   under 25 s); the catalog, CITATION.cff and data/raw are restored afterwards;
-3. warm: ``make book`` again with nothing changed (target under 5 s).
-
-Then the same chapter notebooks (with their default parameters; the claims register needs the
-others' numbers and is left out) are built side by side by Jupyter Book's own execution
-(``execute_notebooks: force``, then ``cache`` twice: filling the cache, then reusing it) and by
-this runner (papermill in parallel, then its cache), each followed by the HTML build; the ratio is
-ours over Jupyter Book's. ``--loaders`` also times every loader.
+- cold: ``make book`` (strict HTML and the PDF) from an empty ``_build``, with the virtualenv and
+  the verified raw data present; nothing is kept from an earlier build (no executed notebook, no
+  kept parse, no Sphinx environment, no LaTeX auxiliary file). Target: under 35 s on 2 cores.
+- cold with kept parses: the same, with ``_build/parsed`` kept from the cold build (slow parses of
+  raw files, ``analysis.data.parsed``). They live in ``_build``, so ``make clean`` removes them and
+  a cold build never has them; shown for information.
+- warm: ``make book`` again, nothing changed. Target: under 5 s.
+- make test (``--tests``): the full suite after the build, as CI runs it. Target: under 90 s.
+- add-data: ``make add-data FILE=<real CBP vintage>`` and ``make book``: the first file of
+  ``../shared/data/vintages`` (in MANIFEST order) that add-data accepts without ACCEPT_REVISIONS;
+  only the notebooks that read its dataset run again. Target: under 25 s.
+- Jupyter Book: the same chapter notebooks (default parameters; the claims register needs the
+  others' numbers and is left out) executed by Jupyter Book (``execute_notebooks: cache``: an empty
+  cache, then the same again) and by this runner (its cold and cached runs), each followed by the
+  HTML build of those notebooks; one run each, on the same machine, one after the other, with the
+  same kernel environment.
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -30,148 +42,231 @@ from analysis import config
 from analysis.data import catalog
 
 JUPYTER_BOOK = str(Path(sys.executable).with_name("jupyter-book"))
-SEIZURES = "nationwide-drugs-fy23-fy26-dec"
+SHARED = config.PROJECT_ROOT.parent / "shared"
+MAKE = ["make", "-s", "-o", ".venv/.installed", f"PY={sys.executable}"]   # the copy has no virtualenv of its own
 
 
-def timed(command: list[str], **environment) -> float:
-    """Seconds one command takes; its output goes to a log beside _build, and a failure stops the bench."""
+@dataclass
+class Timed:
+    """One timed command: wall and CPU seconds, its output, and whether it succeeded."""
+    wall: float
+    cpu: float
+    output: str
+    ok: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def run(command: list[str], cwd: Path, environment: dict, log: Path) -> Timed:
+    """Run a command to completion; CPU time from the kernel's accounting of it and its descendants."""
     started = time.perf_counter()
-    log = Path(tempfile.gettempdir()) / "bench.log"
+    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.stdout.close()
+    wall = time.perf_counter() - started
     with open(log, "a") as handle:
-        result = subprocess.run(command, cwd=config.PROJECT_ROOT, env=dict(os.environ, **environment),
-                                stdout=handle, stderr=subprocess.STDOUT)
-    if result.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(command)} failed (see {log})")
-    return time.perf_counter() - started
+        handle.write(f"\n$ {' '.join(command)}\n{output}")
+    return Timed(wall, usage.ru_utime + usage.ru_stime, output, process.returncode == 0)
 
 
-def book(params: Path) -> float:
-    """One ``make book``: HTML and PDF, Sphinx warnings as errors."""
-    return timed([sys.executable, "-m", "bookmachine.build", "book", "--params", str(params), "--pdf", "--strict"])
+class Copy:
+    """A scratch copy of the project with its own raw-data directory and ``../shared`` beside it."""
+
+    def __init__(self, scratch: Path):
+        self.scratch, self.root, self.raw = scratch, scratch / "project", scratch / "raw"
+        shutil.copytree(config.PROJECT_ROOT, self.root, ignore=shutil.ignore_patterns(
+            ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis"))
+        if SHARED.is_dir():
+            (scratch / "shared").symlink_to(SHARED.resolve())
+        self.log = scratch / "bench.log"
+        self.environment = {key: value for key, value in os.environ.items()
+                            if key not in ("BOOK_BUILD_DIR", "BOOK_WARM_KERNELS", "BOOK_PARSED_DIR")}
+        self.environment.update(RAW_DATA_DIR=str(self.raw), DATA_MIRROR=str(config.raw_dir()))
+
+    def run(self, command: list[str], **environment) -> Timed:
+        return run(command, self.root, dict(self.environment, **environment), self.log)
+
+    def book(self) -> Timed:
+        """``make book`` in the copy (strict HTML and the PDF)."""
+        return self.run([*MAKE, "book"])
 
 
-def newer_seizure_file(directory: Path) -> Path:
-    """The latest CBP seizure file with one more month (a copy of its last month), named as CBP would."""
-    lines = catalog.path(SEIZURES).read_bytes().decode("utf-8").splitlines()
-    january = [line.replace("2026 (FYTD),DEC,", "2026 (FYTD),JAN,") for line in lines if line.startswith("2026 (FYTD),DEC,")]
-    path = directory / "nationwide-drugs-fy23-fy26-jan.csv"
-    path.write_text("\r\n".join(lines + january) + "\r\n", encoding="utf-8")
-    return path
+def checked(step: str, timed: Timed) -> Timed:
+    if not timed.ok:
+        raise SystemExit(f"bench: {step} failed; last lines:\n" + "\n".join(timed.output.splitlines()[-25:]))
+    return timed
 
 
-def add_data_then_book(params: Path) -> float:
-    """``make add-data`` of a newer seizure vintage, then ``make book``; the project is restored afterwards."""
-    kept = {path: path.read_bytes() for path in (config.CATALOG_FILE, config.PROJECT_ROOT / "CITATION.cff")}
-    with tempfile.TemporaryDirectory() as scratch:
-        newer = newer_seizure_file(Path(scratch))
-        added = config.raw_dir() / "cbp-drug-seizures" / newer.name
-        try:
-            return (timed([sys.executable, "-m", "bookmachine.newdata", str(newer)]) + book(params))
-        finally:
-            for path, content in kept.items():
-                path.write_bytes(content)
-            added.unlink(missing_ok=True)
+def phases(output: str) -> list[str]:
+    """What a build's progress lines say about where its time went."""
+    notes = []
+    numbers = re.search(r"\[\s*([\d.]+)s\] numbers:", output)
+    executed = re.findall(r"notebooks: (\S+): executed in ([\d.]+) s(?: \(([\d.]+) s CPU\))?", output)
+    if executed:
+        name, seconds, cpu = max(executed, key=lambda found: float(found[2] or found[1]))
+        notes.append(f"{len(executed)} notebooks ran; the longest, {name}: {seconds} s ({cpu or '?'} s CPU)")
+    if numbers:
+        notes.append(f"notebooks and staging done at {numbers.group(1)} s")
+    for builder in ("html", "pdflatex"):
+        done = re.search(rf"{builder}: done in ([\d.]+) s \(([\d.]+) s CPU", output)
+        if done:
+            notes.append(f"{builder}: {done.group(1)} s ({done.group(2)} s CPU), from the end of staging")
+    return notes
 
 
-def side_by_side_book(directory: Path, notebooks: list[Path], mode: str) -> Path:
+def reran(output: str) -> list[str]:
+    return re.findall(r"notebooks: (\S+): runs:", output)
+
+
+def real_vintages() -> list[Path]:
+    """The real CBP vintages in ``../shared/data/vintages``, in the MANIFEST's order."""
+    manifest = SHARED / "data" / "MANIFEST.csv"
+    if not manifest.exists():
+        return []
+    with open(manifest, newline="", encoding="utf-8") as handle:
+        rows = [row["path"] for row in csv.DictReader(handle) if row["path"].startswith("vintages/")]
+    return [SHARED / "data" / path for path in rows if (SHARED / "data" / path).exists()]
+
+
+def add_real_vintage(copy: Copy) -> tuple[Path | None, Timed | None, list[str]]:
+    """Offer the real vintages to ``make add-data`` in order; the first accepted is kept (its timing)."""
+    refused = []
+    for path in real_vintages():
+        added = copy.run([*MAKE, "add-data", f"FILE={path}"])
+        if added.ok:
+            return path, added, refused
+        refused.append(path.name)
+    return None, None, refused
+
+
+def put(path: Path, content: bytes) -> None:
+    """Write a file only when its bytes change, so that a rebuild sees only real changes (as the build does)."""
+    if not path.exists() or path.read_bytes() != content:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def side_by_side_book(directory: Path, chapters: Path, notebooks: list[Path], mode: str) -> Path:
     """A small book of the given notebooks (MyST sources or executed .ipynb), executed by Jupyter Book in ``mode``."""
-    settings = yaml.safe_load((config.PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    settings = yaml.safe_load((chapters.parent / "_config.yml").read_text(encoding="utf-8"))
     settings["execute"] = {"execute_notebooks": mode, "timeout": 600}
     settings.pop("latex", None)
-    (directory / "chapters").mkdir(parents=True, exist_ok=True)
-    (directory / "_config.yml").write_text(yaml.safe_dump(settings, sort_keys=False))
+    put(directory / "_config.yml", yaml.safe_dump(settings, sort_keys=False).encode())
     toc = {"format": "jb-book", "root": "chapters/intro",
            "chapters": [{"file": f"chapters/{path.stem}"} for path in notebooks]}
-    (directory / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
-    for path in [config.CHAPTERS_DIR / "intro.md", *notebooks]:
-        shutil.copyfile(path, directory / "chapters" / path.name)
+    put(directory / "_toc.yml", yaml.safe_dump(toc, sort_keys=False).encode())
+    for path in [chapters / "intro.md", *notebooks]:
+        put(directory / "chapters" / path.name, path.read_bytes())
     for name in ("references.bib", "_static", "_templates"):
-        source = config.PROJECT_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, directory / name, dirs_exist_ok=True)
-        elif source.exists():
-            shutil.copyfile(source, directory / name)
-    (directory / "_static" / "vega-bundle.js").touch()
+        source = chapters.parent / name
+        for path in sorted(source.rglob("*")) if source.is_dir() else [source] if source.exists() else []:
+            if path.is_file():
+                put(directory / path.relative_to(chapters.parent), path.read_bytes())
+    put(directory / "_static" / "vega-bundle.js", b"")
     return directory
 
 
-def compare_with_jupyter_book(scratch: Path) -> dict:
-    """Seconds for the same notebooks: Jupyter Book force, cache (cold), cache (warm); ours cold and warm."""
-    from bookmachine import plan
+def compare_with_jupyter_book(copy: Copy) -> dict[str, Timed]:
+    """Jupyter Book (cache: empty, then filled) and this runner (cold, then cached) on the same notebooks,
+    each followed by the HTML build of those notebooks; the kernels get the same environment."""
+    from bookmachine import execute, plan
 
-    notebooks = [p for p in sorted(config.CHAPTERS_DIR.glob("*.md")) if plan.is_notebook(p)
+    chapters = copy.root / "chapters"
+    notebooks = [p for p in sorted(chapters.glob("*.md")) if plan.is_notebook(p)
                  and not plan.reads_numbers(plan.Run(p.stem, p))]
-    environment = {"PYTHONPATH": str(config.PROJECT_ROOT), "PYTHONHASHSEED": "0", "TZ": "UTC"}
+    kernels = {key: value for key, value in execute.kernel_environment().items() if key != "BOOK_PARSED_DIR"}
+    kernels["PYTHONPATH"] = str(copy.root)
     times = {}
-    for mode, label in (("force", "jb_force"), ("cache", "jb_cache_cold"), ("cache", "jb_cache_warm")):
-        book_dir = side_by_side_book(scratch / "jb", notebooks, mode)
-        times[label] = timed([JUPYTER_BOOK, "build", str(book_dir), "--builder", "html"], **environment)
-    params = scratch / "defaults.yml"
+    book = side_by_side_book(copy.scratch / "jb", chapters, notebooks, "cache")
+    for label in ("jupyter-book cold", "jupyter-book cached"):
+        times[label] = checked(label, copy.run([JUPYTER_BOOK, "build", str(book), "--builder", "html"], **kernels))
+    params = copy.scratch / "defaults.yml"
     params.write_text("chapters: {}\n")
-    ours = scratch / "ours" / "_build"
-    for label in ("ours_cold", "ours_warm"):
-        started = time.perf_counter()
-        timed([sys.executable, "-m", "bookmachine.build", "notebooks", "--params", str(params),
-               "--only", *[p.stem for p in notebooks]], BOOK_BUILD_DIR=str(ours))
-        executed = sorted((ours / "executed" / "chapters").glob("*.ipynb"))
-        staged = side_by_side_book(scratch / "ours-book", executed, "off")
-        timed([JUPYTER_BOOK, "build", str(staged), "--builder", "html"], **environment)
-        times[label] = time.perf_counter() - started
+    ours = copy.scratch / "ours" / "_build"
+    for label in ("this runner cold", "this runner cached"):
+        executed = checked(label, copy.run([sys.executable, "-m", "bookmachine.build", "notebooks", "--params",
+                                            str(params), "--only", *[p.stem for p in notebooks]],
+                                           BOOK_BUILD_DIR=str(ours)))
+        staged = side_by_side_book(copy.scratch / "ours-book", chapters,
+                                   sorted((ours / "executed" / "chapters").glob("*.ipynb")), "off")
+        html = checked(label, copy.run([JUPYTER_BOOK, "build", str(staged), "--builder", "html"], **kernels))
+        times[label] = Timed(executed.wall + html.wall, executed.cpu + html.cpu, executed.output, True)
+    times["notebooks"] = Timed(0, 0, ", ".join(p.stem for p in notebooks), True)
     return times
 
 
-def loaders() -> None:
-    """Wall time of every loader on the real inputs."""
-    from analysis.data import encounters, ondcp, seizures, state_data, state_panel, ucr
-    from analysis.metrics import budget, who
-
-    jobs = {
-        "CBP nationwide drug seizures (all vintages)": seizures.load_seizures,
-        "ONDCP Data Supplement Table 78": lambda: ondcp.load_table_78(catalog.path("ndcs-data-supplement-2020-february")),
-        "DHS OHSS encounters workbook": lambda: encounters.load_ohss_sectors(catalog.path("ohss-khsm-encounters-usbp-fy25m11")),
-        "CBP USBP monthly encounters PDF": lambda: encounters.load_cbp_monthly_pdf(
-            catalog.path("us-border-patrol-monthly-encounters-fy2000-fy2020")),
-        "Curated budget and citizenship tables": lambda: (budget.load_demand_shares(), who.load_citizenship()),
-        "UCR county arrest files": lambda: ucr.load_state_arrests(state_data.states()),
-        "State panel (every input)": state_panel.load_panel,
-    }
-    for name, load in jobs.items():
-        started = time.perf_counter()
-        load()
-        print(f"loader  {name:<44} {time.perf_counter() - started:6.2f} s", flush=True)
+def row(step: str, timed: Timed | None, target: str = "") -> str:
+    if timed is None:
+        return f"| {step} | - | - | {target} |"
+    return f"| {step} | {timed.wall:.1f} | {timed.cpu:.1f} | {target} |"
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bookmachine.bench")
-    parser.add_argument("--params", type=Path, default=config.PARAMS_DIR / "default.yml")
-    parser.add_argument("--loaders", action="store_true", help="also time every loader")
-    parser.add_argument("--skip-jupyter-book", action="store_true", help="only the three build timings")
+    parser = argparse.ArgumentParser(prog="python -m bookmachine.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--tests", action="store_true", help="also time make test after the build (as CI runs it)")
+    parser.add_argument("--skip-jupyter-book", action="store_true", help="leave out the Jupyter Book comparison")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copy (its path is printed)")
     arguments = parser.parse_args(argv)
     catalog.fetch_all()
-    if arguments.loaders:
-        loaders()
-    (Path(tempfile.gettempdir()) / "bench.log").unlink(missing_ok=True)
-    shutil.rmtree(config.BUILD_DIR, ignore_errors=True)
-    print(f"CPU cores: {os.cpu_count()}; build logs in {Path(tempfile.gettempdir()) / 'bench.log'}", flush=True)
-    cold = book(arguments.params)
-    print(f"cold make book, HTML + PDF (empty _build, data present)  {cold:6.1f} s  (target < 35 s)", flush=True)
-    warm = book(arguments.params)
-    print(f"warm make book (nothing changed)                         {warm:6.1f} s  (target < 5 s)", flush=True)
-    added = add_data_then_book(arguments.params)
-    print(f"make add-data (one CBP seizure file) + make book         {added:6.1f} s  (target < 25 s)", flush=True)
-    book(arguments.params)  # back to the committed data, so _build matches the project again
-    if arguments.skip_jupyter_book:
-        return 0
-    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        times = compare_with_jupyter_book(Path(scratch))
-    print("same notebooks (default parameters) + HTML, side by side:")
-    print(f"  Jupyter Book execute_notebooks: force          {times['jb_force']:6.1f} s")
-    print(f"  Jupyter Book execute_notebooks: cache (fill)   {times['jb_cache_cold']:6.1f} s")
-    print(f"  Jupyter Book execute_notebooks: cache (reuse)  {times['jb_cache_warm']:6.1f} s")
-    print(f"  this runner, cold                              {times['ours_cold']:6.1f} s")
-    print(f"  this runner, warm                              {times['ours_warm']:6.1f} s")
-    print(f"  ratio ours / Jupyter Book: cold {times['ours_cold'] / times['jb_force']:.2f} (vs force), "
-          f"warm {times['ours_warm'] / times['jb_cache_warm']:.2f} (vs cache reuse)")
+    scratch = Path(tempfile.mkdtemp(prefix="bench-"))
+    load = os.getloadavg()[0]
+    print(f"bench: {os.cpu_count()} CPU cores, load average {load:.2f} at the start; scratch copy {scratch} "
+          f"(log: {scratch / 'bench.log'})", flush=True)
+    try:
+        copy = Copy(scratch)
+        checked("obtaining the raw data", copy.run([sys.executable, "-m", "analysis.data.catalog", "fetch"]))
+        rows, notes = [], []
+        cold = checked("cold make book", copy.book())
+        rows.append(row("cold `make book`, HTML + PDF: empty `_build`; venv and raw data present", cold, "< 35"))
+        notes += [f"cold: {note}" for note in phases(cold.output)]
+        print(rows[-1], flush=True)
+        for part in [p for p in (copy.root / "_build").iterdir() if p.name != "parsed"]:
+            shutil.rmtree(part) if part.is_dir() else part.unlink()
+        kept = checked("cold make book with kept parses", copy.book())
+        rows.append(row("cold, but `_build/parsed` kept (information: `make clean` removes it)", kept))
+        print(rows[-1], flush=True)
+        warm = checked("warm make book", copy.book())
+        rows.append(row("warm `make book`, nothing changed", warm, "< 5"))
+        print(rows[-1], flush=True)
+        if arguments.tests:
+            tests = copy.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            passed = re.findall(r"\d+ (?:passed|failed|error)[^\n]*", tests.output)
+            rows.append(row(f"`make test` after the build ({passed[-1] if passed else 'no summary'})", tests, "< 90"))
+            print(rows[-1], flush=True)
+        vintage, added, refused = add_real_vintage(copy)
+        if vintage is None:
+            rows.append(row("add-data of a real vintage + `make book`: none of ../shared/data/vintages accepted", None,
+                            "< 25"))
+        else:
+            rebuilt = checked("make book after add-data", copy.book())
+            both = Timed(added.wall + rebuilt.wall, added.cpu + rebuilt.cpu, rebuilt.output, True)
+            rows.append(row(f"`make add-data FILE={vintage.name}` + `make book`", both, "< 25"))
+            notes.append(f"add-data: {added.wall:.1f} s; the book after it: {rebuilt.wall:.1f} s; re-ran: "
+                         f"{', '.join(reran(rebuilt.output)) or 'nothing'}")
+            notes += [f"after add-data: {note}" for note in phases(rebuilt.output)]
+            if refused:
+                notes.append(f"refused by add-data before it: {', '.join(refused)}")
+        print(rows[-1], flush=True)
+        if not arguments.skip_jupyter_book:
+            times = compare_with_jupyter_book(copy)
+            for label in ("jupyter-book cold", "this runner cold", "jupyter-book cached", "this runner cached"):
+                rows.append(row(f"{label}: same notebooks + HTML", times[label]))
+            ratio_cold = times["this runner cold"].wall / times["jupyter-book cold"].wall
+            ratio_warm = times["this runner cached"].wall / times["jupyter-book cached"].wall
+            notes.append(f"Jupyter Book comparison: {times['notebooks'].output}; ratio this runner / Jupyter Book "
+                         f"(wall): cold {ratio_cold:.2f}, cached {ratio_warm:.2f}")
+        print(f"\nmake bench, {os.cpu_count()} cores, load average {load:.2f} before and "
+              f"{os.getloadavg()[0]:.2f} after (CPU seconds count every process a step started)\n")
+        print("| step | wall s | CPU s | target s |\n|---|---|---|---|")
+        print("\n".join(rows))
+        print("\n" + "\n".join(f"- {note}" for note in notes))
+    finally:
+        if arguments.keep:
+            print(f"scratch copy kept in {scratch}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

@@ -16,37 +16,33 @@ current. ``bookmachine.release`` writes the manifest and copies a release.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from analysis import config
 from analysis.data import catalog
 from analysis.errors import DataError
 from bookmachine import latexlog, version
-from bookmachine.execute import NotebookError, execute_plans
+from bookmachine.execute import NotebookError, WarmKernels, execute_plans
 from bookmachine.outputs import (
     EXECUTED_DIR,
     HTML_DIR,
+    LATEX_DIR,
     MANIFEST_NAME,
     NUMBER_SOURCES_FILE,
     NUMBERS_FILE,
     PDF_DIR,
-    STAGE_DIR,
     BuildError,
     progress,
     shown,
 )
 from bookmachine.plan import Plan, Run, load_runs, plan, reads_numbers
 from bookmachine.release import release, write_manifest
-from bookmachine.stage import collect_numbers, generated_pages, stage, write_if_changed
-
-BUILDER_OUTPUT = {"html": HTML_DIR / "index.html", "pdflatex": config.BUILD_DIR / "latex" / "book.pdf"}
+from bookmachine.render import collect_pdf, render
+from bookmachine.stage import collect_numbers, generated_pages, stage, start_vega_bundle, write_if_changed
 
 
 def run_notebooks(params_file: Path, only: list[str] | None = None, jobs: int | None = None) -> tuple[list[Run], dict[str, Plan]]:
@@ -61,21 +57,23 @@ def run_notebooks(params_file: Path, only: list[str] | None = None, jobs: int | 
     out_dir.mkdir(parents=True, exist_ok=True)
     chapters = [plan(run, out_dir) for run in runs if not reads_numbers(run)]
     progress("notebooks", f"{len(runs)} notebooks, up to {jobs} at a time")
-    execute_plans(chapters, jobs)
-    plans = {item.run.name: item for item in chapters}
-    readers = [run for run in runs if reads_numbers(run)]
-    if readers:
-        interim = EXECUTED_DIR / "numbers-before-register.json"
-        numbers, _ = collect_numbers({name: item.output for name, item in plans.items()})
-        write_if_changed(interim, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
-        reader_plans = [plan(run, out_dir, interim) for run in readers]
-        execute_plans(reader_plans, jobs)
-        plans.update({item.run.name: item for item in reader_plans})
+    with WarmKernels() as kernels:
+        execute_plans(chapters, jobs, kernels)
+        plans = {item.run.name: item for item in chapters}
+        readers = [run for run in runs if reads_numbers(run)]
+        if readers:
+            interim = EXECUTED_DIR / "numbers-before-register.json"
+            numbers, _ = collect_numbers({name: item.output for name, item in plans.items()})
+            write_if_changed(interim, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
+            reader_plans = [plan(run, out_dir, interim) for run in readers]
+            execute_plans(reader_plans, jobs, kernels)
+            plans.update({item.run.name: item for item in reader_plans})
     return runs, {run.name: plans[run.name] for run in runs}
 
 
 def prepare(params_file: Path, only: list[str] | None = None, jobs: int | None = None) -> dict:
     """Data, notebooks, numbers.json and the staged book source; returns what the manifest records."""
+    bundle_writer = start_vega_bundle()
     progress("data", "obtaining and verifying raw inputs against data/catalog.yml")
     inputs = catalog.fetch_all()
     runs, plans = run_notebooks(params_file, only, jobs)
@@ -84,60 +82,12 @@ def prepare(params_file: Path, only: list[str] | None = None, jobs: int | None =
     numbers, sources = collect_numbers(executed)
     book_version = version.book_version()
     generated = generated_pages(runs, numbers, sources, params_file, book_version, reads)
-    stage(executed, generated, book_version)
+    stage(executed, generated, book_version, bundle_writer)
     write_if_changed(NUMBERS_FILE, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
     write_if_changed(NUMBER_SOURCES_FILE, (json.dumps(sources, indent=1, sort_keys=True) + "\n").encode())
     progress("numbers", f"{len(numbers)} glued values written to {shown(NUMBERS_FILE)}")
     return {"inputs": inputs, "runs": runs, "version": book_version, "params_file": params_file,
             "reads": reads}
-
-
-def staged_digest(strict: bool) -> str:
-    """Hash of the staged book source (every file, with its path) and the strictness of the build."""
-    digest = hashlib.sha256(str(strict).encode())
-    for path in sorted(p for p in STAGE_DIR.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(STAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def jupyter_book(builder: str, strict: bool) -> None:
-    """Run Jupyter Book 1 on the staged source; output lands in _build/<builder dir>.
-
-    Skipped when the staged source is byte-identical to the one the existing output was built from.
-    """
-    if config.BUILD_DIR.name != "_build":
-        raise BuildError(f"BOOK_BUILD_DIR must be a directory named _build (Jupyter Book writes to <parent>/_build), "
-                         f"not {config.BUILD_DIR}")
-    stamp, source = config.BUILD_DIR / f"{builder}.source-sha256", staged_digest(strict)
-    if BUILDER_OUTPUT[builder].exists() and stamp.exists() and stamp.read_text() == source:
-        progress(builder, "staged source unchanged since the last build: output kept")
-        return
-    stamp.unlink(missing_ok=True)
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(STAGE_DIR),
-               "--path-output", str(config.BUILD_DIR.parent), "--builder", builder]
-    if strict:
-        command += ["-W", "-n", "--keep-going"]
-    started = time.monotonic()
-    progress(builder, "jupyter-book build ...")
-    log_file = config.BUILD_DIR / f"{builder}.log"
-    with open(log_file, "w") as log:
-        result = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, cwd=config.PROJECT_ROOT)
-    if result.returncode != 0:
-        tail = log_file.read_text(errors="replace").splitlines()[-40:]
-        raise BuildError(f"jupyter-book ({builder}) failed; last lines of {log_file}:\n" + "\n".join(tail))
-    stamp.write_text(source)
-    progress(builder, f"done in {time.monotonic() - started:.1f} s (log: {shown(log_file)})")
-
-
-def collect_pdf() -> Path:
-    """Copy the LaTeX build's PDF to _build/pdf/book.pdf."""
-    built = config.BUILD_DIR / "latex" / "book.pdf"
-    if not built.exists():
-        raise BuildError(f"no PDF at {built}; see {config.BUILD_DIR / 'pdflatex.log'}")
-    PDF_DIR.mkdir(parents=True, exist_ok=True)
-    target = PDF_DIR / "book.pdf"
-    shutil.copyfile(built, target)
-    return target
 
 
 def remove_stale_outputs() -> None:
@@ -152,12 +102,11 @@ def build_book(params_file: Path, pdf: bool, strict: bool, jobs: int | None = No
     """The whole pipeline; on failure, stale outputs are removed and the reason printed."""
     (HTML_DIR / MANIFEST_NAME).unlink(missing_ok=True)
     state = prepare(params_file, jobs=jobs)
-    jupyter_book("html", strict)
+    render({"html": strict, **({"pdflatex": False} if pdf else {})})
     formats = ["html"]
     if pdf:
-        jupyter_book("pdflatex", strict=False)
         progress("pdf", f"written to {shown(collect_pdf())}")
-        overflow = latexlog.check(config.BUILD_DIR / "latex" / "book.log", report=lambda line: progress("pdf", line))
+        overflow = latexlog.check(LATEX_DIR / "book.log", report=lambda line: progress("pdf", line))
         if overflow:
             raise BuildError(overflow)
         formats.append("pdf")

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import ast
 import json
+import multiprocessing
+import os
+import re
 from pathlib import Path
 
 import yaml
 
 from analysis import config
 from analysis.errors import DataError
-from bookmachine import changes, version
-from bookmachine.outputs import FIGURE_DATA_DIR, STAGE_DIR
+from bookmachine import changes, vega, version
+from bookmachine.outputs import FIGURE_DATA_DIR, LATEX_STAGE_DIR, STAGE_DIR
 from bookmachine.plan import is_notebook
+
+VEGA_BUNDLE = STAGE_DIR / "_static" / vega.BUNDLE_NAME
 
 BOOK_FILES = ("_config.yml", "_toc.yml", "references.bib")
 
@@ -58,11 +63,25 @@ def write_if_changed(path: Path, content: bytes) -> None:
 
 
 def book_config(book_version: str) -> bytes:
-    """The repository's _config.yml with the version (and its commit date) written in."""
+    """The repository's _config.yml with the version (and its commit date) written in.
+
+    The version is shown by the HTML theme (its context) and on the PDF's title page, never in a
+    page's text, so it goes there and not in Sphinx's ``version`` and ``release``: those are
+    environment settings, and a new version (every commit, every ``make add-data``) would make
+    Sphinx read every page again instead of only the changed ones.
+    """
+    from sphinx.util import texescape
+
     settings = yaml.safe_load((config.PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
     date = version.commit_date() or "uncommitted"
     sphinx_config = settings.setdefault("sphinx", {}).setdefault("config", {})
-    sphinx_config["version"] = sphinx_config["release"] = book_version
+    sphinx_config["html_context"] = {**sphinx_config.get("html_context", {}), "version": book_version,
+                                     "release": book_version}
+    texescape.init()
+    latex = sphinx_config.setdefault("latex_elements", {})
+    latex["releasename"] = "Release"
+    latex["maketitle"] = (f"\\release{{{texescape.escape(book_version, 'xelatex')}}}"
+                          + latex.get("maketitle", "\\sphinxmaketitle"))
     html = settings.setdefault("html", {})
     html["extra_footer"] = (f"<p>Version {book_version}, source dated {date}. Every number is computed from "
                             f"the data at build time.</p>")
@@ -81,31 +100,96 @@ def generated_pages(runs: list, numbers: dict, sources: dict, params_file: Path,
         "chapters/changes.md": changes.changes_page(version.cff_version(), numbers)}
 
 
-def stage(executed: dict[str, Path], generated: dict[str, str], book_version: str) -> None:
-    """Assemble the book source in _build/src: config, toc, pages, executed notebooks, generated pages."""
-    wanted: dict[Path, bytes] = {STAGE_DIR / "_config.yml": book_config(book_version)}
+def _write_vega_bundle_whole() -> None:
+    """Write the bundle beside its place and move it there, so that no half-written file looks done."""
+    scratch = VEGA_BUNDLE.parent / f".vega-{os.getpid()}"
+    os.replace(vega.write_vega_bundle(scratch), VEGA_BUNDLE)
+    scratch.rmdir()
+
+
+def start_vega_bundle() -> multiprocessing.Process | None:
+    """Start writing the Vega bundle into the staged source, when it is missing, in a background process.
+
+    vl-convert takes seconds to produce it (always the same bytes for one vl-convert version); the
+    build starts it before the notebooks and ``stage`` waits for it, so it costs no time of its own.
+    """
+    if VEGA_BUNDLE.exists():
+        return None
+    VEGA_BUNDLE.parent.mkdir(parents=True, exist_ok=True)
+    writer = multiprocessing.get_context("fork").Process(target=_write_vega_bundle_whole, daemon=True)
+    writer.start()
+    return writer
+
+
+FENCE = re.compile(r" {0,3}(`{3,}|~{3,}|:{3,})(.*)")
+ONLY = re.compile(r"\{only\}\s+(html|latex)\s*")
+
+
+def for_format(text: str, output_format: str) -> str:
+    """A MyST page as one builder reads it: without its top-level ``{only} html`` blocks for the LaTeX
+    build, or ``{only} latex`` blocks for the HTML build.
+
+    Sphinx parses ``{only}`` content for every builder and drops it only when writing; the
+    Reproducibility page lists every number twice (a table for each format), so each build read
+    both and kept half. A block is found as CommonMark finds a fence: it ends at the first line of
+    the same fence character, at least as long, with nothing after it.
+    """
+    lines = text.splitlines(keepends=True)
+    kept, position = [], 0
+    while position < len(lines):
+        opening = FENCE.fullmatch(lines[position].rstrip("\n"))
+        if not opening:
+            kept.append(lines[position])
+            position += 1
+            continue
+        fence, info = opening.groups()
+        closing = re.compile(r" {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}\s*")
+        end = position + 1
+        while end < len(lines) and not closing.fullmatch(lines[end].rstrip("\n")):
+            end += 1
+        only = ONLY.fullmatch(info.strip())
+        if not only or only.group(1) == output_format:
+            kept.extend(lines[position:end + 1])
+        position = end + 1
+    return "".join(kept)
+
+
+def write_tree(root: Path, files: dict[Path, bytes]) -> None:
+    """Make ``root`` hold exactly ``files`` (relative path -> bytes), touching only what changed."""
+    for relative, content in files.items():
+        write_if_changed(root / relative, content)
+    for stale in [p for p in root.rglob("*") if p.is_file() and p.relative_to(root) not in files]:
+        stale.unlink()
+
+
+def stage(executed: dict[str, Path], generated: dict[str, str], book_version: str,
+          bundle_writer: multiprocessing.Process | None = None) -> None:
+    """Assemble the book source: config, toc, pages, executed notebooks, generated pages (and the Vega
+    bundle ``bundle_writer`` was writing, once it is done); in _build/src for the HTML build and in
+    _build/pdflatex/src for the LaTeX build, each page without the other format's ``{only}`` blocks."""
+    wanted: dict[Path, bytes] = {Path("_config.yml"): book_config(book_version)}
     for name in BOOK_FILES[1:]:
         source = config.PROJECT_ROOT / name
         if source.exists():
-            wanted[STAGE_DIR / name] = source.read_bytes()
+            wanted[Path(name)] = source.read_bytes()
     for path in sorted(config.CHAPTERS_DIR.glob("*.md")):
         if not is_notebook(path):
-            wanted[STAGE_DIR / "chapters" / path.name] = path.read_bytes()
-    for static in sorted([*(config.PROJECT_ROOT / "_static").rglob("*"), *(config.PROJECT_ROOT / "_templates").rglob("*")]):
+            wanted[Path("chapters") / path.name] = path.read_bytes()
+    for static in sorted([*(config.PROJECT_ROOT / "_static").rglob("*"),
+                          *(config.PROJECT_ROOT / "_templates").rglob("*")]):
         if static.is_file():
-            wanted[STAGE_DIR / static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
+            wanted[static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
     for name, path in executed.items():
-        wanted[STAGE_DIR / "chapters" / f"{name}.ipynb"] = path.read_bytes()
+        wanted[Path("chapters") / f"{name}.ipynb"] = path.read_bytes()
     for csv in sorted(FIGURE_DATA_DIR.glob("*.csv")):
-        wanted[STAGE_DIR / "_static" / "data" / csv.name] = csv.read_bytes()
-    bundle = STAGE_DIR / "_static" / "vega-bundle.js"
-    if not bundle.exists():  # vl-convert is imported only to write it once
-        from bookmachine import vega
-        bundle = vega.write_vega_bundle(STAGE_DIR / "_static")
-    wanted[bundle] = bundle.read_bytes()
+        wanted[Path("_static") / "data" / csv.name] = csv.read_bytes()
+    if bundle_writer is not None:
+        bundle_writer.join()
+    if not VEGA_BUNDLE.exists():  # not started, or it failed: written here, where an error shows
+        vega.write_vega_bundle(VEGA_BUNDLE.parent)
+    wanted[VEGA_BUNDLE.relative_to(STAGE_DIR)] = VEGA_BUNDLE.read_bytes()
     for relative, text in generated.items():
-        wanted[STAGE_DIR / relative] = text.encode()
-    for path, content in wanted.items():
-        write_if_changed(path, content)
-    for stale in [p for p in STAGE_DIR.rglob("*") if p.is_file() and p not in wanted]:
-        stale.unlink()
+        wanted[Path(relative)] = text.encode()
+    for root, output_format in ((STAGE_DIR, "html"), (LATEX_STAGE_DIR, "latex")):
+        write_tree(root, {relative: for_format(content.decode(), output_format).encode() if relative.suffix == ".md"
+                          else content for relative, content in wanted.items()})

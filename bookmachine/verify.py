@@ -1,6 +1,7 @@
 """``make verify``: build twice from scratch and check that the results are bit-identical.
 
-The two builds run in separate directories; the second with another time zone and hash seed.
+The two builds run in separate directories; the second with another time zone and hash seed, and
+with new kernels instead of the fork server's warm ones (``bookmachine.forkserver``).
 ``numbers.json`` must be byte-identical, and every executed notebook's outputs equal apart
 from execution counts, timestamps and the path of the interim numbers file.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from analysis import config
 
-VARIANTS = ({}, {"TZ": "Pacific/Auckland", "PYTHONHASHSEED": "12345", "LC_ALL": "C"})
+VARIANTS = ({}, {"TZ": "Pacific/Auckland", "PYTHONHASHSEED": "12345", "LC_ALL": "C", "BOOK_WARM_KERNELS": "0"})
 
 
 def build_into(directory: Path, params: Path, environment: dict) -> Path:

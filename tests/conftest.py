@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 # One BLAS thread, as in the build's kernels: on 2 cores, threaded linear algebra inside the
 # bootstrap and Monte Carlo tests fights the other process for the same cores and runs slower.
@@ -51,18 +52,46 @@ def run_build(build_dir, *arguments, cwd=None, **environment):
 
 
 def seed_build(target, source=None):
-    """Copy a build's executed notebooks (with their dependency records) and figure data into ``target``.
+    """Copy a build's executed notebooks (with their dependency records), figure data, kept parses
+    (``analysis.data.parsed``) and the staged Vega bundle into ``target``.
 
     The build then re-executes only the notebooks whose dependencies differ, so tests reuse one
-    execution instead of running the same chapters again.
+    execution instead of running the same chapters again (and vl-convert's bundle is not made again).
     """
     import shutil
 
     source = source or config.BUILD_DIR
-    for part in ("executed", "figure-data"):
+    for part in ("executed", "figure-data", "parsed"):
         if (source / part).is_dir():
             shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+    bundle = Path("src") / "_static" / "vega-bundle.js"
+    if (source / bundle).is_file():
+        (target / bundle).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / bundle, target / bundle)
     return target
+
+
+def rendered_html(build_dir):
+    """The HTML book of ``build_dir``'s staged source, rendered strictly: (html directory, build log).
+
+    When the project's own ``_build/html`` was rendered strictly from a byte-identical staged source
+    (``make book`` before ``make test``), that rendering is the one this source would give, and is
+    used; otherwise Jupyter Book renders this source here.
+    """
+    import subprocess
+    import sys
+
+    from bookmachine import render
+
+    stamp, html = config.BUILD_DIR / "html.source-sha256", config.BUILD_DIR / "html"
+    if (html / "index.html").exists() and stamp.exists() \
+            and stamp.read_text() == render.staged_digest(build_dir / "src", strict=True):
+        return html, (config.BUILD_DIR / "html.log").read_text(errors="replace")
+    result = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(build_dir / "src"),
+                             "--path-output", str(build_dir.parent), "--builder", "html", "-W", "-n", "--keep-going"],
+                            cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return build_dir / "html", result.stdout + result.stderr
 
 
 @pytest.fixture(scope="session")

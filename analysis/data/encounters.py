@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import catalog, xlsx
+from analysis.data import catalog, parsed, xlsx
 from analysis.data.calendar import FISCAL_MONTHS, fiscal_month_start
 from analysis.errors import DataError
 
@@ -266,15 +266,20 @@ def _pdf_number(text: str | None, page: int, column: str) -> int:
 
 
 def load_cbp_monthly_pdf(path: Path | None = None) -> pd.DataFrame:
-    """CBP's USBP monthly encounters by sector FY2000-FY2020 (one PDF page per fiscal year), checked;
-    the catalogued PDF (``MONTHLY_PDF``) unless ``path`` is given.
+    """CBP's USBP monthly encounters by sector FY2000-FY2020, checked: the catalogued PDF (``MONTHLY_PDF``)
+    unless ``path`` is given."""
+    return _parse_cbp_monthly_pdf(path if path is not None else catalog.path(MONTHLY_PDF))
+
+
+@parsed.kept   # pdfplumber takes seconds: the build keeps the parse by the file's sha256
+def _parse_cbp_monthly_pdf(path: Path) -> pd.DataFrame:
+    """CBP's USBP monthly encounters by sector FY2000-FY2020 (one PDF page per fiscal year), checked.
 
     Checks on every page: each row's months add up to its printed yearly total; the Southwest
     sectors add up to the printed 'Southwest Border' row; all sectors to 'Monthly Total'.
     """
     import pdfplumber
 
-    path = path if path is not None else catalog.path(MONTHLY_PDF)
     records, not_reported = [], []
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, 1):

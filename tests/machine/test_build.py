@@ -57,6 +57,15 @@ def test_staged_book_has_pages_parameters_and_reproducibility(default_build):
     assert "nationwide-drugs-fy23-fy26-dec.csv" in page and "drugs=" in page
 
 
+def test_each_builder_reads_a_staged_source_without_the_other_formats_blocks(default_build):
+    html = (default_build / "src" / "chapters" / "reproducibility.md").read_text()
+    latex = (default_build / "pdflatex" / "src" / "chapters" / "reproducibility.md").read_text()
+    assert "```{only} html" in html and "{only} latex" not in html
+    assert "````{only} latex" in latex and "{only} html" not in latex
+    for name in ("chapters/ports.ipynb", "_config.yml", "_toc.yml", "_static/vega-bundle.js"):
+        assert (default_build / "src" / name).read_bytes() == (default_build / "pdflatex" / "src" / name).read_bytes()
+
+
 def test_manifest_records_version_inputs_and_parameters(default_build, tmp_path, monkeypatch):
     monkeypatch.setattr(release, "HTML_DIR", tmp_path)
     monkeypatch.setattr(release, "NUMBERS_FILE", default_build / "numbers.json")
@@ -207,4 +216,4 @@ def test_kernels_are_shut_down_without_the_interrupt_that_ipykernel_logs_as_an_e
     from jupyter_client import AsyncKernelManager
 
     assert signal.SIGINT in asyncio.run(signals_sent_at_shutdown(AsyncKernelManager))
-    assert signal.SIGINT not in asyncio.run(signals_sent_at_shutdown(execute._quiet_kernel_manager()))
+    assert signal.SIGINT not in asyncio.run(signals_sent_at_shutdown(execute.kernel_manager()))

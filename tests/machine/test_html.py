@@ -6,17 +6,15 @@ then loads pages in headless Chromium (Debian's chromium package, installed from
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analysis import config
+from conftest import rendered_html
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -27,12 +25,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 @pytest.fixture(scope="module")
 def html_book(executed_book):
     """The whole book rendered to HTML (Sphinx warnings are errors): (html directory, build log)."""
-    build_dir = executed_book["build_dir"]
-    html = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(build_dir / "src"),
-                           "--path-output", str(build_dir.parent), "--builder", "html", "-W", "-n", "--keep-going"],
-                          cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=600)
-    assert html.returncode == 0, html.stdout[-3000:]
-    return build_dir / "html", html.stdout + html.stderr
+    return rendered_html(executed_book["build_dir"])
 
 
 @pytest.fixture(scope="module")

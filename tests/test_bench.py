@@ -1,0 +1,35 @@
+"""make bench reads the build's progress lines: where the time went, and which notebooks ran again."""
+from __future__ import annotations
+
+import pytest
+
+from bookmachine import bench
+
+LOG = """[   0.6s] notebooks: 10 notebooks, up to 2 at a time
+[   0.6s] notebooks: encounters: runs: dataset cbp-encounters-state changed (new entry x)
+[   0.6s] notebooks: ports: reused: nothing it depends on changed
+[   4.5s] notebooks: encounters: executed in 3.9 s (2.2 s CPU)
+[   6.1s] notebooks: claims: runs: numbers read changed
+[   7.6s] notebooks: claims: executed in 1.5 s (0.7 s CPU)
+[   8.4s] numbers: 1629 glued values written to _build/numbers.json
+[  13.2s] html: done in 4.8 s (4.6 s CPU; log: _build/html.log)
+[  20.1s] pdflatex: done in 11.7 s (11.0 s CPU; log: _build/pdflatex.log)
+"""
+
+
+def test_the_bench_reads_where_a_build_spent_its_time():
+    assert bench.phases(LOG) == ["2 notebooks ran; the longest, encounters: 3.9 s (2.2 s CPU)",
+                                 "notebooks and staging done at 8.4 s",
+                                 "html: 4.8 s (4.6 s CPU), from the end of staging",
+                                 "pdflatex: 11.7 s (11.0 s CPU), from the end of staging"]
+    assert bench.reran(LOG) == ["encounters", "claims"]
+
+
+def test_the_bench_offers_the_real_vintages_in_the_manifests_order():
+    manifest = bench.SHARED / "data" / "MANIFEST.csv"
+    if not manifest.exists():
+        pytest.skip("no ../shared/data beside the project")
+    rows = [line.split(",", 1)[0] for line in manifest.read_text(encoding="utf-8").splitlines()[1:]]
+    listed = [bench.SHARED / "data" / path for path in rows if path.startswith("vintages/")]
+    offered = bench.real_vintages()
+    assert offered and offered == [path for path in listed if path.exists()]
