@@ -110,12 +110,13 @@ def test_project_catalog_is_valid_and_complete():
 
 def test_every_file_named_like_a_reissued_dataset_is_catalogued_under_it_with_a_vintage():
     """A vintage filed under another dataset would be silently left out of the combined series."""
-    from analysis.data import datasets
+    from analysis.data import vintages
+    from bookmachine import newdata
 
     entries = catalog.load_catalog(config.CATALOG_FILE)
-    for spec in datasets.REISSUED.values():
+    for spec in newdata.REISSUED:
         named = [e for e in entries if spec.matches(e["file"].rsplit("/", 1)[-1])]
         assert named, spec.dataset
         assert {e["dataset"] for e in named} == {spec.dataset}
         assert all(e.get("vintage") for e in named)
-        assert [e["id"] for e in datasets.entries(spec.dataset, entries)] == [e["id"] for e in sorted(named, key=lambda e: e["vintage"])]
+        assert [e["id"] for e in vintages.entries(spec, entries)] == [e["id"] for e in sorted(named, key=lambda e: e["vintage"])]
