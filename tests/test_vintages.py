@@ -152,15 +152,18 @@ def test_the_summary_counts_months_releases_net_change_and_the_largest_relative_
     facts = revisions.facts([combined])
     assert (facts["cells"], facts["months"], facts["closed_cells"], facts["fiscal_years"]) == (3, 2, 0, "FY2024")
     assert facts["largest"] == "A month's total for one component or region fell by at most 5% and rose by at most 2.6%."
-    table = revisions.cells_table(combined)
-    assert table.values.tolist()[0] == ["Oct 2023", "A / x", "100", "90", "`t-fy24-fy24-feb.csv`"]
+    [(first_file, first_table), (second_file, second_table)] = revisions.cells_tables(combined)
+    assert (first_file, second_file) == ("t-fy24-fy24-feb.csv", "t-fy24-fy24-mar.csv")
+    assert list(first_table.columns) == ["Month", "Region", "Cell", "Before", "After"]
+    assert first_table.values.tolist() == [["Oct 2023", "A", "x", "100", "90"]]
+    assert second_table.values.tolist() == [["Oct 2023", "A", "x", "90", "95"], ["Dec 2023", "B", "y", "100", "104"]]
 
 
 def test_a_dataset_without_revisions_displays_without_error():
     """The chapters' tables on vintages that revise nothing (an empty, untyped frame; once a crash)."""
     one = vintage("t-fy24-fy24-jan.csv", MONTHS[:4], fytd=True)
     combined = vintages.Combined(SPEC, [], [one, one.assign(source_file="t2")], vintages.combine([one], ("encounters",)))
-    assert revisions.summary([combined]).empty and revisions.cells_table(combined).empty
+    assert revisions.summary([combined]).empty and revisions.cells_tables(combined) == []
     assert revisions.facts([combined])["largest"] == "No month's total changed."
     assert revisions.cells_csv([combined]).empty
 

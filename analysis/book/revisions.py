@@ -49,14 +49,29 @@ def cells_csv(datasets: list[vintages.Combined]) -> pd.DataFrame:
          "closed_year"]]
 
 
-def cells_table(combined: vintages.Combined) -> pd.DataFrame:
-    """One dataset's revised cells for the appendix: month, cell, (measure), before, after, revised in."""
+# Short column headings for the cell categories, so that a table of many cells fits the page (and
+# 'Southwest Land Border' is shown as 'Southwest').
+HEADINGS = {"land_border_region": "Region", "citizenship_grouping": "Citizenship", "title_of_authority": "Title",
+            "encounter_type": "Type", "aor": "Area", "land_filter": "Land filter"}
+
+
+def cells_tables(combined: vintages.Combined) -> list[tuple[str, pd.DataFrame]]:
+    """One dataset's revised cells for the appendix, one table per file that revised them: the file's
+    name and the month, the cell's categories (a column each), (the measure,) before and after."""
     table = cells(combined)
-    shown = pd.DataFrame({"Month": _months(table["month"]), "Cell": table["cell"], "Measure": table["measure"],
-                          "Before": table["before"].map("{:,.6g}".format),
-                          "After": table["after"].map("{:,.6g}".format),
-                          "Revised in": "`" + table["newer_file"] + "`"})
-    return shown.drop(columns="Measure") if len(combined.spec.values) == 1 else shown
+    revised = combined.revisions
+    tables = []
+    for name in dict.fromkeys(table["newer_file"]):
+        rows = table["newer_file"] == name
+        shown = pd.DataFrame({"Month": _months(table.loc[rows, "month"])})
+        for column in combined.spec.cells():
+            shown[HEADINGS.get(column, column.capitalize())] = (revised.loc[rows, column].astype(str)
+                                                                .str.removesuffix(" Land Border"))
+        shown["Measure"] = table.loc[rows, "measure"]
+        shown["Before"] = table.loc[rows, "before"].map("{:,.6g}".format)
+        shown["After"] = table.loc[rows, "after"].map("{:,.6g}".format)
+        tables.append((name, shown.drop(columns="Measure") if len(combined.spec.values) == 1 else shown))
+    return tables
 
 
 def summary(datasets: list[vintages.Combined]) -> pd.DataFrame:
