@@ -131,4 +131,7 @@ def test_real_combined_series_takes_cbp_where_it_reports_and_agrees_with_ohss_wi
     assert not annual.loc[2000:2024, "partial"].any() and annual.index.max() == 2025 and annual.loc[2025, "partial"]
     overlap = encounters.publisher_overlap(sectors, sbo)
     assert len(overlap) == 74                                            # Oct 2018 - Nov 2024
+    by_publisher = encounters.annual_by_publisher(sectors, sbo).set_index("fy")
+    assert list(by_publisher.index) == [2019, 2020, 2021, 2022, 2023, 2024]   # FY2025: OHSS ends Nov 2024
+    assert by_publisher.loc[2021, ["cbp", "dhs_ohss", "difference"]].tolist() == [1_659_206, 1_659_250, 44]
     assert overlap["difference"].abs().max() <= encounters.OHSS_ROUNDING / 2 * len(encounters.SOUTHWEST_SECTORS)
