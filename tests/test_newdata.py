@@ -141,21 +141,26 @@ def test_fy2024_port_shares_are_unchanged_by_the_late_fy21_fy24_seizure_file(rea
 
 
 # ---- the attacks: each refused with the file and what it lacks or changes named; nothing changes ----
+# (made from CBP's newest Southwest component file, the smallest dataset, so that each check is quick)
 
-def december(lines):
-    """The newest real state file with December 2025 appended (a copy of November's rows)."""
-    november = [line for line in lines if line.startswith("2026 (FYTD),FYTD,NOV,")]
-    return lines + [line.replace(",NOV,", ",DEC,", 1) for line in november]
+ATTACKED = "sbo-encounters-fy22-fy25-aug"
+ATTACK_NAME = "sbo-encounters-fy22-fy25-sep.csv"
+
+
+def september(lines):
+    """The August 2025 component file with September 2025 appended (a copy of August's rows)."""
+    august = [line for line in lines if line.startswith("2025 (FYTD),FYTD,AUG,")]
+    return lines + [line.replace(",AUG,", ",SEP,", 1) for line in august]
 
 
 @pytest.fixture
 def attack(chain, tmp_path):
-    """Write an attack file next to the chain's copy, add it with make add-data, check nothing changed."""
+    """Write an attack file, add it with make add-data in the chain's copy, check that nothing changed."""
     project = chain["project"]
-    lines = (VINTAGES_DIR / f"{ORDER[-3]}.csv").read_bytes().decode("utf-8").splitlines()
+    lines = catalog.path(ATTACKED).read_bytes().decode("utf-8").splitlines()
 
     def attempt(changed_lines):
-        path = tmp_path / "nationwide-encounters-fy23-fy26-dec-state.csv"
+        path = tmp_path / ATTACK_NAME
         path.write_text("\r\n".join(changed_lines) + "\r\n", encoding="utf-8")
         before = [(project / name).read_bytes() for name in ("data/catalog.yml", "CITATION.cff")]
         result = add_data(project, path)
@@ -167,26 +172,27 @@ def attack(chain, tmp_path):
 
 def test_a_closed_year_cell_changed_is_refused_naming_the_cell(attack):
     lines, attempt = attack
-    at = next(i for i, line in enumerate(lines) if line.startswith("2024,Remaining,MAR,Southwest Land Border,TX,"))
+    at = next(i for i, line in enumerate(lines) if line.startswith("2024,FYTD,MAR,U.S. Border Patrol,"))
     cells = lines[at].split(",")
     cells[-1] = str(int(cells[-1]) + 1)
-    refused = attempt(december(lines[:at] + [",".join(cells)] + lines[at + 1:]))
+    refused = attempt(september(lines[:at] + [",".join(cells)] + lines[at + 1:]))
     assert "changes 1 cells of closed fiscal years (FY2024)" in refused
-    assert f"FY2024 Mar 2024 {' / '.join(cells[3:8])}, encounters: {int(cells[-1]) - 1:,} in {ORDER[-3]}.csv" in refused
+    cell = " / ".join(["USBP", *cells[4:8]])
+    assert f"FY2024 Mar 2024 {cell}, encounters: {int(cells[-1]) - 1:,} in {ATTACKED}.csv, " in refused
 
 
 def test_a_file_cut_at_a_line_boundary_is_refused_naming_the_months_it_lacks(attack):
     lines, attempt = attack
-    whole = december(lines)
+    whole = september(lines)
     refused = attempt(whole[: int(len(whole) * 0.69)])
-    assert "looks truncated. Its name promises Oct 2022 - Dec 2025" in refused
-    assert "Dec 2025: the book holds not held; the file: no rows" in refused
-    assert "Sep 2025: the book holds encounters " in refused
+    assert "looks truncated. Its name promises Oct 2021 - Sep 2025" in refused
+    assert "Sep 2025: the book holds not held; the file: no rows" in refused
+    assert "Aug 2025: the book holds encounters " in refused
 
 
 def test_a_file_missing_a_promised_month_is_refused_naming_it(attack):
     lines, attempt = attack
-    refused = attempt([line for line in december(lines) if not line.startswith("2025,Remaining,JUN,")])
+    refused = attempt([line for line in september(lines) if not line.startswith("2025 (FYTD),FYTD,JUN,")])
     assert "lacks 1 of those months:\n    Jun 2025: the book holds encounters " in refused
 
 
