@@ -18,13 +18,16 @@ def raw_dir() -> Path:
     return Path(os.environ.get("RAW_DATA_DIR", DATA_DIR / "raw")).resolve()
 
 
-def mirror_dir() -> Path | None:
-    """The offline mirror to copy raw files from: ``DATA_MIRROR``, else ``../shared/data/raw`` if present."""
+def mirror_dirs() -> list[Path]:
+    """Offline mirrors to copy raw files from, in order: the directories in ``DATA_MIRROR`` (several
+    separated by ':'), else those of ``../shared/data/raw`` and ``../shared/data/vintages`` (CBP's past
+    vintages, in one flat folder) that exist. A mirror holds a file at its catalog path
+    (``cbp-encounters/x.csv``) or directly by its name; the sha256 decides either way."""
     configured = os.environ.get("DATA_MIRROR")
     if configured:
-        return Path(configured).resolve()
-    default = PROJECT_ROOT.parent / "shared" / "data" / "raw"
-    return default.resolve() if default.is_dir() else None
+        return [Path(part).resolve() for part in configured.split(os.pathsep) if part]
+    shared = PROJECT_ROOT.parent / "shared" / "data"
+    return [folder.resolve() for folder in (shared / "raw", shared / "vintages") if folder.is_dir()]
 
 
 READS_LOG_VARIABLE = "BOOK_READS_LOG"

@@ -1,12 +1,15 @@
-"""What changed between this build and the previous release: every moved number, every flipped verdict.
+"""What changed in this version: every moved number, every flipped verdict, against the release before.
 
 ``make release`` keeps each release's numbers in ``releases/numbers-<version>.json`` (committed),
-so a fresh clone can always compare. The build writes the comparison into the book's "What
+so a fresh clone can always compare. A build of a released version shows that release against the
+one before it; a build of a version not released yet (after ``make add-data`` raised it) shows
+this build against the latest release. The build writes the comparison into the book's "What
 changed in this version" page; ``make changes`` prints it.
 """
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -25,26 +28,40 @@ def version_key(version: str) -> tuple:
     return tuple(int(part) for part in version.split("."))
 
 
-def previous_release(current_version: str, directory: Path = RELEASES_DIR) -> tuple[str, dict] | None:
-    """The newest release not newer than ``current_version``, with its numbers; None if there is none.
-
-    A build of the released version itself compares with that release, so that anything that moved
-    after the release (before the next version number) is listed rather than hidden.
-    """
-    found = []
+def kept_releases(directory: Path = RELEASES_DIR) -> dict[str, Path]:
+    """Every release whose numbers are kept (``releases/numbers-<version>.json``), oldest first."""
+    found = {}
     for path in directory.glob("numbers-*.json"):
         match = re.fullmatch(r"numbers-(\d+\.\d+\.\d+)\.json", path.name)
-        if match and version_key(match.group(1)) <= version_key(current_version):
-            found.append((version_key(match.group(1)), match.group(1), path))
-    if not found:
-        return None
-    _, version, path = max(found)
-    return version, json.loads(path.read_text(encoding="utf-8"))
+        if match:
+            found[match.group(1)] = path
+    return dict(sorted(found.items(), key=lambda item: version_key(item[0])))
+
+
+def baseline(current_version: str, numbers: dict, directory: Path = RELEASES_DIR
+             ) -> tuple[str, tuple[str, dict] | None, dict]:
+    """What the page compares: (what it describes, the release before it with its numbers, its numbers).
+
+    A released version is described by its kept numbers, against the release before it; any other
+    version by this build's ``numbers``, against the latest release older than it.
+    """
+    kept = kept_releases(directory)
+    earlier = [version for version in kept if version_key(version) < version_key(current_version)]
+    before = (earlier[-1], json.loads(kept[earlier[-1]].read_text(encoding="utf-8"))) if earlier else None
+    if current_version in kept:
+        return f"Release {current_version}", before, json.loads(kept[current_version].read_text(encoding="utf-8"))
+    return f"Version {current_version} (this build)", before, numbers
+
+
+def same(old, new) -> bool:
+    """Equal, or floats equal to 1e-9 relative: a different summation order is not a changed number."""
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, new))
+    return old == new or (numbers and math.isclose(old, new, rel_tol=1e-9, abs_tol=1e-12))
 
 
 def compare(old: dict, new: dict) -> dict:
     """Keys whose value changed (old, new), keys added and removed, and claim verdicts that flipped."""
-    changed = {key: (old[key], new[key]) for key in sorted(set(old) & set(new)) if old[key] != new[key]}
+    changed = {key: (old[key], new[key]) for key in sorted(set(old) & set(new)) if not same(old[key], new[key])}
     flipped = {key: pair for key, pair in changed.items() if key.startswith("claims.") and key.endswith(".verdict")}
     return {"changed": changed, "added": sorted(set(new) - set(old)), "removed": sorted(set(old) - set(new)),
             "flipped": flipped}
@@ -54,13 +71,13 @@ def _shown(value) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value).replace("|", "/")
 
 
-def changes_markdown(current_version: str, previous: tuple[str, dict] | None, numbers: dict) -> str:
-    """The generated part of the 'What changed' page."""
+def changes_markdown(described: str, previous: tuple[str, dict] | None, numbers: dict) -> str:
+    """The generated part of the 'What changed' page (``baseline`` gives its three arguments)."""
     if previous is None:
-        return f"This is version {current_version}; there is no earlier release to compare with.\n"
+        return f"{described} is the first; there is no earlier release to compare with.\n"
     version, old = previous
     result = compare(old, numbers)
-    lines = [f"Version {current_version} compared with release {version}: "
+    lines = [f"{described} compared with release {version}: "
              f"{len(result['changed'])} numbers changed, {len(result['added'])} added, {len(result['removed'])} removed; "
              f"{len(result['flipped'])} claim verdicts flipped.\n"]
     for title, first, pairs in (("Verdicts that flipped", "Claim", result["flipped"]),
@@ -111,22 +128,26 @@ def versions_markdown(directory: Path = RELEASES_DIR) -> str:
 
 
 def accepted_revisions_markdown(entries: list[dict]) -> str:
-    """Every revision a user accepted beyond the usual pattern (``make add-data ... ACCEPT_REVISIONS=1``).
+    """Every change to a closed fiscal year a user accepted (``make add-data ... ACCEPT_REVISIONS=1``).
 
     ``make add-data`` records them in the catalog entry of the vintage that made them; they stay
-    listed in every later version, since they rewrote months earlier versions had published.
+    listed in every later version, since they rewrote years earlier versions had published as final.
     """
     rows = [(item, revision) for item in entries for revision in item.get("accepted_revisions") or []]
     if not rows:
-        return ("## Revisions accepted beyond the usual pattern\n\nNone: every vintage in the catalog revised only "
-                "what CBP's own revisions revise (the last few months).\n")
-    lines = ["## Revisions accepted beyond the usual pattern\n",
-             "These months were revised by a newer vintage beyond the pattern of CBP's own revisions, and accepted "
-             "explicitly when the file was added.\n",
-             "| Dataset | Vintage | Month | Measure | Before | After |", "|---|---|---|---|---|---|"]
-    lines += [f"| {item['dataset']} | `{item['file']}` | {revision['month']} | {revision['value']} | "
-              f"{_shown(revision['old'])} | {_shown(revision['new'])} |" for item, revision in rows]
-    return "\n".join(lines) + "\n"
+        return ("## Closed fiscal years revised\n\nNone: no vintage in the catalog changes a fiscal year an "
+                "older vintage had published as closed (CBP has never done so in its files measured; see "
+                "the appendix of revised cells for the revisions within open years).\n")
+    table = pd.DataFrame({"Dataset": [item["dataset"] for item, _ in rows],
+                          "Vintage": [f"`{item['id']}`" for item, _ in rows],
+                          "Month": [revision["month"] for _, revision in rows],
+                          "Cell": [revision.get("cell", "") for _, revision in rows],
+                          "Measure": [revision["value"] for _, revision in rows],
+                          "Before": [_shown(revision["old"]) for _, revision in rows],
+                          "After": [_shown(revision["new"]) for _, revision in rows]})
+    return ("## Closed fiscal years revised\n\nThese cells of fiscal years an older vintage had published as "
+            "closed were changed by a newer vintage, and accepted explicitly when the file was added.\n\n"
+            + list_table(table) + "\n")
 
 
 def changes_page(current_version: str, numbers: dict, directory: Path = RELEASES_DIR,
@@ -134,7 +155,7 @@ def changes_page(current_version: str, numbers: dict, directory: Path = RELEASES
     """chapters/changes.md with its generated part filled in: this version's changes, accepted revisions,
     then all versions."""
     template = (config.CHAPTERS_DIR / "changes.md").read_text(encoding="utf-8")
-    generated = changes_markdown(current_version, previous_release(current_version, directory), numbers)
+    generated = changes_markdown(*baseline(current_version, numbers, directory))
     revisions = accepted_revisions_markdown(entries if entries is not None else catalog.load_catalog())
     return template.replace(MARKER, generated + "\n" + revisions + "\n" + versions_markdown(directory))
 
@@ -148,7 +169,7 @@ def main(argv: list[str]) -> int:
         print("no _build/numbers.json: run make book first", file=sys.stderr)
         return 1
     current = version.cff_version()
-    print(changes_markdown(current, previous_release(current), json.loads(numbers_file.read_text())))
+    print(changes_markdown(*baseline(current, json.loads(numbers_file.read_text()))))
     return 0
 
 

@@ -1,21 +1,29 @@
-"""``make add-data FILE=...``: add a newer vintage of a reissued dataset to the catalog, after checking it.
+"""``make add-data FILE=...``: add a vintage of a reissued dataset to the catalog, after checking it.
 
 The file is recognized by its columns (CSV) or sheets (workbook) among the datasets CBP and DHS
-reissue (``analysis.data.datasets.REISSUED``), and refused unless:
-- a chapter reads its dataset (a file nothing reads would be a silent wrong answer);
-- it holds every month its name promises (first fiscal year, last month) and none beyond;
-- the months it shares with the book's data are revised only as CBP's own revisions are
-  (``analysis.data.vintages.check_revisions``: settled months unchanged, the last few months within
-  bounds). ``--accept-revisions`` (``make add-data ... ACCEPT_REVISIONS=1``) accepts a vintage
-  that breaks the pattern; the catalog entry then records every such month, old and new, and the
-  What-changed page lists them.
-It is then hashed, copied into ``data/raw/`` and appended to ``data/catalog.yml`` as a new entry;
-older vintages stay. The book's version gets a minor bump (a data-only update). A refused file
-leaves the catalog byte-identical.
+reissue (``REISSUED``, each spec declared by its loader), and refused unless a chapter reads its
+dataset (a file nothing reads would change nothing, silently). It is then held against the
+vintages the book already has by the revision policy in ``analysis.data.vintages`` (rules,
+limits and the measurements behind them are written there):
+
+- truncation is refused: a month the name promises missing, a month lacking a component or
+  region, a month falling by more than the measured limit;
+- a change to a closed fiscal year is refused with a table of the cells, unless
+  ``--accept-revisions`` (``make add-data ... ACCEPT_REVISIONS=1``), which records them in the
+  catalog entry (the What-changed page lists them);
+- revisions inside the open fiscal year are accepted and listed (printed here, and in the chapters);
+- a file older than the newest held fills the months no newer file covers.
+
+The file is then hashed, copied into ``data/raw/`` and appended to ``data/catalog.yml`` as a new
+entry (its title, official URL and provenance come from a ``MANIFEST.csv`` beside it when one
+lists its sha256). The version gets a minor bump when the current one has been released, so
+that one data update is one minor version however many files it brings. A refused file leaves
+the catalog and the version byte-identical.
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import re
 import shutil
@@ -27,10 +35,13 @@ import pandas as pd
 import yaml
 
 from analysis import config
-from analysis.data import catalog, datasets, vintages
+from analysis.data import catalog, encounters, seizures, vintages
 from analysis.errors import DataError
 
-LISTED = 24  # months shown in a refusal before "and N more"
+# Every dataset CBP or DHS reissues that the book reads; ``make add-data`` recognizes files among them.
+REISSUED = (seizures.NATIONWIDE, encounters.COMPONENT, encounters.STATE, encounters.OHSS)
+LISTED = 24  # lines shown in a refusal before "and N more"
+RELEASES_FILE = config.PROJECT_ROOT / "releases" / "versions.csv"
 
 
 def header_of(path: Path) -> list[str]:
@@ -55,15 +66,15 @@ def sheets_of(path: Path) -> list[str]:
 def recognize(path: Path) -> vintages.Reissued:
     """The reissued dataset whose columns (or sheets) the file has; otherwise say what is missing."""
     if path.suffix.lower() == ".xlsx":
-        names, candidates = sheets_of(path), [d for d in datasets.REISSUED.values() if d.sheets]
-        best = max(candidates, key=lambda d: len(set(d.sheets) & set(names)))
+        names, candidates = sheets_of(path), [spec for spec in REISSUED if spec.sheets]
+        best = max(candidates, key=lambda spec: len(set(spec.sheets) & set(names)))
         missing = [sheet for sheet in best.sheets if sheet not in names]
         if missing:
             raise DataError(path, f"not recognized: closest dataset is {best.dataset!r}, which needs the sheet "
                                   f"{missing[0]!r}", expected=f"the sheets {list(best.sheets)}")
     else:
-        columns, candidates = header_of(path), [d for d in datasets.REISSUED.values() if d.header]
-        best = max(candidates, key=lambda d: len(set(d.header) & set(columns)))
+        columns, candidates = header_of(path), [spec for spec in REISSUED if spec.header]
+        best = max(candidates, key=lambda spec: len(set(spec.header) & set(columns)))
         missing = [c for c in best.header if c not in columns]
         if missing:
             raise DataError(path, f"not recognized: closest dataset is {best.dataset!r}, which needs this column",
@@ -76,89 +87,151 @@ def recognize(path: Path) -> vintages.Reissued:
     return best
 
 
+def chapters_reading(spec: vintages.Reissued, chapters_dir: Path) -> list[str]:
+    """Chapters whose code asks for this dataset (``spec.read_in``, e.g. ``encounters.STATE``)."""
+    return sorted(path.stem for path in chapters_dir.glob("*.md")
+                  if any(needle in path.read_text(encoding="utf-8") for needle in spec.read_in))
+
+
 def require_a_reader(path: Path, spec: vintages.Reissued, chapters_dir: Path) -> list[str]:
     """The chapters that read this dataset; none is a refusal (an unread file changes nothing, silently)."""
-    readers = datasets.chapters_reading(spec, chapters_dir)
+    readers = chapters_reading(spec, chapters_dir)
     if not readers:
         raise DataError(path, f"no chapter reads dataset {spec.dataset!r}, so adding this file would change nothing "
                               "in the book", expected="a file of a dataset a chapter reads, or first a chapter "
-                                                      f"that reads it (datasets.load({spec.dataset!r}))")
+                                                      f"that reads it (vintages.load({spec.read_in[0]}))")
     return readers
 
 
-def _listing(rows: list[str]) -> str:
-    shown = rows[:LISTED] + ([f"... and {len(rows) - LISTED} more"] if len(rows) > LISTED else [])
-    return "\n  " + "\n  ".join(shown)
+def _listing(lines: list[str]) -> str:
+    shown = lines[:LISTED] + ([f"... and {len(lines) - LISTED} more"] if len(lines) > LISTED else [])
+    return "\n    " + "\n    ".join(shown)
 
 
-def check_promise(path: Path, spec: vintages.Reissued, frame: pd.DataFrame, held: pd.DataFrame) -> None:
-    """Refuse a file lacking months its name promises, or holding months after its name's last month.
-
-    ``held`` is the book's combined data of the dataset: a missing month is listed with the total
-    the book holds for it (old) against none in the new file.
-    """
-    first, last = vintages.promise(spec, path.name)
-    first = first if first is not None else frame["month"].min()
-    missing = vintages.missing_months(frame, first, last)
-    if missing:
-        old = vintages.month_totals(held, spec.values)
-        lines = [f"{m:%b %Y}: old {_totals(old, m)}, new: no rows" for m in missing]
-        raise DataError(path, f"lacks {len(missing)} of the months its name promises ({first:%b %Y} - {last:%b %Y}); "
-                              f"months missing:{_listing(lines)}",
-                        expected="every month the file name promises (a file cut short, e.g. at a line boundary, "
-                                 "is refused)")
-    after = sorted(set(frame.loc[frame["month"] > last, "month"]))
-    if after:
-        raise DataError(path, f"holds months after the last one its name promises ({last:%b %Y}): "
-                              f"{', '.join(f'{m:%b %Y}' for m in after[:6])}", expected="a file name stating its last month")
-
-
-def _totals(table: pd.DataFrame, month) -> str:
-    if month not in table.index:
+def _amounts(totals: pd.DataFrame, month) -> str:
+    """'encounters 308,620' for one month of a month-totals frame, or 'not held'."""
+    if month not in totals.index:
         return "not held"
-    return ", ".join(f"{column} {table.loc[month, column]:,.6g}" for column in table.columns)
+    return ", ".join(f"{measure} {totals.loc[month, measure]:,.6g}" for measure in totals.columns)
 
 
-def revision_listing(broken: pd.DataFrame) -> list[str]:
-    """One line per month and value: old -> new, relative change and why it breaks the pattern."""
-    return [f"{row.month:%b %Y} {row.value}: old {row.old:,.6g}, new {row.new:,.6g} ({row.relative:+.1%}): {row.reason}"
-            for row in broken.itertuples()]
+def cell_text(row, spec: vintages.Reissued) -> str:
+    """'FY2023 Apr 2023 Northern Land Border / AK / ...' for one row of ``vintages.cell_changes``."""
+    return f"FY{row['fy']} {row['month']:%b %Y} {' / '.join(str(row[c]) for c in spec.cells())}"
+
+
+def truncation_message(review: vintages.Review, spec: vintages.Reissued, held: pd.DataFrame) -> str:
+    """Why a file looks cut short: each missing month, lacking category and fallen month, with the book's totals."""
+    totals = vintages.month_totals(held, spec.values) if len(held) else pd.DataFrame(columns=list(spec.values))
+    parts = [f"looks truncated. Its name promises {review.first:%b %Y} - {review.last:%b %Y}; "
+             f"it holds months from {review.holds[0]:%b %Y} to {review.holds[1]:%b %Y}"]
+    if review.missing:
+        lines = [f"{m:%b %Y}: the book holds {_amounts(totals, m)}; the file: no rows" for m in review.missing]
+        parts.append(f"it lacks {len(review.missing)} of those months:{_listing(lines)}")
+    if review.beyond:
+        parts.append(f"it holds months after {review.last:%b %Y}: {', '.join(f'{m:%b %Y}' for m in review.beyond[:6])}")
+    if len(review.lacking):
+        lines = [f"{month:%b %Y}: no rows for " + "; ".join(" / ".join(map(str, cells)) for cells in
+                                                        part[list(spec.coverage)].itertuples(index=False))
+                 for month, part in review.lacking.groupby("month")]
+        parts.append(f"months without a {' / '.join(spec.coverage)} that every month holds (a month cut short):"
+                     f"{_listing(lines)}")
+    if len(review.fallen):
+        lines = [f"{row.month:%b %Y} {row.measure}: {row.old:,.6g} -> {row.new:,.6g} ({row.relative:+.2%})"
+                 for row in review.fallen.itertuples()]
+        parts.append(f"months whose total falls by more than {vintages.FALL_LIMIT:.1%} (FALL_LIMIT; CBP's largest "
+                     f"measured fall is far smaller):{_listing(lines)}")
+    return ";\n  ".join(parts)
+
+
+def closed_year_message(review: vintages.Review, spec: vintages.Reissued) -> str:
+    """The closed-year cells a file changes, old -> new, and the vintage each was compared with."""
+    changes = review.closed_changes
+    lines = [f"{cell_text(row, spec)}, {row['measure']}: {row['old']:,.6g} in {row['old_file']}, "
+             f"{row['new']:,.6g} in {row['new_file']}" for _, row in changes.iterrows()]
+    years = ", ".join(f"FY{fy}" for fy in sorted(changes["fy"].unique()))
+    return (f"changes {len(changes)} cells of closed fiscal years ({years}), which CBP has never revised "
+            f"(analysis/data/vintages.py):{_listing(lines)}")
+
+
+def revision_lines(revisions: pd.DataFrame) -> list[str]:
+    """One line per fiscal year and measure: cells and months revised, and the net change."""
+    lines = []
+    for (fy, measure), part in revisions.groupby(["fy", "measure"]):
+        months = sorted(part["month"].unique())
+        span = f"{months[0]:%b %Y}" + (f" - {months[-1]:%b %Y}" if len(months) > 1 else "")
+        lines.append(f"FY{fy} {measure}: {len(part)} cells in {len(months)} month{'s' * (len(months) > 1)} "
+                     f"({span}), net {(part['new'] - part['old']).sum():+,.6g}")
+    return lines
+
+
+def provenance(path: Path) -> dict:
+    """Title, official URL and provenance of a file listed by sha256 in a ``MANIFEST.csv``
+    beside it (or one folder up), as the shared data mirror keeps them; empty when none lists it."""
+    digest = catalog.sha256_of(path)
+    for manifest in (path.parent / "MANIFEST.csv", path.parent.parent / "MANIFEST.csv"):
+        if manifest.is_file():
+            with open(manifest, encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    if row.get("sha256") == digest:
+                        found = {"title": row.get("title"), "url": row.get("official_url"),
+                                 "obtained_from": f"public repository copy {row['copied_from']}"
+                                 if row.get("copied_from") else None}
+                        return {key: value for key, value in found.items() if value}
+    return {}
 
 
 def catalog_entry(path: Path, spec: vintages.Reissued, frame: pd.DataFrame, sha256: str, previous: dict) -> dict:
     """A new catalog entry describing the added vintage, modelled on the dataset's latest entry."""
     first, last = frame["month"].min(), frame["month"].max()
-    return {
+    known = provenance(path)
+    entry = {
         "id": path.stem, "file": f"{spec.folder}/{path.name}", "sha256": sha256, "bytes": path.stat().st_size,
         "dataset": spec.dataset, "publisher": previous["publisher"],
-        "title": f"{spec.title}, {first:%B %Y} - {last:%B %Y}",
-        "url": previous["url"], "license": previous["license"],
+        "title": known.get("title", f"{spec.title}, {first:%B %Y} - {last:%B %Y}"),
+        "url": known.get("url", previous["url"]), "license": previous["license"],
         "coverage": f"{first:%b %Y} - {last:%b %Y}, monthly", "vintage": f"{last:%Y-%m}",
-        "obtained_from": f"added with make add-data from {path.name} on {dt.date.today().isoformat()}",
+        "obtained_from": known.get("obtained_from",
+                                   f"added with make add-data from {path.name} on {dt.date.today().isoformat()}"),
     }
+    return entry
 
 
-def bump_minor_version(citation: Path) -> str:
-    """0.1.0 -> 0.2.0 in CITATION.cff (a data-only update is a minor version); returns the new version."""
+def released(version: str, releases_file: Path = RELEASES_FILE) -> bool:
+    """Whether ``releases/versions.csv`` lists this version (``make release`` adds each release)."""
+    if not releases_file.exists():
+        return False
+    return any(line.split(",")[0] == version for line in releases_file.read_text(encoding="utf-8").splitlines()[1:])
+
+
+def bump_minor_version(citation: Path, releases_file: Path = RELEASES_FILE) -> tuple[str, bool]:
+    """1.0.0 -> 1.1.0 in CITATION.cff, only when 1.0.0 has been released; returns (version, bumped).
+
+    A data-only update is one minor version: files added before the next release share it.
+    """
     text = citation.read_text(encoding="utf-8")
     match = re.search(r"^version: (\d+)\.(\d+)\.(\d+)$", text, flags=re.MULTILINE)
     if not match:
         raise DataError(citation, "no 'version: X.Y.Z' line")
+    current = ".".join(match.groups())
+    if not released(current, releases_file):
+        return current, False
     new = f"{match.group(1)}.{int(match.group(2)) + 1}.0"
     text = text[:match.start()] + f"version: {new}" + text[match.end():]  # this line only, not cff-version
     text = re.sub(r"^date-released: .*$", f"date-released: {dt.date.today().isoformat()}", text, flags=re.MULTILINE)
     citation.write_text(text, encoding="utf-8")
-    return new
+    return new, True
 
 
 def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None) -> dict:
-    """Every check, nothing written: the catalog entry the file would get (with ``read_by``), or a DataError."""
+    """Every check, nothing written: the catalog entry the file would get (with ``read_by`` and
+    ``in_year_revisions``), or a DataError naming the file and the months or cells at fault."""
     path = path.resolve()
     if not path.is_file():
         raise DataError(path, "no such file")
     spec = recognize(path)
     readers = require_a_reader(path, spec, chapters_dir or config.CHAPTERS_DIR)
-    frame = datasets.read_vintage(spec, path)
+    candidate = vintages.read_vintage(spec, path)
     sha256 = catalog.sha256_of(path)
     entries = catalog.load_catalog()
     if any(e["sha256"] == sha256 for e in entries):
@@ -166,42 +239,50 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
     if any(e["id"] == path.stem for e in entries):
         raise DataError(path, f"the catalog already has an entry {path.stem!r} with other bytes",
                         expected="a new vintage under a new file name (CBP names files by their last month)")
-    held = datasets.load(spec.dataset, entries)
-    check_promise(path, spec, frame, held.rows)
-    broken = vintages.check_revisions(held.rows, frame, spec.values)
-    if len(broken) and not accept_revisions:
-        raise DataError(path, f"revises {broken['month'].nunique()} months of the book's data beyond the pattern of "
-                              f"CBP's own revisions:{_listing(revision_listing(broken))}",
-                        expected="only the last few months revised (see analysis/data/vintages.py); if the publisher "
-                                 "really revised these months, add the file again with --accept-revisions "
-                                 "(make add-data FILE=... ACCEPT_REVISIONS=1)")
-    entry = catalog_entry(path, spec, frame, sha256, held.entries[-1])
-    if len(broken):
-        entry["accepted_revisions"] = [{"month": f"{row.month:%Y-%m}", "value": row.value, "old": float(row.old),
-                                        "new": float(row.new)} for row in broken.itertuples()]
+    held_entries = vintages.entries(spec, entries)
+    held = [vintages.read_vintage(spec, catalog.path(item["id"])) for item in held_entries]
+    review = vintages.review(spec, path.name, candidate, held)
+    if review.truncated:
+        book = vintages.combine(held, spec.values) if held else candidate.iloc[0:0]
+        raise DataError(path, truncation_message(review, spec, book),
+                        expected="every month the name promises, whole (a file cut short, e.g. at a line "
+                                 "boundary, is refused; download it again)")
+    if len(review.closed_changes) and not accept_revisions:
+        raise DataError(path, closed_year_message(review, spec),
+                        expected="closed fiscal years unchanged; if the publisher really revised them, add the file "
+                                 "again with make add-data FILE=... ACCEPT_REVISIONS=1 (recorded and listed)")
+    entry = catalog_entry(path, spec, candidate, sha256, held_entries[-1])
+    if len(review.closed_changes):
+        entry["accepted_revisions"] = [
+            {"month": f"{row['month']:%Y-%m}", "cell": " / ".join(str(row[c]) for c in spec.cells()),
+             "value": row["measure"], "old": float(row["old"]), "new": float(row["new"])}
+            for _, row in review.closed_changes.iterrows()]
     entry["read_by"] = readers
+    entry["in_year_revisions"] = revision_lines(review.revisions)
+    entry["newer_held"] = review.newer_held
+    entry["fills"] = f"{len(review.fills)} months" + (f", {review.fills[0]:%b %Y} - {review.fills[-1]:%b %Y}"
+                                                      if review.fills else "")
     return entry
 
 
 def add(path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None) -> dict:
     """Check and register one file; returns its catalog entry. Nothing is written unless all checks pass."""
     entry = check(path, accept_revisions, chapters_dir)
-    readers = entry.pop("read_by")
+    report = {key: entry.pop(key) for key in ("read_by", "in_year_revisions", "newer_held", "fills")}
     target = config.raw_dir() / entry["file"]
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path.resolve(), target)
     with open(config.CATALOG_FILE, "a", encoding="utf-8") as handle:
         handle.write(yaml.safe_dump([entry], sort_keys=False, width=110, allow_unicode=True))
-    entry["book_version"] = bump_minor_version(config.PROJECT_ROOT / "CITATION.cff")
-    entry["read_by"] = readers
-    return entry
+    entry["book_version"], entry["bumped"] = bump_minor_version(config.PROJECT_ROOT / "CITATION.cff")
+    return {**entry, **report}
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bookmachine.newdata", description="Add a newer vintage of a raw file.")
+    parser = argparse.ArgumentParser(prog="python -m bookmachine.newdata", description="Add a vintage of a raw file.")
     parser.add_argument("file", type=Path)
     parser.add_argument("--accept-revisions", action="store_true",
-                        help="accept a vintage that revises older months beyond CBP's usual pattern (recorded)")
+                        help="accept a vintage that changes closed fiscal years (the cells are recorded)")
     arguments = parser.parse_args(argv)
     try:
         entry = add(arguments.file, arguments.accept_revisions)
@@ -210,11 +291,17 @@ def main(argv: list[str]) -> int:
         return 1
     accepted = entry.get("accepted_revisions", [])
     if accepted:
-        print(f"ACCEPTED {len(accepted)} revisions beyond the usual pattern (--accept-revisions); they are recorded "
+        print(f"ACCEPTED {len(accepted)} changes to closed fiscal years (--accept-revisions); they are recorded "
               "in the catalog entry and listed on the What-changed page.")
-    print(f"added {entry['file']} (dataset {entry['dataset']}, vintage {entry['vintage']}, sha256 {entry['sha256'][:12]})\n"
-          f"read by: {', '.join(entry['read_by'])}\n"
-          f"book version is now {entry['book_version']}. Next: make book, then make release.\n"
+    print(f"added {entry['file']} (dataset {entry['dataset']}, vintage {entry['vintage']}, sha256 {entry['sha256'][:12]})")
+    if entry["newer_held"]:
+        print(f"older than {', '.join(entry['newer_held'])}: it supplies only the months no newer file holds "
+              f"({entry['fills']}).")
+    for line in entry["in_year_revisions"] or ["no revision of months the book already held"]:
+        print(f"in-year revisions: {line}")
+    version_note = "" if entry["bumped"] else " (unchanged: not released yet, so this data update shares it)"
+    print(f"read by: {', '.join(entry['read_by'])}\n"
+          f"book version is now {entry['book_version']}{version_note}. Next: make book, then make release.\n"
           "Keep the file in data/raw (or your DATA_MIRROR) and commit data/catalog.yml and CITATION.cff.")
     return 0
 

@@ -35,7 +35,7 @@ def write_csv(tmp_path):
 @pytest.fixture(scope="session")
 def real_data():
     """Every catalogued raw file, verified; skipped (with the reason) where no copy can be obtained."""
-    if config.mirror_dir() is None and not config.raw_dir().exists():
+    if not config.mirror_dirs() and not config.raw_dir().exists():
         pytest.skip("no raw data: set DATA_MIRROR or place ../shared/data/raw beside the project")
     return catalog.fetch_all()
 

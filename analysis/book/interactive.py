@@ -50,3 +50,23 @@ def figure_with_data(figure, chart, name: str, data: pd.DataFrame, title: str, a
             f'<script>vegaEmbed("#chart-{name}", {spec}, {{"actions": false}}).catch(console.error);</script>\n'
             f'<p class="chart-data"><a href="../_static/data/{name}.csv" download>Download the plotted data (CSV)</a></p>')
     return FigureWithData(html, buffer.getvalue(), title)
+
+
+class DataLink:
+    """A notebook output for the HTML book only: a link to a downloadable CSV (the PDF shows nothing)."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html}
+
+
+def table_data(data: pd.DataFrame, name: str, label: str) -> DataLink:
+    """Save a table's full data as ``_build/figure-data/<name>.csv`` (published under ``_static/data/``,
+    like a figure's data) and return a link to it for the HTML page."""
+    if not re.fullmatch(r"[a-z0-9-]+", name):
+        raise ValueError("data names are lower-case words joined by hyphens")
+    figure_data_dir().mkdir(parents=True, exist_ok=True)
+    data.to_csv(figure_data_dir() / f"{name}.csv", index=False, float_format="%.10g")
+    return DataLink(f'<p class="chart-data"><a href="../_static/data/{name}.csv" download>{label}</a></p>')

@@ -140,8 +140,11 @@ def share_line(preferred: list[float], minimum: list[float], total: float, *,
             fixed.update({i: minimum[i] for i in below})
         elif above and len(fixed) + len(above) < len(preferred):
             fixed.update({i: maximum[i] for i in above})
-        elif above:  # everything fits on one line: share the line in proportion to the natural widths
-            return [total * m / sum(maximum) for m in maximum]
+        elif above:  # the rest fits on one line: each column at its minimum or its natural width, and
+            # what is left of the line shared in proportion to the natural widths (never below a minimum)
+            widths = [fixed.get(i, maximum[i]) for i in range(len(preferred))]
+            spare = total - sum(widths)
+            return [w + spare * m / sum(maximum) for w, m in zip(widths, maximum)]
         else:
             return widths
 

@@ -11,3 +11,8 @@ def fiscal_month_start(fy: pd.Series, month_abbr: pd.Series) -> pd.Series:
     calendar_month = month_abbr.map({m: (i + 9) % 12 + 1 for i, m in enumerate(FISCAL_MONTHS)})
     calendar_year = fy - (calendar_month >= 10).astype(int)
     return pd.to_datetime(pd.DataFrame({"year": calendar_year, "month": calendar_month, "day": 1}))
+
+
+def fiscal_year(month: pd.Series) -> pd.Series:
+    """The fiscal year of a calendar month (October starts the next fiscal year)."""
+    return month.dt.year + (month.dt.month >= 10).astype(int)

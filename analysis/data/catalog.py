@@ -100,27 +100,34 @@ def path(file_id: str) -> Path:
     return fetch(entry(file_id))
 
 
-def fetch(item: dict, raw: Path | None = None, mirror: Path | None = None) -> Path:
-    """Make ``data/raw/<file>`` hold exactly the catalogued bytes, or raise a DataError saying how to get them."""
+def fetch(item: dict, raw: Path | None = None, mirror: Path | list[Path] | None = None) -> Path:
+    """Make ``data/raw/<file>`` hold exactly the catalogued bytes, or raise a DataError saying how to get them.
+
+    The file comes from the first mirror holding it (``config.mirror_dirs``: at its catalog path, or
+    flat by its name), else from its ``download_url``; either way its sha256 must match.
+    """
     config.record_read("catalog", item["id"])
     raw = raw or config.raw_dir()
-    mirror = mirror if mirror is not None else config.mirror_dir()
+    mirrors = config.mirror_dirs() if mirror is None else [mirror] if isinstance(mirror, Path) else list(mirror)
     target = raw / item["file"]
     if target.exists():
         _verify(target, item)
         return target
-    source = mirror / item["file"] if mirror else None
+    name = PurePosixPath(item["file"]).name
+    source = next((place for folder in mirrors for place in (folder / item["file"], folder / name) if place.exists()),
+                  None)
     target.parent.mkdir(parents=True, exist_ok=True)
-    if source is not None and source.exists():
+    if source is not None:
         _install(target, item, write=lambda tmp: shutil.copyfile(source, tmp), origin=str(source))
     elif item.get("download_url"):
         _install(target, item, write=lambda tmp: _download(item["download_url"], tmp), origin=item["download_url"])
     else:
-        where = f"the mirror {mirror}" if mirror else "no mirror (DATA_MIRROR unset and ../shared/data/raw absent)"
+        where = (f"the mirrors {', '.join(map(str, mirrors))}" if mirrors else
+                 "any mirror (DATA_MIRROR unset; ../shared/data/raw and ../shared/data/vintages absent)")
         raise DataError(
             target, f"missing: not in data/raw, not in {where}, and no direct download URL is known",
             expected=f"the file published at {item['url']} ({item['title']}), sha256 {item['sha256']}; "
-                     f"save it as {target} or set DATA_MIRROR to a directory holding {item['file']}")
+                     f"save it as {target} or set DATA_MIRROR to a directory holding {item['file']} or {name}")
     return target
 
 

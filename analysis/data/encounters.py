@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import catalog, parsed, xlsx
-from analysis.data.calendar import FISCAL_MONTHS, fiscal_month_start
+from analysis.data import catalog, parsed, vintages, xlsx
+from analysis.data.calendar import FISCAL_MONTHS, fiscal_month_start, fiscal_year
 from analysis.errors import DataError
 
 OHSS_SECTOR_SHEET = "Monthly Rgn and Sector"
@@ -112,12 +112,36 @@ STATE_COLUMNS = ["Fiscal Year", "Month Grouping", "Month (abbv)", "Land Border R
 SBO_COMPONENTS = {"U.S. Border Patrol": "USBP", "Office of Field Operations": "OFO"}
 
 
+# CBP renamed two categories between vintages; an older file's name is read as the newer one.
+# Measured: the totals under either name are identical, month by month (FY2022 in sbo-encounters-fy19-fy22
+# and fy22-fy25-nov; FY2022-FY2024 in nationwide-encounters-fy21-fy24 and fy22-fy25), so the cells
+# compare across vintages. (column, older name, newer name, only where these columns hold these values)
+RELABELLED = (
+    ("demographic", "UC / Single Minors", "UAC", {}),
+    ("encounter_type", "Apprehensions", "Expulsions", {"component": "USBP", "title_of_authority": "Title 42"}),
+)
+
+
+def relabelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with CBP's older category names replaced by its newer ones (``RELABELLED``)."""
+    frame = frame.copy()
+    for column, older, newer, where in RELABELLED:
+        if column in frame:
+            rows = frame[column] == older
+            for other, value in where.items():
+                rows &= frame[other] == value
+            frame.loc[rows, column] = newer
+    return frame
+
+
 def read_cbp_encounters(path: Path, columns: list[str]) -> pd.DataFrame:
     """A CBP encounter CSV (component or state file): typed, checked, one row per month and category.
 
     A past fiscal year appears as 'FYTD' and 'Remaining' rows; both are months of that year and
-    are kept (a month must not appear in both). Counts are whole and non-negative. Columns other
-    than the date and count are kept under snake_case names.
+    are kept (a month must not appear in both); ``fytd`` marks the open year CBP labels '2024 (FYTD)'.
+    Counts are whole and non-negative ('126001.0', as one CBP file writes them, is the whole number
+    126001; '126001.5' is refused). Columns other than the date and count are kept under snake_case
+    names, with CBP's older category names read as its newer ones (``RELABELLED``).
     """
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -142,19 +166,22 @@ def read_cbp_encounters(path: Path, columns: list[str]) -> pd.DataFrame:
         if bad.any():
             raise DataError(path, f"unknown value {table.loc[bad, column].iloc[0]!r}", column=column,
                             rows=[int(i) + 2 for i in table.index[bad][:5]], expected=f"one of {list(allowed)}")
-    bad = ~table["Encounter Count"].str.fullmatch(r"\d+")
+    bad = ~table["Encounter Count"].str.fullmatch(r"\d+(\.0*)?")
     if bad.any():
         raise DataError(path, f"not a whole non-negative count: {table.loc[bad, 'Encounter Count'].iloc[0]!r}",
-                        column="Encounter Count", rows=[int(i) + 2 for i in table.index[bad][:5]])
+                        column="Encounter Count", rows=[int(i) + 2 for i in table.index[bad][:5]],
+                        expected="a whole number such as 126001 or 126001.0")
     fy = year["y"].astype(int)
     frame = pd.DataFrame({"fy": fy, "month_abbr": table["Month (abbv)"],
-                          "month": fiscal_month_start(fy, table["Month (abbv)"]), "grouping": table["Month Grouping"]})
+                          "month": fiscal_month_start(fy, table["Month (abbv)"]), "grouping": table["Month Grouping"],
+                          "fytd": year["fytd"].notna()})
     for column in columns:
         if column not in ("Fiscal Year", "Month (abbv)", "Month Grouping", "Encounter Count"):
             frame[re.sub(r"\W+", "_", column.lower()).strip("_")] = table[column]
     if "component" in frame:
         frame["component"] = frame["component"].map(SBO_COMPONENTS)
-    frame["encounters"] = table["Encounter Count"].astype("int64")
+    frame = relabelled(frame)
+    frame["encounters"] = table["Encounter Count"].str.split(".").str[0].astype("int64")
     both = frame.groupby(["fy", "month_abbr"])["grouping"].nunique() > 1
     if both.any():
         fy_bad, month_bad = both[both].index[0]
@@ -171,6 +198,29 @@ def load_sbo(path: Path) -> pd.DataFrame:
 def load_nationwide_state(path: Path) -> pd.DataFrame:
     """CBP Nationwide Encounters by land border region and state (no component column)."""
     return read_cbp_encounters(path, STATE_COLUMNS)
+
+
+def _cbp_name(stem: str, suffix: str = "") -> str:
+    """The file-name pattern of a CBP encounter file: '<stem>-fyXX-fyYY[-mon]<suffix>.csv'."""
+    return rf"^{stem}-fy(?P<first_fy>\d{{2}})-fy(?P<last_fy>\d{{2}})" + vintages.MONTH_SUFFIX + rf"{suffix}\.csv$"
+
+
+# The three encounter datasets CBP and DHS reissue (``vintages.load(encounters.COMPONENT)`` etc.).
+COMPONENT = vintages.Reissued(
+    "cbp-encounters-component", "CBP Southwest Land Border Encounters by component", "cbp-encounters",
+    _cbp_name("sbo-encounters"), load_sbo,
+    key=("month", "component", "demographic", "citizenship_grouping", "title_of_authority", "encounter_type"),
+    values=("encounters",), coverage=("component",), header=tuple(SBO_COLUMNS), read_in=("encounters.COMPONENT",))
+STATE = vintages.Reissued(
+    "cbp-encounters-state", "CBP Nationwide Encounters by state", "cbp-encounters",
+    _cbp_name("nationwide-encounters", "-state"), load_nationwide_state,
+    key=("month", "land_border_region", "state", "demographic", "citizenship", "title_of_authority"),
+    values=("encounters",), coverage=("land_border_region",), header=tuple(STATE_COLUMNS), read_in=("encounters.STATE",))
+OHSS = vintages.Reissued(
+    "dhs-ohss-usbp-encounters", "DHS OHSS Key Homeland Security Metrics, USBP encounters", "cbp-encounters",
+    r"^ohss-khsm-encounters-usbp-fy(?P<last_fy>\d{2})m(?P<month_number>\d{2})\.xlsx$", load_ohss_sectors,
+    key=("month", "region", "sector"), values=("encounters",), coverage=("region",),
+    sheets=(OHSS_SECTOR_SHEET, OHSS_REGION_SHEET, OHSS_ANNUAL_REGION_SHEET), read_in=("encounters.OHSS",))
 
 
 def title42_period(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp, int]:
@@ -202,11 +252,6 @@ def monthly_usbp_southwest(sectors: pd.DataFrame, sbo: pd.DataFrame) -> pd.DataF
             .sort_values("month", ignore_index=True))
 
 
-def fiscal_year(month: pd.Series) -> pd.Series:
-    """The fiscal year of a calendar month (October starts the next fiscal year)."""
-    return month.dt.year + (month.dt.month >= 10).astype(int)
-
-
 def annual_from_monthly(monthly: pd.DataFrame) -> pd.DataFrame:
     """Fiscal-year totals of a monthly series: months held, partial flag, last month and sources.
 
@@ -231,6 +276,16 @@ def publisher_overlap(sectors: pd.DataFrame, sbo: pd.DataFrame) -> pd.DataFrame:
     cbp = sbo[sbo["component"] == "USBP"].groupby("month", as_index=False)["encounters"].sum()
     table = ohss.merge(cbp.rename(columns={"encounters": "cbp"}), on="month")
     return table.assign(difference=table["dhs_ohss"] - table["cbp"])
+
+
+def annual_by_publisher(sectors: pd.DataFrame, sbo: pd.DataFrame) -> pd.DataFrame:
+    """Southwest USBP encounters per fiscal year both publishers report in full: CBP's count, the sum
+    of DHS OHSS's monthly counts (each rounded to 10), and the difference."""
+    months = publisher_overlap(sectors, sbo)
+    months = months.assign(fy=fiscal_year(months["month"]))
+    years = months.groupby("fy").agg(months=("month", "nunique"), cbp=("cbp", "sum"), dhs_ohss=("dhs_ohss", "sum"))
+    years = years[years["months"] == 12].drop(columns="months").reset_index()
+    return years.assign(difference=years["dhs_ohss"] - years["cbp"])
 
 
 def southwest_usbp_by_year(sectors: pd.DataFrame) -> pd.DataFrame:

@@ -1,9 +1,9 @@
-"""CBP Nationwide Drug Seizures: read every vintage, validate, normalize and combine.
+"""CBP Nationwide Drug Seizures: read one vintage, validate and normalize it; the dataset's reissue spec.
 
 CBP publishes one CSV per vintage, each covering about four fiscal years, monthly, by component
 (OFO = Office of Field Operations, at ports of entry; USBP = U.S. Border Patrol, between ports),
-region, area of responsibility (AOR) and drug. Vintages overlap; where they do, the newest
-vintage wins for each fiscal month, and every row keeps the file it came from.
+region, area of responsibility (AOR) and drug. ``vintages.load(seizures.NATIONWIDE)`` reads every
+catalogued vintage and combines them (the newest wins for each month; every row keeps its file).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data import catalog, vintages
+from analysis.data import vintages
 from analysis.data.calendar import FISCAL_MONTHS, fiscal_month_start
 from analysis.errors import DataError
 
@@ -56,7 +56,7 @@ def read_seizure_file(path: Path) -> pd.DataFrame:
     raw = raw.loc[~blank]
     frame = pd.DataFrame({
         "fy": _parse_fy(path, raw["FY"]),
-        "partial_label": raw["FY"].str.contains("FYTD", regex=False).to_numpy(),
+        "fytd": raw["FY"].str.contains("FYTD", regex=False).to_numpy(),
         "month_abbr": _parse_category(path, raw, "Month (abbv)", FISCAL_MONTHS),
         "component": _parse_category(path, raw, "Component", tuple(COMPONENTS)).map(COMPONENTS),
         "region": _parse_category(path, raw, "Region", REGIONS),
@@ -166,37 +166,6 @@ def _check_unique(path: Path, frame: pd.DataFrame) -> None:
                         expected="each combination once")
 
 
-def combine_vintages(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Stack vintages (oldest first); for each fiscal month keep only the newest vintage's rows.
-
-    The rule for every reissued dataset (``analysis.data.vintages.combine``), reconciled month by month.
-    """
-    if not frames:
-        raise DataError(DATASET, "no vintage files found", expected="at least one nationwide-drugs-*.csv")
-    combined = vintages.combine(frames, ("pounds", "events"), period=("fy", "month_abbr"))
-    return combined.sort_values(["month", "component", "region", "aor", "drug"], ignore_index=True)
-
-
-def mark_partial_years(frame: pd.DataFrame) -> pd.DataFrame:
-    """Flag a fiscal year as partial when it is labelled FYTD or has fewer than 12 months of data."""
-    months = frame.groupby("fy")["month_abbr"].nunique()
-    labelled = frame.groupby("fy")["partial_label"].any()
-    partial = (months < 12) | labelled
-    return frame.assign(partial_fy=frame["fy"].map(partial).astype(bool)).drop(columns="partial_label")
-
-
-def vintage_entries(entries: list[dict] | None = None) -> list[dict]:
-    """Catalog entries of the nationwide seizure file, oldest vintage first."""
-    from analysis.data import datasets
-
-    return datasets.entries(DATASET, entries)
-
-
-def load_seizures(entries: list[dict] | None = None) -> pd.DataFrame:
-    """Every catalogued vintage, verified, parsed, combined (newest wins) and flagged for partial years."""
-    return mark_partial_years(combine_vintages(load_vintages(entries)))
-
-
 def source_by_fiscal_year(frame: pd.DataFrame) -> pd.DataFrame:
     """Which file supplied each fiscal year, with its months and whether the year is partial."""
     return (frame.groupby("fy")
@@ -206,16 +175,8 @@ def source_by_fiscal_year(frame: pd.DataFrame) -> pd.DataFrame:
             .reset_index())
 
 
-def load_vintages(entries: list[dict] | None = None) -> list[pd.DataFrame]:
-    """Every catalogued vintage, verified and parsed, oldest first (before combining)."""
-    return [read_seizure_file(catalog.path(item["id"])) for item in vintage_entries(entries)]
-
-
-def vintage_revisions(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Cells that a newer vintage changed: fiscal month, component, region, AOR and drug, old -> new."""
-    return vintages.revised_cells(frames, tuple(KEY), ("pounds", "events"))
-
-
-def months_by_vintage(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Which fiscal months each vintage supplies, and which of them the combined series takes from it."""
-    return vintages.months_by_vintage(frames, combine_vintages(frames))
+NATIONWIDE = vintages.Reissued(
+    DATASET, "CBP Nationwide Drug Seizures", "cbp-drug-seizures",
+    r"^nationwide-drugs-fy(?P<first_fy>\d{2})-fy(?P<last_fy>\d{2})" + vintages.MONTH_SUFFIX + r"\.csv$",
+    read_seizure_file, key=("month", *KEY[2:]), values=("events", "pounds"), coverage=("component", "region"),
+    header=tuple(COLUMNS), read_in=("seizures.NATIONWIDE",))

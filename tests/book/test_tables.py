@@ -51,6 +51,9 @@ def test_share_line_gives_the_rest_in_proportion_and_never_less_than_the_minimum
     inf = float("inf")
     assert tables.share_line([1, 1, 1], [0, 0, 0], 100, maximum=[10, inf, inf]) == pytest.approx([10, 45, 45])  # capped
     assert tables.share_line([1, 1], [0, 0], 100, maximum=[10, 30]) == pytest.approx([25, 75])  # all fit: by natural width
+    # when the rest then fits, no column goes below its minimum (sharing by natural width once did)
+    widths = tables.share_line([1, 10, 10], [40, 20, 0], 100, maximum=[70, 20, 20])
+    assert widths == pytest.approx([40 + 20 * 70 / 110, 20 + 20 * 20 / 110, 20 + 20 * 20 / 110])
 
 
 def test_short_columns_hold_their_whole_cells_and_text_takes_the_rest():

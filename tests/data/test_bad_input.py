@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis.data import catalog, ondcp, seizures, xlsx
+from analysis.data import catalog, ondcp, seizures, vintages, xlsx
 from analysis.errors import DataError
 
 SEIZURE_FILE = "nationwide-drugs-fy23-fy26-dec"
@@ -155,7 +155,7 @@ def test_bad_input_latin1_bytes(real_csv, tmp_path):
 def test_bad_input_new_fytd_label_loads_as_partial_year(real_csv, tmp_path):
     path = tmp_path / f"{SEIZURE_FILE}.csv"
     path.write_text(real_csv.replace("2026 (FYTD)", "2027 (FYTD)"), encoding="utf-8", newline="")
-    frame = seizures.mark_partial_years(seizures.read_seizure_file(path))
+    frame = vintages.mark_partial(seizures.read_seizure_file(path))
     assert set(frame["fy"]) == {2023, 2024, 2025, 2027}
     assert frame.loc[frame["fy"] == 2027, "partial_fy"].all()
 

@@ -110,12 +110,27 @@ def test_project_catalog_is_valid_and_complete():
 
 def test_every_file_named_like_a_reissued_dataset_is_catalogued_under_it_with_a_vintage():
     """A vintage filed under another dataset would be silently left out of the combined series."""
-    from analysis.data import datasets
+    from analysis.data import vintages
+    from bookmachine import newdata
 
     entries = catalog.load_catalog(config.CATALOG_FILE)
-    for spec in datasets.REISSUED.values():
+    for spec in newdata.REISSUED:
         named = [e for e in entries if spec.matches(e["file"].rsplit("/", 1)[-1])]
         assert named, spec.dataset
         assert {e["dataset"] for e in named} == {spec.dataset}
         assert all(e.get("vintage") for e in named)
-        assert [e["id"] for e in datasets.entries(spec.dataset, entries)] == [e["id"] for e in sorted(named, key=lambda e: e["vintage"])]
+        assert [e["id"] for e in vintages.entries(spec, entries)] == [e["id"] for e in sorted(named, key=lambda e: e["vintage"])]
+
+
+def test_a_file_is_found_in_a_flat_mirror_by_its_name_and_verified(real_data, tmp_path, monkeypatch):
+    """CBP's past vintages sit in one flat folder (../shared/data/vintages), not under catalog paths."""
+    import shutil
+
+    item = catalog.entry("sbo-encounters-fy19-fy22")
+    flat = tmp_path / "vintages"
+    flat.mkdir()
+    shutil.copyfile(catalog.path(item["id"]), flat / "sbo-encounters-fy19-fy22.csv")
+    monkeypatch.setenv("DATA_MIRROR", f"{tmp_path / 'raw-mirror'}:{flat}")
+    assert config.mirror_dirs() == [tmp_path / "raw-mirror", flat]
+    got = catalog.fetch(item, raw=tmp_path / "raw")
+    assert got == tmp_path / "raw" / item["file"] and catalog.sha256_of(got) == item["sha256"]

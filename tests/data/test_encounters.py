@@ -120,14 +120,18 @@ def test_real_cbp_pdf_parses_reconciles_and_differs_from_dhs_only_early(real_dat
 
 
 def test_real_combined_series_takes_cbp_where_it_reports_and_agrees_with_ohss_within_rounding(real_data):
-    from analysis.data import datasets
+    from analysis.data import vintages
 
-    sectors = datasets.load("dhs-ohss-usbp-encounters").rows
-    sbo = datasets.load("cbp-encounters-component").rows
+    sectors = vintages.load(encounters.OHSS).rows
+    sbo = vintages.load(encounters.COMPONENT).rows
     annual = encounters.annual_from_monthly(encounters.monthly_usbp_southwest(sectors, sbo)).set_index("fy")
     assert annual.loc[2022, "encounters"] == 2_206_436                   # CBP's published FY2022 total
-    assert annual.loc[2022, "source"] == encounters.CBP_SOURCE and annual.loc[2021, "source"] == encounters.OHSS_SOURCE
+    assert annual.loc[2021, "encounters"] == 1_659_206                   # CBP's FY2021 (sbo-encounters-fy19-fy22)
+    assert annual.loc[2019, "source"] == encounters.CBP_SOURCE and annual.loc[2018, "source"] == encounters.OHSS_SOURCE
     assert not annual.loc[2000:2024, "partial"].any() and annual.index.max() == 2025 and annual.loc[2025, "partial"]
     overlap = encounters.publisher_overlap(sectors, sbo)
-    assert len(overlap) == 38                                            # Oct 2021 - Nov 2024
+    assert len(overlap) == 74                                            # Oct 2018 - Nov 2024
+    by_publisher = encounters.annual_by_publisher(sectors, sbo).set_index("fy")
+    assert list(by_publisher.index) == [2019, 2020, 2021, 2022, 2023, 2024]   # FY2025: OHSS ends Nov 2024
+    assert by_publisher.loc[2021, ["cbp", "dhs_ohss", "difference"]].tolist() == [1_659_206, 1_659_250, 44]
     assert overlap["difference"].abs().max() <= encounters.OHSS_ROUNDING / 2 * len(encounters.SOUTHWEST_SECTORS)

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.data import catalog, ondcp, seizures
+from analysis.data import catalog, ondcp, seizures, vintages
 from analysis.metrics import ports
 
 
 @pytest.fixture(scope="module")
 def seizure_rows(real_data):
-    return seizures.load_seizures()
+    return vintages.load(seizures.NATIONWIDE).rows
 
 
 def pounds(frame, fy, component, drug):
@@ -33,19 +33,22 @@ def test_fentanyl_port_share(seizure_rows):
 def test_fiscal_years_come_from_the_newest_vintage(seizure_rows):
     coverage = seizures.source_by_fiscal_year(seizure_rows).set_index("fy")
     assert coverage.loc[2019, "source_file"] == "nationwide-drugs-fy19-fy22.csv"
-    assert coverage.loc[2022, "source_file"] == "nationwide-drugs-fy20-fy23.csv"
+    assert coverage.loc[2022, "source_file"] == "nationwide-drugs-fy21-fy24.csv"   # newer than fy20-fy23
     assert coverage.loc[2023, "source_file"] == "nationwide-drugs-fy23-fy26-dec.csv"
     assert (coverage.loc[2019:2025, "months"] == 12).all() and not coverage.loc[2019:2025, "partial"].any()
     assert coverage.loc[2026, "partial"] and coverage.loc[2026, "months"] == 3
 
 
 def test_combining_preserves_every_row_of_the_winning_vintages(real_data):
-    frames = [seizures.read_seizure_file(catalog.fetch(e)) for e in seizures.vintage_entries()]
-    combined = seizures.combine_vintages(frames)
+    frames = vintages.load(seizures.NATIONWIDE).frames
+    assert [f["source_file"].iloc[0] for f in frames] == [
+        "nationwide-drugs-fy19-fy22.csv", "nationwide-drugs-fy20-fy23.csv", "nationwide-drugs-fy21-fy24.csv",
+        "nationwide-drugs-fy23-fy26-dec.csv"]
+    combined = vintages.combine(frames, seizures.NATIONWIDE.values)
     newest = frames[-1]
     assert combined.loc[combined["fy"] >= 2023, "pounds"].sum() == pytest.approx(newest["pounds"].sum(), rel=1e-12)
-    assert len(combined) == sum(len(f[f["fy"] == 2019]) for f in frames[:1]) + \
-        len(frames[1][frames[1]["fy"].between(2020, 2022)]) + len(newest)
+    assert len(combined) == len(frames[0][frames[0]["fy"] == 2019]) + len(frames[1][frames[1]["fy"] == 2020]) + \
+        len(frames[2][frames[2]["fy"].between(2021, 2022)]) + len(newest)
 
 
 def test_table_78_reconciles_and_matches_the_workbook(real_data):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.data import calendar, seizures
+from analysis.data import calendar, seizures, vintages
 from analysis.errors import DataError
 from conftest import HEADER, seizure_csv
 
@@ -27,21 +27,21 @@ def test_reads_types_and_normalizes(write_csv):
 
 def test_fytd_label_marks_partial_year(write_csv):
     rows = ["2026 (FYTD),DEC,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,2.0"]
-    frame = seizures.mark_partial_years(seizures.read_seizure_file(write_csv(seizure_csv(rows))))
+    frame = vintages.mark_partial(seizures.read_seizure_file(write_csv(seizure_csv(rows))))
     assert frame["fy"].tolist() == [2026]
     assert frame["partial_fy"].tolist() == [True]
     assert frame["month"].tolist() == [pd.Timestamp("2025-12-01")]
 
 
 def test_year_with_fewer_than_twelve_months_is_partial_even_without_label(write_csv):
-    frame = seizures.mark_partial_years(seizures.read_seizure_file(write_csv(seizure_csv(ROWS))))
+    frame = vintages.mark_partial(seizures.read_seizure_file(write_csv(seizure_csv(ROWS))))
     assert frame["partial_fy"].all()
 
 
 def test_twelve_months_make_a_full_year(write_csv):
     rows = [f"2024,{m},U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,1.0"
             for m in calendar.FISCAL_MONTHS]
-    frame = seizures.mark_partial_years(seizures.read_seizure_file(write_csv(seizure_csv(rows))))
+    frame = vintages.mark_partial(seizures.read_seizure_file(write_csv(seizure_csv(rows))))
     assert not frame["partial_fy"].any()
 
 
@@ -112,7 +112,7 @@ def test_newest_vintage_wins_per_fiscal_month(write_csv):
         "2023,OCT,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,2,25",
         "2023,NOV,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,5",
     ]), "new.csv"))
-    combined = seizures.combine_vintages([old, new])
+    combined = vintages.combine([old, new], seizures.NATIONWIDE.values)
     by_month = combined.set_index("month")
     assert by_month.loc["2022-09-01", "pounds"] == 10 and by_month.loc["2022-09-01", "source_file"] == "old.csv"
     assert by_month.loc["2022-10-01", "pounds"] == 25 and by_month.loc["2022-10-01", "source_file"] == "new.csv"
@@ -122,4 +122,4 @@ def test_newest_vintage_wins_per_fiscal_month(write_csv):
 
 def test_no_vintage_is_an_error():
     with pytest.raises(DataError, match="no vintage"):
-        seizures.combine_vintages([])
+        vintages.combine([], seizures.NATIONWIDE.values)

@@ -1,176 +1,269 @@
-"""Reissued datasets: combining vintages, the revision report, the name's promise and the revision pattern.
+"""Reissued datasets: combining vintages, the revision report and each rule of the revision policy.
 
-Small synthetic frames with exact values; the real mirrored vintages only to check that the
-revision pattern's thresholds fit what CBP actually published.
+Small synthetic vintages with exact values; then ``make add-data``'s checks on files made from the
+real catalogued vintages (a closed year changed, a file cut at a line, a month missing).
 """
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis.data import catalog, datasets, encounters, seizures, vintages
+from analysis import config
+from analysis.book import revisions
+from analysis.data import catalog, encounters, vintages
 from analysis.errors import DataError
-from bookmachine import changes, newdata, params
+from bookmachine import changes, newdata
 
-MONTHS = pd.date_range("2024-01-01", periods=12, freq="MS")
+MONTHS = pd.date_range("2023-10-01", periods=12, freq="MS")          # FY2024
+SPEC = vintages.Reissued("test", "Test dataset", "test", r"^t-fy(?P<first_fy>\d{2})-fy(?P<last_fy>\d{2})"
+                         + vintages.MONTH_SUFFIX + r"\.csv$", read=None, key=("month", "region", "cell"),
+                         values=("encounters",), coverage=("region",))
 
 
-def vintage(name, values, months=MONTHS, cells=("a",)):
-    """One synthetic vintage: one row per month and cell, value ``values[i]`` for month i."""
-    return pd.DataFrame([{"month": m, "cell": c, "encounters": v, "source_file": name}
-                         for m, v in zip(months, values) for c in cells])
+def vintage(name, months, value=100, fytd=False, regions=("A", "B")):
+    """A synthetic vintage: one row per month, region and cell ('x', 'y'), each ``value`` encounters."""
+    rows = [{"month": m, "fy": m.year + (m.month >= 10), "region": r, "cell": c, "encounters": float(value),
+             "fytd": fytd, "source_file": name} for m in months for r in regions for c in ("x", "y")]
+    return pd.DataFrame(rows)
+
+
+def changed(frame, month, region, cell, value):
+    frame = frame.copy()
+    frame.loc[(frame["month"] == month) & (frame["region"] == region) & (frame["cell"] == cell), "encounters"] = value
+    return frame
 
 
 @pytest.mark.parametrize("name, first, last", [
     ("nationwide-drugs-fy23-fy26-dec.csv", "2022-10-01", "2025-12-01"),
     ("sbo-encounters-fy22-fy25-aug.csv", "2021-10-01", "2025-08-01"),
     ("nationwide-encounters-fy20-fy23-state.csv", "2019-10-01", "2023-09-01"),
-    ("nationwide-encounters-fy20-fy24-oct-state.csv", "2019-10-01", "2023-10-01"),
+    ("nationwide-encounters-fy21-fy24-oct-state.csv", "2020-10-01", "2023-10-01"),
     ("ohss-khsm-encounters-usbp-fy25m11.xlsx", None, "2024-11-01"),
 ])
 def test_file_names_promise_first_and_last_month(name, first, last):
-    spec = next(spec for spec in datasets.REISSUED.values() if spec.matches(name))
+    spec = next(spec for spec in newdata.REISSUED if spec.matches(name))
     promised_first, promised_last = vintages.promise(spec, name)
     assert promised_first == (pd.Timestamp(first) if first else None)
     assert promised_last == pd.Timestamp(last)
 
 
 def test_missing_months_are_named():
-    frame = vintage("v", [1] * 12)
-    frame = frame[~frame["month"].isin([pd.Timestamp("2024-03-01"), pd.Timestamp("2024-12-01")])]
-    assert vintages.missing_months(frame, MONTHS[0], MONTHS[-1]) == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-12-01")]
+    frame = vintage("v", MONTHS)
+    frame = frame[~frame["month"].isin([MONTHS[3], MONTHS[9]])]
+    assert vintages.missing_months(frame, MONTHS[0], MONTHS[-1]) == [MONTHS[3], MONTHS[9]]
 
 
-def test_newest_vintage_supplies_every_month_it_holds_and_revisions_list_the_cells():
-    old = vintage("old.csv", [10] * 6, MONTHS[:6], cells=("a", "b"))
-    new = vintage("new.csv", [10, 10, 12, 10, 10, 10, 7], MONTHS[2:9], cells=("a", "b"))
-    new.loc[(new["month"] == MONTHS[5]) & (new["cell"] == "b"), "encounters"] = 13
+def test_newest_vintage_supplies_every_month_it_holds_and_each_revised_cell_is_listed():
+    old = vintage("old.csv", MONTHS[:6], fytd=True)
+    new = changed(changed(vintage("new.csv", MONTHS[2:9], fytd=True), MONTHS[4], "A", "x", 112), MONTHS[5], "B", "y", 93)
     combined = vintages.combine([old, new], ("encounters",))
     by_month = combined.groupby("month")["source_file"].agg(set)
     assert by_month[MONTHS[0]] == {"old.csv"} and by_month[MONTHS[2]] == {"new.csv"} and len(by_month) == 9
-    assert combined["encounters"].sum() == 2 * (10 * 2) + 2 * (10 * 5 + 12 + 7) + 3
-    revised = vintages.revised_cells([old, new], ("month", "cell"), ("encounters",))
-    assert revised[["month", "cell", "encounters_old", "encounters_new"]].values.tolist() == [
-        [MONTHS[4], "a", 10, 12], [MONTHS[4], "b", 10, 12], [MONTHS[5], "b", 10, 13]]
-    assert set(revised["new_file"]) == {"new.csv"}
+    assert combined["encounters"].sum() == 100 * 4 * 9 + 12 - 7
+    revised = vintages.cell_changes(old, new, SPEC)
+    assert revised[["month", "region", "cell", "old", "new", "closed"]].values.tolist() == [
+        [MONTHS[4], "A", "x", 100, 112, False], [MONTHS[5], "B", "y", 100, 93, False]]
+    assert set(revised["old_file"]) == {"old.csv"} and set(revised["new_file"]) == {"new.csv"}
 
 
-def test_revising_only_the_last_months_within_bounds_fits_the_pattern():
-    old = vintage("old.csv", [100] * 12)
-    new = vintage("new.csv", [100] * 9 + [119, 115, 100.5] + [80], list(MONTHS) + [pd.Timestamp("2025-01-01")])
-    assert vintages.check_revisions(old, new, ("encounters",)).empty
+def test_a_fiscal_year_is_closed_when_all_twelve_months_are_held_and_none_is_labelled_fytd():
+    closed = vintage("a", pd.date_range("2022-10-01", "2024-01-01", freq="MS"))
+    assert vintages.closed_fiscal_years(closed) == {2023}
+    assert vintages.closed_fiscal_years(vintage("b", MONTHS, fytd=True)) == set()
+    partial = vintages.mark_partial(vintage("c", MONTHS[:3]))
+    assert partial["partial_fy"].all() and not vintages.mark_partial(vintage("d", MONTHS))["partial_fy"].any()
 
 
-@pytest.mark.parametrize("month, value, reason", [
-    (8, 101, "settled month"),          # the 4th-last month may not move at all
-    (0, 99, "settled month"),
-    (11, 126, "recent month"),          # a rise above 25 %
-    (10, 98, "recent month"),           # a fall of more than 1 % (rows lost)
-])
-def test_revisions_beyond_the_pattern_are_listed_with_old_and_new(month, value, reason):
-    values = [100] * 12
-    values[month] = value
-    broken = vintages.check_revisions(vintage("old.csv", [100] * 12), vintage("new.csv", values), ("encounters",))
-    assert broken[["month", "old", "new"]].values.tolist() == [[MONTHS[month], 100.0, float(value)]]
-    assert reason in broken["reason"].item()
+def test_open_year_revisions_are_accepted_and_listed():
+    held = vintage("t-fy24-fy24-jan.csv", MONTHS[:4], fytd=True)
+    candidate = changed(vintage("t-fy24-fy24-feb.csv", MONTHS[:5], fytd=True), MONTHS[0], "A", "x", 99.6)
+    review = vintages.review(SPEC, "t-fy24-fy24-feb.csv", candidate, [held])
+    assert not review.truncated and review.closed_changes.empty
+    assert review.revisions[["month", "old", "new"]].values.tolist() == [[MONTHS[0], 100, 99.6]]
 
 
-def test_mirrored_seizure_vintages_fit_the_revision_pattern(real_data):
-    """The thresholds come from CBP's real files: each mirrored vintage, checked against the older ones, passes."""
-    frames = seizures.load_vintages()
-    for count in range(1, len(frames)):
-        held = vintages.combine(frames[:count], ("events", "pounds"))
-        assert vintages.check_revisions(held, frames[count], ("events", "pounds")).empty
+def test_a_change_to_a_closed_year_is_named_cell_by_cell():
+    held = vintage("t-fy23-fy24-oct.csv", pd.date_range("2022-10-01", "2023-10-01", freq="MS"))
+    candidate = changed(vintage("t-fy23-fy24-nov.csv", pd.date_range("2022-10-01", "2023-11-01", freq="MS")),
+                        pd.Timestamp("2023-03-01"), "B", "y", 101)
+    review = vintages.review(SPEC, "t-fy23-fy24-nov.csv", candidate, [held])
+    assert not review.truncated and review.revisions.empty
+    assert review.closed_changes[["fy", "month", "region", "cell", "old", "new", "old_file"]].values.tolist() == [
+        [2023, pd.Timestamp("2023-03-01"), "B", "y", 100, 101, "t-fy23-fy24-oct.csv"]]
 
 
-def test_publisher_rule_takes_cbp_where_it_reports_and_ohss_before():
-    sectors = pd.DataFrame({"month": MONTHS[:4], "region": encounters.SOUTHWEST, "sector": "Yuma, AZ",
-                            "encounters": [10, 20, 30, 40]})
-    sbo = pd.DataFrame({"month": MONTHS[2:6], "component": ["USBP"] * 4, "encounters": [31, 41, 51, 61]})
-    monthly = encounters.monthly_usbp_southwest(sectors, sbo)
-    assert monthly["encounters"].tolist() == [10, 20, 31, 41, 51, 61]
-    assert monthly["source"].tolist() == [encounters.OHSS_SOURCE] * 2 + [encounters.CBP_SOURCE] * 4
-    assert encounters.publisher_overlap(sectors, sbo)["difference"].tolist() == [-1, -1]
+@pytest.mark.parametrize("fall, refused", [(vintages.FALL_LIMIT * 0.9, False), (vintages.FALL_LIMIT * 1.1, True)])
+def test_a_month_falling_by_more_than_the_limit_is_truncation(fall, refused):
+    held = vintage("t-fy24-fy24-jan.csv", MONTHS[:4], fytd=True)
+    lower = 100 - 400 * fall                                   # the month's total is 4 cells x 100
+    candidate = changed(vintage("t-fy24-fy24-feb.csv", MONTHS[:5], fytd=True), MONTHS[1], "A", "x", lower)
+    review = vintages.review(SPEC, "t-fy24-fy24-feb.csv", candidate, [held])
+    assert review.truncated == refused
+    if refused:
+        assert review.fallen[["month", "old", "new"]].values.tolist() == [[MONTHS[1], 400, 300 + lower]]
 
 
-def test_fiscal_years_from_the_combined_series_label_the_partial_last_year():
-    months = pd.date_range("2022-10-01", "2024-11-01", freq="MS")
-    monthly = pd.DataFrame({"month": months, "encounters": range(1, len(months) + 1), "source": "x"})
-    annual = encounters.annual_from_monthly(monthly).set_index("fy")
-    assert annual.loc[2023, "encounters"] == sum(range(1, 13)) and not annual.loc[2023, "partial"]
-    assert annual.loc[2025, "months"] == 2 and annual.loc[2025, "partial"]
-    with pytest.raises(DataError, match="FY2024 lacks months"):
-        encounters.annual_from_monthly(monthly[monthly["month"] != pd.Timestamp("2024-03-01")])
+def test_a_month_lacking_a_region_is_truncation_within_the_file_and_against_the_book():
+    held = vintage("t-fy24-fy24-jan.csv", MONTHS[:4], fytd=True)
+    candidate = vintage("t-fy24-fy24-feb.csv", MONTHS[:5], fytd=True)
+    cut = candidate[~((candidate["month"] == MONTHS[4]) & (candidate["region"] == "B"))]      # a new month, partial
+    review = vintages.review(SPEC, "t-fy24-fy24-feb.csv", cut, [held])
+    assert review.lacking.values.tolist() == [[MONTHS[4], "B"]]
+    only_a = vintage("t-fy24-fy24-feb.csv", MONTHS[:5], fytd=True, regions=("A",))            # B gone everywhere
+    assert vintages.review(SPEC, "t-fy24-fy24-feb.csv", only_a, [held]).lacking["month"].tolist() == list(MONTHS[:4])
+
+
+def test_a_file_missing_a_promised_month_or_holding_a_later_one_is_truncation():
+    held = vintage("t-fy24-fy24-jan.csv", MONTHS[:4], fytd=True)
+    gap = vintage("t-fy24-fy24-mar.csv", MONTHS[:6].delete(2), fytd=True)
+    review = vintages.review(SPEC, "t-fy24-fy24-mar.csv", gap, [held])
+    assert review.truncated and review.missing == [MONTHS[2]]
+    assert vintages.review(SPEC, "t-fy24-fy24-jan.csv", vintage("x", MONTHS[:5]), []).beyond == [MONTHS[4]]
+
+
+def test_an_older_file_fills_months_no_newer_file_holds_and_is_not_a_revision():
+    newer = vintage("t-fy23-fy24-mar.csv", pd.date_range("2022-10-01", "2024-03-01", freq="MS"))
+    older = changed(vintage("t-fy22-fy24-jan.csv", pd.date_range("2021-10-01", "2024-01-01", freq="MS")),
+                    MONTHS[1], "A", "x", 50)                       # an open-year month the newer file revised
+    review = vintages.review(SPEC, "t-fy22-fy24-jan.csv", older, [newer])
+    assert not review.truncated and review.revisions.empty and review.closed_changes.empty
+    assert review.newer_held == ["t-fy23-fy24-mar.csv"] and review.fills == list(pd.date_range("2021-10-01",
+                                                                                              "2022-09-01", freq="MS"))
+    wrong = changed(older, pd.Timestamp("2023-02-01"), "A", "y", 7)   # FY2023: closed in the older file
+    closed = vintages.review(SPEC, "t-fy22-fy24-jan.csv", wrong, [newer]).closed_changes
+    assert closed[["month", "old", "new", "new_file"]].values.tolist() == [
+        [pd.Timestamp("2023-02-01"), 7, 100, "t-fy23-fy24-mar.csv"]]
+    combined = vintages.combine([older, newer], ("encounters",))
+    assert set(combined.loc[combined["month"] >= "2022-10-01", "source_file"]) == {"t-fy23-fy24-mar.csv"}
+
+
+def test_the_summary_counts_months_releases_net_change_and_the_largest_relative_change():
+    first = vintage("t-fy24-fy24-jan.csv", MONTHS[:4], fytd=True)
+    second = changed(vintage("t-fy24-fy24-feb.csv", MONTHS[:5], fytd=True), MONTHS[0], "A", "x", 90)
+    third = changed(changed(second.assign(source_file="t-fy24-fy24-mar.csv"), MONTHS[0], "A", "x", 95),
+                    MONTHS[2], "B", "y", 104)
+    combined = vintages.Combined(SPEC, [], [first, second, third], vintages.combine([first, second, third], ("encounters",)))
+    summary = vintages.revision_summary(combined.revised_months)
+    assert summary.values.tolist() == [[2024, "A", "encounters", 1, 2, -5.0, -0.05],
+                                       [2024, "B", "encounters", 1, 1, 4.0, 0.02]]
+    shown = revisions.summary([combined])
+    assert shown.values.tolist() == [["Test dataset", "2024", "A", "1", "2", "-5", "-5%"],
+                                     ["Test dataset", "2024", "B", "1", "1", "+4", "+2%"]]
+    facts = revisions.facts([combined])
+    assert (facts["cells"], facts["months"], facts["closed_cells"], facts["fiscal_years"]) == (3, 2, 0, "FY2024")
+    assert facts["largest"] == "A month's total for one component or region fell by at most 5% and rose by at most 2.6%."
+    [(first_file, first_table), (second_file, second_table)] = revisions.cells_tables(combined)
+    assert (first_file, second_file) == ("t-fy24-fy24-feb.csv", "t-fy24-fy24-mar.csv")
+    assert list(first_table.columns) == ["Month", "Region", "Cell", "Before", "After"]
+    assert first_table.values.tolist() == [["Oct 2023", "A", "x", "100", "90"]]
+    assert second_table.values.tolist() == [["Oct 2023", "A", "x", "90", "95"], ["Dec 2023", "B", "y", "100", "104"]]
+
+
+def test_a_dataset_without_revisions_displays_without_error():
+    """The chapters' tables on vintages that revise nothing (an empty, untyped frame; once a crash)."""
+    one = vintage("t-fy24-fy24-jan.csv", MONTHS[:4], fytd=True)
+    combined = vintages.Combined(SPEC, [], [one, one.assign(source_file="t2")], vintages.combine([one], ("encounters",)))
+    assert revisions.summary([combined]).empty and revisions.cells_tables(combined) == []
+    assert revisions.facts([combined])["largest"] == "No month's total changed."
+    assert revisions.cells_csv([combined]).empty
+
+
+def test_counts_written_with_a_decimal_zero_are_whole_and_older_category_names_read_as_newer(tmp_path):
+    path = tmp_path / "sbo.csv"
+    rows = ["2021,FYTD,OCT,U.S. Border Patrol,UC / Single Minors,Mexico,Title 42,Apprehensions,126001.0",
+            "2021,FYTD,OCT,U.S. Border Patrol,Single Adults,Mexico,Title 8,Apprehensions,5.00",
+            "2022 (FYTD),FYTD,OCT,Office of Field Operations,Single Adults,Other,Title 42,Expulsions,3"]
+    path.write_text("\r\n".join([",".join(encounters.SBO_COLUMNS), *rows]) + "\r\n")
+    frame = encounters.load_sbo(path)
+    assert frame["encounters"].tolist() == [126001, 5, 3]
+    assert frame["demographic"].tolist() == ["UAC", "Single Adults", "Single Adults"]
+    assert frame["encounter_type"].tolist() == ["Expulsions", "Apprehensions", "Expulsions"]
+    assert frame["fytd"].tolist() == [False, False, True]
+    path.write_text("\n".join([",".join(encounters.SBO_COLUMNS), rows[0].replace("126001.0", "126001.5")]) + "\n")
+    with pytest.raises(DataError, match="'126001.5'") as refused:
+        encounters.load_sbo(path)
+    assert refused.value.column == "Encounter Count" and path.name in str(refused.value)
 
 
 def test_every_reissued_dataset_is_read_by_a_chapter_and_an_unread_one_is_refused(tmp_path):
-    for spec in datasets.REISSUED.values():
-        assert datasets.chapters_reading(spec, catalog.config.CHAPTERS_DIR), spec.dataset
-    assert "encounters" in datasets.chapters_reading(datasets.REISSUED["cbp-encounters-state"], catalog.config.CHAPTERS_DIR)
+    for spec in newdata.REISSUED:
+        assert newdata.chapters_reading(spec, config.CHAPTERS_DIR), spec.dataset
+    assert {"encounters", "revisions"} <= set(newdata.chapters_reading(encounters.STATE, config.CHAPTERS_DIR))
     with pytest.raises(DataError, match="no chapter reads dataset 'cbp-encounters-state'"):
-        newdata.require_a_reader(tmp_path / "x.csv", datasets.REISSUED["cbp-encounters-state"], tmp_path)
+        newdata.require_a_reader(tmp_path / "x.csv", encounters.STATE, tmp_path)
 
 
-def test_a_line_truncated_vintage_is_refused_naming_the_months_it_lacks(real_data, tmp_path):
-    lines = catalog.path("sbo-encounters-fy22-fy25-aug").read_bytes().decode("utf-8").splitlines()
-    september = [line.replace("2025 (FYTD),FYTD,AUG,", "2025 (FYTD),FYTD,SEP,") for line in lines
-                 if line.startswith("2025 (FYTD),FYTD,AUG,")]
-    whole = lines + september
-    cut = tmp_path / "sbo-encounters-fy22-fy25-sep.csv"
-    cut.write_text("\n".join(whole[: int(len(whole) * 0.69)]) + "\n", encoding="utf-8")
-    kept = set(encounters.load_sbo(cut)["month"])
-    lacking = [m for m in pd.date_range("2021-10-01", "2025-09-01", freq="MS") if m not in kept]
-    assert lacking
+# ---- make add-data's checks in process, on files made from a real vintage (nothing is written;
+# tests/test_newdata.py runs the real chain and its attacks through make) ----
+
+NEWEST_SBO = "sbo-encounters-fy22-fy25-aug"
+SEPTEMBER = "sbo-encounters-fy22-fy25-sep.csv"
+
+
+def with_september(lines):
+    """The August 2025 component file with September 2025 appended (a copy of August's rows)."""
+    august = [line for line in lines if line.startswith("2025 (FYTD),FYTD,AUG,")]
+    return lines + [line.replace(",AUG,", ",SEP,", 1) for line in august]
+
+
+def write(path, lines):
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def sbo_lines(real_data):
+    return catalog.path(NEWEST_SBO).read_bytes().decode("utf-8").splitlines()
+
+
+def test_a_real_vintage_with_a_new_month_and_an_open_year_revision_is_accepted(sbo_lines, tmp_path):
+    at = next(i for i, line in enumerate(sbo_lines) if line.startswith("2025 (FYTD),FYTD,JUL,U.S. Border Patrol"))
+    cells = sbo_lines[at].split(",")
+    cells[-1] = str(int(cells[-1]) + 3)
+    entry = newdata.check(write(tmp_path / SEPTEMBER, with_september(sbo_lines[:at] + [",".join(cells)]
+                                                                     + sbo_lines[at + 1:])))
+    assert entry["vintage"] == "2025-09" and "accepted_revisions" not in entry
+    assert entry["in_year_revisions"] == ["FY2025 encounters: 1 cells in 1 month (Jul 2025), net +3"]
+    assert entry["read_by"] == ["checks", "encounters", "revisions"]
+
+
+def test_a_closed_year_change_is_refused_with_its_cell_and_accepted_only_with_the_flag(sbo_lines, tmp_path):
+    at = next(i for i, line in enumerate(sbo_lines) if line.startswith("2024,FYTD,MAR,U.S. Border Patrol"))
+    cells = sbo_lines[at].split(",")
+    cells[-1] = str(int(cells[-1]) + 7)
+    path = write(tmp_path / SEPTEMBER, with_september(sbo_lines[:at] + [",".join(cells)] + sbo_lines[at + 1:]))
     with pytest.raises(DataError) as refused:
-        newdata.check(cut)
-    for month in lacking:
-        assert f"{month:%b %Y}: old " in str(refused.value)
-    assert "lacks" in str(refused.value)
-
-
-def test_a_vintage_revising_only_recent_months_is_accepted_and_one_revising_history_needs_the_flag(real_data, tmp_path):
-    lines = catalog.path("sbo-encounters-fy22-fy25-aug").read_bytes().decode("utf-8").splitlines()
-    september = [line.replace("2025 (FYTD),FYTD,AUG,", "2025 (FYTD),FYTD,SEP,") for line in lines
-                 if line.startswith("2025 (FYTD),FYTD,AUG,")]
-
-    def write(revised_prefix, name):
-        at = next(i for i, line in enumerate(lines) if line.startswith(revised_prefix) and ",U.S. Border Patrol," in line)
-        cells = lines[at].split(",")
-        cells[-1] = str(int(cells[-1]) + 7)
-        path = tmp_path / name
-        path.write_text("\n".join(lines[:at] + [",".join(cells)] + lines[at + 1:] + september) + "\n", encoding="utf-8")
-        return path
-
-    recent = newdata.check(write("2025 (FYTD),FYTD,JUL,", "sbo-encounters-fy22-fy25-sep.csv"))
-    assert recent["vintage"] == "2025-09" and "accepted_revisions" not in recent
-    history = write("2023,", "sbo-encounters-fy22-fy25-sep.csv")
-    with pytest.raises(DataError, match="beyond the pattern") as refused:
-        newdata.check(history)
-    assert "settled month" in str(refused.value) and "old " in str(refused.value)
-    accepted = newdata.check(history, accept_revisions=True)
+        newdata.check(path)
+    message = str(refused.value)
+    cell = " / ".join(["USBP", *cells[4:8]])
+    assert path.name in message and "changes 1 cells of closed fiscal years (FY2024)" in message
+    before, after = int(cells[-1]) - 7, int(cells[-1])
+    assert f"FY2024 Mar 2024 {cell}, encounters: {before:,} in {NEWEST_SBO}.csv, {after:,} in {SEPTEMBER}" in message
+    accepted = newdata.check(path, accept_revisions=True)
     [revision] = accepted["accepted_revisions"]
-    assert revision["new"] - revision["old"] == 7 and revision["month"][:4] in ("2022", "2023")
-    page = changes.accepted_revisions_markdown([dict(accepted, file="cbp-encounters/x.csv")])
-    assert f"| {revision['month']} | encounters | {revision['old']:.6g} | {revision['new']:.6g} |" in page
+    assert (revision["month"], revision["cell"], revision["new"] - revision["old"]) == ("2024-03", cell, 7)
+    page = changes.accepted_revisions_markdown([dict(accepted, id="x")])
+    assert "* - cbp-encounters-component\n  - `x`\n  - 2024-03" in page
 
 
-def test_files_of_every_reissued_dataset_are_recognized(real_data):
-    for file_id in ("nationwide-drugs-fy23-fy26-dec", "sbo-encounters-fy22-fy25-aug",
-                    "nationwide-encounters-fy20-fy23-state", "ohss-khsm-encounters-usbp-fy25m11"):
-        assert newdata.recognize(catalog.path(file_id)).dataset == catalog.entry(file_id)["dataset"]
+def test_a_real_vintage_cut_short_is_refused_naming_what_it_lacks(sbo_lines, tmp_path):
+    whole = with_september(sbo_lines)
+    path = write(tmp_path / SEPTEMBER, whole[: int(len(whole) * 0.69)])
+    kept = set(encounters.load_sbo(path)["month"])
+    lacking = [m for m in pd.date_range("2021-10-01", "2025-09-01", freq="MS") if m not in kept]
+    with pytest.raises(DataError) as refused:
+        newdata.check(path)
+    message = str(refused.value)
+    assert lacking and path.name in message and "looks truncated. Its name promises Oct 2021 - Sep 2025" in message
+    for month in lacking:
+        assert f"{month:%b %Y}: the book holds " in message
 
 
-@pytest.mark.parametrize("text, problem", [
-    (None, "no such file"),
-    ("chapters: [a\n", "not valid YAML at line 2"),
-    ("- a\n- b\n", "must be a YAML mapping"),
-    ("chapters:\n  nowhere: {}\n", "page 'nowhere' names notebook 'nowhere'"),
-    ("chapters:\n  ports: 3\n", "page 'ports': expected 'parameters:'"),
-])
-def test_a_missing_or_invalid_parameter_file_is_one_line_naming_the_problem(tmp_path, capsys, text, problem):
-    path = tmp_path / "p.yml"
-    if text is not None:
-        path.write_text(text)
-    assert params.main([str(path)]) == 2
-    error = capsys.readouterr().err
-    assert error.startswith(f"PARAMS={path}: ") and problem in error and error.count("\n") == 1
+def test_the_version_is_bumped_once_per_release(tmp_path):
+    citation, releases = tmp_path / "CITATION.cff", tmp_path / "versions.csv"
+    citation.write_text("cff-version: 1.2.0\nversion: 1.1.0\ndate-released: 2026-01-01\n")
+    releases.write_text("version,date,commit\n1.0.0,2026-01-01,abc\n1.1.0,2026-02-01,def\n")
+    assert newdata.bump_minor_version(citation, releases) == ("1.2.0", True)
+    assert newdata.bump_minor_version(citation, releases) == ("1.2.0", False)     # 1.2.0 is not released yet
+    assert citation.read_text().splitlines()[:2] == ["cff-version: 1.2.0", "version: 1.2.0"]
+    assert newdata.bump_minor_version(citation, tmp_path / "none.csv") == ("1.2.0", False)

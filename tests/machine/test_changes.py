@@ -18,15 +18,19 @@ def test_versions_list_each_release_with_what_changed(tmp_path):
     assert "No release has been made yet" in changes.versions_markdown(tmp_path / "none")
 
 
-def test_a_build_of_a_released_version_compares_with_that_release(tmp_path):
+def test_a_release_is_compared_with_the_release_before_it_and_a_new_version_with_the_latest_release(tmp_path):
     from bookmachine import changes
 
-    (tmp_path / "numbers-0.9.0.json").write_text('{"a.b": 0.5}')
-    (tmp_path / "numbers-1.0.0.json").write_text('{"a.b": 1.0, "claims.x.verdict": "supported"}')
-    (tmp_path / "numbers-1.1.0.json").write_text('{"a.b": 3.0}')
-    version, numbers = changes.previous_release("1.0.0", tmp_path)
-    assert version == "1.0.0" and numbers["a.b"] == 1.0
-    text = changes.changes_markdown("1.0.0", (version, numbers), {"a.b": 2.0, "claims.x.verdict": "contradicted"})
-    assert "2 numbers changed" in text and "1 claim verdicts flipped" in text
-    assert "* - `claims.x.verdict`\n  - supported\n  - contradicted" in text
-    assert changes.previous_release("0.5.0", tmp_path) is None
+    (tmp_path / "numbers-0.9.0.json").write_text('{"a.b": 0.5, "c.d": 0.1, "claims.x.verdict": "supported"}')
+    (tmp_path / "numbers-1.0.0.json").write_text('{"a.b": 1.0, "c.d": 0.30000000000000004, "claims.x.verdict": "supported"}')
+    build = {"a.b": 2.0, "c.d": 0.3, "claims.x.verdict": "contradicted"}
+    described, previous, numbers = changes.baseline("1.0.0", build, tmp_path)
+    assert (described, previous[0], numbers["a.b"]) == ("Release 1.0.0", "0.9.0", 1.0)   # the kept numbers
+    text = changes.changes_markdown(described, previous, numbers)
+    assert text.startswith("Release 1.0.0 compared with release 0.9.0: 2 numbers changed")
+    described, previous, numbers = changes.baseline("1.1.0", build, tmp_path)
+    text = changes.changes_markdown(described, previous, numbers)
+    assert text.startswith("Version 1.1.0 (this build) compared with release 1.0.0: 2 numbers changed")
+    assert "* - `claims.x.verdict`\n  - supported\n  - contradicted" in text and "`c.d`" not in text  # float noise
+    first = changes.changes_markdown(*changes.baseline("0.9.0", build, tmp_path))
+    assert first == "Release 0.9.0 is the first; there is no earlier release to compare with.\n"

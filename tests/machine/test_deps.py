@@ -44,7 +44,7 @@ def test_the_state_panel_cache_key_leaves_out_the_cbp_loaders():
     closure = {path.relative_to(package).as_posix()
                for path in deps.module_closure(deps.code_cells(config.CHAPTERS_DIR / "state_panel.md"), package)}
     assert {"data/state_panel.py", "data/state_data.py", "data/ucr.py", "models/state_models.py"} <= closure
-    cbp = {"data/encounters.py", "data/seizures.py", "data/datasets.py", "data/vintages.py", "data/sector_panel.py"}
+    cbp = {"data/encounters.py", "data/seizures.py", "data/vintages.py", "data/sector_panel.py"}
     assert closure & cbp == set()
     assert cbp <= {path.relative_to(package).as_posix()  # the same scan does find them where they are used
                    for path in deps.module_closure(deps.code_cells(config.CHAPTERS_DIR / "checks.md"), package)}

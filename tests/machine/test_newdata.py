@@ -1,283 +1,203 @@
-"""Rerun with new data: add a newer vintage of each reissued dataset, rebuild, and see exactly what changed.
+"""Rerun with new data, on CBP's real vintages: the chain of ``make add-data`` a new user would run.
 
-Runs in copies of the project (so the real catalog is never touched), with the verified raw files
-of this checkout as the mirror. The newer vintages are made here from the real files (never
-committed): a new month appended, and one recent cell revised. To stay fast, one copy and one
-execution per affected chapter is shared by a module's tests.
+A copy of the project whose catalog lacks the nine real past vintages of ``../shared/data/vintages``
+gets them back with ``make add-data`` (no flags), in the order an analyst meets them; the catalog it
+writes must be the committed one, byte for byte, with one minor version bump. Its book is rebuilt
+seeded from the session's execution (only what the last file touches runs). Then the attacks CBP
+never made: a closed year rewritten, a file cut at a line, a file missing a month, each refused
+with the file and the months or cells named, and nothing changed. The real files are read from the
+shared folder, never committed.
 """
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 
-import openpyxl
-import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.data import catalog, encounters, xlsx
-from bookmachine import newdata, version
-from conftest import seed_build
+from analysis.data import catalog, seizures, vintages
+from analysis.metrics import ports
+from conftest import run_build, seed_build
 
 pytestmark = pytest.mark.slow
-DECEMBER = "nationwide-drugs-fy23-fy26-dec"
+VINTAGES_DIR = config.PROJECT_ROOT.parent / "shared" / "data" / "vintages"
+ORDER = ("sbo-encounters-fy19-fy22", "nationwide-encounters-fy21-fy24-oct-state",
+         "nationwide-encounters-fy21-fy24-jan-state", "nationwide-encounters-fy21-fy24-may-state",
+         "nationwide-encounters-fy21-fy24-state", "nationwide-encounters-fy22-fy25-state",
+         "nationwide-encounters-fy23-fy26-nov-state", "nationwide-drugs-fy21-fy24", "sbo-encounters-fy22-fy25-nov")
 
 
 def copy_project(target):
     """A copy of the project's source (no .venv, _build or raw data); raw files come from this checkout."""
     shutil.copytree(config.PROJECT_ROOT, target, ignore=shutil.ignore_patterns(
-        ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "releases"))
+        ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis"))
     return target
 
 
 def run(project, *arguments):
-    env = dict(os.environ, DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(project / "data" / "raw"))
+    env = dict(os.environ, DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(project.parent / "raw"))
     env.pop("BOOK_BUILD_DIR", None)
     return subprocess.run([*arguments], cwd=project, env=env, capture_output=True, text=True, timeout=900)
 
 
-def python(project, *arguments):
-    return run(project, sys.executable, *arguments)
-
-
-def add_data(project, path, accept=False):
+def add_data(project, path):
     """``make add-data FILE=...`` in the copy, with this interpreter (the virtualenv is not rebuilt)."""
-    extra = ["ACCEPT_REVISIONS=1"] if accept else []
-    return run(project, "make", "-s", "-o", ".venv/.installed", "add-data", f"FILE={path}", f"PY={sys.executable}", *extra)
+    return run(project, "make", "-s", "-o", ".venv/.installed", "add-data", f"FILE={path}", f"PY={sys.executable}")
 
 
-def numbers(project):
-    return json.loads((project / "_build" / "numbers.json").read_text())
+def catalog_without(text, first_id):
+    """The catalog as it was before ``first_id`` and the entries after it were appended by make add-data."""
+    cut = text.index(f"\n- id: {first_id}\n")
+    return text[:cut + 1]
 
 
-def lines_of(file_id):
-    return catalog.path(file_id).read_bytes().decode("utf-8-sig").splitlines()
+def latest_release():
+    lines = (config.PROJECT_ROOT / "releases" / "versions.csv").read_text().splitlines()
+    return lines[-1].split(",")[0]
 
 
-def revise_first(lines, prefix, contains, delta):
-    """Add ``delta`` to the last cell (the count) of the first line starting with ``prefix`` and holding ``contains``."""
-    at = next(i for i, line in enumerate(lines) if line.startswith(prefix) and contains in line)
-    cells = lines[at].split(",")
-    cells[-1] = str(int(cells[-1]) + delta) if delta == int(delta) and cells[-1].isdigit() else str(float(cells[-1]) + delta)
-    return lines[:at] + [",".join(cells)] + lines[at + 1:]
+def with_version(citation, version):
+    text = citation.read_text()
+    citation.write_text("\n".join(f"version: {version}" if line.startswith("version: ") else line
+                                  for line in text.splitlines()) + "\n")
 
 
-def seizure_vintage(path):
-    """The December 2025 file with January 2026 appended (a copy of December) and one November 2025 cell revised."""
-    lines = lines_of(DECEMBER)
-    january = [line.replace("2026 (FYTD),DEC,", "2026 (FYTD),JAN,") for line in lines if line.startswith("2026 (FYTD),DEC,")]
-    lines = revise_first(lines, "2026 (FYTD),NOV,Office of Field Operations", ",Fentanyl,", 10.5)
-    path.write_text("\r\n".join(lines + january) + "\r\n", encoding="utf-8")
-    return path
-
-
-def sbo_vintage(path):
-    """Component file through October 2025: September and October appended (copies of August), July revised."""
-    lines = lines_of("sbo-encounters-fy22-fy25-aug")
-    august = [line for line in lines if line.startswith("2025 (FYTD),FYTD,AUG,")]
-    september = [line.replace(",AUG,", ",SEP,", 1) for line in august]
-    october = [line.replace("2025 (FYTD),FYTD,AUG,", "2026 (FYTD),FYTD,OCT,", 1) for line in august]
-    lines = revise_first(lines, "2025 (FYTD),FYTD,JUL,U.S. Border Patrol", "", 5)
-    path.write_text("\n".join(lines + september + october) + "\n", encoding="utf-8")
-    return path
-
-
-def state_vintage(path):
-    """State file through October 2023 (FY2024 started: a copy of September 2023), August 2023 revised."""
-    lines = lines_of("nationwide-encounters-fy20-fy23-state")
-    september = [line for line in lines if re.match(r"^2023,[A-Za-z]+,SEP,", line)]
-    october = [re.sub(r"^2023,[A-Za-z]+,SEP,", "2024 (FYTD),FYTD,OCT,", line) for line in september]
-    lines = revise_first(lines, "2023,", ",AUG,", 3)
-    path.write_text("\n".join(lines + october) + "\n", encoding="utf-8")
-    return path
-
-
-def ohss_vintage(path):
-    """The DHS workbook's three sheets the book reads, through December 2024 (a copy of November), with
-    October 2024 Yuma (and so the Southwest region) revised by +10. Written in openpyxl's fast write-only mode."""
-    source = catalog.path("ohss-khsm-encounters-usbp-fy25m11")
-    workbook = openpyxl.Workbook(write_only=True)
-    for sheet_name in (encounters.OHSS_SECTOR_SHEET, encounters.OHSS_REGION_SHEET, encounters.OHSS_ANNUAL_REGION_SHEET):
-        header, *rows = [list(row) for row in xlsx.read_sheet(source, sheet_name)]
-        names = [str(cell).replace("\n", " ").strip() for cell in header]
-        sheet = workbook.create_sheet(sheet_name)
-        sheet.append(header)
-        if "Month" not in names:
-            for row in rows:
-                sheet.append(row)
-            continue
-        year, month, quantity = names.index("Fiscal Year"), names.index("Month"), names.index("Quantity")
-        for row in rows:
-            if row[year] == 2025 and str(row[month]).endswith("October") and (
-                    "Yuma" in str(row) or (sheet_name == encounters.OHSS_REGION_SHEET and encounters.SOUTHWEST in str(row))):
-                row[quantity] += 10
-            sheet.append(row)
-        for row in rows:
-            if row[year] == 2025 and str(row[month]).endswith("November"):
-                sheet.append(row[:month] + ["03 December"] + row[month + 1:])
-    workbook.save(path)
-    return path
-
-
-# ---- one copy: ports executed and released as 0.1.0, four vintages added, ports and encounters rebuilt ----
-
-@pytest.fixture(scope="module")
-def book(tmp_path_factory, executed_book):
-    root = tmp_path_factory.mktemp("newdata")
+@pytest.fixture(scope="session")
+def chain(tmp_path_factory, executed_book):
+    """The nine real vintages added to a copy lacking them; the book rebuilt before and after the last one."""
+    if not VINTAGES_DIR.is_dir():
+        pytest.skip(f"no real vintages at {VINTAGES_DIR}")
+    root = tmp_path_factory.mktemp("chain")
     project = copy_project(root / "project")
-    seed_build(project / "_build", executed_book["build_dir"])  # ports is reused, not executed again
-    before = python(project, "-m", "bookmachine.build", "notebooks", "--only", "ports")
-    assert before.returncode == 0, before.stderr
-    (project / "releases").mkdir(exist_ok=True)
-    shutil.copyfile(project / "_build" / "numbers.json", project / "releases" / "numbers-0.1.0.json")
-    files = {"seizures": seizure_vintage(root / "nationwide-drugs-fy23-fy26-jan.csv"),
-             "sbo": sbo_vintage(root / "sbo-encounters-fy22-fy26-oct.csv"),
-             "state": state_vintage(root / "nationwide-encounters-fy20-fy24-oct-state.csv"),
-             "ohss": ohss_vintage(root / "ohss-khsm-encounters-usbp-fy25m12.xlsx")}
-    added = {name: add_data(project, path) for name, path in files.items()}
-    built = python(project, "-m", "bookmachine.build", "notebooks", "--only", "ports", "encounters", "--jobs", "2")
-    executed = project / "_build" / "executed" / "chapters"
-    return {"project": project, "before": numbers_from(project / "releases" / "numbers-0.1.0.json"),
-            "files": files, "added": added, "built": built,
-            "notebook": (executed / "encounters.ipynb").read_text() if built.returncode == 0 else "",
-            "ports": (executed / "ports.ipynb").read_text() if built.returncode == 0 else ""}
+    committed = (config.CATALOG_FILE).read_bytes()
+    (project / "data" / "catalog.yml").write_text(catalog_without(committed.decode(), ORDER[0]))
+    with_version(project / "CITATION.cff", latest_release())
+    added = {name: add_data(project, VINTAGES_DIR / f"{name}.csv") for name in ORDER[:-1]}
+    build_dir = seed_build(root / "_build", executed_book["build_dir"])
+    environment = dict(DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(root / "raw"))
+    before_last = run_build(build_dir, "notebooks", "--only", "encounters", cwd=project, **environment)
+    added[ORDER[-1]] = add_data(project, VINTAGES_DIR / f"{ORDER[-1]}.csv")
+    rebuilt = run_build(build_dir, "notebooks", cwd=project, **environment)
+    return {"project": project, "committed": committed, "added": added, "before_last": before_last,
+            "rebuilt": rebuilt, "build_dir": build_dir, "session": executed_book["build_dir"]}
 
 
-def numbers_from(path):
-    return json.loads(path.read_text())
-
-
-def test_each_vintage_is_added_with_make_add_data_and_the_chapters_rebuild(book):
-    for name, result in book["added"].items():
+def test_the_nine_real_vintages_are_accepted_in_order_without_flags(chain):
+    for name, result in chain["added"].items():
         assert result.returncode == 0, (name, result.stderr)
-        assert "read by: " in result.stdout
-    assert book["built"].returncode == 0, book["built"].stderr
-    major, minor, _ = version.cff_version().split(".")
-    citation = (book["project"] / "CITATION.cff").read_text()
-    assert f"\nversion: {major}.{int(minor) + 4}.0\n" in citation    # one minor bump per added vintage
-    assert "cff-version: 1.2.0" in citation                             # the schema version is never bumped
-    listed = (book["project"] / "data" / "catalog.yml").read_text()
-    assert all(path.stem in listed for path in book["files"].values())
+        assert f"added cbp-" in result.stdout and "ACCEPTED" not in result.stdout
+    said = {name: result.stdout for name, result in chain["added"].items()}
+    assert "in-year revisions: FY2024 encounters: 102 cells in 1 month (Oct 2023), net -156" in said[ORDER[2]]
+    assert "in-year revisions: FY2024 encounters: 238 cells in 4 months (Oct 2023 - Jan 2024), net -114" in said[ORDER[3]]
+    assert "in-year revisions: FY2024 encounters: 430 cells in 8 months (Oct 2023 - May 2024), net -299" in said[ORDER[4]]
+    assert "(36 months, Oct 2018 - Sep 2021)" in said[ORDER[0]]       # CBP's own FY2019-FY2021 Southwest counts
 
 
-def test_a_newer_seizure_vintage_moves_the_numbers_and_its_revision_is_reported(book):
-    new_numbers = numbers(book["project"])
-    assert book["before"]["ports.latest_month"] == "December 2025"
-    assert new_numbers["ports.latest_month"] == "January 2026"
-    assert new_numbers["ports.vintages.revised_cells"] == book["before"]["ports.vintages.revised_cells"] + 1
-    assert "Revised in" in book["ports"] and "nationwide-drugs-fy23-fy26-jan.csv" in book["ports"]
+def test_the_chain_writes_the_committed_catalog_and_one_minor_version(chain):
+    assert (chain["project"] / "data" / "catalog.yml").read_bytes() == chain["committed"]
+    major, minor, _ = latest_release().split(".")
+    assert f"\nversion: {major}.{int(minor) + 1}.0\n" in (chain["project"] / "CITATION.cff").read_text()
+    assert "cff-version: 1.2.0" in (chain["project"] / "CITATION.cff").read_text()
 
 
-def test_the_what_changed_page_lists_exactly_the_numbers_that_moved(book):
-    page = (book["project"] / "_build" / "src" / "chapters" / "changes.md").read_text()
-    listed = set(re.findall(r"^\* - `([a-z0-9_.]+)`$", page, flags=re.MULTILINE))
-    old, new = book["before"], numbers(book["project"])
-    moved = {key for key in set(old) & set(new) if old[key] != new[key]}
-    assert moved and listed == moved
-    assert "compared with release 0.1.0" in page
-    assert "Revisions accepted beyond the usual pattern" in page
+def test_after_the_last_vintage_only_the_chapter_that_read_it_runs_again(chain):
+    assert chain["before_last"].returncode == 0, chain["before_last"].stderr
+    log = chain["rebuilt"].stdout + chain["rebuilt"].stderr
+    assert chain["rebuilt"].returncode == 0, log
+    reason = "encounters: runs: dataset cbp-encounters-component changed (new entry sbo-encounters-fy22-fy25-nov)"
+    assert reason in log and log.count("executed in") == 1
+    assert "ports: reused: nothing it depends on changed" in log and "checks: reused:" in log
+    assert json.loads((chain["build_dir"] / "numbers.json").read_text()) == \
+        json.loads((chain["session"] / "numbers.json").read_text())
 
 
-def test_component_vintage_completes_fy2025_starts_fy2026_and_moves_the_low(book):
-    got = numbers(book["project"])
-    sbo = encounters.load_sbo(book["files"]["sbo"])
-    usbp = sbo[sbo["component"] == "USBP"]
-    assert got["encounters.usbp_sw.fy2025"] == int(usbp.loc[usbp["fy"] == 2025, "encounters"].sum())
-    assert got["encounters.usbp_sw.last_full_fy"] == 2025
-    assert got["encounters.usbp_sw.partial_fy"] == 2026 and got["encounters.usbp_sw.partial_fy_months"] == 1
-    assert got["encounters.usbp_sw.partial_fy_through"] == "October 2025"
-    monthly = usbp.groupby("month")["encounters"].sum()
-    assert got["encounters.monthly_min.value"] == int(monthly.min())
-    assert got["encounters.monthly_min.month"] == f"{monthly.idxmin():%B %Y}"
-    assert "sbo-encounters-fy22-fy26-oct.csv" in book["notebook"]
+def test_cbp_published_totals_and_the_in_year_revisions_reach_the_book(chain):
+    numbers = json.loads((chain["build_dir"] / "numbers.json").read_text())
+    assert (numbers["encounters.nationwide.last_month"], numbers["encounters.nationwide.last_month_value"]) == (
+        "November 2025", 30_375)                                     # CBP nationwide encounters, November 2025
+    assert numbers["encounters.usbp_sw.fy2021"] == 1_659_206          # CBP, not DHS's rounded 1,659,250
+    assert numbers["encounters.vintages.revised_cells"] == 792 and numbers["encounters.vintages.closed_cells"] == 0
+    assert numbers["encounters.vintages.revised_years"] == "FY2024, FY2025"
+    listed = (chain["session"] / "figure-data" / "vintage-revisions.csv").read_text().splitlines()
+    assert len(listed) == 1 + 792
+    assert sum(",nationwide-encounters-fy21-fy24-may-state.csv,nationwide-encounters-fy21-fy24-state.csv," in line
+               for line in listed) == 430
+    appendix = (chain["session"] / "executed" / "chapters" / "revisions.ipynb").read_text()
+    assert "nationwide-encounters-fy21-fy24-jan-state.csv" in appendix
 
 
-def test_state_vintage_extends_the_nationwide_series(book):
-    got = numbers(book["project"])
-    state = encounters.load_nationwide_state(book["files"]["state"])
-    assert got["encounters.nationwide.last_month"] == "October 2023"
-    assert got["encounters.nationwide.last_month_value"] == int(state.loc[state["month"] == pd.Timestamp("2023-10-01"),
-                                                                          "encounters"].sum())
+def test_fy2024_port_shares_are_unchanged_by_the_late_fy21_fy24_seizure_file(real_data):
+    entries = catalog.load_catalog()
+    without = [e for e in entries if e["id"] != "nationwide-drugs-fy21-fy24"]
+    shares = [ports.shares_by_year(vintages.load(seizures.NATIONWIDE, chosen).rows, ["Fentanyl", "Cocaine"],
+                                   ["Southwest Border"]) for chosen in (entries, without)]
+    assert len(vintages.load(seizures.NATIONWIDE, entries).frames) == 4
+    fy2024 = [table[table["fy"] == 2024].reset_index(drop=True) for table in shares]
+    assert len(fy2024[0]) and fy2024[0].equals(fy2024[1])
 
 
-def test_ohss_vintage_extends_the_workbook_months(book):
-    got = numbers(book["project"])
-    assert got["encounters.ohss.last_month"] == "December 2024"
+# ---- the attacks: each refused with the file and what it lacks or changes named; nothing changes ----
+# (made from CBP's newest Southwest component file, the smallest dataset, so that each check is quick)
+
+ATTACKED = "sbo-encounters-fy22-fy25-aug"
+ATTACK_NAME = "sbo-encounters-fy22-fy25-sep.csv"
 
 
-def outputs(notebook_text):
-    """The text of every output of an executed notebook."""
-    cells = json.loads(notebook_text)["cells"]
-    return "\n".join("".join(output.get("data", {}).get("text/markdown", output.get("data", {}).get("text/plain", "")))
-                     for cell in cells for output in cell.get("outputs", []))
+def september(lines):
+    """The August 2025 component file with September 2025 appended (a copy of August's rows)."""
+    august = [line for line in lines if line.startswith("2025 (FYTD),FYTD,AUG,")]
+    return lines + [line.replace(",AUG,", ",SEP,", 1) for line in august]
 
 
-def test_the_revision_report_lists_each_revised_cell(book):
-    got = numbers(book["project"])
-    assert got["encounters.vintages.revised_cells"] == 3      # one cell revised in each of the three vintages
-    shown = outputs(book["notebook"])
-    revised = re.findall(r"\* - ([^\n]+)\n  - (\w{3} \d{4})\n  - ([^\n]+)\n  - (\d+)\n  - (\d+)\n  - ([^\n]+)", shown)
-    assert {(month, int(after) - int(before), file) for _, month, _, before, after, file in revised} == {
-        ("Jul 2025", 5, book["files"]["sbo"].name), ("Aug 2023", 3, book["files"]["state"].name),
-        ("Oct 2024", 10, book["files"]["ohss"].name)}
+@pytest.fixture
+def attack(chain, tmp_path):
+    """Write an attack file, add it with make add-data in the chain's copy, check that nothing changed."""
+    project = chain["project"]
+    lines = catalog.path(ATTACKED).read_bytes().decode("utf-8").splitlines()
+
+    def attempt(changed_lines):
+        path = tmp_path / ATTACK_NAME
+        path.write_text("\r\n".join(changed_lines) + "\r\n", encoding="utf-8")
+        before = [(project / name).read_bytes() for name in ("data/catalog.yml", "CITATION.cff")]
+        result = add_data(project, path)
+        assert result.returncode != 0 and "REFUSED" in result.stderr and path.name in result.stderr
+        assert [(project / name).read_bytes() for name in ("data/catalog.yml", "CITATION.cff")] == before
+        return result.stderr
+    return lines, attempt
 
 
-# ---- refusals leave the catalog untouched ----
-
-@pytest.fixture(scope="module")
-def refusal_project(tmp_path_factory, real_data):
-    return copy_project(tmp_path_factory.mktemp("refusals") / "project")
-
-
-def test_a_file_with_a_renamed_column_is_refused_and_the_catalog_is_unchanged(refusal_project, tmp_path):
-    catalog_before = (refusal_project / "data" / "catalog.yml").read_bytes()
-    text = catalog.path(DECEMBER).read_bytes().decode("utf-8").replace("Sum Qty (lbs)", "Sum Qty (kg)", 1)
-    bad = tmp_path / "nationwide-drugs-fy23-fy26-jan.csv"
-    bad.write_text(text, encoding="utf-8")
-    result = add_data(refusal_project, bad)
-    assert result.returncode != 0
-    assert "'Sum Qty (lbs)'" in result.stderr and "REFUSED" in result.stderr
-    assert (refusal_project / "data" / "catalog.yml").read_bytes() == catalog_before
-    assert (refusal_project / "CITATION.cff").read_bytes() == (config.PROJECT_ROOT / "CITATION.cff").read_bytes()
+def test_a_closed_year_cell_changed_is_refused_naming_the_cell(attack):
+    lines, attempt = attack
+    at = next(i for i, line in enumerate(lines) if line.startswith("2024,FYTD,MAR,U.S. Border Patrol,"))
+    cells = lines[at].split(",")
+    cells[-1] = str(int(cells[-1]) + 1)
+    refused = attempt(september(lines[:at] + [",".join(cells)] + lines[at + 1:]))
+    assert "changes 1 cells of closed fiscal years (FY2024)" in refused
+    cell = " / ".join(["USBP", *cells[4:8]])
+    assert f"FY2024 Mar 2024 {cell}, encounters: {int(cells[-1]) - 1:,} in {ATTACKED}.csv, " in refused
 
 
-def test_a_line_truncated_vintage_is_refused_naming_its_missing_months(refusal_project, tmp_path):
-    catalog_before = (refusal_project / "data" / "catalog.yml").read_bytes()
-    lines = seizure_vintage(tmp_path / "whole.csv").read_text(encoding="utf-8").splitlines()
-    cut = tmp_path / "nationwide-drugs-fy23-fy26-jan.csv"
-    cut.write_text("\n".join(lines[: int(len(lines) * 0.69)]) + "\n", encoding="utf-8")
-    result = add_data(refusal_project, cut)
-    assert result.returncode != 0 and "REFUSED" in result.stderr and "lacks" in result.stderr
-    assert "Jan 2026: old not held, new: no rows" in result.stderr
-    assert (refusal_project / "data" / "catalog.yml").read_bytes() == catalog_before
+def test_a_file_cut_at_a_line_boundary_is_refused_naming_the_months_it_lacks(attack):
+    lines, attempt = attack
+    whole = september(lines)
+    refused = attempt(whole[: int(len(whole) * 0.69)])
+    assert "looks truncated. Its name promises Oct 2021 - Sep 2025" in refused
+    assert "Sep 2025: the book holds not held; the file: no rows" in refused
+    assert "Aug 2025: the book holds encounters " in refused
 
 
-def test_an_unknown_file_is_refused(refusal_project, tmp_path):
+def test_a_file_missing_a_promised_month_is_refused_naming_it(attack):
+    lines, attempt = attack
+    refused = attempt([line for line in september(lines) if not line.startswith("2025 (FYTD),FYTD,JUN,")])
+    assert "lacks 1 of those months:\n    Jun 2025: the book holds encounters " in refused
+
+
+def test_an_unknown_file_is_refused(chain, tmp_path):
     unknown = tmp_path / "something.csv"
     unknown.write_text("a,b\n1,2\n")
-    result = python(refusal_project, "-m", "bookmachine.newdata", str(unknown))
+    result = run(chain["project"], sys.executable, "-m", "bookmachine.newdata", str(unknown))
     assert result.returncode == 1 and "not recognized" in result.stderr
-
-
-def test_a_file_whose_dataset_no_chapter_reads_is_refused(refusal_project, tmp_path):
-    """In a copy whose encounters chapter no longer reads the state file, a newer state vintage changes nothing."""
-    chapter = refusal_project / "chapters" / "encounters.md"
-    original = chapter.read_text(encoding="utf-8")
-    chapter.write_text(original.replace('datasets.load("cbp-encounters-state")', "None"), encoding="utf-8")
-    try:
-        result = add_data(refusal_project, state_vintage(tmp_path / "nationwide-encounters-fy20-fy24-oct-state.csv"))
-    finally:
-        chapter.write_text(original, encoding="utf-8")
-    assert result.returncode != 0 and "no chapter reads dataset 'cbp-encounters-state'" in result.stderr
-
-
-def test_the_version_bump_changes_only_the_version_line(tmp_path):
-    citation = tmp_path / "CITATION.cff"
-    citation.write_text("cff-version: 1.2.0\nversion: 1.1.0\ndate-released: 2026-01-01\n")
-    assert newdata.bump_minor_version(citation) == "1.2.0"
-    assert newdata.bump_minor_version(citation) == "1.3.0"
-    assert citation.read_text().splitlines()[:2] == ["cff-version: 1.2.0", "version: 1.3.0"]

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.data import calendar, seizures
+from analysis.data import calendar, seizures, vintages
 from analysis.metrics import ports
 
 rows = st.lists(
@@ -47,8 +47,11 @@ def test_combining_vintages_keeps_one_row_per_fiscal_month_and_the_newest_values
     def vintage(months, pounds, name):
         return pd.DataFrame({"fy": 2024, "month_abbr": months, "component": "USBP", "region": "Southwest Border",
                              "land_filter": "Land Only", "aor": "YUMA SECTOR", "drug": "Fentanyl", "events": 1,
-                             "pounds": pounds, "month": pd.Timestamp("2024-01-01"), "source_file": name})
-    combined = seizures.combine_vintages([vintage(old_months, 1.0, "old"), vintage(new_months, 2.0, "new")])
+                             "pounds": pounds, "month": calendar.fiscal_month_start(pd.Series([2024] * len(months)),
+                                                                                   pd.Series(months)),
+                             "source_file": name})
+    combined = vintages.combine([vintage(old_months, 1.0, "old"), vintage(new_months, 2.0, "new")],
+                                seizures.NATIONWIDE.values)
     assert sorted(combined["month_abbr"]) == sorted(set(old_months) | set(new_months))
     assert (combined.loc[combined["month_abbr"].isin(new_months), "source_file"] == "new").all()
     assert combined["pounds"].sum() == len(set(old_months) - set(new_months)) + 2 * len(new_months)
