@@ -96,10 +96,10 @@ def side_by_side_book(directory: Path, notebooks: list[Path], mode: str) -> Path
 
 def compare_with_jupyter_book(scratch: Path) -> dict:
     """Seconds for the same notebooks: Jupyter Book force, cache (cold), cache (warm); ours cold and warm."""
-    from bookmachine import build
+    from bookmachine import plan
 
-    notebooks = [p for p in sorted(config.CHAPTERS_DIR.glob("*.md")) if build.is_notebook(p)
-                 and not build.reads_numbers(build.Run(p.stem, p))]
+    notebooks = [p for p in sorted(config.CHAPTERS_DIR.glob("*.md")) if plan.is_notebook(p)
+                 and not plan.reads_numbers(plan.Run(p.stem, p))]
     environment = {"PYTHONPATH": str(config.PROJECT_ROOT), "PYTHONHASHSEED": "0", "TZ": "UTC"}
     times = {}
     for mode, label in (("force", "jb_force"), ("cache", "jb_cache_cold"), ("cache", "jb_cache_warm")):

@@ -1,7 +1,7 @@
 """``make book PARAMS=...``: check a parameter file before building, with a one-line error a user can act on.
 
 Checks what the build needs: the file exists, is YAML, is a mapping, and every page it names is
-a chapter notebook (``bookmachine.build.load_runs``). Prints ``PARAMS=<file>: <problem>`` and
+a chapter notebook (``bookmachine.plan.load_runs``). Prints ``PARAMS=<file>: <problem>`` and
 exits 2 on the first problem, instead of a traceback from deep inside the build.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from analysis.errors import DataError
 
 def problem(params_file: Path) -> str | None:
     """What is wrong with a parameter file, in one line; None when the build can use it."""
-    from bookmachine.build import load_runs
+    from bookmachine.plan import load_runs
 
     if not params_file.is_file():
         return "no such file" if not params_file.exists() else "not a file"

@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 from analysis import config
-from bookmachine import build
+from bookmachine import execute, plan, release
 from conftest import run_build, seed_build
 
 pytestmark = pytest.mark.slow
@@ -58,13 +58,13 @@ def test_staged_book_has_pages_parameters_and_reproducibility(default_build):
 
 
 def test_manifest_records_version_inputs_and_parameters(default_build, tmp_path, monkeypatch):
-    monkeypatch.setattr(build, "HTML_DIR", tmp_path)
-    monkeypatch.setattr(build, "NUMBERS_FILE", default_build / "numbers.json")
+    monkeypatch.setattr(release, "HTML_DIR", tmp_path)
+    monkeypatch.setattr(release, "NUMBERS_FILE", default_build / "numbers.json")
     state = {"version": "0.1.0 (test)", "params_file": config.PARAMS_DIR / "default.yml",
-             "runs": build.load_runs(config.PARAMS_DIR / "default.yml"),
+             "runs": plan.load_runs(config.PARAMS_DIR / "default.yml"),
              "inputs": [{"id": "x", "file": "x.csv", "sha256": "0" * 64, "bytes": 1}],
              "reads": {"ports": [["catalog", "x"]]}}
-    manifest = json.loads(build.write_manifest(state, ["html"]).read_text())
+    manifest = json.loads(release.write_manifest(state, ["html"]).read_text())
     assert manifest["version"] == "0.1.0 (test)"
     assert manifest["parameters"]["ports"]["parameters"]["first_fy"] == 2019
     assert manifest["raw_inputs"][0]["sha256"] == "0" * 64
@@ -75,7 +75,7 @@ def test_manifest_records_version_inputs_and_parameters(default_build, tmp_path,
 def test_second_run_reuses_every_notebook(default_build):
     result = run_build(default_build, "notebooks", "--params", "params/default.yml")
     assert result.returncode == 0, result.stderr
-    for run in build.load_runs(config.PARAMS_DIR / "default.yml"):
+    for run in plan.load_runs(config.PARAMS_DIR / "default.yml"):
         assert f"{run.name}: reused: nothing it depends on changed" in result.stdout
     assert "executed in" not in result.stdout
 
@@ -137,7 +137,7 @@ def test_a_newer_seizure_vintage_reruns_only_the_chapters_that_read_seizures(sei
     log = seizure_vintage_rebuild["log"]
     readers = readers_of(default_build, "cbp-drug-seizures")
     assert {"ports", "who", "correlation"} <= readers and "state_panel" not in readers
-    runs = {run.name for run in build.load_runs(config.PARAMS_DIR / "default.yml")}
+    runs = {run.name for run in plan.load_runs(config.PARAMS_DIR / "default.yml")}
     reason = "dataset cbp-drug-seizures changed (new entry nationwide-drugs-fy23-fy26-jan)"
     for name in sorted(runs):
         if name in readers:
@@ -207,4 +207,4 @@ def test_kernels_are_shut_down_without_the_interrupt_that_ipykernel_logs_as_an_e
     from jupyter_client import AsyncKernelManager
 
     assert signal.SIGINT in asyncio.run(signals_sent_at_shutdown(AsyncKernelManager))
-    assert signal.SIGINT not in asyncio.run(signals_sent_at_shutdown(build._quiet_kernel_manager()))
+    assert signal.SIGINT not in asyncio.run(signals_sent_at_shutdown(execute._quiet_kernel_manager()))
