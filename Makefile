@@ -24,7 +24,7 @@ test: venv system ## the full test suite (reuses _build's executed notebooks whe
 	$(PY) -m pytest
 
 data: venv ## obtain and verify every raw input (mirror or official URL)
-	$(PY) -m analysis.catalog fetch
+	$(PY) -m analysis.data.catalog fetch
 
 release: book ## copy HTML, PDF, numbers.json and manifest to _build/releases/<version>/
 	$(PY) -m bookmachine.build release

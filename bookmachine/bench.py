@@ -26,7 +26,8 @@ from pathlib import Path
 
 import yaml
 
-from analysis import catalog, config
+from analysis import config
+from analysis.data import catalog
 
 JUPYTER_BOOK = str(Path(sys.executable).with_name("jupyter-book"))
 SEIZURES = "nationwide-drugs-fy23-fy26-dec"
@@ -121,7 +122,8 @@ def compare_with_jupyter_book(scratch: Path) -> dict:
 
 def loaders() -> None:
     """Wall time of every loader on the real inputs."""
-    from analysis import budget, encounters, ondcp, seizures, state_data, state_panel, ucr, who
+    from analysis.data import encounters, ondcp, seizures, state_data, state_panel, ucr
+    from analysis.metrics import budget, who
 
     jobs = {
         "CBP nationwide drug seizures (all vintages)": seizures.load_seizures,

@@ -25,7 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-from analysis import catalog, config
+from analysis import config
+from analysis.data import catalog
 from analysis.errors import DataError
 from bookmachine import latexlog, version
 from bookmachine.execute import NotebookError, execute_plans

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalog, config
-from analysis.report import list_table
+from analysis import config
+from analysis.book.tables import list_table
+from analysis.data import catalog
 
 RELEASES_DIR = config.PROJECT_ROOT / "releases"
 MARKER = "<!-- generated -->"

@@ -21,7 +21,8 @@ import json
 import re
 from pathlib import Path
 
-from analysis import catalog, config
+from analysis import config
+from analysis.data import catalog
 
 PACKAGE = "analysis"
 REMOVED = "removed from the catalog"
@@ -46,28 +47,49 @@ def code_cells(notebook: Path) -> list[str]:
     return ["\n".join(line for line in cell.splitlines() if not line.lstrip().startswith(("%", "!"))) for cell in cells]
 
 
-def imported_modules(code: str, package_dir: Path) -> set[str]:
-    """Names of the modules of ``analysis`` that a piece of code imports (``analysis.x`` form)."""
+def imported_modules(code: str, package_dir: Path, module: str | None = None) -> set[str]:
+    """Names of the modules of ``analysis`` that a piece of code imports (``analysis.x.y`` form).
+
+    ``module`` is the dotted name of the module the code belongs to (None for a notebook cell); it
+    resolves relative imports. Importing a module runs every parent package's ``__init__``, so the
+    parents count too; ``from analysis.data import seizures`` counts ``analysis/data/seizures.py``
+    (a module named in the import list), not only the package it comes from.
+    """
     found = set()
     for node in ast.walk(ast.parse(code)):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names if alias.name.split(".")[0] == PACKAGE}
         elif isinstance(node, ast.ImportFrom):
-            base = PACKAGE if node.level else node.module or ""
-            if node.level and node.module:
-                base = f"{PACKAGE}.{node.module}"
-            if base.split(".")[0] != PACKAGE:
+            base = _absolute_base(node, module, package_dir)
+            if base is None or base.split(".")[0] != PACKAGE:
                 continue
             found.add(base)
-            found |= {f"{base}.{alias.name}" for alias in node.names
-                      if base == PACKAGE and (package_dir / f"{alias.name}.py").exists()}
+            found |= {f"{base}.{alias.name}" for alias in node.names if alias.name != "*"}
+    found |= {".".join(name.split(".")[:depth]) for name in found for depth in range(1, name.count(".") + 1)}
     return {name for name in found if module_file(name, package_dir).exists()}
 
 
+def _absolute_base(node: ast.ImportFrom, module: str | None, package_dir: Path) -> str | None:
+    """The absolute dotted name an ``ImportFrom`` imports from (relative imports resolved within ``module``)."""
+    if not node.level:
+        return node.module or None
+    if module is None:  # a notebook cell has no package: a relative import there is not ours
+        return None
+    is_package = module_file(module, package_dir).name == "__init__.py"
+    parts = module.split(".") if is_package else module.split(".")[:-1]
+    parts = parts[:len(parts) - (node.level - 1)]
+    if not parts:
+        return None
+    return ".".join(parts + ([node.module] if node.module else []))
+
+
 def module_file(name: str, package_dir: Path) -> Path:
-    """analysis -> analysis/__init__.py; analysis.x -> analysis/x.py."""
+    """analysis -> analysis/__init__.py; analysis.x -> analysis/x.py, or analysis/x/__init__.py for a package."""
     parts = name.split(".")[1:]
-    return package_dir / "__init__.py" if not parts else package_dir.joinpath(*parts).with_suffix(".py")
+    if not parts:
+        return package_dir / "__init__.py"
+    package = package_dir.joinpath(*parts) / "__init__.py"
+    return package if package.exists() else package_dir.joinpath(*parts).with_suffix(".py")
 
 
 def _without_options(cell: str) -> str:
@@ -78,9 +100,10 @@ def _without_options(cell: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _module_imports(path: Path, size: int, mtime: int) -> frozenset[str]:
-    """The ``analysis`` imports of one module file, parsed once per version of the file."""
-    return frozenset(imported_modules(path.read_text(encoding="utf-8"), path.parent))
+def _module_imports(name: str, package_dir: Path, size: int, mtime: int) -> frozenset[str]:
+    """The ``analysis`` imports of one module, parsed once per version of its file."""
+    path = module_file(name, package_dir)
+    return frozenset(imported_modules(path.read_text(encoding="utf-8"), package_dir, name))
 
 
 def module_closure(code_blocks: list[str], package_dir: Path = config.PROJECT_ROOT / PACKAGE) -> list[Path]:
@@ -91,7 +114,7 @@ def module_closure(code_blocks: list[str], package_dir: Path = config.PROJECT_RO
         name = pending.pop()
         seen.add(name)
         path = module_file(name, package_dir)
-        pending |= _module_imports(path, path.stat().st_size, path.stat().st_mtime_ns) - seen
+        pending |= _module_imports(name, package_dir, path.stat().st_size, path.stat().st_mtime_ns) - seen
     return sorted(module_file(name, package_dir) for name in seen)
 
 

@@ -168,4 +168,4 @@ def check(log_file: Path, report=print) -> str:
     return (f"the PDF has content running off the page or out of its table column ({log_file}):\n  "
             + "\n  ".join(fatal)
             + f"\nTables may not overflow by more than {TABLE_LIMIT_PT:g} pt, nothing by more than "
-              f"{ANY_LIMIT_PT:g} pt. Table column widths come from analysis.report.table_layout.")
+              f"{ANY_LIMIT_PT:g} pt. Table column widths come from analysis.book.tables.table_layout.")

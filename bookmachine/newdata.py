@@ -1,11 +1,11 @@
 """``make add-data FILE=...``: add a newer vintage of a reissued dataset to the catalog, after checking it.
 
 The file is recognized by its columns (CSV) or sheets (workbook) among the datasets CBP and DHS
-reissue (``analysis.datasets.REISSUED``), and refused unless:
+reissue (``analysis.data.datasets.REISSUED``), and refused unless:
 - a chapter reads its dataset (a file nothing reads would be a silent wrong answer);
 - it holds every month its name promises (first fiscal year, last month) and none beyond;
 - the months it shares with the book's data are revised only as CBP's own revisions are
-  (``analysis.vintages.check_revisions``: settled months unchanged, the last few months within
+  (``analysis.data.vintages.check_revisions``: settled months unchanged, the last few months within
   bounds). ``--accept-revisions`` (``make add-data ... ACCEPT_REVISIONS=1``) accepts a vintage
   that breaks the pattern; the catalog entry then records every such month, old and new, and the
   What-changed page lists them.
@@ -26,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis import catalog, config, datasets, vintages
+from analysis import config
+from analysis.data import catalog, datasets, vintages
 from analysis.errors import DataError
 
 LISTED = 24  # months shown in a refusal before "and N more"
@@ -171,7 +172,7 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
     if len(broken) and not accept_revisions:
         raise DataError(path, f"revises {broken['month'].nunique()} months of the book's data beyond the pattern of "
                               f"CBP's own revisions:{_listing(revision_listing(broken))}",
-                        expected="only the last few months revised (see analysis/vintages.py); if the publisher "
+                        expected="only the last few months revised (see analysis/data/vintages.py); if the publisher "
                                  "really revised these months, add the file again with --accept-revisions "
                                  "(make add-data FILE=... ACCEPT_REVISIONS=1)")
     entry = catalog_entry(path, spec, frame, sha256, held.entries[-1])

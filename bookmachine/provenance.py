@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalog, config
-from analysis.report import list_table
+from analysis import config
+from analysis.book.tables import list_table
+from analysis.data import catalog
 
 MARKER = "<!-- generated -->"
 

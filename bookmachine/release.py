@@ -8,7 +8,8 @@ import platform
 import shutil
 from pathlib import Path
 
-from analysis import catalog, config
+from analysis import config
+from analysis.data import catalog
 from bookmachine import changes, version
 from bookmachine.outputs import HTML_DIR, MANIFEST_NAME, NUMBERS_FILE, PDF_DIR, BuildError, shown
 

@@ -99,9 +99,9 @@ def stage(executed: dict[str, Path], generated: dict[str, str], book_version: st
     for csv in sorted(FIGURE_DATA_DIR.glob("*.csv")):
         wanted[STAGE_DIR / "_static" / "data" / csv.name] = csv.read_bytes()
     bundle = STAGE_DIR / "_static" / "vega-bundle.js"
-    if not bundle.exists():  # analysis.interactive (matplotlib, vl-convert) is imported only to write it once
-        from analysis import interactive
-        bundle = interactive.write_vega_bundle(STAGE_DIR / "_static")
+    if not bundle.exists():  # vl-convert is imported only to write it once
+        from bookmachine import vega
+        bundle = vega.write_vega_bundle(STAGE_DIR / "_static")
     wanted[bundle] = bundle.read_bytes()
     for relative, text in generated.items():
         wanted[STAGE_DIR / relative] = text.encode()

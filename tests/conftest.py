@@ -10,7 +10,8 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import pytest  # noqa: E402  (after the thread settings, before numpy is imported)
 
-from analysis import catalog, config  # noqa: E402
+from analysis import config  # noqa: E402
+from analysis.data import catalog  # noqa: E402
 
 HEADER = "FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,Count of Event,Sum Qty (lbs)"
 

@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import catalog, ondcp, seizures
+from analysis.data import catalog, ondcp, seizures
 from analysis.errors import DataError
 
 SEIZURE_FILE = "nationwide-drugs-fy23-fy26-dec"

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import budget
 from analysis.errors import DataError
+from analysis.metrics import budget
 
 
 def test_linear_path_43_to_60_over_ten_years_on_a_flat_44_5():

@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from analysis import catalog, config
+from analysis import config
+from analysis.data import catalog
 from analysis.errors import DataError
 
 
@@ -109,7 +110,7 @@ def test_project_catalog_is_valid_and_complete():
 
 def test_every_file_named_like_a_reissued_dataset_is_catalogued_under_it_with_a_vintage():
     """A vintage filed under another dataset would be silently left out of the combined series."""
-    from analysis import datasets
+    from analysis.data import datasets
 
     entries = catalog.load_catalog(config.CATALOG_FILE)
     for spec in datasets.REISSUED.values():

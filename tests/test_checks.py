@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import checks
 from analysis.errors import DataError
+from analysis.metrics import checks
 
 TABLE_67_ROWS = [
     ("Estimated Number of Persons ... (Thousands)", None), ("Year", "Totals", "Age Group"),

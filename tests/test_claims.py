@@ -7,8 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import claims, config, sentences
+from analysis import config
 from analysis.errors import DataError
+from analysis.metrics import claims
+from tests.helpers import sentences
 
 DOCUMENTS = config.PROJECT_ROOT.parent / "shared" / "source-documents"
 NAN = float("nan")
@@ -217,12 +219,12 @@ def test_a_chapter_shows_the_registers_comparison_for_what_it_computed(tmp_path)
 
 
 def test_published_values_are_recorded_for_the_chapters_comparison():
-    from analysis import report
-    report.publish("test.claims.value", 0.5)
-    assert report.PUBLISHED["test.claims.value"] == 0.5
+    from analysis.book import glue
+    glue.publish("test.claims.value", 0.5)
+    assert glue.PUBLISHED["test.claims.value"] == 0.5
     with pytest.raises(ValueError):
-        report.publish("test.claims.missing", float("nan"))
-    assert "test.claims.missing" not in report.PUBLISHED
+        glue.publish("test.claims.missing", float("nan"))
+    assert "test.claims.missing" not in glue.PUBLISHED
 
 
 def test_register_refuses_rows_without_reason_or_metric(tmp_path):
@@ -251,7 +253,7 @@ def test_every_no_public_data_row_names_why():
 def test_every_figure_from_a_secondary_page_is_capped():
     """Finding: a single secondary page never confirms. Every claim whose metric is a figure
     transcribed from a secondary page carries evidence 'secondary' (or a stronger cap)."""
-    from analysis import curated
+    from analysis.data import curated
     register = claims.load_claims()
     sources = curated.load_curated("cited_sources")
     secondary = {f"sources.{i}" for i in sources.loc[sources["source_kind"] == "secondary", "id"]}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import config, curated
+from analysis import config
+from analysis.data import curated
 from analysis.errors import DataError
 
 HEADER = "id,value,unit,source_title,source_url,source_date,source_kind\n"

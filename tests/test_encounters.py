@@ -5,7 +5,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import catalog, encounters
+from analysis.data import catalog, encounters
 from analysis.errors import DataError
 
 SBO_HEADER = ",".join(encounters.SBO_COLUMNS)
@@ -120,7 +120,7 @@ def test_real_cbp_pdf_parses_reconciles_and_differs_from_dhs_only_early(real_dat
 
 
 def test_real_combined_series_takes_cbp_where_it_reports_and_agrees_with_ohss_within_rounding(real_data):
-    from analysis import datasets
+    from analysis.data import datasets
 
     sectors = datasets.load("dhs-ohss-usbp-encounters").rows
     sbo = datasets.load("cbp-encounters-component").rows

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from analysis import inference
 from analysis.errors import DataError
+from analysis.models import inference
 
 P = [0.01, 0.04, 0.03, 0.20]
 

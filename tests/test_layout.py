@@ -21,9 +21,10 @@ def imported_top_level(path) -> set[str]:
 
 
 def test_no_analysis_module_imports_the_book_machinery():
-    modules = sorted((config.PROJECT_ROOT / "analysis").glob("*.py"))
+    package = config.PROJECT_ROOT / "analysis"
+    modules = sorted(package.rglob("*.py"))
     assert len(modules) > 10
-    offenders = {path.name: sorted(imported_top_level(path) & MACHINERY) for path in modules}
+    offenders = {path.relative_to(package).as_posix(): sorted(imported_top_level(path) & MACHINERY) for path in modules}
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
@@ -45,6 +46,26 @@ def test_module_closure_follows_analysis_imports_transitively(tmp_path):
     assert [p.name for p in found] == ["__init__.py", "a.py", "b.py", "c.py"]
 
 
+def test_module_closure_counts_modules_imported_from_a_subpackage(tmp_path):
+    """``from analysis.data import seizures`` depends on data/seizures.py and every package __init__ on the way."""
+    package = tmp_path / "analysis"
+    for directory in (package, package / "data", package / "data" / "deep", package / "models"):
+        directory.mkdir()
+        (directory / "__init__.py").write_text("")
+    (package / "data" / "seizures.py").write_text("from .calendar import MONTHS\nfrom ..models import kernel\n")
+    (package / "data" / "calendar.py").write_text("MONTHS = ()\n")
+    (package / "data" / "unused.py").write_text("")
+    (package / "data" / "deep" / "reader.py").write_text("from ... import errors\nfrom .. import calendar\n")
+    (package / "models" / "kernel.py").write_text("import analysis.data.deep.reader\n")
+    (package / "errors.py").write_text("")
+    found = deps.module_closure(["from analysis.data import seizures\n"], package)
+    assert [p.relative_to(package).as_posix() for p in found] == [
+        "__init__.py", "data/__init__.py", "data/calendar.py", "data/deep/__init__.py", "data/deep/reader.py",
+        "data/seizures.py", "errors.py", "models/__init__.py", "models/kernel.py"]
+    assert [p.relative_to(package).as_posix() for p in deps.module_closure(["import analysis.data.calendar\n"], package)] \
+        == ["__init__.py", "data/__init__.py", "data/calendar.py"]
+
+
 def test_why_names_each_changed_dependency():
     before = {"notebook chapters/x.md": "1", "module analysis/a.py": "2", "file data/claims.csv": "3"}
     after = {"notebook chapters/x.md": "1", "module analysis/a.py": "9", "dataset d": "4"}
@@ -55,7 +76,8 @@ def test_why_names_each_changed_dependency():
 
 
 def test_loaders_record_what_they_read_when_the_build_asks(tmp_path, monkeypatch, real_data):
-    from analysis import catalog, claims, curated
+    from analysis.data import catalog, curated
+    from analysis.metrics import claims
 
     log = tmp_path / "reads.log"
     curated.load_curated("states")

@@ -18,7 +18,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import catalog, config, encounters, ondcp
+from analysis import config
+from analysis.data import catalog, encounters, ondcp
 from bookmachine import newdata, version
 from conftest import seed_build
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import ondcp
+from analysis.data import ondcp
 from analysis.errors import DataError
 
 HEADER = (None, "Year", "Cocaine", "Fentanyl", "Heroin", "Marijuana", "Methamphetamine")

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import ports
+from analysis.metrics import ports
 
 
 def frame(rows):

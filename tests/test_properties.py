@@ -7,7 +7,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import ports, seizures
+from analysis.data import calendar, seizures
+from analysis.metrics import ports
 
 rows = st.lists(
     st.tuples(st.sampled_from([2023, 2024]), st.sampled_from(["Fentanyl", "Cocaine", "Heroin"]),
@@ -40,8 +41,8 @@ def test_totals_are_preserved_under_regrouping(data):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(seizures.FISCAL_MONTHS), min_size=1, max_size=12, unique=True),
-       st.lists(st.sampled_from(seizures.FISCAL_MONTHS), min_size=1, max_size=12, unique=True))
+@given(st.lists(st.sampled_from(calendar.FISCAL_MONTHS), min_size=1, max_size=12, unique=True),
+       st.lists(st.sampled_from(calendar.FISCAL_MONTHS), min_size=1, max_size=12, unique=True))
 def test_combining_vintages_keeps_one_row_per_fiscal_month_and_the_newest_values(old_months, new_months):
     def vintage(months, pounds, name):
         return pd.DataFrame({"fy": 2024, "month_abbr": months, "component": "USBP", "region": "Southwest Border",

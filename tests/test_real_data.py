@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import catalog, ondcp, ports, seizures
+from analysis.data import catalog, ondcp, seizures
+from analysis.metrics import ports
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import seizures
+from analysis.data import calendar, seizures
 from analysis.errors import DataError
 from conftest import HEADER, seizure_csv
 
@@ -40,7 +40,7 @@ def test_year_with_fewer_than_twelve_months_is_partial_even_without_label(write_
 
 def test_twelve_months_make_a_full_year(write_csv):
     rows = [f"2024,{m},U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,1.0"
-            for m in seizures.FISCAL_MONTHS]
+            for m in calendar.FISCAL_MONTHS]
     frame = seizures.mark_partial_years(seizures.read_seizure_file(write_csv(seizure_csv(rows))))
     assert not frame["partial_fy"].any()
 

@@ -5,8 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import catalog, claims, specifications, state_data, state_models, state_panel, ucr
+from analysis.data import catalog, state_data, state_panel, ucr
 from analysis.errors import DataError
+from analysis.metrics import claims
+from analysis.models import specifications, state_models
+from tests.helpers import synthetic
 
 YEARS = list(range(2010, 2019))
 
@@ -19,12 +22,12 @@ def spec(key: str) -> specifications.Spec:
 
 @pytest.fixture(scope="module")
 def known_effect():
-    return state_models.with_lead(state_models.synthetic_state_panel(51, YEARS, effect=3.0, seed=7), "share")
+    return state_models.with_lead(synthetic.synthetic_state_panel(51, YEARS, effect=3.0, seed=7), "share")
 
 
 @pytest.mark.parametrize("key", ["twfe", "weighted", "state_trends", "first_diff", "division_years", "controls", "uncensored"])
 def test_each_linear_specification_recovers_a_known_effect(known_effect, key):
-    result = state_models.fit_spec(known_effect, state_models.SYNTHETIC, spec(key))
+    result = state_models.fit_spec(known_effect, synthetic.SYNTHETIC, spec(key))
     assert result.coef == pytest.approx(3.0, abs=0.3)
     assert result.ci_low < 3.0 < result.ci_high
 
@@ -37,15 +40,15 @@ def test_poisson_recovers_a_known_log_rate_effect(known_effect):
 
 
 def test_lead_specification_reports_the_leads_coefficient():
-    data = state_models.with_lead(state_models.synthetic_state_panel(51, YEARS, effect=1.0, seed=9, lead_effect=2.0), "share")
-    result = state_models.fit_spec(data, state_models.SYNTHETIC, spec("lead"))
+    data = state_models.with_lead(synthetic.synthetic_state_panel(51, YEARS, effect=1.0, seed=9, lead_effect=2.0), "share")
+    result = state_models.fit_spec(data, synthetic.SYNTHETIC, spec("lead"))
     assert result.coef == pytest.approx(2.0, abs=0.3) and result.n_obs == 51 * (len(YEARS) - 1)
-    placebo = state_models.with_lead(state_models.synthetic_state_panel(51, YEARS, effect=1.0, seed=9), "share")
-    assert state_models.fit_spec(placebo, state_models.SYNTHETIC, spec("lead")).ci_low < 0
+    placebo = state_models.with_lead(synthetic.synthetic_state_panel(51, YEARS, effect=1.0, seed=9), "share")
+    assert state_models.fit_spec(placebo, synthetic.SYNTHETIC, spec("lead")).ci_low < 0
 
 
 def test_first_differences_use_consecutive_published_years_only():
-    data = state_models.synthetic_state_panel(20, [2000, 2003, 2005, 2006, 2007], effect=2.0, seed=4, noise=0.0)
+    data = synthetic.synthetic_state_panel(20, [2000, 2003, 2005, 2006, 2007], effect=2.0, seed=4, noise=0.0)
     result = state_models.first_differences(data, "rate", "share", [2000, 2003, 2005, 2006, 2007])
     assert result.n_obs == 20 * 4 and result.first_year == 2003
     gapped = state_models.first_differences(data[data["year"] != 2005], "rate", "share", [2000, 2003, 2005, 2006, 2007])
@@ -63,7 +66,7 @@ def statsmodels_reference(data: pd.DataFrame, weights: str | None, year_labels: 
 
 @pytest.mark.parametrize("weights", [None, "population"])
 def test_projection_estimator_equals_statsmodels_with_dummies(weights):
-    data = state_models.synthetic_state_panel(30, YEARS, effect=1.5, seed=5)
+    data = synthetic.synthetic_state_panel(30, YEARS, effect=1.5, seed=5)
     ours = state_models.fit_linear(data, "rate", ["share", "unemployment_pct"], weights=weights)
     reference = statsmodels_reference(data, weights, data["year"])
     assert ours.coef == pytest.approx(reference.params["share"], rel=1e-9)
@@ -74,7 +77,7 @@ def test_projection_estimator_equals_statsmodels_with_dummies(weights):
 
 @pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")
 def test_division_year_effects_equal_statsmodels_coefficient():
-    data = state_models.synthetic_state_panel(30, YEARS, effect=1.5, seed=5)
+    data = synthetic.synthetic_state_panel(30, YEARS, effect=1.5, seed=5)
     ours = state_models.fit_linear(data, "rate", ["share", "unemployment_pct"], years_within="division")
     # states are nested in divisions, so the dummy design is rank-deficient; the coefficient is still unique
     reference = statsmodels_reference(data, None, data["division"] + "_" + data["year"].astype(str))
@@ -82,23 +85,23 @@ def test_division_year_effects_equal_statsmodels_coefficient():
 
 
 def test_state_trends_remove_a_differential_trend_that_twfe_mistakes_for_an_effect():
-    data = state_models.synthetic_state_panel(51, YEARS, effect=0.0, seed=12, trend_confound=3.0)
-    main = state_models.fit_spec(data, state_models.SYNTHETIC, spec("twfe"))
-    trends = state_models.fit_spec(data, state_models.SYNTHETIC, spec("state_trends"))
+    data = synthetic.synthetic_state_panel(51, YEARS, effect=0.0, seed=12, trend_confound=3.0)
+    main = state_models.fit_spec(data, synthetic.SYNTHETIC, spec("twfe"))
+    trends = state_models.fit_spec(data, synthetic.SYNTHETIC, spec("state_trends"))
     assert main.ci_low > 0
     assert trends.ci_low < 0 < trends.ci_high
 
 
 def test_fit_refuses_a_sample_with_missing_values():
-    data = state_models.synthetic_state_panel(5, YEARS, effect=1.0, seed=1)
+    data = synthetic.synthetic_state_panel(5, YEARS, effect=1.0, seed=1)
     data.loc[3, "rate"] = np.nan
     with pytest.raises(ValueError, match="missing values"):
         state_models.fit_linear(data, "rate", ["share"])
 
 
 def test_leave_one_out_drops_each_state_once():
-    data = state_models.synthetic_state_panel(6, YEARS, effect=1.0, seed=2)
-    result = state_models.leave_one_out(data, state_models.SYNTHETIC)
+    data = synthetic.synthetic_state_panel(6, YEARS, effect=1.0, seed=2)
+    result = state_models.leave_one_out(data, synthetic.SYNTHETIC)
     assert list(result["omitted"]) == sorted(data["state"].unique())
     assert (result["n_states"] == 5).all() and (result["n_obs"] == 5 * len(YEARS)).all()
 
@@ -106,7 +109,7 @@ def test_leave_one_out_drops_each_state_once():
 def test_identification_measures_within_state_variation():
     data = pd.DataFrame({"state": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2,
                          "share": [1.0, 2.0, 3.0, 5.0, 5.0, 5.0], "rate": [0.0] * 6})
-    found = state_models.identification(data, state_models.SYNTHETIC, coef=2.0)
+    found = state_models.identification(data, synthetic.SYNTHETIC, coef=2.0)
     # after state and year effects the share is -0.5, 0, +0.5 in A and the reverse in B
     assert found.within_variance_share == pytest.approx(1.0 / 15.5)  # residual SS 4 x 0.25 over total SS 15.5
     assert found.within_sd == pytest.approx(np.sqrt(1.0 / 6))
@@ -115,36 +118,36 @@ def test_identification_measures_within_state_variation():
 
 
 def test_wild_bootstrap_p_is_small_for_a_strong_effect_and_not_for_none():
-    strong = state_models.synthetic_state_panel(30, YEARS, effect=1.0, seed=3)
-    null = state_models.synthetic_state_panel(30, YEARS, effect=0.0, seed=3)
-    assert state_models.wild_bootstrap_p(strong, state_models.SYNTHETIC, repetitions=199) == pytest.approx(1 / 200)
-    assert state_models.wild_bootstrap_p(null, state_models.SYNTHETIC, repetitions=199) > 0.05
+    strong = synthetic.synthetic_state_panel(30, YEARS, effect=1.0, seed=3)
+    null = synthetic.synthetic_state_panel(30, YEARS, effect=0.0, seed=3)
+    assert state_models.wild_bootstrap_p(strong, synthetic.SYNTHETIC, repetitions=199) == pytest.approx(1 / 200)
+    assert state_models.wild_bootstrap_p(null, synthetic.SYNTHETIC, repetitions=199) > 0.05
 
 
 # --- the verdict rule, declared before the results ---------------------------------------------------
 
 def decisive_intervals(data: pd.DataFrame) -> dict:
     data = state_models.with_lead(data, "share")
-    fits = {key: state_models.fit_spec(data, state_models.SYNTHETIC, spec(key))
+    fits = {key: state_models.fit_spec(data, synthetic.SYNTHETIC, spec(key))
             for key in (specifications.MAIN, *specifications.TREND_ROBUST)}
     return {key: (fit.ci_low, fit.ci_high) for key, fit in fits.items()}
 
 
 def test_rule_differential_trend_is_inconclusive():
-    data = state_models.synthetic_state_panel(51, YEARS, effect=0.0, seed=12, trend_confound=3.0)
+    data = synthetic.synthetic_state_panel(51, YEARS, effect=0.0, seed=12, trend_confound=3.0)
     intervals = decisive_intervals(data)
     assert intervals["twfe"][0] > 0  # the main model alone would call it an increase
     assert specifications.verdict(intervals, threshold=1.0) == "inconclusive"
 
 
 def test_rule_persistent_true_effect_is_contradicted():
-    data = state_models.synthetic_state_panel(51, YEARS, effect=2.0, seed=13)
+    data = synthetic.synthetic_state_panel(51, YEARS, effect=2.0, seed=13)
     assert specifications.verdict(decisive_intervals(data), threshold=1.0) == "contradicted"
 
 
 @pytest.mark.parametrize("seed", range(20, 26))
 def test_rule_true_zero_is_never_contradicted(seed):
-    data = state_models.synthetic_state_panel(51, YEARS, effect=0.0, seed=seed)
+    data = synthetic.synthetic_state_panel(51, YEARS, effect=0.0, seed=seed)
     assert specifications.verdict(decisive_intervals(data), threshold=1.0) in ("supported", "inconclusive")
 
 
@@ -175,7 +178,7 @@ PEW_YEARS = [1990, 1995, 1998, 2000, 2003, 2005, 2006, 2007, 2008]
 
 
 def test_first_differences_and_lead_follow_pews_irregular_years():
-    data = state_models.synthetic_state_panel(12, PEW_YEARS, effect=2.0, seed=4, noise=0.0)
+    data = synthetic.synthetic_state_panel(12, PEW_YEARS, effect=2.0, seed=4, noise=0.0)
     result = state_models.first_differences(data, "rate", "share", PEW_YEARS)
     assert result.n_obs == 12 * 8 and result.first_year == 1995 and result.ci_low < 2.0 < result.ci_high
     led = state_models.with_lead(data, "share").set_index(["state", "year"])
@@ -188,10 +191,10 @@ def contradicted_under_zero(seed: int) -> bool:
     """One Monte Carlo draw: does the rule say 'contradicted' on a panel with no effect? The decisive
     fits run one at a time and stop at the first interval that is not above zero (the rule's outcome
     is then settled), which keeps 200 draws fast."""
-    data = state_models.with_lead(state_models.synthetic_state_panel(12, PEW_YEARS, 0.0, seed), "share")
+    data = state_models.with_lead(synthetic.synthetic_state_panel(12, PEW_YEARS, 0.0, seed), "share")
     intervals = {}
     for key in (specifications.MAIN, *specifications.TREND_ROBUST):
-        fit = state_models.fit_spec(data, state_models.SYNTHETIC, spec(key))
+        fit = state_models.fit_spec(data, synthetic.SYNTHETIC, spec(key))
         intervals[key] = (fit.ci_low, fit.ci_high)
         if fit.ci_low <= 0:
             return False
@@ -208,7 +211,7 @@ def test_rule_under_a_true_zero_is_rarely_contradicted_monte_carlo():
 # --- alternative conventions, robustness rows, reliability, residence ------------------------------------
 
 def test_fixest_convention_leaves_nested_effects_out_of_k_exactly():
-    data = state_models.synthetic_state_panel(10, YEARS, effect=1.0, seed=5)
+    data = synthetic.synthetic_state_panel(10, YEARS, effect=1.0, seed=5)
     for trends in (False, True):
         declared = state_models.fit_linear(data, "rate", ["share"], state_trends=trends)
         fixest = state_models.fit_linear(data, "rate", ["share"], state_trends=trends, count_nested=False)
@@ -222,13 +225,13 @@ def test_fixest_convention_leaves_nested_effects_out_of_k_exactly():
 
 def test_ninety_percent_interval_uses_the_95th_t_quantile():
     from scipy import stats
-    data = state_models.synthetic_state_panel(10, YEARS, effect=1.0, seed=5)
+    data = synthetic.synthetic_state_panel(10, YEARS, effect=1.0, seed=5)
     wide, narrow = state_models.fit_linear(data, "rate", ["share"]), state_models.fit_linear(data, "rate", ["share"], level=0.90)
     assert (narrow.ci_high - narrow.coef) / (wide.ci_high - wide.coef) == pytest.approx(stats.t.ppf(0.95, 9) / stats.t.ppf(0.975, 9))
 
 
 def test_robustness_rows_run_only_where_they_change_the_sample():
-    data = state_models.synthetic_state_panel(10, PEW_YEARS, effect=1.0, seed=6)
+    data = synthetic.synthetic_state_panel(10, PEW_YEARS, effect=1.0, seed=6)
     data.loc[data["year"] < 2000, "unemployment_pct"] = np.nan
     window = specifications.Analysis("x", "y", "rate", "count", "population", "share", (1990, 2008), "x", "censored")
     rows = state_models.run_robustness(data, window).set_index("key")
@@ -249,8 +252,8 @@ def test_including_zero_and_lead_check_read_the_bounds():
 
 
 def test_sensitivity_rows_and_sentence():
-    data = state_models.synthetic_state_panel(30, YEARS, effect=0.0, seed=21)
-    table = state_models.sensitivity(data, state_models.SYNTHETIC, threshold=1.0, study_threshold=0.5)
+    data = synthetic.synthetic_state_panel(30, YEARS, effect=0.0, seed=21)
+    table = state_models.sensitivity(data, synthetic.SYNTHETIC, threshold=1.0, study_threshold=0.5)
     assert len(table) == 5 and table["threshold"].tolist() == [1.0, 1.0, 1.0, 1.0, 0.5]
     declared = decisive_intervals(data)
     assert table.loc[0, "highest_upper"] == pytest.approx(max(high for _, high in declared.values()))
@@ -262,8 +265,8 @@ def test_sensitivity_rows_and_sentence():
 @pytest.mark.parametrize("trends", [False, True])
 def test_cr2_equals_the_formula_with_every_dummy(trends):
     """CR2 by projection equals CR2 computed from the full design with explicit dummies."""
-    sample = state_models.synthetic_state_panel(6, YEARS, effect=0.5, seed=9)
-    fit = state_models.fit_cr2(sample, state_models.SYNTHETIC, specifications.Spec("x", "x", state_trends=trends))
+    sample = synthetic.synthetic_state_panel(6, YEARS, effect=0.5, seed=9)
+    fit = state_models.fit_cr2(sample, synthetic.SYNTHETIC, specifications.Spec("x", "x", state_trends=trends))
     states = state_models.dummies(sample["state"])
     design = [sample["share"].to_numpy()[:, None], states, state_models.dummies(sample["year"])]
     if trends:
@@ -319,7 +322,7 @@ def test_sensitivity_sentence_reports_ranges_and_directions():
 
 
 def test_trend_combinations_run_only_where_they_change_the_model():
-    data = state_models.synthetic_state_panel(10, PEW_YEARS, effect=1.0, seed=6)
+    data = synthetic.synthetic_state_panel(10, PEW_YEARS, effect=1.0, seed=6)
     window = specifications.Analysis("x", "y", "rate", "count", "population", "share", (1990, 2008), "x", "censored")
     rows = state_models.trend_combinations(data, window).set_index("key")
     assert rows.index[0] == "state_trends" and "state_trends_weighted" in rows.index
@@ -330,10 +333,10 @@ def test_trend_combinations_run_only_where_they_change_the_model():
 
 
 def test_threshold_bootstrap_rejects_only_thresholds_the_data_rule_out():
-    data = state_models.with_lead(state_models.synthetic_state_panel(30, YEARS, effect=0.0, seed=3), "share")
-    far, error = state_models.threshold_bootstrap_p(data, state_models.SYNTHETIC, spec("twfe"), threshold=5.0, repetitions=199)
+    data = state_models.with_lead(synthetic.synthetic_state_panel(30, YEARS, effect=0.0, seed=3), "share")
+    far, error = state_models.threshold_bootstrap_p(data, synthetic.SYNTHETIC, spec("twfe"), threshold=5.0, repetitions=199)
     assert far == pytest.approx(1 / 200) and error == pytest.approx(np.sqrt(far * (1 - far) / 199))
-    below, _ = state_models.threshold_bootstrap_p(data, state_models.SYNTHETIC, spec("state_trends"), threshold=-5.0, repetitions=199)
+    below, _ = state_models.threshold_bootstrap_p(data, synthetic.SYNTHETIC, spec("state_trends"), threshold=-5.0, repetitions=199)
     assert below > 0.95
 
 
@@ -341,10 +344,10 @@ def test_threshold_bootstrap_rejects_only_thresholds_the_data_rule_out():
 def test_threshold_bootstrap_draw_equals_refitting_the_bootstrap_sample(key):
     """Each draw's t is the declared CR1 t of H0: slope = threshold on the sample rebuilt from the
     restricted residuals (projected before flipping) with the same fixed effects."""
-    sample = state_models.synthetic_state_panel(8, YEARS, effect=0.5, seed=4)
+    sample = synthetic.synthetic_state_panel(8, YEARS, effect=0.5, seed=4)
     threshold, chosen = 0.3, spec(key)
     flips = np.random.default_rng(1).choice([-1.0, 1.0], size=(8, 2))
-    observed, draws = state_models.threshold_bootstrap_draws(sample, state_models.SYNTHETIC, chosen, threshold, flips)
+    observed, draws = state_models.threshold_bootstrap_draws(sample, synthetic.SYNTHETIC, chosen, threshold, flips)
     fit = state_models.fit_linear(sample, "rate", ["share"], state_trends=chosen.state_trends)
     assert observed == pytest.approx((fit.coef - threshold) / fit.se, rel=1e-10)
     basis = state_models.fixed_effects_basis(sample, state_trends=chosen.state_trends)
@@ -361,7 +364,7 @@ def test_reliability_from_margins_corrects_for_the_noise_inside_the_within_varia
     data = pd.DataFrame({"state": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2,
                          "share": [1.0, 2.0, 3.0, 5.0, 5.0, 5.0], "rate": [0.0] * 6,
                          "moe": [1.6448536269514722] * 5 + [np.nan]})
-    found = state_models.reliability(data, state_models.SYNTHETIC, "moe")
+    found = state_models.reliability(data, synthetic.SYNTHETIC, "moe")
     # within-state variance W = 1/6; standard error = margin / 1.645 = 1, so s2u = 1; T = 3, N = 2
     assert found.within_variance == pytest.approx(1 / 6) and found.error_variance == pytest.approx(1.0)
     assert (found.years, found.states, found.cells_with_margin, found.cells) == (3, 2, 5, 6)
@@ -369,7 +372,7 @@ def test_reliability_from_margins_corrects_for_the_noise_inside_the_within_varia
     assert found.ratio == pytest.approx(-1.0)
     assert state_models.reliability_words(found.ratio) == \
         "-1.00: the within-state variation is no larger than the sampling noise"
-    precise = state_models.reliability(data.assign(moe=data["moe"] / 10), state_models.SYNTHETIC, "moe")
+    precise = state_models.reliability(data.assign(moe=data["moe"] / 10), synthetic.SYNTHETIC, "moe")
     assert precise.ratio == pytest.approx(1 - 0.01 * (2 / 3) * (1 / 2) * 6)  # 0.98
     assert state_models.reliability_words(precise.ratio) == "0.98"
 
@@ -379,10 +382,10 @@ def test_provisional_gap_and_residence_checks():
     provisional = pd.DataFrame({"state": ["A", "A", "B"], "year": [2017, 2018, 2018], "deaths": [110.0, 110.0, 50.0]})
     gap = state_models.provisional_gap(final, provisional).set_index("state")["gap_pct"]
     assert gap.to_dict() == pytest.approx({"A": 10.0, "B": 0.0})
-    data = state_models.synthetic_state_panel(8, YEARS, effect=1.0, seed=8).assign(provisional=lambda d: d["year"] >= 2016)
+    data = synthetic.synthetic_state_panel(8, YEARS, effect=1.0, seed=8).assign(provisional=lambda d: d["year"] >= 2016)
     none = pd.DataFrame({"state": data["state"].unique(), "gap_pct": 0.0})
-    checks = state_models.residence_checks(data, state_models.SYNTHETIC, none)
-    assert checks["rescaled"].coef == pytest.approx(state_models.fit_spec(data, state_models.SYNTHETIC, spec("twfe")).coef)
+    checks = state_models.residence_checks(data, synthetic.SYNTHETIC, none)
+    assert checks["rescaled"].coef == pytest.approx(state_models.fit_spec(data, synthetic.SYNTHETIC, spec("twfe")).coef)
     assert checks["state_provisional"].n_obs == 8 * len(YEARS)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import catalog, datasets, encounters, seizures, vintages
+from analysis.data import catalog, datasets, encounters, seizures, vintages
 from analysis.errors import DataError
 from bookmachine import changes, newdata, params
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import who
-
+from analysis.metrics import who
 
 FIGURES = pd.DataFrame({
     "id": ["pct", "part", "whole"], "value": [81.9, 7598.0, 9473.0], "unit": ["percent", "count", "count"],

@@ -1,5 +1,5 @@
 """Estimators for the state panel: fixed effects by projection, Poisson with fixed effects, and the
-pre-declared specification set of ``analysis.specifications`` run on one outcome and source.
+pre-declared specification set of ``analysis.models.specifications`` run on one outcome and source.
 
 Linear models absorb the fixed effects by projection (Frisch-Waugh-Lovell): every variable is
 residualized on an orthonormal basis of the state, year (or division-by-year) and state-trend
@@ -24,9 +24,8 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from analysis import panel as sector_panel
-from analysis import specifications
-from analysis.specifications import CONTROLS, MAIN, SPECIFICATIONS, Analysis, Spec
+from analysis.models import fixed_effects, specifications
+from analysis.models.specifications import CONTROLS, MAIN, SPECIFICATIONS, Analysis, Spec
 
 
 @dataclass
@@ -320,7 +319,7 @@ def threshold_bootstrap_draws(sample: pd.DataFrame, analysis: Analysis, spec: Sp
 
     x, y = project(sample[analysis.share].to_numpy(float)), project(sample[analysis.rate].to_numpy(float))
     codes = pd.factorize(sample["state"])[0]
-    beta, se = sector_panel.slope_and_cluster_se(x, y, codes, basis.shape[1])
+    beta, se = fixed_effects.slope_and_cluster_se(x, y, codes, basis.shape[1])
     restricted = y - threshold * x                           # projected before flipping
     drawn = project(restricted[:, None] * weights[codes])    # n x draws: bootstrap outcome minus threshold * share
     sxx = x @ x
@@ -339,7 +338,7 @@ def threshold_bootstrap_p(panel: pd.DataFrame, analysis: Analysis, spec: Spec, t
     ``threshold``; at 5% it tests the same hypothesis as the equivalence test's upper side (TOST)."""
     sample = spec_sample(with_lead(panel, analysis.share), analysis, spec)
     states = sample["state"].nunique()
-    weights = np.random.default_rng(seed).choice(sector_panel.WEBB_WEIGHTS, size=(states, repetitions))
+    weights = np.random.default_rng(seed).choice(fixed_effects.WEBB_WEIGHTS, size=(states, repetitions))
     observed, draws = threshold_bootstrap_draws(sample, analysis, spec, threshold, weights)
     p = float(((draws <= observed).sum() + 1) / (repetitions + 1))
     return p, float(np.sqrt(p * (1 - p) / repetitions))
@@ -476,42 +475,8 @@ def wild_bootstrap_p(panel: pd.DataFrame, analysis: Analysis, repetitions: int =
 
     x, y = project(sample[analysis.share].to_numpy(float)), project(sample[analysis.rate].to_numpy(float))
     codes = pd.factorize(sample["state"])[0]
-    beta, se = sector_panel.slope_and_cluster_se(x, y, codes, basis.shape[1])
-    return sector_panel.wild_cluster_p(x, y, codes, basis.shape[1], beta / se, repetitions, seed, project)
-
-
-def synthetic_state_panel(n_states: int, years: list[int], effect: float, seed: int, trend_confound: float = 0.0,
-                          lead_effect: float = 0.0, noise: float = 1.0) -> pd.DataFrame:
-    """A state-year panel with known truth, for tests.
-
-    ``rate`` = state effect + year effect + ``effect`` x share + ``trend_confound`` x (the state's
-    share trend) x (year - first year) + ``lead_effect`` x next year's share + noise. The share
-    has state-specific trends and is correlated with the state effects, so a model without state
-    effects is biased and, with ``trend_confound``, a model without state trends is too.
-    ``count`` is Poisson with mean population x exp(-7 + state + year effects/10 + ``effect`` x share),
-    so Poisson recovers ``effect`` in log points. Divisions, censoring flags and controls are included.
-    """
-    rng = np.random.default_rng(seed)
-    state_effect = rng.normal(0, 5, n_states)
-    trend = rng.normal(0, 0.15, n_states)
-    year_effect = dict(zip(years, rng.normal(0, 2, len(years))))
-    frames = []
-    for i in range(n_states):
-        t = np.asarray(years, dtype=float) - years[0]  # in years, so irregular years (Pew's) keep their spacing
-        share = 2 + 0.3 * state_effect[i] + trend[i] * t + rng.normal(0, 0.5, len(years))
-        lead = np.append(share[1:], np.nan)
-        population = float(rng.integers(500_000, 5_000_000)) * np.ones(len(years))
-        control = rng.normal(0, 1, len(years))
-        rate = (20 + state_effect[i] + np.array([year_effect[y] for y in years]) + effect * share
-                + trend_confound * trend[i] * t * 10 + lead_effect * np.nan_to_num(lead) + 0.5 * control
-                + rng.normal(0, noise, len(years)))
-        mean = population * np.exp(-7 + state_effect[i] / 10 + np.array([year_effect[y] for y in years]) / 10 + effect * share)
-        frames.append(pd.DataFrame({
-            "state": f"S{i:02d}", "division": f"D{i % 9}", "year": years, "share": share, "rate": rate,
-            "count": rng.poisson(mean).astype(float), "population": population, "censored": (i % 10 == 0),
-            "unemployment_pct": control, "poverty138_pct": rng.normal(0, 1, len(years)),
-            "urban_pct": rng.normal(0, 1, len(years))}))
-    return pd.DataFrame(pd.concat(frames, ignore_index=True))
+    beta, se = fixed_effects.slope_and_cluster_se(x, y, codes, basis.shape[1])
+    return fixed_effects.wild_cluster_p(x, y, codes, basis.shape[1], beta / se, repetitions, seed, project)
 
 
 def interval_words(low: float, high: float) -> str:
@@ -567,9 +532,6 @@ def glue_values(analysis: Analysis, table: pd.DataFrame, found: Identification, 
     values.update({f"{prefix}.verdict": decision.verdict, f"{prefix}.reason": decision.reason,
                    f"{prefix}.threshold": decision.threshold, f"{prefix}.outcome_mean": decision.outcome_mean})
     return values
-
-
-SYNTHETIC = Analysis("synthetic", "synthetic", "rate", "count", "population", "share", (0, 9999), "synthetic", "censored")
 
 
 def sensitivity_sentence(table: pd.DataFrame, combinations: pd.DataFrame, bootstrap: tuple[float, float],

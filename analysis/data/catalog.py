@@ -4,7 +4,7 @@ Raw files are copied from a mirror directory or downloaded from their official U
 ``data/raw/`` and checked against the catalog's sha256 before any loader reads them. A file that is
 missing or differs stops the build with a message naming it; raw files are never edited.
 
-Command line: ``python -m analysis.catalog fetch`` obtains and verifies every file.
+Command line: ``python -m analysis.data.catalog fetch`` obtains and verifies every file.
 """
 from __future__ import annotations
 
@@ -186,9 +186,9 @@ def fetch_all(entries: list[dict] | None = None) -> list[dict]:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m analysis.catalog fetch``: obtain and verify every input, or explain what is wrong."""
+    """``python -m analysis.data.catalog fetch``: obtain and verify every input, or explain what is wrong."""
     if argv[:1] != ["fetch"]:
-        print("usage: python -m analysis.catalog fetch", file=sys.stderr)
+        print("usage: python -m analysis.data.catalog fetch", file=sys.stderr)
         return 2
     try:
         fetch_all()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import catalog, state_data, ucr
+from analysis.data import catalog, state_data, ucr
 
 FIRST_YEAR, LAST_YEAR = 1990, 2023
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import curated
+from analysis.data import curated
 
 POUNDS_PER_KG = 2.20462262185
 

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import xlrd
 
-from analysis import catalog
-from analysis.curated import load_curated
+from analysis.data import catalog
+from analysis.data.curated import load_curated
 from analysis.errors import DataError
 
 ARREST_COLUMNS = ("drug_arrests", "dui_arrests")

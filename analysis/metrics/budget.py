@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis import curated
+from analysis.data import curated
 from analysis.errors import DataError
 
 EDITION_ORDER = ("pre-2002", "2003-restructure", "2009-summary", "pre-2012-excerpts", "2012-restructure",

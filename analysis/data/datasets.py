@@ -1,7 +1,7 @@
 """The datasets CBP and DHS reissue, in one place: a chapter asks for one by name and gets every vintage.
 
 ``load("cbp-encounters-component")`` reads every catalog entry of that dataset (oldest vintage
-first), combines them month by month with the newest vintage winning (``analysis.vintages``),
+first), combines them month by month with the newest vintage winning (``analysis.data.vintages``),
 and returns the combined rows with the report of cells each newer vintage revised. ``make
 add-data`` recognizes and checks new files through the same list.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalog, encounters, seizures, vintages
+from analysis.data import catalog, encounters, seizures, vintages
 from analysis.errors import DataError
 
 _MON = r"(-(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))?"
@@ -89,7 +89,7 @@ def read_vintage(spec: vintages.Reissued, path: Path) -> pd.DataFrame:
 def load(dataset: str, catalog_entries: list[dict] | None = None) -> Combined:
     """Every catalogued vintage of a dataset, verified, read and combined (newest wins per month)."""
     if dataset not in REISSUED:
-        raise DataError("analysis/datasets.py", f"unknown dataset {dataset!r}", expected=f"one of {sorted(REISSUED)}")
+        raise DataError("analysis/data/datasets.py", f"unknown dataset {dataset!r}", expected=f"one of {sorted(REISSUED)}")
     spec = REISSUED[dataset]
     items = entries(dataset, catalog_entries)
     frames = [read_vintage(spec, catalog.path(item["id"])) for item in items]

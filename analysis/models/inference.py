@@ -80,7 +80,7 @@ def scan_family(estimates: dict[tuple[str, str], object], alpha: float = 0.05) -
     """Every scanned estimate as one row, with its multiplicity-adjusted p-values.
 
     ``estimates`` maps (group, model) -> an object with ``coef``, ``ci_low``, ``ci_high``,
-    ``p_cluster`` and ``p_wild`` (such as ``analysis.panel.Estimate``). The adjustments run over
+    ``p_cluster`` and ``p_wild`` (such as ``analysis.models.fixed_effects.Estimate``). The adjustments run over
     the wild-bootstrap p-values of the whole family: every cell a reader could pick a "significant"
     one from. ``disagree`` flags cells whose interval and wild p differ about zero at ``alpha``.
     """

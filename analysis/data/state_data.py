@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pyreadr
 
-from analysis import catalog
-from analysis.curated import load_curated
+from analysis.data import catalog
+from analysis.data.curated import load_curated
 from analysis.errors import DataError
 
 UNAUTHORIZED_COLUMNS = ("state", "year", "population", "source")

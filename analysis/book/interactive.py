@@ -4,8 +4,8 @@
 (text/html, chosen by the HTML build) and the static matplotlib figure (image/png, chosen by the
 PDF build), so a figure is numbered and captioned once. The plotted values are written to
 ``_build/figure-data/<name>.csv``; the build publishes them under ``_static/data/`` and the HTML
-figure links to them. The Vega JavaScript is served from ``_static/vega-bundle.js`` (built from the
-vl-convert package at build time), so the book works offline.
+figure links to them. The Vega JavaScript is served from ``_static/vega-bundle.js`` (written by the
+build, ``bookmachine.vega``), so the book works offline.
 """
 from __future__ import annotations
 
@@ -20,24 +20,9 @@ import pandas as pd
 
 from analysis import config
 
-BUNDLE_NAME = "vega-bundle.js"
-
 
 def figure_data_dir() -> Path:
     return config.BUILD_DIR / "figure-data"
-
-
-def write_vega_bundle(static_dir: Path) -> Path:
-    """Write the Vega/Vega-Lite/Vega-Embed bundle into the staged _static folder (once)."""
-    import vl_convert
-
-    target = static_dir / BUNDLE_NAME
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # A function scope keeps the bundle's top-level names (such as `_`) from colliding with the
-        # theme's globals; the bundle itself puts vegaEmbed, vega and vegaLite on window.
-        target.write_text("(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n", encoding="utf-8")
-    return target
 
 
 class FigureWithData:

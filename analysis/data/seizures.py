@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalog, vintages
+from analysis.data import catalog, vintages
+from analysis.data.calendar import FISCAL_MONTHS, fiscal_month_start
 from analysis.errors import DataError
 
 DATASET = "cbp-drug-seizures"
@@ -34,7 +35,6 @@ REGIONS = ("Southwest Border", "Northern Border", "Coastal/Interior")
 LAND_FILTERS = ("Land Only", "Other")
 DRUGS = ("Cocaine", "Ecstasy", "Fentanyl", "Heroin", "Ketamine", "Khat (Catha Edulis)", "Lsd",
          "Marijuana", "Methamphetamine", "Other Drugs**")
-FISCAL_MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
 KEY = ["fy", "month_abbr", "component", "region", "land_filter", "aor", "drug"]
 
 _FY_LABEL = re.compile(r"^(?P<year>(19|20)\d{2})(?P<fytd>\s*\(FYTD\))?$")
@@ -166,17 +166,10 @@ def _check_unique(path: Path, frame: pd.DataFrame) -> None:
                         expected="each combination once")
 
 
-def fiscal_month_start(fy: pd.Series, month_abbr: pd.Series) -> pd.Series:
-    """First day of the calendar month: fiscal year N runs from October of N-1 to September of N."""
-    calendar_month = month_abbr.map({m: (i + 9) % 12 + 1 for i, m in enumerate(FISCAL_MONTHS)})
-    calendar_year = fy - (calendar_month >= 10).astype(int)
-    return pd.to_datetime(pd.DataFrame({"year": calendar_year, "month": calendar_month, "day": 1}))
-
-
 def combine_vintages(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Stack vintages (oldest first); for each fiscal month keep only the newest vintage's rows.
 
-    The rule for every reissued dataset (``analysis.vintages.combine``), reconciled month by month.
+    The rule for every reissued dataset (``analysis.data.vintages.combine``), reconciled month by month.
     """
     if not frames:
         raise DataError(DATASET, "no vintage files found", expected="at least one nationwide-drugs-*.csv")
@@ -194,7 +187,7 @@ def mark_partial_years(frame: pd.DataFrame) -> pd.DataFrame:
 
 def vintage_entries(entries: list[dict] | None = None) -> list[dict]:
     """Catalog entries of the nationwide seizure file, oldest vintage first."""
-    from analysis import datasets
+    from analysis.data import datasets
 
     return datasets.entries(DATASET, entries)
 

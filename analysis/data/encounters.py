@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import ondcp
+from analysis.data import ondcp
+from analysis.data.calendar import FISCAL_MONTHS, fiscal_month_start
 from analysis.errors import DataError
-from analysis.seizures import FISCAL_MONTHS, fiscal_month_start
 
 OHSS_SECTOR_SHEET = "Monthly Rgn and Sector"
 OHSS_REGION_SHEET = "Monthly Region"

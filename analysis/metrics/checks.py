@@ -10,8 +10,8 @@ import re
 
 import pandas as pd
 
-from analysis import ports
 from analysis.errors import DataError
+from analysis.metrics import ports
 
 TABLE_43 = "43 NVSS Injury Deaths "
 TABLE_67 = "67 NSDUH Need Rec Treatment"

@@ -1,0 +1,39 @@
+"""Figure style shared by every chapter: colour-blind-safe palette, titles, units, source lines."""
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+COMPONENT_COLORS = {"OFO": "#0072B2", "USBP": "#D55E00"}  # Okabe-Ito blue and vermillion
+COMPONENT_LABELS = {"OFO": "At ports of entry (OFO)", "USBP": "Between ports (USBP)"}
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+
+def set_style() -> None:
+    """Seaborn defaults with the colour-blind palette and a size that reads well in the PDF."""
+    sns.set_theme(style="whitegrid", palette="colorblind", context="notebook")
+    plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 150, "figure.figsize": (8, 4.5),
+                         "axes.titleweight": "bold", "axes.titlesize": 12})
+
+
+def add_source(figure, text: str) -> None:
+    """Write a source line under the figure (left-aligned, small grey)."""
+    figure.text(0.01, -0.03, f"Source: {text}", ha="left", va="top", fontsize=8, color="#555555", wrap=True)
+
+
+def chart_subtitle(text: str, width: int = 75) -> list[str]:
+    """A chart subtitle as lines short enough for the book's text column (Vega does not wrap titles)."""
+    return textwrap.wrap(text, width)
+
+
+def within_panel(axis, within_x, within_y, color: str, xlabel: str, ylabel: str, title: str) -> None:
+    """A scatter of two variables after fixed effects are removed, with zero lines (the within view)."""
+    axis.scatter(within_x, within_y, s=10, alpha=0.5, color=color)
+    axis.axhline(0, color="#888888", linewidth=0.8)
+    axis.axvline(0, color="#888888", linewidth=0.8)
+    axis.set_xlabel(xlabel)
+    axis.set_ylabel(ylabel)
+    axis.set_title(title)

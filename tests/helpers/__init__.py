@@ -1,0 +1,1 @@
+"""Test-only helpers: code the tests share that the book itself never runs."""
