@@ -79,8 +79,8 @@ def knife_edge_inputs(loo_flips: int, cut_flips: list[float], convention_flips: 
 def test_turns_sentence_lists_what_flips_the_verdict():
     loo, sweep, sensitivity = knife_edge_inputs(2, [80.0], 3)
     assert sections.turns_sentence("inconclusive", loo, sweep, sensitivity) == (
-        'It is on a knife-edge: leaving out any one of 2 of the 10 states, a coverage cut-off of 80%, or 3 of the 4 '
-        'other error conventions would read "supported".')
+        'Leaving out any one of 2 of the 10 states, a coverage cut-off of 80%, or 3 of the 4 other error conventions '
+        'would read "supported".')
     steady = knife_edge_inputs(0, [], 0)
     assert sections.turns_sentence("inconclusive", *steady) == \
         "No single state, coverage cut-off or error convention shown here changes it."
@@ -193,3 +193,23 @@ def test_correlation_family_counts_borderline_p_values_apart():
     table = correlation_sections.family_table(family)
     assert table.loc[1, "p wild (MC SE)"] == "0.0508 (0.0007) ‡"
     assert table.loc[1, "Per 1,000 encounters [95% interval]"] == "-1.3% [-2.9, +0.3]"
+
+
+def test_parameters_read_as_text_not_python_literals():
+    from analysis.book.show import parameter_text
+    assert parameter_text(["Fentanyl", "Methamphetamine"]) == "Fentanyl, Methamphetamine"
+    assert parameter_text(None) == "none" and parameter_text(99999) == "99,999" and parameter_text(50.0) == "50.0"
+    assert parameter_text("2018-10-01") == "2018-10-01" and parameter_text([]) == "none"
+
+
+def test_comparison_reading_says_whether_sign_and_significance_replicate():
+    published = pd.DataFrame({"significance": ["negative and significant"] * 3, "source_kind": "secondary",
+                              "source_title": ["Reuters: x"] * 3}, index=["a", "b", "c"])
+    comparison = pd.DataFrame({"id": ["a", "b", "c"], "outcome": ["drug arrests per 100000"] * 3, "source": "Pew",
+                               "study": [-22.0, -42.0, -1.0], "coef": [-37.9, -29.3, 1.35], "ci_low": [-60.2, -58.7, 0.14],
+                               "ci_high": [-15.6, 0.1, 2.56], "years": "1990-2008", "reading": ["contains", "contains", "excludes"],
+                               "same_sign": [True, True, False], "book_significant": [True, False, True]})
+    readings = sections.comparison_table(comparison, published)["Reading"].tolist()
+    assert readings == ["contains the study's -22: sign and significance replicate",
+                        "contains the study's -42: same sign; significance does not replicate (this book's interval includes zero)",
+                        "excludes the study's -1: not reproduced (opposite sign, and this book's interval excludes zero)"]

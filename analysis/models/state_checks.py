@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from analysis.models import fixed_effects, specifications
 from analysis.models.fixed_effects import Estimate
@@ -28,7 +28,7 @@ from analysis.models.state_models import (DECISIVE, SPECS, decisive_fits, estima
                                           with_lag, with_lead, with_state_dummies)
 
 # Pew publishes 90% margins of error: the standard error is the margin / z(0.95).
-MARGIN_Z = stats.norm.ppf(0.95)
+MARGIN_Z = float(special.ndtri(0.95))
 # Below this reliability, sampling error is more than half of the share's variation: a flag, not a rule.
 RELIABILITY_FLOOR = 0.5
 
@@ -105,9 +105,9 @@ def power_cost(fit: Estimate, ratio: float, threshold: float) -> PowerCost:
     critical value, the probability that its upper bound falls below the threshold anyway (normal
     sampling of the estimate): the chance of reading "rules out the increase" when it is there."""
     factor = float(min(max(ratio, 0.0), 1.0))
-    critical = stats.t.ppf(0.975, fit.df)
+    critical = fixed_effects.t_quantile(0.975, fit.df)
     attenuated = factor * threshold
-    return PowerCost(factor, attenuated, float(stats.norm.cdf((threshold - critical * fit.se - attenuated) / fit.se)))
+    return PowerCost(factor, attenuated, float(special.ndtr((threshold - critical * fit.se - attenuated) / fit.se)))
 
 
 def leave_one_out_verdicts(panel: pd.DataFrame, analysis: Analysis, threshold: float) -> pd.DataFrame:

@@ -249,15 +249,15 @@ def sensitivity(panel: pd.DataFrame, analysis: Analysis, threshold: float, study
     """The verdict under the declared convention and the alternatives a referee would try.
 
     One row per convention of ``CONVENTIONS``, then the declared intervals against ``study_threshold``
-    (the study's own published magnitude with its sign reversed: the quantity the declared threshold
-    was first calibrated to, so not an independent alternative): the decisive specifications' upper
+    (the size of the study's reported drug-arrest figure, which was negative, as an increase: the
+    quantity the declared threshold was first calibrated to, so not an independent alternative): the decisive specifications' upper
     bounds, the highest one, its margin to the threshold (negative: below it) and the rule's verdict.
     """
     data = with_lead(panel, analysis.share)
     rows = []
-    for key, words, level, convention in (*CONVENTIONS, ("study_threshold", "declared interval against the study's "
-                                                         "published magnitude (the quantity the threshold was "
-                                                         "calibrated to)", 0.95, "cr1")):
+    study = (f"declared interval against an increase the size of the study's figure (the study reported "
+             f"{-study_threshold:+g}; the quantity the threshold was calibrated to)")
+    for key, words, level, convention in (*CONVENTIONS, ("study_threshold", study, 0.95, "cr1")):
         fits = decisive_fits(data, analysis, convention, level)
         limit = study_threshold if key == "study_threshold" else threshold
         highest = max(fit.ci_high for fit in fits.values())

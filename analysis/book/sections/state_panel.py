@@ -127,7 +127,7 @@ def turns_sentence(verdict: str, loo: pd.DataFrame, sweep: pd.DataFrame, sensiti
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + (", or " if len(parts) > 2 else " or ") + parts[-1]
     readings = sorted(set(pd.concat([flipped["verdict"], sweep.loc[sweep["verdict"] != verdict, "verdict"],
                                      changed["verdict"]])))
-    return f"It is on a knife-edge: {listed} would read \"{' or '.join(readings)}\"."
+    return f"{listed[0].upper()}{listed[1:]} would read \"{' or '.join(readings)}\"."
 
 
 def study_sentence(comparison: pd.DataFrame, outcome: str) -> str:
@@ -153,7 +153,7 @@ def short_answer(verdict: str, drug: pd.DataFrame, periods: pd.DataFrame, reliab
     above = int((linear["ci_low"] > 0).sum())
     main, trends = rows.loc[MAIN], rows.loc["state_trends"]
     turns = turns_sentence(verdict, loo, sweep, sensitivity)
-    title = verdict.capitalize() + (", on a knife-edge" if turns.startswith("It is on a knife-edge") else "")
+    title = verdict.capitalize() + ("" if turns.startswith("No single") else ", on a knife-edge")
     return {
         "state_panel.answer.verdict": title,
         "state_panel.answer.arrests": ("No estimate shows more drug arrests where undocumented shares rose." if above == 0
@@ -245,19 +245,20 @@ def decisive_table(drug: pd.DataFrame, reliabilities: dict[str, state_checks.Rel
 def knife_edge_table(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.DataFrame) -> pd.DataFrame:
     """Every alternative shown beside the declared reading: inference conventions, the study's magnitude as
     threshold, states left out one at a time (grouped by verdict) and coverage cut-offs; the state-trends
-    upper bound (the one that decides the margin) and the rule's verdict."""
-    rows = [{"Reading": row.convention, "Upper bound, with state trends": f"{row.upper_state_trends:+.1f}",
-             "Threshold": f"{row.threshold:+.1f}", "Verdict by the rule": row.verdict} for row in sensitivity.itertuples()]
+    upper bound (the one that decides the margin) and the rule's verdict. Two decimals: a bound can
+    miss the threshold by less than 0.1."""
+    rows = [{"Reading": row.convention, "Upper bound, with state trends": f"{row.upper_state_trends:+.2f}",
+             "Threshold": f"{row.threshold:+.2f}", "Verdict by the rule": row.verdict} for row in sensitivity.itertuples()]
     limit = sensitivity.iloc[0]["threshold"]
     for verdict, group in loo.groupby("verdict", sort=False):
         rows.append({"Reading": f"without one state: {len(group)} of {len(loo)} states"
                                 + (f" ({', '.join(group['omitted'])})" if len(group) <= 8 else ""),
-                     "Upper bound, with state trends": f"{group['upper_state_trends'].min():+.1f} to "
-                                                       f"{group['upper_state_trends'].max():+.1f}",
-                     "Threshold": f"{limit:+.1f}", "Verdict by the rule": verdict})
+                     "Upper bound, with state trends": f"{group['upper_state_trends'].min():+.2f} to "
+                                                       f"{group['upper_state_trends'].max():+.2f}",
+                     "Threshold": f"{limit:+.2f}", "Verdict by the rule": verdict})
     for row in sweep.itertuples():
         rows.append({"Reading": f"coverage cut-off {row.cutoff:g}% ({row.n_obs} state-years)",
-                     "Upper bound, with state trends": f"{row.upper_state_trends:+.1f}", "Threshold": f"{limit:+.1f}",
+                     "Upper bound, with state trends": f"{row.upper_state_trends:+.2f}", "Threshold": f"{limit:+.2f}",
                      "Verdict by the rule": row.verdict})
     return pd.DataFrame(rows)
 
@@ -330,20 +331,21 @@ def window_numbers(windows: pd.DataFrame) -> dict:
 
 
 def window_table(windows: pd.DataFrame, declared: str) -> pd.DataFrame:
-    """The decisive estimates over each window, with the seam's break indicator where the window
-    straddles it, and the rule's reading (shown; the verdict is the ``declared`` window's)."""
+    """Specifications down, windows across: the decisive estimates over each window, the seam's
+    break indicator where the window straddles it, and the rule's reading (shown; the verdict is the
+    ``declared`` window's)."""
     def cell(row: dict, key: str) -> str:
         coef = row.get(f"{key}_coef", np.nan)
         return "" if np.isnan(coef) else interval(coef, row[f"{key}_ci_low"], row[f"{key}_ci_high"], 1)
 
     records = windows.to_dict("records")
-    return pd.DataFrame({
-        "Years (state-years)": [f"{r['window']} ({r['n_obs']})" + (" declared" if r["window"] == declared else "")
-                                for r in records],
-        **{NAMES[key].capitalize(): [cell(r, key) for r in records] for key in DECISIVE},
-        "Main, level shift per state at the seam": [cell(r, "break") for r in records],
-        "With state trends and the shift": [cell(r, "break_trends") for r in records],
-        "Rule's reading": [r["verdict"] for r in records]})
+    rows = {**{NAMES[key].capitalize(): key for key in DECISIVE}, "Main, with a level shift per state at the seam": "break",
+            "With state trends and the shift": "break_trends"}
+    table = {"Specification": [*rows, "Rule's reading", "State-years"]}
+    for r in records:
+        name = r["window"] + (" (declared)" if r["window"] == declared else "")
+        table[name] = [cell(r, key) for key in rows.values()] + [r["verdict"], f"{r['n_obs']:,}"]
+    return pd.DataFrame(table)
 
 
 # --- compared with the published study ---
@@ -352,11 +354,20 @@ def comparison_table(comparison: pd.DataFrame, published: pd.DataFrame) -> pd.Da
     """The study's reported figure (sign as the study wrote it, source and wording) beside this book's
     estimate of the same outcome, with a one-line reading."""
     def reading(row) -> str:
+        study_significant = "significant" in published.loc[row.id, "significance"] and \
+            "not significant" not in published.loc[row.id, "significance"]
         sign = "same sign" if row.same_sign else "opposite sign"
-        significance = "excludes zero" if row.book_significant else "includes zero"
+        if row.same_sign and row.book_significant == study_significant:
+            replicated = "sign and significance replicate"
+        elif row.same_sign:
+            replicated = "same sign; significance does not replicate (this book's interval "
+            replicated += "excludes zero)" if row.book_significant else "includes zero)"
+        else:
+            replicated = sign + (", and this book's interval excludes zero" if row.book_significant
+                                 else "; this book's interval includes zero")
         if row.reading == "contains":
-            return f"contains the study's {row.study:+g}: {sign}, this book's interval {significance}"
-        return f"excludes the study's {row.study:+g}: not reproduced ({sign}; this book's interval {significance})"
+            return f"contains the study's {row.study:+g}: {replicated}"
+        return f"excludes the study's {row.study:+g}: not reproduced ({replicated})"
 
     return pd.DataFrame({
         "Outcome (share source)": comparison["outcome"].str.replace(" per 100000", "") + " (" + comparison["source"] + ")",
