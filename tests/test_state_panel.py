@@ -625,9 +625,9 @@ def test_table_69_years_get_coverage_and_reasons_for_what_is_missing():
     assert alabama["coverage"] == pytest.approx(100 * 85_000 / 4.8e6) and alabama["rate_population"] == 85_000
     assert alabama["source"] == ucr.TABLE_69
     drug = reasons[reasons["variable"] == "drug_arrests"].set_index(["state", "year"])["reason"]
-    assert drug[("Hawaii", 2010)] == "not in the 2010 Table 69"
-    assert drug[("Iowa", 2010)] == "blank in the 2010 Table 69 (footnoted: limited data)"
-    assert drug[("Hawaii", 2012)] == "no population printed for the reporting agencies in the 2012 Table 69"
+    assert drug[("Hawaii", 2010)] == "not in that year's Table 69"
+    assert drug[("Iowa", 2010)] == "blank in that year's Table 69 (footnoted: limited data)"
+    assert drug[("Hawaii", 2012)] == "no population printed for the reporting agencies in Table 69"
     assert drug[("Iowa", 2011)] == "year not held"
     kept, why = ucr.apply_missing_rules(arrests, 50.0)
     assert np.isnan(kept.set_index(["state", "year"]).loc[("Alabama", 2010), "drug_arrest_rate"])   # 1.8% coverage

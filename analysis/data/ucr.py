@@ -255,12 +255,12 @@ def table_69_arrests(tables: dict[int, pd.DataFrame], states: pd.DataFrame,
     reasons = []
     for year, rows in tables.items():
         for state in sorted(set(states["state"]) - set(rows["state"])):
-            reasons.append((state, year, f"not in the {year} Table 69"))
+            reasons.append((state, year, "not in that year's Table 69"))
         blank = rows[["drug_arrests", "dui_arrests"]].isna().all(axis=1)
         for state in rows.loc[blank, "state"]:
-            reasons.append((state, year, f"blank in the {year} Table 69 (footnoted: limited data)"))
+            reasons.append((state, year, "blank in that year's Table 69 (footnoted: limited data)"))
         for state in rows.loc[~blank & rows["covered_population"].isna(), "state"]:
-            reasons.append((state, year, f"no population printed for the reporting agencies in the {year} Table 69"))
+            reasons.append((state, year, "no population printed for the reporting agencies in Table 69"))
     for year in range(min(tables), max(tables) + 1):
         if year not in tables:
             reasons += [(state, year, NOT_HELD.get(year, "year not held")) for state in states["state"]]

@@ -601,10 +601,11 @@ def combinations_numbers(combinations: pd.DataFrame, threshold: float) -> dict:
 
 
 def other_check_numbers(long_difference, driscoll_kraay, foreign_born: tuple, age_adjusted: dict,
-                        changes: dict, bias: dict, lags: int) -> dict:
-    """The other designs' numbers: long difference, Driscoll-Kraay errors, the foreign-born control,
-    the age-adjusted rate, the Pew-CMS agreement on changes, and division bias."""
-    values = {}
+                        changes: dict, bias: dict, lags: int, arrest_years: int) -> dict:
+    """The other designs' numbers: long difference, Driscoll-Kraay errors (with the lags used, and the
+    number of years the arrest sample has, too few for them), the foreign-born control, the
+    age-adjusted rate, the Pew-CMS agreement on changes, and division bias."""
+    values = {"state_panel.checks.arrest_years": arrest_years}
     for name, fit in (("long_difference", long_difference), ("driscoll_kraay", driscoll_kraay),
                       ("foreign_born.with", foreign_born[0]), ("foreign_born.without", foreign_born[1]),
                       *((f"age_adjusted.{key}", fit) for key, fit in age_adjusted.items())):
