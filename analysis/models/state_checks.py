@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from analysis.models import fixed_effects, specifications
+from analysis.models import fixed_effects
 from analysis.models.fixed_effects import Estimate
 from analysis.models.specifications import MAIN, Analysis, Spec
 from analysis.models.state_models import (DECISIVE, SPECS, decisive_fits, estimate_row, estimates_frame, fit_linear,

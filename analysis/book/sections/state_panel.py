@@ -600,6 +600,15 @@ def combinations_numbers(combinations: pd.DataFrame, threshold: float) -> dict:
                                                          f"and {above} at or above it")}
 
 
+def combinations_table(combinations: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """State trends combined with each robustness dimension: estimate, interval, margin to the threshold."""
+    return pd.DataFrame({
+        "Specification": combinations["label"], "Years": combinations["years"],
+        "Estimate [95% interval]": [interval(r.coef, r.ci_low, r.ci_high, 1) for r in combinations.itertuples()],
+        "Upper bound - threshold": (combinations["ci_high"] - threshold).map("{:+.1f}".format),
+        "State-years (states)": [f"{r.n_obs} ({r.n_states})" for r in combinations.itertuples()]})
+
+
 def other_check_numbers(long_difference, driscoll_kraay, foreign_born: tuple, age_adjusted: dict,
                         changes: dict, bias: dict, lags: int, arrest_years: int) -> dict:
     """The other designs' numbers: long difference, Driscoll-Kraay errors (with the lags used, and the
