@@ -10,10 +10,25 @@ from analysis.data import catalog
 from analysis.metrics import claims
 
 
+def parameter_text(value) -> str:
+    """A parameter's value as a reader reads it: a list as its items joined by commas, None as 'none',
+    numbers with thousands separators; never a Python literal ("['Fentanyl', ...]")."""
+    if value is None:
+        return "none"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(parameter_text(item) for item in value) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
 def show_parameters(parameters: dict) -> None:
     """Render the papermill parameters this chapter ran with, as a table."""
-    display(markdown_table(pd.DataFrame({"Parameter": list(parameters),
-                                         "Value": [f"`{value!r}`" for value in parameters.values()]}), widths=[30, 70]))
+    display(markdown_table(pd.DataFrame({"Parameter": [f"`{name}`" for name in parameters],
+                                         "Value": [parameter_text(value) for value in parameters.values()]}),
+                           widths=[30, 70]))
 
 
 def show_inputs(file_ids: list[str]) -> None:

@@ -231,3 +231,29 @@ def markdown_table(frame: pd.DataFrame, widths: list[int] | None = None, *, sort
     ``sortable`` tables get a filter box and click-to-sort headers in the HTML (_static/table-tools.js).
     """
     return Markdown(list_table(frame, widths, sortable=sortable, caption=caption))
+
+
+def interval(coef: float, low: float, high: float, digits: int | None = None, unit: str = "") -> str:
+    """An estimate and its interval as one cell: '-37.9 [-60.2, -15.6]', signs always shown.
+
+    ``digits`` defaults by size: 1 decimal when |coef| >= 5, else 2 (a rate per point and a death rate
+    per point read alike). ``unit`` follows the estimate ('%': '+4.1% [-1.0, +9.5]')."""
+    places = digits if digits is not None else 1 if abs(coef) >= 5 else 2
+    return f"{coef:+.{places}f}{unit} [{low:+.{places}f}, {high:+.{places}f}]"
+
+
+def estimates_table(columns: dict[str, pd.DataFrame], rows: dict[str, str], row_header: str = "Specification",
+                    digits: dict[str, int] | None = None) -> pd.DataFrame:
+    """Estimates side by side, as pyfixest's etable does: ``rows`` (key -> label) down, one column per
+    entry of ``columns`` (name -> an estimates frame with key, coef, ci_low, ci_high and years), each
+    cell an ``interval``. A row whose years differ from the column's first row's says so; a key a
+    column lacks is an empty cell. ``digits`` fixes the decimals of some rows (e.g. Poisson's 3)."""
+    table = {row_header: list(rows.values())}
+    for name, frame in columns.items():
+        indexed, main_years = frame.set_index("key"), frame.iloc[0]["years"]
+        table[name] = ["" if key not in indexed.index else
+                       interval(indexed.loc[key, "coef"], indexed.loc[key, "ci_low"], indexed.loc[key, "ci_high"],
+                                (digits or {}).get(key))
+                       + ("" if indexed.loc[key, "years"] == main_years else f" (years {indexed.loc[key, 'years']})")
+                       for key in rows]
+    return pd.DataFrame(table)

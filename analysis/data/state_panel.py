@@ -6,6 +6,7 @@ chapter's coverage table and heatmap are computed from the same frame the models
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.data import catalog, state_data, ucr
@@ -18,8 +19,8 @@ VARIABLES = {
     "unauthorized_pct_cms": ("Undocumented immigrants, % of population (CMS)", "Center for Migration Studies, 2010-2019"),
     "overdose_rate": ("Drug-poisoning deaths per 100,000", "NCHS 1999-2017; ONDCP Data Supplement 2018; CDC VSRR provisional 2019-2023"),
     "overdose_rate_age_adjusted": ("Drug-poisoning deaths per 100,000, age-adjusted", "NCHS; ONDCP Data Supplement"),
-    "drug_arrest_rate": ("Drug arrests per 100,000", "UCR county files (ICPSR) 1990-2008"),
-    "dui_arrest_rate": ("DUI arrests per 100,000", "UCR county files (ICPSR) 1990-2008"),
+    "drug_arrest_rate": ("Drug arrests per 100,000", "UCR county files (ICPSR) 1990-2008; FBI Table 69 2009-2019"),
+    "dui_arrest_rate": ("DUI arrests per 100,000", "UCR county files (ICPSR) 1990-2008; FBI Table 69 2009-2019"),
     "unemployment_pct": ("Unemployment rate, %", "BLS LAUS via USDA ERS, 2000-2019"),
     "foreign_born_pct": ("Foreign-born, % of population", "Census/ACS via statePUN, 2000-2018"),
     "hispanic_pct": ("Hispanic, % of population", "Census/ACS via statePUN, 2000-2018"),
@@ -40,6 +41,21 @@ def population(v2019: pd.DataFrame, history: pd.DataFrame, v2023: pd.DataFrame |
     earlier = history[history["year"] < v2019["year"].min()]
     later = v2023[v2023["year"] > v2019["year"].max()] if v2023 is not None else v2019.iloc[:0]
     return pd.concat([earlier, v2019, later], ignore_index=True)
+
+
+def vintage_gap(v2019: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
+    """Log difference between two Census vintages' population of the same state-years (the
+    compilation's and Vintage 2019's, 2010 on): how much population estimates move between
+    vintages, a lower bound on their error (the division-bias check's input)."""
+    both = v2019.merge(history, on=["state", "year"], suffixes=("_v2019", "_history"))
+    return pd.Series(np.log(both["population_v2019"] / both["population_history"]).to_numpy(),
+                     index=pd.MultiIndex.from_frame(both[["state", "year"]]), name="log_gap")
+
+
+def load_vintage_gap() -> pd.Series:
+    """``vintage_gap`` from the catalogued Census files."""
+    return vintage_gap(state_data.read_census_population(catalog.path("census-nst-est2019-alldata")),
+                       state_data.read_population_history(catalog.path("census-state-pops-1900-2018")))
 
 
 def assemble(skeleton: pd.DataFrame, people: pd.DataFrame, shares: dict[str, pd.DataFrame], deaths: pd.DataFrame,
@@ -65,8 +81,9 @@ def assemble(skeleton: pd.DataFrame, people: pd.DataFrame, shares: dict[str, pd.
     death_columns += ["provisional"] if "provisional" in deaths else []
     panel = panel.merge(deaths[death_columns], on=["state", "year"], how="left")
     panel = panel.merge(arrests[["state", "year", "drug_arrests", "dui_arrests", "drug_arrest_rate", "dui_arrest_rate",
-                                 "coverage", "rate_population"]]
-                        .rename(columns={"coverage": "arrest_coverage", "rate_population": "arrest_population"}),
+                                 "coverage", "rate_population", "source"]]
+                        .rename(columns={"coverage": "arrest_coverage", "rate_population": "arrest_population",
+                                         "source": "arrest_source"}),
                         on=["state", "year"], how="left")
     panel = panel.merge(controls, on=["state", "year"], how="left")
     panel["overdose_rate"] = 1e5 * panel["overdose_deaths"] / panel["population"]
@@ -112,7 +129,7 @@ def load_panel(min_arrest_coverage: float = 50.0, deaths: state_data.Deaths | No
                         state_data.read_population_history(catalog.path("census-state-pops-1900-2018")),
                         state_data.read_census_population(catalog.path("census-nst-est2023-alldata")))
     deaths = deaths or load_deaths()
-    arrests, arrest_reasons = ucr.load_state_arrests(states, min_arrest_coverage)
+    arrests, arrest_reasons = ucr.load_state_arrests(states, people, min_arrest_coverage)
     arrest_reasons = arrest_reasons.assign(variable=arrest_reasons["variable"].str.replace("_arrests", "_arrest_rate"))
     skeleton = (grid(states).merge(state_data.read_census_regions(census), on="state")
                 .merge(state_data.read_census_divisions(census), on="state"))

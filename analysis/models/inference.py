@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import DataError
+from analysis.models.fixed_effects import monte_carlo_reading
 
 
 def _checked(pvalues) -> np.ndarray:
@@ -79,14 +80,15 @@ def interval_and_p_disagree(ci_low: float, ci_high: float, p_value: float, alpha
 def scan_family(estimates: dict[tuple[str, str], object], alpha: float = 0.05) -> pd.DataFrame:
     """Every scanned estimate as one row, with its multiplicity-adjusted p-values.
 
-    ``estimates`` maps (group, model) -> an object with ``coef``, ``ci_low``, ``ci_high``,
-    ``p_cluster`` and ``p_wild`` (such as ``analysis.models.fixed_effects.Estimate``). The adjustments run over
+    ``estimates`` maps (group, model) -> an ``analysis.models.fixed_effects.Estimate`` with a wild
+    bootstrap p-value (``p_wild``, Monte Carlo SE ``p_wild_se``). The adjustments run over
     the wild-bootstrap p-values of the whole family: every cell a reader could pick a "significant"
     one from. ``disagree`` flags cells whose interval and wild p differ about zero at ``alpha``.
     """
     rows = [{"group": group, "model": model, "coef": e.coef, "ci_low": e.ci_low, "ci_high": e.ci_high,
-             "p_cluster": e.p_cluster, "p_wild": e.p_wild,
-             "disagree": interval_and_p_disagree(e.ci_low, e.ci_high, e.p_wild, alpha)}
+             "p_cluster": e.p, "p_wild": e.p_wild, "p_wild_se": e.p_wild_se,
+             "disagree": interval_and_p_disagree(e.ci_low, e.ci_high, e.p_wild, alpha),
+             "reading": monte_carlo_reading(e.p_wild, e.p_wild_se, alpha)}
             for (group, model), e in estimates.items()]
     family = pd.DataFrame(rows)
     family["p_holm"] = holm(family["p_wild"])
@@ -110,3 +112,10 @@ def zero_phrase(ci_low: float, ci_high: float) -> str:
     if ci_high < 0:
         return "lies below zero"
     return "includes zero"
+
+
+def significant_associations(estimates: dict[str, dict[str, object]], alpha: float = 0.05) -> list[str]:
+    """'<group> (<model>, positive|negative)' for every estimate whose wild bootstrap p is below
+    ``alpha``, whatever its sign. ``estimates`` maps group -> model label -> ``Estimate``."""
+    return [f"{group} ({label}, {'positive' if e.coef > 0 else 'negative'})"
+            for group, models in estimates.items() for label, e in models.items() if e.p_wild < alpha]

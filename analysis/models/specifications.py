@@ -66,6 +66,24 @@ TREND_COMBINATIONS = (
     Spec("state_trends_from_1995", "State trends, from 1995", state_trends=True, first_year=1995),
 )
 
+# What each specification changes relative to the main model, in words ({lead_gap}: the source's
+# spacing of published years, filled in from the data).
+DESCRIPTIONS = {
+    "twfe": "A dummy for every state and every year; errors clustered by state.",
+    "weighted": "Each state-year weighted by its population.",
+    "state_trends": "Adds a linear time trend for each state.",
+    "first_diff": "Change from one published year to the next, with year effects.",
+    "division_years": "Year effects for each of the nine Census divisions instead of common ones.",
+    "lead": "Adds the share at the source's next published year ({lead_gap}); its coefficient is reported and "
+            "should be near zero.",
+    "poisson": "Counts, not rates, with log population as offset; coefficient in log points.",
+    "controls": "Adds unemployment, poverty (138% line) and urban share (available 2000-2018).",
+    "uncensored": "Drops the source's censored small-state cells (CMS has none, so its estimate equals the main one).",
+    "controls_sample": "The controls row's state-years, without the controls: separates the change of sample from "
+                       "the change of model.",
+    "from_1995": "Starts in 1995: leaves out the years before the UCR's 1994 change of method (arrest analyses only).",
+}
+
 MAIN = "twfe"
 # Specifications that remove differential trends: a linear trend per state, or year effects per division.
 TREND_ROBUST = ("state_trends", "division_years")
@@ -129,10 +147,25 @@ ANALYSES = (
 # measure of drug crime in public data); overdose deaths are a related outcome, reported beside it.
 DRUG_CRIME = ("drug_arrests", "pew")
 
+OUTCOME_NAMES = {"drug_arrests": "Drug arrests", "dui_arrests": "DUI arrests", "overdose": "Overdose deaths"}
+
 REASON_NAMES = {"twfe": "main (state and year effects)", "state_trends": "with state trends",
                 "division_years": "with division-by-year effects"}
 
 VERDICTS = ("contradicted", "supported", "inconclusive")
+
+
+def analysis(outcome: str, source: str) -> Analysis:
+    """The declared analysis of ``outcome`` on ``source``."""
+    return next(item for item in ANALYSES if (item.outcome, item.source) == (outcome, source))
+
+
+def rate_ratio_at(threshold: float, outcome_mean: float, mean_share: float) -> float:
+    """How many times everyone else's rate undocumented residents would have if a state's rate rose by
+    ``threshold`` per percentage point of undocumented share: with rate = r_o (1 - s) + r_u s, the
+    slope per point is (r_u - r_o) / 100 and the mean rate is r_o + (r_u - r_o) x ``mean_share`` / 100,
+    so r_u / r_o = 1 + 100 threshold / (mean - threshold x mean_share)."""
+    return 1 + 100 * threshold / (outcome_mean - threshold * mean_share)
 
 
 def threshold(outcome_mean: float) -> float:

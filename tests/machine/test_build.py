@@ -125,7 +125,7 @@ def test_budget_scenarios_render_as_separate_pages_with_their_parameters(default
     executed = default_build / "executed" / "chapters"
     document = (executed / "budget_document.ipynb").read_text()
     latest = (executed / "budget_latest.ipynb").read_text()
-    assert "start_demand_share = 0.43" in document and "'document'" in document
+    assert "start_demand_share = 0.43" in document and 'scenario = \\"document\\"' in document
     assert "start_demand_share = \\\"latest\\\"" in latest or "start_demand_share = 'latest'" in latest
     assert not (executed / "budget_scenario.ipynb").exists()
     numbers = json.loads((default_build / "numbers.json").read_text())

@@ -8,7 +8,7 @@ import pytest
 from analysis.data import catalog, ondcp, state_data, state_panel, ucr, xlsx
 from analysis.errors import DataError
 from analysis.metrics import claims
-from analysis.models import specifications, state_models
+from analysis.models import fixed_effects, specifications, state_checks, state_models
 from tests.helpers import synthetic
 
 YEARS = list(range(2010, 2019))
@@ -50,7 +50,7 @@ def test_lead_specification_reports_the_leads_coefficient():
 def test_first_differences_use_consecutive_published_years_only():
     data = synthetic.synthetic_state_panel(20, [2000, 2003, 2005, 2006, 2007], effect=2.0, seed=4, noise=0.0)
     result = state_models.first_differences(data, "rate", "share", [2000, 2003, 2005, 2006, 2007])
-    assert result.n_obs == 20 * 4 and result.first_year == 2003
+    assert result.n_obs == 20 * 4 and result.first == 2003
     gapped = state_models.first_differences(data[data["year"] != 2005], "rate", "share", [2000, 2003, 2005, 2006, 2007])
     assert gapped.n_obs == 20 * 2  # 2003->2006 spans a missing period and is not a first difference
 
@@ -120,8 +120,9 @@ def test_identification_measures_within_state_variation():
 def test_wild_bootstrap_p_is_small_for_a_strong_effect_and_not_for_none():
     strong = synthetic.synthetic_state_panel(30, YEARS, effect=1.0, seed=3)
     null = synthetic.synthetic_state_panel(30, YEARS, effect=0.0, seed=3)
-    assert state_models.wild_bootstrap_p(strong, synthetic.SYNTHETIC, repetitions=199) == pytest.approx(1 / 200)
-    assert state_models.wild_bootstrap_p(null, synthetic.SYNTHETIC, repetitions=199) > 0.05
+    p, error = state_models.wild_bootstrap_p(strong, synthetic.SYNTHETIC, draws=199)
+    assert p == pytest.approx(1 / 200) and error == pytest.approx(np.sqrt(p * (1 - p) / 199))
+    assert state_models.wild_bootstrap_p(null, synthetic.SYNTHETIC, draws=199)[0] > 0.05
 
 
 # --- the verdict rule, declared before the results ---------------------------------------------------
@@ -180,7 +181,7 @@ PEW_YEARS = [1990, 1995, 1998, 2000, 2003, 2005, 2006, 2007, 2008]
 def test_first_differences_and_lead_follow_pews_irregular_years():
     data = synthetic.synthetic_state_panel(12, PEW_YEARS, effect=2.0, seed=4, noise=0.0)
     result = state_models.first_differences(data, "rate", "share", PEW_YEARS)
-    assert result.n_obs == 12 * 8 and result.first_year == 1995 and result.ci_low < 2.0 < result.ci_high
+    assert result.n_obs == 12 * 8 and result.first == 1995 and result.ci_low < 2.0 < result.ci_high
     led = state_models.with_lead(data, "share").set_index(["state", "year"])
     assert led.loc[("S00", 1990), "lead_share"] == led.loc[("S00", 1995), "share"]  # five years ahead
     assert led.loc[("S00", 2005), "lead_share"] == led.loc[("S00", 2006), "share"]  # one year ahead
@@ -254,11 +255,15 @@ def test_including_zero_and_lead_check_read_the_bounds():
 def test_sensitivity_rows_and_sentence():
     data = synthetic.synthetic_state_panel(30, YEARS, effect=0.0, seed=21)
     table = state_models.sensitivity(data, synthetic.SYNTHETIC, threshold=1.0, study_threshold=0.5)
-    assert len(table) == 5 and table["threshold"].tolist() == [1.0, 1.0, 1.0, 1.0, 0.5]
+    assert table["key"].tolist() == ["declared", "fixest", "cr2", "cr2_bm", "tost90", "study_threshold"]
+    assert table["threshold"].tolist() == [1.0, 1.0, 1.0, 1.0, 1.0, 0.5]
     declared = decisive_intervals(data)
     assert table.loc[0, "highest_upper"] == pytest.approx(max(high for _, high in declared.values()))
     assert table.loc[0, "verdict"] == specifications.verdict(declared, 1.0)
-    assert (table["highest_upper"].iloc[[1, 3]] < table.loc[0, "highest_upper"]).all()  # fixest and 90% narrow
+    assert (table["highest_upper"].iloc[[1, 4]] < table.loc[0, "highest_upper"]).all()  # fixest and 90% narrow
+    # Bell-McCaffrey degrees of freedom are fewer than states - 1, so its interval is wider than CR2's with 29 df
+    assert (table.loc[3, [f"df_{key}" for key in state_models.DECISIVE]] < 29).all()
+    assert table.loc[3, "highest_upper"] > table.loc[2, "highest_upper"]
     assert table.loc[1, "convention"] == "fixest default (nested effects not counted)"
 
 
@@ -267,8 +272,8 @@ def test_cr2_equals_the_formula_with_every_dummy(trends):
     """CR2 by projection equals CR2 computed from the full design with explicit dummies."""
     sample = synthetic.synthetic_state_panel(6, YEARS, effect=0.5, seed=9)
     fit = state_models.fit_cr2(sample, synthetic.SYNTHETIC, specifications.Spec("x", "x", state_trends=trends))
-    states = state_models.dummies(sample["state"])
-    design = [sample["share"].to_numpy()[:, None], states, state_models.dummies(sample["year"])]
+    states = fixed_effects.dummies(sample["state"])
+    design = [sample["share"].to_numpy()[:, None], states, fixed_effects.dummies(sample["year"])]
     if trends:
         design.append(states * (sample["year"].to_numpy(float) - 2014)[:, None])
     X = np.column_stack(design)
@@ -287,40 +292,6 @@ def test_cr2_equals_the_formula_with_every_dummy(trends):
     assert fit.coef == pytest.approx(coef[0], rel=1e-9) and fit.se == pytest.approx(np.sqrt(vcov[0, 0]), rel=1e-7)
 
 
-def sensitivity_table(uppers: list[float], thresholds: list[float]) -> pd.DataFrame:
-    """A hand-made ``sensitivity`` table: the state-trends bound is the highest in every row."""
-    verdicts = ["supported" if high < limit else "inconclusive" for high, limit in zip(uppers, thresholds)]
-    return pd.DataFrame({"convention": [f"c{i}" for i in range(len(uppers))], "threshold": thresholds,
-                         "upper_twfe": [-1.0] * len(uppers), "upper_state_trends": uppers,
-                         "upper_division_years": [0.0] * len(uppers), "highest_upper": uppers,
-                         "margin": [high - limit for high, limit in zip(uppers, thresholds)], "verdict": verdicts})
-
-
-def combination_table(coefs: list[float], uppers: list[float]) -> pd.DataFrame:
-    return pd.DataFrame({"label": [f"s{i}" for i in range(len(coefs))], "coef": coefs, "ci_high": uppers})
-
-
-def test_sensitivity_sentence_reports_ranges_and_directions():
-    table = sensitivity_table([11.0, 9.0, 10.5, 11.0], [10.0, 10.0, 10.0, 8.0])
-    both = state_models.sensitivity_sentence(table, combination_table([2.0, -3.0, 5.0], [11.0, 7.0, 30.0]), (0.037, 0.0019), 9999)
-    assert both.startswith("Under the declared convention the highest upper bound, +11.0 (with state trends), is 1.0 above "
-                           "the threshold of +10.0 (10% of it).")
-    assert "Across the 3 inference conventions (c0; c1; c2) the highest upper bound ranges from +9.0 to +11.0." in both
-    assert "gives p = 0.037 (Monte Carlo standard error 0.002, 9,999 draws), below 0.05" in both
-    assert "Against the study's published magnitude (+8.0, the quantity the declared threshold was calibrated to) " \
-           "the declared intervals give inconclusive." in both
-    assert "the state-trends estimate ranges from -3.0 to +5.0 and its upper bound from +7.0 to +30.0." in both
-    assert both.endswith("The verdict is inconclusive by the declared rule; sensitive to convention and to specification, "
-                         "in both directions.")
-    # no combination crosses the threshold or exceeds the declared bound: sensitive to convention only, toward supported
-    toward = state_models.sensitivity_sentence(table, combination_table([2.0, 3.0], [11.0, 10.5]), (0.2, 0.01), 999)
-    assert toward.endswith("sensitive to convention, toward supported.")
-    # every reading on the declared side and none above it
-    steady = state_models.sensitivity_sentence(sensitivity_table([11.0, 10.5], [10.0, 10.0]),
-                                               combination_table([2.0], [11.0]), (0.2, 0.01), 999)
-    assert steady.endswith("The verdict is inconclusive by the declared rule under every reading computed here.")
-
-
 def test_trend_combinations_run_only_where_they_change_the_model():
     data = synthetic.synthetic_state_panel(10, PEW_YEARS, effect=1.0, seed=6)
     window = specifications.Analysis("x", "y", "rate", "count", "population", "share", (1990, 2008), "x", "censored")
@@ -334,9 +305,9 @@ def test_trend_combinations_run_only_where_they_change_the_model():
 
 def test_threshold_bootstrap_rejects_only_thresholds_the_data_rule_out():
     data = state_models.with_lead(synthetic.synthetic_state_panel(30, YEARS, effect=0.0, seed=3), "share")
-    far, error = state_models.threshold_bootstrap_p(data, synthetic.SYNTHETIC, spec("twfe"), threshold=5.0, repetitions=199)
+    far, error = state_models.threshold_bootstrap_p(data, synthetic.SYNTHETIC, spec("twfe"), threshold=5.0, draws=199)
     assert far == pytest.approx(1 / 200) and error == pytest.approx(np.sqrt(far * (1 - far) / 199))
-    below, _ = state_models.threshold_bootstrap_p(data, synthetic.SYNTHETIC, spec("state_trends"), threshold=-5.0, repetitions=199)
+    below, _ = state_models.threshold_bootstrap_p(data, synthetic.SYNTHETIC, spec("state_trends"), threshold=-5.0, draws=199)
     assert below > 0.95
 
 
@@ -347,13 +318,9 @@ def test_threshold_bootstrap_draw_equals_refitting_the_bootstrap_sample(key):
     sample = synthetic.synthetic_state_panel(8, YEARS, effect=0.5, seed=4)
     threshold, chosen = 0.3, spec(key)
     flips = np.random.default_rng(1).choice([-1.0, 1.0], size=(8, 2))
-    observed, draws = state_models.threshold_bootstrap_draws(sample, synthetic.SYNTHETIC, chosen, threshold, flips)
-    fit = state_models.fit_linear(sample, "rate", ["share"], state_trends=chosen.state_trends)
-    assert observed == pytest.approx((fit.coef - threshold) / fit.se, rel=1e-10)
-    basis = state_models.fixed_effects_basis(sample, state_trends=chosen.state_trends)
-    project = lambda v: v - basis @ (basis.T @ v)
-    restricted = project(sample["rate"].to_numpy() - threshold * sample["share"].to_numpy())
-    codes = pd.factorize(sample["state"])[0]
+    x, y, basis, codes = state_models.projected(sample, synthetic.SYNTHETIC, chosen)
+    draws = fixed_effects.wild_t_draws(x, y - threshold * x, codes, basis, flips, basis.shape[1])
+    restricted = fixed_effects.residualize(basis, sample["rate"].to_numpy() - threshold * sample["share"].to_numpy())
     for column in range(2):
         rebuilt = sample.assign(rate=sample["rate"] - restricted + restricted * flips[codes, column])
         refit = state_models.fit_linear(rebuilt, "rate", ["share"], state_trends=chosen.state_trends)
@@ -364,17 +331,28 @@ def test_reliability_from_margins_corrects_for_the_noise_inside_the_within_varia
     data = pd.DataFrame({"state": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2,
                          "share": [1.0, 2.0, 3.0, 5.0, 5.0, 5.0], "rate": [0.0] * 6,
                          "moe": [1.6448536269514722] * 5 + [np.nan]})
-    found = state_models.reliability(data, synthetic.SYNTHETIC, "moe")
-    # within-state variance W = 1/6; standard error = margin / 1.645 = 1, so s2u = 1; T = 3, N = 2
+    found = state_checks.reliability(data, synthetic.SYNTHETIC, "moe")
+    # within-state variance W = 1/6; standard error = margin / 1.645 = 1, so s2u = 1; n = 6, k = 2 + 3 - 1 = 4
     assert found.within_variance == pytest.approx(1 / 6) and found.error_variance == pytest.approx(1.0)
-    assert (found.years, found.states, found.cells_with_margin, found.cells) == (3, 2, 5, 6)
-    # lambda = 1 - 1 x (2/3)(1/2) / (1/6) = -1: not clipped, and said in words
-    assert found.ratio == pytest.approx(-1.0)
-    assert state_models.reliability_words(found.ratio) == \
-        "-1.00: the within-state variation is no larger than the sampling noise"
-    precise = state_models.reliability(data.assign(moe=data["moe"] / 10), synthetic.SYNTHETIC, "moe")
-    assert precise.ratio == pytest.approx(1 - 0.01 * (2 / 3) * (1 / 2) * 6)  # 0.98
-    assert state_models.reliability_words(precise.ratio) == "0.98"
+    assert (found.cells_with_margin, found.cells) == (5, 6)
+    # (n - k)/n = 1/3 = (1 - 1/T)(1 - 1/N) for this balanced panel; lambda = 1 - 1 x (1/3) / (1/6) = -1, not clipped
+    assert found.surviving == pytest.approx(1 / 3) and found.ratio == pytest.approx(-1.0)
+    assert state_checks.reliability_words(found.ratio) == \
+        "-1.00: the variation left is no larger than the sampling noise"
+    precise = state_checks.reliability(data.assign(moe=data["moe"] / 10), synthetic.SYNTHETIC, "moe")
+    assert precise.ratio == pytest.approx(1 - 0.01 * (1 / 3) * 6)  # 0.98
+    assert state_checks.reliability_words(precise.ratio) == "0.98"
+
+
+def test_reliability_per_specification_counts_every_absorbed_effect():
+    """With state trends the projection keeps (n - k)/n of the noise, k counting the trends too."""
+    data = synthetic.synthetic_state_panel(6, YEARS, effect=0.0, seed=2).assign(moe=1.6448536269514722)
+    trends = state_checks.reliability(data, synthetic.SYNTHETIC, "moe", spec("state_trends"))
+    basis = state_models.fixed_effects_basis(data, state_trends=True)
+    residual = fixed_effects.residualize(basis, data["share"].to_numpy())
+    assert basis.shape[1] == 6 + len(YEARS) - 1 + 5        # a trend per state, one collinear with the year effects
+    assert trends.surviving == pytest.approx((len(data) - basis.shape[1]) / len(data))
+    assert trends.ratio == pytest.approx(1 - trends.surviving / (residual @ residual / len(data)))
 
 
 def test_provisional_gap_and_residence_checks():
@@ -600,6 +578,60 @@ def test_table_69_reads_published_state_figures(real_data):
     assert table.loc["California", "drug_arrests"] == 217520  # CIUS 2013 Table 69, total all ages
     assert table.loc["Texas", "drug_arrests"] == 133711
     assert np.isnan(table.loc["District of Columbia", "covered_population"])
+
+
+def test_every_table_69_passes_its_own_printed_totals_and_holds_the_noted_gaps(real_data):
+    tables = ucr.load_tables_69(state_data.states())
+    assert list(tables) == [2009, 2010, 2011, 2012, 2013, 2014, 2015, 2017, 2018, 2019]
+    held = {year: set(table["state"]) for year, table in tables.items()}
+    assert "District of Columbia" not in held[2010] | held[2012] and "Hawaii" not in held[2011]   # MANIFEST notes
+    assert all(len(held[year]) == 51 for year in (2009, 2013, 2014, 2015, 2017, 2018, 2019))
+    iowa = tables[2018].set_index("state").loc["Iowa"]
+    assert np.isnan(iowa["drug_arrests"]) and np.isnan(iowa["covered_population"])   # "Limited data for 2018"
+    alabama = tables[2019].set_index("state").loc["Alabama"]
+    assert alabama["footnoted"] and alabama["covered_population"] == 85670   # "Limited data for 2019 were available"
+
+
+HEADER_69 = ["State", "", "Total all classes", "Violent crime", "Property crime", "Murder and nonnegligent manslaughter",
+             "Rape", "Robbery", "Aggravated assault", "Burglary", "Larceny- theft", "Motor vehicle theft", "Arson",
+             "Drug abuse violations", "Driving under the influence", "Number of agencies", "2013 estimated population"]
+
+
+def test_printed_totals_check_names_the_file_column_and_row():
+    row = [60.0, 10.0, 10.0, 1.0, 2.0, 3.0, 4.0, 2.0, 3.0, 4.0, 1.0, 25.0, 15.0, 9.0, 1000.0]
+    ucr.check_printed_totals(row, HEADER_69, 4, "t69.xls")                       # 10 + 10 + 25 + 15 = 60
+    # a blank offense is counted under another one (Florida's footnote): the total is the sum of those printed
+    ucr.check_printed_totals([45.0, *row[1:12], np.nan, *row[13:]], HEADER_69, 4, "t69.xls")
+    with pytest.raises(DataError) as error:
+        ucr.check_printed_totals([61.0, *row[1:]], HEADER_69, 4, "t69.xls")
+    assert str(error.value) == ("t69.xls: column 'C': printed total 61 differs from the sum of the offenses 60 "
+                                "(first offending rows: 5).")
+    with pytest.raises(DataError, match="Violent crime"):
+        ucr.check_printed_totals([60.0, 11.0, *row[2:]], HEADER_69, 9, "t69.xls")
+
+
+def test_table_69_years_get_coverage_and_reasons_for_what_is_missing():
+    states = pd.DataFrame({"state": ["Alabama", "Iowa", "Hawaii"]})
+    tables = {2010: pd.DataFrame({"state": ["Alabama", "Iowa"], "year": 2010, "footnoted": [True, False],
+                                  "drug_arrests": [300.0, np.nan], "dui_arrests": [40.0, np.nan], "agencies": [2.0, np.nan],
+                                  "covered_population": [85_000.0, np.nan]}),
+              2012: pd.DataFrame({"state": ["Alabama", "Iowa", "Hawaii"], "year": 2012, "footnoted": False,
+                                  "drug_arrests": [9000.0, 5000.0, 800.0], "dui_arrests": [1.0, 2.0, 3.0],
+                                  "agencies": [300.0, 200.0, 1.0], "covered_population": [4.7e6, 3.0e6, np.nan]})}
+    people = pd.DataFrame({"state": ["Alabama", "Iowa", "Hawaii"] * 2, "year": [2010] * 3 + [2012] * 3,
+                           "population": [4.8e6, 3.0e6, 1.4e6, 4.8e6, 3.1e6, 1.4e6]})
+    arrests, reasons = ucr.table_69_arrests(tables, states, people)
+    alabama = arrests.set_index(["state", "year"]).loc[("Alabama", 2010)]
+    assert alabama["coverage"] == pytest.approx(100 * 85_000 / 4.8e6) and alabama["rate_population"] == 85_000
+    assert alabama["source"] == ucr.TABLE_69
+    drug = reasons[reasons["variable"] == "drug_arrests"].set_index(["state", "year"])["reason"]
+    assert drug[("Hawaii", 2010)] == "not in that year's Table 69"
+    assert drug[("Iowa", 2010)] == "blank in that year's Table 69 (footnoted: limited data)"
+    assert drug[("Hawaii", 2012)] == "no population printed for the reporting agencies in Table 69"
+    assert drug[("Iowa", 2011)] == "year not held"
+    kept, why = ucr.apply_missing_rules(arrests, 50.0)
+    assert np.isnan(kept.set_index(["state", "year"]).loc[("Alabama", 2010), "drug_arrest_rate"])   # 1.8% coverage
+    assert kept.set_index(["state", "year"]).loc[("Alabama", 2012), "drug_arrest_rate"] == pytest.approx(1e5 * 9000 / 4.7e6)
 
 
 def test_cms_totals_and_the_blank_north_dakota_year(real_data):

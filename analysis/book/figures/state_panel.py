@@ -13,11 +13,13 @@ from analysis.book.style import OKABE_ITO, add_source, chart_subtitle, within_pa
 
 def coverage_heatmap(presence, total: int, title: str, source: str, marked_years: list[int] | None = None,
                      marked_label: str = ""):
-    """Variables x years: how many of the ``total`` jurisdictions have a value (blank = none).
-    ``marked_years`` (e.g. provisional years) are framed and labelled ``marked_label`` above the map."""
-    # the numbers are printed in the cells, so no colour bar: its width goes to the cells, whose
-    # labels stay legible (about 6 pt) when the figure is scaled to the PDF's text width
-    figure, axis = plt.subplots(figsize=(10, 0.5 * len(presence) + 1.8))
+    """Variables x years: how many of the ``total`` jurisdictions have a value (blank = none), with a
+    colour key under the map. ``marked_years`` (e.g. provisional years) are framed and labelled
+    ``marked_label`` above the map."""
+    # the key lies flat under the map, so its width does not come out of the cells, whose labels stay
+    # legible (about 6 pt) when the figure is scaled to the PDF's text width
+    height = 0.5 * len(presence) + 2.6
+    figure, axis = plt.subplots(figsize=(10, height))
     shown = presence.where(presence > 0)
     shown.index = [textwrap.fill(str(label), 24) for label in shown.index]  # two-line labels leave the cells room
     sns.heatmap(shown, ax=axis, cmap="viridis", vmin=0, vmax=total, annot=True, fmt=".0f", annot_kws={"fontsize": 8.5},
@@ -34,7 +36,13 @@ def coverage_heatmap(presence, total: int, title: str, source: str, marked_years
     axis.set_xlabel("Year")
     axis.set_ylabel("")
     axis.set_title(f"{title} (cells: states with data, of {total})", pad=22, loc="left")
-    figure.tight_layout()
+    band = 1.0 / height                                     # one inch at the bottom holds the key
+    figure.tight_layout(rect=(0, band, 1, 1))
+    box = axis.get_position()
+    key = figure.add_axes((box.x0 + 0.3 * box.width, 0.45 * band, 0.4 * box.width, 0.12 * band))
+    figure.colorbar(axis.collections[0], cax=key, orientation="horizontal")
+    key.set_title(f"Colour key: states with data, of {total} (blank: none)", fontsize=9)
+    key.tick_params(labelsize=8.5)
     add_source(figure, source)
     return figure
 
