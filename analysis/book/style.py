@@ -1,8 +1,6 @@
 """Figure style shared by every chapter: colour-blind-safe palette, titles, units, source lines."""
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib.pyplot as plt
 import seaborn as sns
 
@@ -22,11 +20,6 @@ def set_style() -> None:
 def add_source(figure, text: str) -> None:
     """Write a source line under the figure (left-aligned, small grey)."""
     figure.text(0.01, -0.03, f"Source: {text}", ha="left", va="top", fontsize=8, color="#555555", wrap=True)
-
-
-def chart_subtitle(text: str, width: int = 75) -> list[str]:
-    """A chart subtitle as lines short enough for the book's text column (Vega does not wrap titles)."""
-    return textwrap.wrap(text, width)
 
 
 def within_panel(axis, within_x, within_y, color: str, xlabel: str, ylabel: str, title: str) -> None:
