@@ -1,13 +1,20 @@
-"""Figures of the correlation chapter: encounters and seizures, as observed and within sector and month."""
+"""Figures of the correlation chapter: encounters and seizures, as observed and within sector and month.
+
+Each function returns the figure a chapter cell shows (``interactive.book_figure``): the static
+drawing (the HTML and the PDF show it) and the plotted data as CSV.
+"""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import pandas as pd
 
+from analysis.book.downloads import Download
+from analysis.book.interactive import book_figure
 from analysis.book.style import COMPONENT_COLORS, COMPONENT_LABELS, add_source, within_panel
 
 
 def raw_and_within_scatter(raw_x, raw_y, within_x, within_y, drug: str, title: str, source: str,
-                           slope: float | None = None, slope_label: str = ""):
+                           slope: float | None = None, slope_label: str = "", name: str = "correlation-scatter"):
     """Two scatters side by side: sector-months as observed, and after removing sector and month effects.
 
     ``slope``, when given, is drawn through the origin of the within panel: by Frisch-Waugh-Lovell
@@ -28,10 +35,16 @@ def raw_and_within_scatter(raw_x, raw_y, within_x, within_y, drug: str, title: s
     figure.suptitle(title, fontweight="bold")
     figure.tight_layout()
     add_source(figure, source)
-    return figure
+    data = pd.DataFrame({"encounters_thousands": raw_x, "pounds": raw_y, "encounters_within": within_x,
+                         "pounds_within": within_y}).reset_index(drop=True)
+    about = Download(name, title, f"encounters_thousands: Border Patrol encounters in the sector-month (thousands); "
+                     f"pounds: {drug.lower()} pounds the Border Patrol seized; *_within: the same after removing sector "
+                     f"and month means (two-way fixed effects)", source)
+    return book_figure(figure, about, f"Two scatter plots of {drug.lower()} pounds against encounters per sector-month, "
+                       "as observed and after removing sector and month effects", data)
 
 
-def national_series(frame, title: str, source: str):
+def national_series(frame, title: str, source: str, name: str = "correlation-national"):
     """Two stacked panels sharing the month axis: encounters, and pounds seized at and between ports."""
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True)
     top.plot(frame["month"], frame["encounters"], color="#444444", linewidth=1.6)
@@ -47,4 +60,7 @@ def national_series(frame, title: str, source: str):
     top.set_title(title)
     figure.tight_layout()
     add_source(figure, source)
-    return figure
+    about = Download(name, title, "encounters: Southwest Border Patrol encounters in the month; pounds_ofo, pounds_usbp: "
+                     "fentanyl pounds seized at ports (OFO) and between them (USBP), nationwide", source)
+    return book_figure(figure, about, "Two stacked monthly line charts, encounters on top and fentanyl pounds seized by "
+                       "OFO and USBP below", frame[["month", "encounters", "pounds_ofo", "pounds_usbp"]])
