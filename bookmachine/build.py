@@ -92,10 +92,11 @@ def prepare(params_file: Path, only: list[str] | None = None, jobs: int | None =
             "reads": reads}
 
 
-def staged_digest(strict: bool) -> str:
-    """Hash of the staged book source (every file, with its path) and the strictness of the build."""
+def staged_digest(strict: bool, under: str = "") -> str:
+    """Hash of the staged book source (every file, with its path; or only those in the folder
+    ``under``) and the strictness of the build."""
     digest = hashlib.sha256(str(strict).encode())
-    for path in sorted(p for p in STAGE_DIR.rglob("*") if p.is_file()):
+    for path in sorted(p for p in (STAGE_DIR / under).rglob("*") if p.is_file()):
         digest.update(path.relative_to(STAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -117,6 +118,12 @@ def jupyter_book(builder: str, strict: bool) -> None:
                "--path-output", str(config.BUILD_DIR.parent), "--builder", builder]
     if strict:
         command += ["-W", "-n", "--keep-going"]
+    # Sphinx copies _static only when some page is rewritten: a changed script or stylesheet alone
+    # would not reach the HTML, so a change there rebuilds every page.
+    static_stamp, static = config.BUILD_DIR / f"{builder}.static-sha256", staged_digest(strict, "_static")
+    if not static_stamp.exists() or static_stamp.read_text() != static:
+        command.append("--all")
+        static_stamp.unlink(missing_ok=True)
     started = time.monotonic()
     progress(builder, "jupyter-book build ...")
     log_file = config.BUILD_DIR / f"{builder}.log"
@@ -126,17 +133,19 @@ def jupyter_book(builder: str, strict: bool) -> None:
         tail = log_file.read_text(errors="replace").splitlines()[-40:]
         raise BuildError(f"jupyter-book ({builder}) failed; last lines of {log_file}:\n" + "\n".join(tail))
     stamp.write_text(source)
+    static_stamp.write_text(static)
     progress(builder, f"done in {time.monotonic() - started:.1f} s (log: {shown(log_file)})")
 
 
 def collect_pdf() -> Path:
-    """Copy the LaTeX build's PDF to _build/pdf/book.pdf."""
+    """Copy the LaTeX build's PDF to _build/pdf/book.pdf, and into the HTML book, whose header links to it."""
     built = config.BUILD_DIR / "latex" / "book.pdf"
     if not built.exists():
         raise BuildError(f"no PDF at {built}; see {config.BUILD_DIR / 'pdflatex.log'}")
     PDF_DIR.mkdir(parents=True, exist_ok=True)
     target = PDF_DIR / "book.pdf"
     shutil.copyfile(built, target)
+    shutil.copyfile(built, HTML_DIR / "book.pdf")
     return target
 
 
