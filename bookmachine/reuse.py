@@ -111,14 +111,12 @@ def data_page(rows: list[dict], version: str) -> str:
              f"{len(rows)} files.\n")
 
     def table(html: bool) -> str:
-        files = [f'<a href="../_static/data/{row["name"]}.csv" download>{row["name"]}.csv</a> '
-                 f'(<a href="../_static/data/{row["name"]}.json">about</a>)' if html else f"`{row['name']}.csv`"
-                 for row in rows]
-        return list_table(pd.DataFrame({
-            "File": files, "What it holds": [row["title"] for row in rows], "Units": [row["units"] for row in rows],
-            "Source": [row["source"] for row in rows],
-            "Shown in": [f"{{doc}}`{row['page']}`" for row in rows]}),
-            widths=[18, 20, 28, 22, 12])
+        files = [(f'<a href="../_static/data/{row["name"]}.csv" download>{row["name"]}.csv</a> '
+                  f'(<a href="../_static/data/{row["name"]}.json">about</a>)' if html else f"`{row['name']}.csv`")
+                 + f", shown in {{doc}}`{row['page']}`" for row in rows]
+        return list_table(pd.DataFrame({"File": files,
+                                        "What it holds": [f"{row['title']}. Units: {row['units']}" for row in rows],
+                                        "Source": [row["source"] for row in rows]}))
 
     generated = "\n".join([intro, "````{only} html", table(True), "````", "", "````{only} latex", table(False), "````", ""])
     return template.replace(MARKER, generated)

@@ -60,7 +60,7 @@ def test_the_data_page_lists_every_download_with_units_source_version_and_licenc
     assert '<a href="../_static/data/ports-share.csv" download>ports-share.csv</a>' in html
     assert "`ports-share.csv`" in latex and "<a href" not in latex
     for part in (html, latex):
-        assert "Port share" in part and "share: fraction" in part and "CBP" in part and "{doc}`ports`" in part
+        assert "Port share. Units: share: fraction" in part and "CBP" in part and "shown in {doc}`ports`" in part
     metadata = reuse.published_metadata(rows[0], "2.1.0")
     assert metadata["licence"] == "CC BY 4.0" and metadata["book_version"] == "2.1.0"
     assert metadata["page"] == "chapters/ports.html"

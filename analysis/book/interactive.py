@@ -29,6 +29,9 @@ from analysis.book import downloads
 from analysis.book.downloads import Download
 
 PNG_DPI = 150
+# Chart text a little larger than Vega's 10-11 px defaults, to sit beside the book's 16 px text.
+VEGA_CONFIG = {"axis": {"labelFontSize": 12, "titleFontSize": 12}, "legend": {"labelFontSize": 12, "titleFontSize": 12},
+               "title": {"fontSize": 13}}
 
 
 @dataclass
@@ -95,7 +98,7 @@ def book_figure(static, about: Download, alt: str, data: pd.DataFrame, panels=()
     png = compact_png(buffer.getvalue())
     downloads.save(data, about)
     (downloads.downloads_dir() / f"{about.name}.png").write_bytes(png)
-    return BookFigure(about=about, alt=alt, png=png, data=data, panels=[panel.properties(description=alt).to_dict() for panel in panels],
+    return BookFigure(about=about, alt=alt, png=png, data=data, panels=[{**panel.properties(description=alt).to_dict(), "config": VEGA_CONFIG} for panel in panels],
                       linked=tuple(linked), size=png_size(png))
 
 

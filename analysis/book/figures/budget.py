@@ -82,12 +82,12 @@ def share_panel(data, labels: dict, colors: dict, breaks: dict, references: dict
     scope = pd.DataFrame({"fiscal_year": list(breaks), "note": list(breaks.values()), "label": "scope change"})
     scope_rules = alt.Chart(scope).mark_rule(strokeDash=[5, 3], color="#444444").encode(
         x="fiscal_year:Q", tooltip=[alt.Tooltip("note:N", title="Scope change")])
-    scope_labels = alt.Chart(scope).mark_text(align="left", baseline="top", dx=3, y=2, fontSize=9, color="#444444").encode(
+    scope_labels = alt.Chart(scope).mark_text(align="left", baseline="top", dx=3, y=2, fontSize=10, color="#444444").encode(
         x="fiscal_year:Q", text="label:N")
     reference = pd.DataFrame({"share": list(references.values()),
                               "label": [f"{label} ({share:.0%})" for label, share in references.items()]})
     reference_rules = alt.Chart(reference).mark_rule(strokeDash=[1, 3], color="#555555").encode(y="share:Q")
-    reference_labels = alt.Chart(reference).mark_text(align="left", baseline="bottom", x=3, dy=-2, fontSize=9,
+    reference_labels = alt.Chart(reference).mark_text(align="left", baseline="bottom", x=3, dy=-2, fontSize=10,
                                                       color="#555555").encode(y="share:Q", text="label:N")
     return responsive(alt.layer(lines, scope_rules, scope_labels, reference_rules, reference_labels), 260)
 

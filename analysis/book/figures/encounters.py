@@ -46,7 +46,7 @@ def annual_panel(data: pd.DataFrame):
     data = data.assign(status=data["partial_year"].map({True: "partial", False: ""}))
     x = alt.X("fiscal_year:O", title="Fiscal year", axis=alt.Axis(labelAngle=-90, labelOverlap="parity"))
     bars = alt.Chart(data).mark_bar().encode(
-        x=x, y=alt.Y("encounters:Q", title="Encounters", axis=alt.Axis(format="~s")),
+        x=x, y=alt.Y("encounters:Q", title="Encounters", axis=alt.Axis(labelExpr="datum.value ? format(datum.value, '~s') : '0'")),
         color=alt.condition("datum.partial_year", alt.value(PARTIAL), alt.value(FULL)),
         tooltip=[alt.Tooltip("fiscal_year:O", title="Fiscal year"), alt.Tooltip("encounters:Q", title="Encounters", format=","),
                  alt.Tooltip("months_of_data:Q", title="Months of data")])

@@ -157,7 +157,7 @@ def estimates_panel(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str):
     points = base.mark_point(size=60, strokeWidth=2, color="#0072B2", yOffset=7).encode(
         x="coef:Q", y=y, tooltip=tooltip, fill=alt.condition("datum.decisive", alt.value("#0072B2"), alt.value("white")),
         fillOpacity=alt.value(1.0))
-    labels = [base.transform_filter(test).mark_text(align="left", baseline="bottom", yOffset=-1, fontSize=11,
+    labels = [base.transform_filter(test).mark_text(align="left", baseline="bottom", yOffset=-1, fontSize=12,
                                                     lineBreak="\n", fontWeight=weight).encode(x=alt.value(0), y=y, text="lines:N")
               for test, weight in (("datum.decisive", "bold"), ("!datum.decisive", "normal"))]
     order = list(lines["line"])

@@ -78,7 +78,7 @@ def citizens_panel(data: pd.DataFrame):
                         scale=alt.Scale(domain=order, range=[SOURCE_KIND_STYLE[k][0] for k in kinds]),
                         legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
         shape=alt.Shape("kind:N", sort=order, scale=alt.Scale(domain=order, range=[shapes[SOURCE_KIND_STYLE[k][1]] for k in kinds])))
-    labels = base.mark_text(align="left", baseline="bottom", yOffset=-2, fontSize=11, lineBreak="\n").encode(
+    labels = base.mark_text(align="left", baseline="bottom", yOffset=-2, fontSize=12, lineBreak="\n").encode(
         x=alt.value(0), y=y, text="lines:N")
-    values = base.mark_text(align="left", dx=8, yOffset=6, fontSize=10).encode(x=x, y=y, text=alt.Text("share:Q", format=".0%"))
+    values = base.mark_text(align="left", dx=8, yOffset=6, fontSize=11).encode(x=x, y=y, text=alt.Text("share:Q", format=".0%"))
     return responsive(alt.layer(rules, dots, labels, values), 52 * len(data))
