@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 
 from analysis.book import downloads, interactive, tables  # noqa: E402
 from analysis.book.downloads import Download  # noqa: E402
-from analysis.book.figures import ports, who  # noqa: E402
+from analysis.book.figures import correlation, encounters, ports, who  # noqa: E402
 
 ABOUT = Download("test-shares", "Shares in a test", "share: fraction (0-1)", "synthetic")
 
@@ -96,13 +96,15 @@ def test_the_html_of_a_chart_cannot_be_closed_by_its_data(build_dir):
 
 
 def test_a_static_only_figure_shows_its_png_with_its_size(build_dir):
-    monthly = pd.DataFrame({"month": pd.to_datetime(["2024-01-01", "2024-02-01"] * 2),
-                            "component": ["OFO", "OFO", "USBP", "USBP"], "pounds": [10.0, 20.0, 1.0, 2.0]})
-    figure = ports.monthly_pounds(monthly, "Fentanyl", "synthetic")
+    rows = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [2.0, 1.0, 4.0]})
+    figure = correlation.raw_and_within_scatter(rows["x"], rows["y"], rows["x"] - 2, rows["y"] - 2, "Fentanyl", "Test",
+                                                "synthetic", slope=0.5, slope_label="slope")
     width, height = interactive.png_size(figure.png)
     assert figure.panels == []
-    assert f'src="../_static/data/ports-monthly.png" alt="Monthly line chart of fentanyl' in figure.html()
+    assert 'src="../_static/data/correlation-scatter.png" alt="Two scatter plots of fentanyl' in figure.html()
     assert f'width="{width}" height="{height}"' in figure.html()
+    assert list(pd.read_csv(build_dir / "figure-data" / "correlation-scatter.csv").columns) == [
+        "encounters_thousands", "pounds", "encounters_within", "pounds_within"]
 
 
 def test_compact_png_keeps_the_size_and_at_most_256_colours():
@@ -134,3 +136,24 @@ def test_wrapped_legend_labels_break_long_labels_only():
     assert mapping == {"short": ["short"], "a label long enough to need two lines here":
                        ["a label long enough", "to need two lines", "here"]}
     assert expression.endswith("|| datum.label")
+
+
+def test_monthly_lines_shade_a_period_in_both_drawings(build_dir):
+    months = pd.date_range("2020-01-01", periods=4, freq="MS")
+    monthly = pd.DataFrame({"month": list(months) * 2, "title_of_authority": ["Title 8"] * 4 + ["Title 42"] * 4,
+                            "encounters": [5, 6, 7, 8, 1, 2, 0, 0]})
+    figure = encounters.by_title(monthly, (months[1], months[2]), "synthetic")
+    band, lines = figure.panels[0]["layer"]
+    period = figure.panels[0]["datasets"][band["data"]["name"]][0]
+    assert band["mark"]["type"] == "rect" and period["period"] == "Title 42 in force"
+    assert period["start"].startswith("2020-02-01") and period["end"].startswith("2020-03-01")
+    assert lines["encoding"]["color"]["scale"]["domain"] == ["Title 8", "Title 42"]
+    assert len(pd.read_csv(build_dir / "figure-data" / "encounters-title.csv")) == 8
+
+
+def test_seizure_size_bars_start_at_the_log_axis_in_the_interactive_drawing(build_dir):
+    sizes = pd.DataFrame({"drug": ["Fentanyl", "Fentanyl"], "component": ["OFO", "USBP"], "pounds": [150.0, 63.0],
+                          "events": [10, 10], "lbs_per_event": [15.0, 6.3]})
+    figure = ports.seizure_size(sizes, 2025, "synthetic")
+    bars = figure.panels[0]["layer"][0]["encoding"]
+    assert bars["y"]["scale"] == {"type": "log", "domain": [1.0, 24.0]} and bars["y2"] == {"datum": 1.0}

@@ -11,7 +11,7 @@ from matplotlib.ticker import StrMethodFormatter
 
 from analysis.book.downloads import Download
 from analysis.book.interactive import book_figure, responsive
-from analysis.book.style import COMPONENT_COLORS, COMPONENT_LABELS, add_source
+from analysis.book.style import COMPONENT_COLORS, COMPONENT_LABELS, OKABE_ITO, add_source, monthly_panel
 
 FULL, PARTIAL = "#0072B2", "#bbbbbb"
 
@@ -55,12 +55,12 @@ def annual_panel(data: pd.DataFrame):
 
 
 def monthly_lines(frame: pd.DataFrame, group: str, title: str, ylabel: str, source: str, name: str,
-                  shade=None, colors: dict | None = None):
-    """Monthly encounters, one line per value of ``group`` (``frame``: month, <group>, encounters);
-    ``shade`` = (start, end, label) marks a period; the figure's CSV is ``name``."""
+                  colors: dict, shade=None):
+    """Monthly encounters, one line per value of ``group`` in ``colors`` (``frame``: month, <group>,
+    encounters); ``shade`` = (start, end, label) marks a period; the figure's CSV is ``name``."""
     figure, axis = plt.subplots(figsize=(9, 4.2))
     for label, series in frame.groupby(group, sort=False):
-        axis.plot(series["month"], series["encounters"], label=label, linewidth=1.6, color=(colors or {}).get(label))
+        axis.plot(series["month"], series["encounters"], label=label, linewidth=1.6, color=colors[label])
     if shade:
         start, end, label = shade
         axis.axvspan(start, end, color="#999999", alpha=0.18, label=label)
@@ -72,18 +72,21 @@ def monthly_lines(frame: pd.DataFrame, group: str, title: str, ylabel: str, sour
     figure.tight_layout()
     add_source(figure, source)
     about = Download(name, title, "encounters: encounters in the month (first day of the month shown)", source)
-    return book_figure(figure, about, f"Monthly line chart: {title.lower()}", frame[["month", group, "encounters"]])
+    data = frame[["month", group, "encounters"]]
+    return book_figure(figure, about, f"Monthly line chart: {title.lower()}", data,
+                       panels=[monthly_panel(data, "encounters", group, colors, ylabel, shade)])
 
 
 def by_component(monthly: pd.DataFrame, source: str):
     """Southwest border encounters per month, at ports (OFO) and between them (USBP)."""
     frame = monthly.assign(component=monthly["component"].map(COMPONENT_LABELS))
     return monthly_lines(frame, "component", "Southwest border encounters by component", "Encounters per month", source,
-                         "encounters-component", colors={COMPONENT_LABELS[k]: v for k, v in COMPONENT_COLORS.items()})
+                         "encounters-component", {COMPONENT_LABELS[k]: v for k, v in COMPONENT_COLORS.items()})
 
 
 def by_title(monthly: pd.DataFrame, title42: tuple, source: str):
     """Nationwide encounters per month under Title 8 and Title 42; ``title42`` = (first, last month)
     with Title 42 encounters, shaded."""
+    authorities = list(dict.fromkeys(monthly["title_of_authority"]))
     return monthly_lines(monthly, "title_of_authority", "Nationwide encounters by legal authority", "Encounters per month",
-                         source, "encounters-title", shade=(*title42, "Title 42 in force"))
+                         source, "encounters-title", dict(zip(authorities, OKABE_ITO)), shade=(*title42, "Title 42 in force"))

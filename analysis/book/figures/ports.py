@@ -12,7 +12,7 @@ from matplotlib.ticker import LogLocator, NullFormatter, PercentFormatter, StrMe
 
 from analysis.book.downloads import Download
 from analysis.book.interactive import book_figure, responsive
-from analysis.book.style import COMPONENT_COLORS, COMPONENT_LABELS, add_source
+from analysis.book.style import COMPONENT_COLORS, COMPONENT_LABELS, add_source, monthly_panel
 
 SHARE_TITLE = "Share of seized drugs (by weight) caught at ports of entry"
 
@@ -128,7 +128,30 @@ def seizure_size(sizes: pd.DataFrame, fiscal_year: int, source: str):
     about = Download("ports-size", title, "pounds: pounds seized; events: seizure events; "
                      "pounds_per_event: pounds / events", source)
     return book_figure(figure, about, f"Bar chart of average pounds per seizure event at and between ports by drug, FY{fiscal_year}, log scale",
-                       data)
+                       data, panels=[size_panel(data)])
+
+
+def size_panel(data: pd.DataFrame):
+    """Altair version of ``seizure_size``: grouped bars on a log scale from 1 pound, each labelled."""
+    import altair as alt
+
+    shown = data.assign(where=data["component"].map(COMPONENT_LABELS))
+    order = [COMPONENT_LABELS[component] for component in COMPONENT_COLORS]
+    bottom, top = min(1.0, float(data["pounds_per_event"].min()) / 2), float(data["pounds_per_event"].max()) * 1.6
+    x = alt.X("drug:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=0))
+    y = alt.Y("pounds_per_event:Q", title="Pounds per seizure event (log scale)",
+              scale=alt.Scale(type="log", domain=[bottom, top]))
+    offset = alt.XOffset("where:N", sort=order)
+    bars = alt.Chart(shown).mark_bar().encode(
+        x=x, xOffset=offset, y=y, y2=alt.datum(bottom),  # a bar on a log scale starts at the axis, not at 0
+        color=alt.Color("where:N", title=None, sort=order, scale=alt.Scale(domain=order, range=list(COMPONENT_COLORS.values())),
+                        legend=alt.Legend(orient="bottom", columns=1)),
+        tooltip=[alt.Tooltip("drug:N", title="Drug"), alt.Tooltip("where:N", title="Where"),
+                 alt.Tooltip("pounds_per_event:Q", title="Pounds per event", format=",.1f"),
+                 alt.Tooltip("events:Q", title="Events", format=","), alt.Tooltip("pounds:Q", title="Pounds", format=",.0f")])
+    labels = alt.Chart(shown).mark_text(baseline="bottom", dy=-2, fontSize=10).encode(
+        x=x, xOffset=offset, y=y, text=alt.Text("pounds_per_event:Q", format=",.1f"))
+    return responsive(alt.layer(bars, labels), 240)
 
 
 def monthly_pounds(monthly: pd.DataFrame, drug: str, source: str):
@@ -147,5 +170,7 @@ def monthly_pounds(monthly: pd.DataFrame, drug: str, source: str):
     add_source(figure, source)
     data = monthly[["month", "component", "pounds"]].assign(drug=drug)
     about = Download("ports-monthly", title, "pounds: pounds seized in the month (calendar month, first day shown)", source)
+    shown = data.assign(where=data["component"].map(COMPONENT_LABELS))
+    colors = {COMPONENT_LABELS[component]: color for component, color in COMPONENT_COLORS.items()}
     return book_figure(figure, about, f"Monthly line chart of {drug.lower()} pounds seized at ports of entry and by the Border Patrol",
-                       data)
+                       data, panels=[monthly_panel(shown, "pounds", "where", colors, "Pounds per month")])
