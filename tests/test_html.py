@@ -34,6 +34,15 @@ BUDGET_TEXT_PAGE = 1_100_000
 BUDGET_CHART_PAGE = 2_300_000
 BUDGET_EXCEPTIONS = {"chapters/reproducibility.html": 1_400_000}  # its key-by-key tables (issue #23 item 4)
 
+# Tables still without a CSV link, per page (see test_tables_without_a_csv_only_become_fewer): the
+# parameters, inputs and claims-comparison tables of show_* (their content is on the Reproducibility
+# page and in the register's CSV), the vintage tables (engineer A), the register and Reproducibility
+# (engineer C), the state panel and correlation (engineer B), What changed, and the Data page's own list.
+TABLES_WITHOUT_CSV = {"chapters/budget.html": 1, "chapters/budget_document.html": 1, "chapters/budget_latest.html": 1,
+                      "chapters/changes.html": 2, "chapters/checks.html": 1, "chapters/claims.html": 9,
+                      "chapters/correlation.html": 2, "chapters/data.html": 1, "chapters/encounters.html": 4,
+                      "chapters/ports.html": 5, "chapters/reproducibility.html": 20, "chapters/state_panel.html": 14,
+                      "chapters/who.html": 1}
 MEASURE = """(() => {
   const viewport = document.documentElement.clientWidth;
   const main = document.querySelector('main') || document.body;
@@ -68,6 +77,10 @@ MEASURE = """(() => {
     viewport, pageWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 10), charts, images,
     errors: Array.from(document.querySelectorAll('.vega-figure[data-error]')).map((f) => f.id + ': ' + f.dataset.error),
     csv: Array.from(document.querySelectorAll('a[href$=".csv"]')).map((link) => link.href),
+    tablesWithoutCsv: Array.from(main.querySelectorAll('article table')).filter((table) => {
+      const output = table.closest('.cell_output');
+      return !table.closest('figure') && !(output && output.querySelector('.data-links a[href$=".csv"]'));
+    }).length,
     resources: performance.getEntriesByType('resource').map((entry) => entry.name),
     answers: firstList ? Array.from(firstList.children).map((item) => ({
       text: item.textContent, bottom: item.getBoundingClientRect().bottom,
@@ -216,6 +229,16 @@ def test_every_csv_link_resolves_and_the_data_page_lists_it(pages, html_book):
         assert not pd.read_csv(path).empty, relative
     data_page = {local.sub("", address) for address in pages["chapters/data.html"]["phone"]["csv"]}
     assert set(linked) <= data_page
+
+
+@needs_chromium
+def test_tables_without_a_csv_only_become_fewer(pages):
+    """Every table of results links its data as CSV (``markdown_table(..., download=...)``). The tables
+    still without one are counted per page (parameters, inputs and vintages tables, the register's and
+    the state panel's, which their chapters' owners are giving downloads); a page may lose such
+    tables, never gain one."""
+    without = {page: screens["phone"]["tablesWithoutCsv"] for page, screens in pages.items()}
+    assert {page: count for page, count in without.items() if count > TABLES_WITHOUT_CSV.get(page, 0)} == {}
 
 
 @needs_chromium
