@@ -93,10 +93,10 @@ def download_files(executed: dict[str, Path], book_version: str) -> dict[Path, b
     files = {STAGE_DIR / "chapters" / "data.md": reuse.data_page(rows, book_version).encode()}
     for row in rows:
         target = STAGE_DIR / "_static" / "data" / row["name"]
-        for suffix in (".csv", ".png"):
+        for suffix in (".csv", ".png", "-narrow.png"):  # a figure's drawing for phones: <name>-narrow.png
             source = FIGURE_DATA_DIR / f"{row['name']}{suffix}"
             if source.exists():
-                files[target.with_suffix(suffix)] = source.read_bytes()
+                files[target.parent / source.name] = source.read_bytes()
         metadata = reuse.published_metadata(row, book_version)
         files[target.with_suffix(".json")] = (json.dumps(metadata, indent=1, sort_keys=True) + "\n").encode()
     return files

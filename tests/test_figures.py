@@ -103,6 +103,12 @@ def test_a_static_only_figure_shows_its_png_with_its_size(build_dir):
     assert figure.panels == []
     assert 'src="../_static/data/correlation-scatter.png" alt="Two scatter plots of fentanyl' in figure.html()
     assert f'width="{width}" height="{height}"' in figure.html()
+    # on a phone the two panels come stacked, from their own file
+    narrow_width, narrow_height = figure.narrow_size
+    assert narrow_width < width and narrow_height > height
+    assert ('<picture><source media="(max-width: 640px)" srcset="../_static/data/correlation-scatter-narrow.png" '
+            f'width="{narrow_width}" height="{narrow_height}" />') in figure.html()
+    assert interactive.png_size((build_dir / "figure-data" / "correlation-scatter-narrow.png").read_bytes()) == figure.narrow_size
     assert list(pd.read_csv(build_dir / "figure-data" / "correlation-scatter.csv").columns) == [
         "encounters_thousands", "pounds", "encounters_within", "pounds_within"]
 

@@ -29,6 +29,7 @@ from analysis.book import downloads
 from analysis.book.downloads import Download
 
 PNG_DPI = 150
+NARROW_SCREEN = 640  # CSS pixels: up to this width a figure with a narrow drawing shows it
 # Chart text a little larger than Vega's 10-11 px defaults, to sit beside the book's 16 px text.
 VEGA_CONFIG = {"axis": {"labelFontSize": 12, "titleFontSize": 12}, "legend": {"labelFontSize": 12, "titleFontSize": 12},
                "title": {"fontSize": 13}}
@@ -44,6 +45,7 @@ class BookFigure:
     panels: list[dict] = field(default_factory=list)
     linked: tuple[str, ...] = ()
     size: tuple[int, int] = (0, 0)
+    narrow_size: tuple[int, int] | None = None
 
     def html(self) -> str:
         """The HTML output: the title, the panels and the source (or the image, which shows all three), then
@@ -61,6 +63,10 @@ class BookFigure:
             width, height = self.size
             shown = (f'<img class="book-figure" src="{address}.png" alt="{alt}" width="{width}" height="{height}" '
                      f'loading="lazy" />')
+            if self.narrow_size:  # a phone gets the panels stacked, drawn for its width
+                narrow_width, narrow_height = self.narrow_size
+                shown = (f'<picture><source media="(max-width: {NARROW_SCREEN}px)" srcset="{address}-narrow.png" '
+                         f'width="{narrow_width}" height="{narrow_height}" />{shown}</picture>')
         return shown + "\n" + downloads.links_html({"data (CSV)": f"{address}.csv", "image (PNG)": f"{address}.png"})
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -88,18 +94,30 @@ def wrapped_labels(labels, chars: int) -> str:
     return f"({json.dumps(lines)})[datum.label] || datum.label"
 
 
-def book_figure(static, about: Download, alt: str, data: pd.DataFrame, panels=(), linked: tuple[str, ...] = ()) -> BookFigure:
+def book_figure(static, about: Download, alt: str, data: pd.DataFrame, panels=(), linked: tuple[str, ...] = (),
+                narrow=None) -> BookFigure:
     """The figure a chapter cell displays: ``static`` (a matplotlib figure, closed here), the Altair
     ``panels`` if any (each a single or layered chart; ``responsive`` sizes them), and ``data``, the
-    values plotted, saved as the figure's CSV. ``linked`` names selections the panels share."""
-    buffer = io.BytesIO()
-    static.savefig(buffer, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None})
-    plt.close(static)
-    png = compact_png(buffer.getvalue())
+    values plotted, saved as the figure's CSV. ``linked`` names selections the panels share.
+    ``narrow``, for a static figure without panels, is the same drawing laid out for a phone (panels
+    stacked), which the HTML shows on screens up to NARROW_SCREEN pixels wide."""
+    png = figure_png(static)
     downloads.save(data, about)
     (downloads.downloads_dir() / f"{about.name}.png").write_bytes(png)
-    return BookFigure(about=about, alt=alt, png=png, data=data, panels=[{**panel.properties(description=alt).to_dict(), "config": VEGA_CONFIG} for panel in panels],
-                      linked=tuple(linked), size=png_size(png))
+    narrow_png = figure_png(narrow) if narrow is not None else None
+    if narrow_png:
+        (downloads.downloads_dir() / f"{about.name}-narrow.png").write_bytes(narrow_png)
+    return BookFigure(about=about, alt=alt, png=png, data=data,
+                      panels=[{**panel.properties(description=alt).to_dict(), "config": VEGA_CONFIG} for panel in panels],
+                      linked=tuple(linked), size=png_size(png), narrow_size=png_size(narrow_png) if narrow_png else None)
+
+
+def figure_png(figure) -> bytes:
+    """A matplotlib figure as a compact PNG (the figure is closed)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(figure)
+    return compact_png(buffer.getvalue())
 
 
 def compact_png(png: bytes) -> bytes:

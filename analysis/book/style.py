@@ -22,6 +22,12 @@ def add_source(figure, text: str) -> None:
     figure.text(0.01, -0.03, f"Source: {text}", ha="left", va="top", fontsize=8, color="#555555", wrap=True)
 
 
+def two_panels(stacked: bool):
+    """A figure of two panels (figure, axes): side by side for the PDF and wide screens, or stacked
+    for a phone's column (the same drawing, text the same size, so it reads at 360 pixels)."""
+    return plt.subplots(2, 1, figsize=(5.2, 8.6)) if stacked else plt.subplots(1, 2, figsize=(10, 4.3))
+
+
 def within_panel(axis, within_x, within_y, color: str, xlabel: str, ylabel: str, title: str) -> None:
     """A scatter of two variables after fixed effects are removed, with zero lines (the within view)."""
     axis.scatter(within_x, within_y, s=10, alpha=0.5, color=color)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.book.downloads import Download
 from analysis.book.interactive import book_figure
-from analysis.book.style import COMPONENT_COLORS, COMPONENT_LABELS, add_source, within_panel
+from analysis.book.style import COMPONENT_COLORS, COMPONENT_LABELS, add_source, two_panels, within_panel
 
 
 def raw_and_within_scatter(raw_x, raw_y, within_x, within_y, drug: str, title: str, source: str,
@@ -20,28 +20,32 @@ def raw_and_within_scatter(raw_x, raw_y, within_x, within_y, drug: str, title: s
     ``slope``, when given, is drawn through the origin of the within panel: by Frisch-Waugh-Lovell
     the two-way fixed-effects slope is exactly the least-squares line of the within scatter.
     """
-    figure, axes = plt.subplots(1, 2, figsize=(10, 4.2))
-    axes[0].scatter(raw_x, raw_y, s=10, alpha=0.5, color="#0072B2")
-    axes[0].set_xlabel("Border Patrol encounters (thousands)")
-    axes[0].set_ylabel(f"{drug} seized by the Border Patrol (pounds)")
-    axes[0].set_title("As observed (sector-months)")
-    within_panel(axes[1], within_x, within_y, "#D55E00", "Encounters, within sector and month (thousands)",
-                 "Pounds, within sector and month", "After sector and month effects")
-    if slope is not None:
-        span = [float(min(within_x)), float(max(within_x))]
-        axes[1].plot(span, [slope * value for value in span], color="#000000", linewidth=1.6, label=slope_label or None)
-        if slope_label:
-            axes[1].legend(fontsize=8, loc="upper left")
-    figure.suptitle(title, fontweight="bold")
-    figure.tight_layout()
-    add_source(figure, source)
+    def draw(stacked: bool):
+        figure, axes = two_panels(stacked)
+        axes[0].scatter(raw_x, raw_y, s=10, alpha=0.5, color="#0072B2")
+        axes[0].set_xlabel("Border Patrol encounters (thousands)")
+        axes[0].set_ylabel(f"{drug} seized by the Border Patrol (pounds)")
+        axes[0].set_title("As observed (sector-months)")
+        within_panel(axes[1], within_x, within_y, "#D55E00", "Encounters, within sector and month (thousands)",
+                     "Pounds, within sector and month", "After sector and month effects")
+        if slope is not None:
+            span = [float(min(within_x)), float(max(within_x))]
+            axes[1].plot(span, [slope * value for value in span], color="#000000", linewidth=1.6, label=slope_label or None)
+            if slope_label:
+                axes[1].legend(fontsize=8, loc="upper left")
+        figure.suptitle(title, fontweight="bold")
+        figure.tight_layout()
+        add_source(figure, source)
+        return figure
+
     data = pd.DataFrame({"encounters_thousands": raw_x, "pounds": raw_y, "encounters_within": within_x,
                          "pounds_within": within_y}).reset_index(drop=True)
     about = Download(name, title, f"encounters_thousands: Border Patrol encounters in the sector-month (thousands); "
                      f"pounds: {drug.lower()} pounds the Border Patrol seized; *_within: the same after removing sector "
                      f"and month means (two-way fixed effects)", source)
-    return book_figure(figure, about, f"Two scatter plots of {drug.lower()} pounds against encounters per sector-month, "
-                       "as observed and after removing sector and month effects", data)
+    return book_figure(draw(stacked=False), about, f"Two scatter plots of {drug.lower()} pounds against encounters per "
+                       "sector-month, as observed and after removing sector and month effects", data,
+                       narrow=draw(stacked=True))
 
 
 def national_series(frame, title: str, source: str, name: str = "correlation-national"):

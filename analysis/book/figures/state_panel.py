@@ -14,7 +14,7 @@ import seaborn as sns
 
 from analysis.book.downloads import Download
 from analysis.book.interactive import book_figure, responsive, wrapped_labels
-from analysis.book.style import OKABE_ITO, add_source, within_panel
+from analysis.book.style import OKABE_ITO, add_source, two_panels, within_panel
 
 # Specification labels wrap at this many characters above their rows in the HTML (two lines fit a phone).
 LABEL_CHARS = 48
@@ -56,30 +56,32 @@ def within_state_scatter(sample, x: str, y: str, within_x, within_y, xlabel: str
                          title: str, source: str, name: str = "state-scatter"):
     """State-years as observed (one colour per Census region) beside the same after state and year
     effects are removed, with the fixed-effects slope drawn through the second."""
-    figure, axes = plt.subplots(1, 2, figsize=(10, 4.3))
-    regions = sorted(sample["region"].unique())
-    for color, region in zip(OKABE_ITO, regions):
-        rows = sample["region"] == region
-        axes[0].scatter(sample.loc[rows, x], sample.loc[rows, y], s=12, alpha=0.6, color=color, label=region)
-    axes[0].legend(fontsize=7, title="Census region", title_fontsize=7)
-    axes[0].set_xlabel(xlabel)
-    axes[0].set_ylabel(ylabel)
-    axes[0].set_title("As observed (state-years)")
-    within_panel(axes[1], within_x, within_y, "#0072B2", "Share, within state and year (points)",
-                 "Rate, within state and year", "After state and year effects")
-    line_x = pd.Series([min(within_x), max(within_x)])
-    axes[1].plot(line_x, slope * line_x, color="#D55E00", linewidth=2, label=f"slope {slope:+.2f}")
-    axes[1].legend(fontsize=8)
-    figure.suptitle(title, fontweight="bold")
-    figure.tight_layout()
-    add_source(figure, source)
+    def draw(stacked: bool):
+        figure, axes = two_panels(stacked)
+        for color, region in zip(OKABE_ITO, sorted(sample["region"].unique())):
+            rows = sample["region"] == region
+            axes[0].scatter(sample.loc[rows, x], sample.loc[rows, y], s=12, alpha=0.6, color=color, label=region)
+        axes[0].legend(fontsize=7, title="Census region", title_fontsize=7)
+        axes[0].set_xlabel(xlabel)
+        axes[0].set_ylabel(ylabel)
+        axes[0].set_title("As observed (state-years)")
+        within_panel(axes[1], within_x, within_y, "#0072B2", "Share, within state and year (points)",
+                     "Rate, within state and year", "After state and year effects")
+        line_x = pd.Series([min(within_x), max(within_x)])
+        axes[1].plot(line_x, slope * line_x, color="#D55E00", linewidth=2, label=f"slope {slope:+.2f}")
+        axes[1].legend(fontsize=8)
+        figure.suptitle(title, fontweight="bold")
+        figure.tight_layout()
+        add_source(figure, source)
+        return figure
+
     data = pd.DataFrame({"state": sample["state"].to_numpy(), "year": sample["year"].to_numpy(),
                          "region": sample["region"].to_numpy(), x: sample[x].to_numpy(), y: sample[y].to_numpy(),
                          f"{x}_within": np.asarray(within_x), f"{y}_within": np.asarray(within_y)})
     about = Download(name, title, f"{x}: {xlabel}; {y}: {ylabel}; *_within: the same after removing state and year "
                      "means (two-way fixed effects)", source)
-    return book_figure(figure, about, "Two scatter plots of state-years, as observed and after removing state and year "
-                       "effects, with the fixed-effects slope", data)
+    return book_figure(draw(stacked=False), about, "Two scatter plots of state-years, as observed and after removing "
+                       "state and year effects, with the fixed-effects slope", data, narrow=draw(stacked=True))
 
 
 def estimates(estimates: pd.DataFrame, reference: float | None, reference_label: str, xlabel: str, title: str,
