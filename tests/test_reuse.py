@@ -82,3 +82,18 @@ def test_codepoint_refuses_an_icon_the_theme_does_not_have():
     with pytest.raises(ValueError, match="fa-no-such-icon"):
         icons.codepoint("no-such-icon", ".fa-bars:before{content:\"\\f0c9\"}")
     assert icons.codepoint("bars", ".fa-navicon:before,.fa-bars:before{content:\"\\f0c9\"}") == 0xF0C9
+
+
+def test_the_header_links_the_repository_only_when_one_is_known(monkeypatch):
+    """CITATION.cff's repository-code (else the git remote) becomes the header's Code link; with neither,
+    the book invents none."""
+    import yaml
+
+    from bookmachine import stage, version
+
+    monkeypatch.setattr(version, "repository_url", lambda: None)
+    monkeypatch.setattr(reuse, "citation", lambda: {**CFF, "repository-code": "https://example.org/book"})
+    settings = yaml.safe_load(stage.book_config("2.1.0"))
+    assert settings["sphinx"]["config"]["html_context"]["book_repository"] == "https://example.org/book"
+    monkeypatch.setattr(reuse, "citation", lambda: CFF)
+    assert "html_context" not in yaml.safe_load(stage.book_config("2.1.0"))["sphinx"]["config"]
