@@ -5,6 +5,8 @@ drawing for the PDF, its interactive twin where it has one, and the plotted data
 """
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
@@ -94,20 +96,24 @@ def share_panel(data, labels: dict, colors: dict, breaks: dict, references: dict
 
 def rebalance_path(path: pd.DataFrame, title: str, source: str, name: str):
     """Stacked demand and supply dollars per year along a rebalancing path (``metrics.budget.rebalance``),
-    with the demand had the starting split been held (dashed); the legend sits below the bars."""
-    figure, axis = plt.subplots(figsize=(8.5, 4.4))
-    axis.bar(path["year"], path["demand"], color="#009E73", label="Demand reduction")
-    axis.bar(path["year"], path["supply"], bottom=path["demand"], color="#E69F00", label="Supply reduction")
-    axis.plot(path["year"], path["demand_at_start_split"], color="black", linestyle="--", marker=".",
-              label="Demand at the starting split")
-    axis.set_ylabel("USD billion")
-    axis.set_xlabel("Fiscal year")
-    axis.set_title(title)
-    axis.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False)
-    figure.tight_layout()
-    add_source(figure, source)
+    with the demand had the starting split been held (dashed); the legend sits below the bars. The HTML
+    also gets it drawn for a phone's width (legend in one column)."""
+    def draw(size: tuple[float, float], legend_columns: int):
+        figure, axis = plt.subplots(figsize=size)
+        axis.bar(path["year"], path["demand"], color="#009E73", label="Demand reduction")
+        axis.bar(path["year"], path["supply"], bottom=path["demand"], color="#E69F00", label="Supply reduction")
+        axis.plot(path["year"], path["demand_at_start_split"], color="black", linestyle="--", marker=".",
+                  label="Demand at the starting split")
+        axis.set_ylabel("USD billion")
+        axis.set_xlabel("Fiscal year")
+        axis.set_title("\n".join(textwrap.wrap(title, 48 if legend_columns == 1 else 90)))
+        axis.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=legend_columns, frameon=False)
+        figure.tight_layout()
+        add_source(figure, source)
+        return figure
+
     data = path[["year", "total", "demand_share", "demand", "supply", "demand_at_start_split", "extra_demand",
                  "cumulative_extra"]].rename(columns={"year": "fiscal_year"})
     about = Download(name, title, "demand_share: fraction (0-1); every other column: USD billion", source)
-    return book_figure(figure, about, "Stacked bars of demand and supply reduction dollars per year, with a dashed line "
-                       "for demand at the starting split", data)
+    return book_figure(draw((8.5, 4.4), 3), about, "Stacked bars of demand and supply reduction dollars per year, with "
+                       "a dashed line for demand at the starting split", data, narrow=draw((5.2, 5.2), 1))

@@ -49,22 +49,27 @@ def raw_and_within_scatter(raw_x, raw_y, within_x, within_y, drug: str, title: s
 
 
 def national_series(frame, title: str, source: str, name: str = "correlation-national"):
-    """Two stacked panels sharing the month axis: encounters, and pounds seized at and between ports."""
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True)
-    top.plot(frame["month"], frame["encounters"], color="#444444", linewidth=1.6)
-    top.set_ylabel("SW Border Patrol\nencounters")
-    top.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-    for component in ("OFO", "USBP"):
-        bottom.plot(frame["month"], frame[f"pounds_{component.lower()}"], color=COMPONENT_COLORS[component],
-                    label=COMPONENT_LABELS[component], linewidth=1.6)
-    bottom.set_ylabel("Fentanyl seized\n(pounds per month)")
-    bottom.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-    bottom.legend(fontsize=8)
-    bottom.set_xlabel("Month")
-    top.set_title(title)
-    figure.tight_layout()
-    add_source(figure, source)
+    """Two stacked panels sharing the month axis: encounters, and pounds seized at and between ports
+    (drawn again at a phone's width for the HTML)."""
+    def draw(size: tuple[float, float]):
+        figure, (top, bottom) = plt.subplots(2, 1, figsize=size, sharex=True)
+        top.plot(frame["month"], frame["encounters"], color="#444444", linewidth=1.6)
+        top.set_ylabel("SW Border Patrol\nencounters")
+        top.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        for component in ("OFO", "USBP"):
+            bottom.plot(frame["month"], frame[f"pounds_{component.lower()}"], color=COMPONENT_COLORS[component],
+                        label=COMPONENT_LABELS[component], linewidth=1.6)
+        bottom.set_ylabel("Fentanyl seized\n(pounds per month)")
+        bottom.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        bottom.legend(fontsize=8)
+        bottom.set_xlabel("Month")
+        top.set_title(title)
+        figure.tight_layout()
+        add_source(figure, source)
+        return figure
+
     about = Download(name, title, "encounters: Southwest Border Patrol encounters in the month; pounds_ofo, pounds_usbp: "
                      "fentanyl pounds seized at ports (OFO) and between them (USBP), nationwide", source)
-    return book_figure(figure, about, "Two stacked monthly line charts, encounters on top and fentanyl pounds seized by "
-                       "OFO and USBP below", frame[["month", "encounters", "pounds_ofo", "pounds_usbp"]])
+    return book_figure(draw((9, 5.6)), about, "Two stacked monthly line charts, encounters on top and fentanyl pounds "
+                       "seized by OFO and USBP below", frame[["month", "encounters", "pounds_ofo", "pounds_usbp"]],
+                       narrow=draw((5.2, 6.4)))
