@@ -26,10 +26,11 @@ BUILDERS = {"html": (STAGE_DIR, config.BUILD_DIR.parent, HTML_DIR / "index.html"
             "pdflatex": (LATEX_STAGE_DIR, LATEX_DIR.parent.parent, LATEX_DIR / "book.pdf")}
 
 
-def staged_digest(source: Path, strict: bool) -> str:
-    """Hash of a staged book source (every file, with its path) and the strictness of the build."""
+def staged_digest(source: Path, strict: bool, under: str = "") -> str:
+    """Hash of a staged book source (every file, with its path; or only those in the folder ``under``)
+    and the strictness of the build."""
     digest = hashlib.sha256(str(strict).encode())
-    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+    for path in sorted(p for p in (source / under).rglob("*") if p.is_file()):
         digest.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -43,6 +44,8 @@ class Running:
     started: float
     stamp: Path
     source: str
+    static_stamp: Path
+    static: str
 
 
 def start(builder: str, strict: bool) -> Running | None:
@@ -60,12 +63,18 @@ def start(builder: str, strict: bool) -> Running | None:
                "--path-output", str(path_output), "--builder", builder]
     if strict:
         command += ["-W", "-n", "--keep-going"]
+    # Sphinx copies _static only when some page is rewritten: a changed script or stylesheet alone
+    # would not reach the HTML, so a change there rebuilds every page.
+    static_stamp, static = config.BUILD_DIR / f"{builder}.static-sha256", staged_digest(staged, strict, "_static")
+    if not static_stamp.exists() or static_stamp.read_text() != static:
+        command.append("--all")
+        static_stamp.unlink(missing_ok=True)
     progress(builder, "jupyter-book build ...")
     log_file = config.BUILD_DIR / f"{builder}.log"
     with open(log_file, "w") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=config.PROJECT_ROOT,
                                    env=dict(os.environ, LATEXMKOPTS="-xelatex"))
-    return Running(builder, process, log_file, time.monotonic(), stamp, source)
+    return Running(builder, process, log_file, time.monotonic(), stamp, source, static_stamp, static)
 
 
 def finish(running: Running) -> None:
@@ -78,6 +87,7 @@ def finish(running: Running) -> None:
         raise BuildError(f"jupyter-book ({running.builder}) failed; last lines of {running.log_file}:\n"
                          + "\n".join(tail))
     running.stamp.write_text(running.source)
+    running.static_stamp.write_text(running.static)
     progress(running.builder, f"done in {time.monotonic() - running.started:.1f} s "
              f"({usage.ru_utime + usage.ru_stime:.1f} s CPU; log: {shown(running.log_file)})")
 
@@ -97,11 +107,12 @@ def render(builders: dict[str, bool]) -> None:
 
 
 def collect_pdf() -> Path:
-    """Copy the LaTeX build's PDF to _build/pdf/book.pdf."""
+    """Copy the LaTeX build's PDF to _build/pdf/book.pdf, and into the HTML book, whose header links to it."""
     built = LATEX_DIR / "book.pdf"
     if not built.exists():
         raise BuildError(f"no PDF at {built}; see {config.BUILD_DIR / 'pdflatex.log'}")
     PDF_DIR.mkdir(parents=True, exist_ok=True)
     target = PDF_DIR / "book.pdf"
     shutil.copyfile(built, target)
+    shutil.copyfile(built, HTML_DIR / "book.pdf")
     return target

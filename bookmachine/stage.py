@@ -1,5 +1,6 @@
 """Assembling the book source in ``_build/src``: the numbers the notebooks glued, the book's config,
-the pages, the executed notebooks, the figures' data and the generated pages.
+the pages, the executed notebooks, the downloads of figures and tables (with the Data page) and the
+generated pages.
 
 Files are written only when their bytes change, so that Sphinx's incremental build sees nothing new.
 """
@@ -16,7 +17,7 @@ import yaml
 
 from analysis import config
 from analysis.errors import DataError
-from bookmachine import changes, vega, version
+from bookmachine import changes, icons, reuse, vega, version
 from bookmachine.outputs import FIGURE_DATA_DIR, LATEX_STAGE_DIR, STAGE_DIR
 from bookmachine.plan import is_notebook
 
@@ -85,19 +86,39 @@ def book_config(book_version: str) -> bytes:
     html = settings.setdefault("html", {})
     html["extra_footer"] = (f"<p>Version {book_version}, source dated {date}. Every number is computed from "
                             f"the data at build time.</p>")
-    remote = version.repository_url()
-    if remote:
+    remote = reuse.repository(reuse.citation()) or version.repository_url()
+    if remote:  # the header's "Code" link (_templates/article-header-buttons.html)
         settings["repository"] = {"url": remote, "branch": version.git_branch() or "main"}
+        sphinx_config.setdefault("html_context", {})["book_repository"] = remote
     return yaml.safe_dump(settings, sort_keys=False, allow_unicode=True).encode()
 
 
 def generated_pages(runs: list, numbers: dict, sources: dict, params_file: Path, book_version: str,
                     reads: dict) -> dict[str, str]:
-    """The pages the build writes itself (path in the book -> text): Reproducibility and What changed."""
+    """The pages the build writes itself (path in the book -> text): Reproducibility, What changed and
+    the landing page's "Cite this book" block (the Data page is staged with the downloads)."""
     from bookmachine import provenance
     return {"chapters/reproducibility.md": provenance.reproducibility_page(
         runs, numbers, sources, params_file, book_version, reads),
-        "chapters/changes.md": changes.changes_page(version.cff_version(), numbers)}
+        "chapters/changes.md": changes.changes_page(version.cff_version(), numbers),
+        reuse.CITE_PAGE: reuse.cite_markdown(reuse.citation())}
+
+
+def download_files(executed: dict[str, Path], book_version: str) -> dict[Path, bytes]:
+    """Every download a page links to, under ``_static/data`` (paths relative to the staged source): its CSV, the figure's PNG, and a JSON
+    description with the version and licence; and the Data page listing them. Files of figures or
+    tables no page shows any more are left out."""
+    rows = reuse.download_descriptions(reuse.linked_downloads(executed), FIGURE_DATA_DIR)
+    files = {Path("chapters") / "data.md": reuse.data_page(rows, book_version).encode()}
+    for row in rows:
+        target = Path("_static") / "data" / row["name"]
+        for suffix in (".csv", ".png", "-narrow.png"):  # a figure's drawing for phones: <name>-narrow.png
+            source = FIGURE_DATA_DIR / f"{row['name']}{suffix}"
+            if source.exists():
+                files[target.parent / source.name] = source.read_bytes()
+        metadata = reuse.published_metadata(row, book_version)
+        files[target.with_suffix(".json")] = (json.dumps(metadata, indent=1, sort_keys=True) + "\n").encode()
+    return files
 
 
 def _write_vega_bundle_whole() -> None:
@@ -181,13 +202,13 @@ def stage(executed: dict[str, Path], generated: dict[str, str], book_version: st
             wanted[static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
     for name, path in executed.items():
         wanted[Path("chapters") / f"{name}.ipynb"] = path.read_bytes()
-    for csv in sorted(FIGURE_DATA_DIR.glob("*.csv")):
-        wanted[Path("_static") / "data" / csv.name] = csv.read_bytes()
+    wanted.update(download_files(executed, book_version))
     if bundle_writer is not None:
         bundle_writer.join()
     if not VEGA_BUNDLE.exists():  # not started, or it failed: written here, where an error shows
         vega.write_vega_bundle(VEGA_BUNDLE.parent)
     wanted[VEGA_BUNDLE.relative_to(STAGE_DIR)] = VEGA_BUNDLE.read_bytes()
+    wanted.update({Path("_static") / name: content for name, content in icons.icon_files().items()})
     for relative, text in generated.items():
         wanted[Path(relative)] = text.encode()
     for root, output_format in ((STAGE_DIR, "html"), (LATEX_STAGE_DIR, "latex")):

@@ -7,7 +7,9 @@ ready to display or the numbers a section states. The revisions themselves are c
 from __future__ import annotations
 
 import pandas as pd
+from IPython.display import Markdown
 
+from analysis.book import downloads
 from analysis.data import vintages
 
 
@@ -53,6 +55,17 @@ def cells_csv(datasets: list[vintages.Combined]) -> pd.DataFrame:
 # 'Southwest Land Border' is shown as 'Southwest').
 HEADINGS = {"land_border_region": "Region", "citizenship_grouping": "Citizenship", "title_of_authority": "Title",
             "encounter_type": "Type", "aor": "Area", "land_filter": "Land filter"}
+
+
+def cells_download(datasets: list[vintages.Combined]):
+    """The HTML link to every revised cell as CSV (``cells_csv``), or a sentence when no cell was revised."""
+    table = cells_csv(datasets)
+    if table.empty:
+        return Markdown("No cell was revised by a newer vintage.")
+    about = downloads.Download("vintage-revisions", "one cell revised by a newer vintage: old and new value, both files",
+                               "encounters (people) or seizure events and pounds, as the dataset counts them",
+                               "CBP and DHS OHSS vintages in data/catalog.yml")
+    return downloads.link(table, about, "every revised cell (CSV)")
 
 
 def cells_tables(combined: vintages.Combined) -> list[tuple[str, pd.DataFrame]]:

@@ -1,8 +1,6 @@
 """Figure style shared by every chapter: colour-blind-safe palette, titles, units, source lines."""
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib.pyplot as plt
 import seaborn as sns
 
@@ -24,9 +22,10 @@ def add_source(figure, text: str) -> None:
     figure.text(0.01, -0.03, f"Source: {text}", ha="left", va="top", fontsize=8, color="#555555", wrap=True)
 
 
-def chart_subtitle(text: str, width: int = 75) -> list[str]:
-    """A chart subtitle as lines short enough for the book's text column (Vega does not wrap titles)."""
-    return textwrap.wrap(text, width)
+def two_panels(stacked: bool):
+    """A figure of two panels (figure, axes): side by side for the PDF and wide screens, or stacked
+    for a phone's column (the same drawing, text the same size, so it reads at 360 pixels)."""
+    return plt.subplots(2, 1, figsize=(5.2, 8.6)) if stacked else plt.subplots(1, 2, figsize=(10, 4.3))
 
 
 def within_panel(axis, within_x, within_y, color: str, xlabel: str, ylabel: str, title: str) -> None:
@@ -37,3 +36,31 @@ def within_panel(axis, within_x, within_y, color: str, xlabel: str, ylabel: str,
     axis.set_xlabel(xlabel)
     axis.set_ylabel(ylabel)
     axis.set_title(title)
+
+
+def monthly_panel(data, value: str, series: str, colors: dict, ylabel: str, shade: tuple | None = None):
+    """An Altair chart of monthly lines (``data``: month, ``series``, ``value``), one colour per series
+    in ``colors``' order with the legend below; ``shade`` = (first month, last month, label) marks a
+    period with a grey band, labelled in the legend like the lines. Hover for a month's values."""
+    import altair as alt
+    import pandas as pd
+
+    from analysis.book.interactive import responsive
+
+    order = list(colors)
+    x = alt.X("month:T", title="Month", axis=alt.Axis(format="%Y", tickCount="year"))
+    lines = alt.Chart(data).mark_line(strokeWidth=1.6).encode(
+        x=x, y=alt.Y(f"{value}:Q", title=ylabel,
+                     axis=alt.Axis(labelExpr="datum.value >= 1000 ? format(datum.value, '~s') : format(datum.value, ',')")),
+        color=alt.Color(f"{series}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=list(colors.values())),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
+        tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"), alt.Tooltip(f"{series}:N", title=""),
+                 alt.Tooltip(f"{value}:Q", title=ylabel, format=",.0f")])
+    layers = [lines]
+    if shade:
+        start, end, label = shade
+        band = pd.DataFrame({"start": [pd.Timestamp(start)], "end": [pd.Timestamp(end)], "period": [label]})
+        layers.insert(0, alt.Chart(band).mark_rect().encode(
+            x="start:T", x2="end:T", fill=alt.Fill("period:N", title=None, scale=alt.Scale(range=["#e3e3e3"]),
+                                                   legend=alt.Legend(orient="bottom", symbolType="square"))))
+    return responsive(alt.layer(*layers), 240)

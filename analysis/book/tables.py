@@ -8,6 +8,9 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import Markdown
 
+from analysis.book import downloads
+from analysis.book.downloads import Download
+
 NUMBER_INTERVAL = re.compile(r"([\[(][-+\u2212]?[\d.,]+%?,) +([-+\u2212]?[\d.,]+%?[\])])")
 
 
@@ -223,14 +226,22 @@ def list_table(frame: pd.DataFrame, widths: list[int] | None = None, *, sortable
 
 
 def markdown_table(frame: pd.DataFrame, widths: list[int] | None = None, *, sortable: bool = False,
-                   caption: str | None = None) -> Markdown:
+                   caption: str | None = None, download: Download | None = None,
+                   data: pd.DataFrame | None = None) -> Markdown:
     """A DataFrame as a MyST list-table whose PDF columns fit their content.
 
     ``table_layout`` sets the widths (``widths``, if given, is a preference: no column gets less
     than its longest number or word needs) and, for wide tables, a smaller PDF font.
     ``sortable`` tables get a filter box and click-to-sort headers in the HTML (_static/table-tools.js).
+    With ``download`` (a ``downloads.Download``: file name, title, units, source) the table's data
+    are saved as CSV, listed on the Data page and linked under the table in the HTML: ``data``
+    (unrounded numbers, plain column names) if given, else the table as shown.
     """
-    return Markdown(list_table(frame, widths, sortable=sortable, caption=caption))
+    text = list_table(frame, widths, sortable=sortable, caption=caption)
+    if download is not None:
+        address = downloads.save(frame if data is None else data, download)
+        text += "\n\n" + downloads.links_html({"table (CSV)": address})
+    return Markdown(text)
 
 
 def interval(coef: float, low: float, high: float, digits: int | None = None, unit: str = "") -> str:

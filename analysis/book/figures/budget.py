@@ -1,87 +1,119 @@
-"""Figures of the budget chapters: the demand share by edition and the rebalancing path."""
+"""Figures of the budget chapters: the demand share by edition and the rebalancing path.
+
+Each function returns the figure a chapter cell shows (``interactive.book_figure``): the static
+drawing for the PDF, its interactive twin where it has one, and the plotted data as CSV.
+"""
 from __future__ import annotations
+
+import textwrap
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
+from matplotlib.ticker import PercentFormatter
 
-from analysis.book.style import OKABE_ITO, add_source, chart_subtitle
+from analysis.book.downloads import Download
+from analysis.book.interactive import book_figure, responsive, wrapped_labels
+from analysis.book.style import OKABE_ITO, add_source
+
+SHARE_TITLE = "Demand reduction's share of the federal drug-control budget"
+SHARE_LIMITS = (0.25, 0.7)
 
 
-def demand_share_by_edition(shares, labels: dict, breaks: dict, references: dict, title: str, source: str):
+def demand_share(shares: pd.DataFrame, labels: dict, breaks: dict, references: dict, source: str):
     """Demand share of the drug-control budget by fiscal year, one line per methodology edition.
 
-    ``breaks`` maps fiscal years to scope-change notes (dashed verticals); ``references`` maps
-    labels to shares drawn as dotted horizontals (e.g. a claimed baseline and a target).
+    ``labels`` maps editions to legend labels (their order is the legend's); ``breaks`` maps fiscal
+    years to scope-change notes, drawn as dashed verticals; ``references`` maps labels to shares
+    drawn as dotted horizontals (the document's baseline and target). Both drawings label the lines.
     """
+    data = shares[shares["edition"].isin(list(labels))].sort_values(["edition", "fiscal_year"])
+    data = pd.DataFrame({"fiscal_year": data["fiscal_year"], "edition": data["edition"],
+                         "edition_label": data["edition"].map(labels), "demand_share": data["demand_share"]})
+    editions = [edition for edition in labels if edition in set(data["edition"])]
+    colors = dict(zip(editions, OKABE_ITO))
+    about = Download("budget-demand-share", SHARE_TITLE, "demand_share: demand reduction's fraction of the federal "
+                     "drug-control budget (0-1), as each edition of ONDCP's tables reports it", source)
+    return book_figure(share_static(data, labels, colors, breaks, references, source), about,
+                       "Line chart of the demand-reduction share of the federal drug budget by fiscal year, one line per "
+                       "ONDCP edition, with the scope changes and the document's baseline and target marked", data,
+                       panels=[share_panel(data, labels, colors, breaks, references)])
+
+
+def share_static(data, labels: dict, colors: dict, breaks: dict, references: dict, source: str):
+    """Matplotlib version of ``demand_share``."""
     figure, axis = plt.subplots(figsize=(9, 4.8))
-    palette = sns.color_palette("colorblind", n_colors=len(labels))
-    for color, (edition, label) in zip(palette, labels.items()):
-        series = shares[shares["edition"] == edition].sort_values("fiscal_year")
-        if series.empty:
-            continue
+    for edition, color in colors.items():
+        series = data[data["edition"] == edition]
         axis.plot(series["fiscal_year"], series["demand_share"], marker="o", markersize=4, linewidth=1.4,
-                  color=color, label=label)
+                  color=color, label=labels[edition])
     for year, note in breaks.items():
         axis.axvline(year, color="#444444", linestyle="--", linewidth=0.9)
         axis.text(year + 0.2, 0.99, note, rotation=90, va="top", ha="left", fontsize=7, color="#444444",
                   transform=axis.get_xaxis_transform())
     for label, share in references.items():
         axis.axhline(share, color="#888888", linestyle=":", linewidth=1)
-        axis.text(shares["fiscal_year"].min(), share + 0.006, label, fontsize=8, color="#555555")
-    axis.set_ylim(0.25, 0.7)
-    axis.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+        axis.text(data["fiscal_year"].min(), share + 0.006, f"{label} ({share:.0%})", fontsize=8, color="#555555")
+    axis.set_ylim(*SHARE_LIMITS)
+    axis.yaxis.set_major_formatter(PercentFormatter(1.0))
     axis.set_ylabel("Demand reduction, share of drug-control budget")
     axis.set_xlabel("Fiscal year")
-    axis.set_title(title)
+    axis.set_title(SHARE_TITLE)
     axis.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     figure.tight_layout()
     add_source(figure, source)
     return figure
 
 
-def demand_share_chart(shares, labels: dict, breaks: dict, references: dict, title: str, source: str):
-    """Interactive (Altair) version of demand_share_by_edition: hover for values, click the legend to
-    isolate an edition; dashed rules at the scope changes, dotted rules at the reference shares."""
+def share_panel(data, labels: dict, colors: dict, breaks: dict, references: dict):
+    """Altair version of ``demand_share``: hover for values; click a legend entry to highlight an
+    edition; the scope changes and reference shares are labelled rules."""
     import altair as alt
 
-    data = shares[shares["edition"].isin(list(labels))].assign(edition_label=lambda f: f["edition"].map(labels))
-    data = data[["fiscal_year", "edition", "edition_label", "demand_share"]].sort_values(["edition", "fiscal_year"])
-    order = [labels[e] for e in labels if e in set(data["edition"])]
-    pick = alt.selection_point(fields=["edition_label"], bind="legend")
-    chart = (alt.Chart(data).mark_line(point=True)
-             .encode(x=alt.X("fiscal_year:Q", title="Fiscal year", axis=alt.Axis(format="d")),
-                     y=alt.Y("demand_share:Q", title="Demand reduction, share of drug-control budget",
-                             axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0.25, 0.7])),
-                     color=alt.Color("edition_label:N", title="Edition (click to isolate)", sort=order,
-                                     scale=alt.Scale(domain=order, range=OKABE_ITO[:len(order)]),
-                                     legend=alt.Legend(orient="bottom", columns=1, labelLimit=420)),
-                     opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
-                     tooltip=[alt.Tooltip("fiscal_year:Q", title="Fiscal year", format="d"),
-                              alt.Tooltip("edition_label:N", title="Edition"),
-                              alt.Tooltip("demand_share:Q", title="Demand share", format=".1%")])
-             .add_params(pick))
-    scope_changes = alt.Chart(pd.DataFrame({"fiscal_year": list(breaks), "note": list(breaks.values())})).mark_rule(
-        strokeDash=[5, 3], color="#444444").encode(x="fiscal_year:Q", tooltip=[alt.Tooltip("note:N", title="Scope change")])
-    reference_lines = alt.Chart(pd.DataFrame({"share": list(references.values()), "label": list(references)})).mark_rule(
-        strokeDash=[1, 3], color="#555555").encode(y="share:Q", tooltip=[alt.Tooltip("label:N", title="Reference"),
-                                                                          alt.Tooltip("share:Q", title="Share", format=".0%")])
-    chart = alt.layer(chart, scope_changes, reference_lines).properties(
-        width=470, height=280, title=alt.TitleParams(title, anchor="start", frame="bounds", subtitle=chart_subtitle(f"Source: {source}")))
-    return chart, data
+    order = [labels[edition] for edition in colors]
+    pick = alt.selection_point(name="pick", fields=["edition_label"], bind="legend")
+    x = alt.X("fiscal_year:Q", title="Fiscal year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, nice=False))
+    lines = alt.Chart(data).mark_line(point=True).encode(
+        x=x, y=alt.Y("demand_share:Q", title="Demand share of the budget", axis=alt.Axis(format="%"),
+                     scale=alt.Scale(domain=list(SHARE_LIMITS))),
+        color=alt.Color("edition_label:N", title="Edition (click to highlight)", sort=order,
+                        scale=alt.Scale(domain=order, range=list(colors.values())),
+                        legend=alt.Legend(orient="bottom", columns=1, labelExpr=wrapped_labels(order, 46), labelLimit=0)),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+        tooltip=[alt.Tooltip("fiscal_year:Q", title="Fiscal year", format="d"), alt.Tooltip("edition_label:N", title="Edition"),
+                 alt.Tooltip("demand_share:Q", title="Demand share", format=".1%")]).add_params(pick)
+    scope = pd.DataFrame({"fiscal_year": list(breaks), "note": list(breaks.values()), "label": "scope change"})
+    scope_rules = alt.Chart(scope).mark_rule(strokeDash=[5, 3], color="#444444").encode(
+        x="fiscal_year:Q", tooltip=[alt.Tooltip("note:N", title="Scope change")])
+    scope_labels = alt.Chart(scope).mark_text(align="left", baseline="top", dx=3, y=2, fontSize=10, color="#444444").encode(
+        x="fiscal_year:Q", text="label:N")
+    reference = pd.DataFrame({"share": list(references.values()),
+                              "label": [f"{label} ({share:.0%})" for label, share in references.items()]})
+    reference_rules = alt.Chart(reference).mark_rule(strokeDash=[1, 3], color="#555555").encode(y="share:Q")
+    reference_labels = alt.Chart(reference).mark_text(align="left", baseline="bottom", x=3, dy=-2, fontSize=10,
+                                                      color="#555555").encode(y="share:Q", text="label:N")
+    return responsive(alt.layer(lines, scope_rules, scope_labels, reference_rules, reference_labels), 260)
 
 
-def rebalance_path_chart(path, title: str, source: str):
-    """Stacked demand and supply dollars per year, with the demand had the start split been held."""
-    figure, axis = plt.subplots(figsize=(8.5, 4.2))
-    axis.bar(path["year"], path["demand"], color="#009E73", label="Demand reduction")
-    axis.bar(path["year"], path["supply"], bottom=path["demand"], color="#E69F00", label="Supply reduction")
-    axis.plot(path["year"], path["demand_at_start_split"], color="black", linestyle="--", marker=".",
-              label="Demand at the starting split")
-    axis.set_ylabel("USD billion")
-    axis.set_xlabel("Fiscal year")
-    axis.set_title(title)
-    axis.legend(fontsize=8, loc="lower right")
-    figure.tight_layout()
-    add_source(figure, source)
-    return figure
+def rebalance_path(path: pd.DataFrame, title: str, source: str, name: str):
+    """Stacked demand and supply dollars per year along a rebalancing path (``metrics.budget.rebalance``),
+    with the demand had the starting split been held (dashed); the legend sits below the bars. The HTML
+    also gets it drawn for a phone's width (legend in one column)."""
+    def draw(size: tuple[float, float], legend_columns: int):
+        figure, axis = plt.subplots(figsize=size)
+        axis.bar(path["year"], path["demand"], color="#009E73", label="Demand reduction")
+        axis.bar(path["year"], path["supply"], bottom=path["demand"], color="#E69F00", label="Supply reduction")
+        axis.plot(path["year"], path["demand_at_start_split"], color="black", linestyle="--", marker=".",
+                  label="Demand at the starting split")
+        axis.set_ylabel("USD billion")
+        axis.set_xlabel("Fiscal year")
+        axis.set_title("\n".join(textwrap.wrap(title, 48 if legend_columns == 1 else 90)))
+        axis.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=legend_columns, frameon=False)
+        figure.tight_layout()
+        add_source(figure, source)
+        return figure
+
+    data = path[["year", "total", "demand_share", "demand", "supply", "demand_at_start_split", "extra_demand",
+                 "cumulative_extra"]].rename(columns={"year": "fiscal_year"})
+    about = Download(name, title, "demand_share: fraction (0-1); every other column: USD billion", source)
+    return book_figure(draw((8.5, 4.4), 3), about, "Stacked bars of demand and supply reduction dollars per year, with "
+                       "a dashed line for demand at the starting split", data, narrow=draw((5.2, 5.2), 1))

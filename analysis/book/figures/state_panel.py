@@ -1,4 +1,8 @@
-"""Figures of the state-panel chapter: data coverage, the within-state view and the estimates."""
+"""Figures of the state-panel chapter: data coverage, the within-state view and the estimates.
+
+Each function returns the figure a chapter cell shows (``interactive.book_figure``): the static
+drawing for the PDF, its interactive twin where it has one, and the plotted data as CSV.
+"""
 from __future__ import annotations
 
 import textwrap
@@ -8,22 +12,26 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from analysis.book.style import OKABE_ITO, add_source, chart_subtitle, within_panel
+from analysis.book.downloads import Download
+from analysis.book.interactive import book_figure, responsive, wrapped_labels
+from analysis.book.style import OKABE_ITO, add_source, two_panels, within_panel
+
+# Specification labels wrap at this many characters above their rows in the HTML (two lines fit a phone).
+LABEL_CHARS = 48
 
 
 def coverage_heatmap(presence, total: int, title: str, source: str, marked_years: list[int] | None = None,
-                     marked_label: str = ""):
-    """Variables x years: how many of the ``total`` jurisdictions have a value (blank = none), with a
-    colour key under the map. ``marked_years`` (e.g. provisional years) are framed and labelled
-    ``marked_label`` above the map."""
-    # the key lies flat under the map, so its width does not come out of the cells, whose labels stay
-    # legible (about 6 pt) when the figure is scaled to the PDF's text width
-    height = 0.5 * len(presence) + 2.6
-    figure, axis = plt.subplots(figsize=(10, height))
+                     marked_label: str = "", name: str = "state-coverage"):
+    """Variables x years: how many of the ``total`` jurisdictions have a value (blank = none), the
+    count printed in each cell and keyed by the colour bar below the map. ``marked_years`` (e.g.
+    provisional years) are framed and labelled ``marked_label`` above the map."""
+    figure, axis = plt.subplots(figsize=(10, 0.5 * len(presence) + 2.4))
     shown = presence.where(presence > 0)
     shown.index = [textwrap.fill(str(label), 24) for label in shown.index]  # two-line labels leave the cells room
     sns.heatmap(shown, ax=axis, cmap="viridis", vmin=0, vmax=total, annot=True, fmt=".0f", annot_kws={"fontsize": 8.5},
-                linewidths=0.4, linecolor="white", cbar=False)
+                linewidths=0.4, linecolor="white",
+                cbar_kws={"orientation": "horizontal", "shrink": 0.35, "aspect": 40, "pad": 0.12, "anchor": (1.0, 1.0),
+                          "label": f"States with data (of {total})"})
     if marked_years:
         columns = [list(presence.columns).index(year) for year in marked_years if year in presence.columns]
         if columns:
@@ -36,63 +44,96 @@ def coverage_heatmap(presence, total: int, title: str, source: str, marked_years
     axis.set_xlabel("Year")
     axis.set_ylabel("")
     axis.set_title(f"{title} (cells: states with data, of {total})", pad=22, loc="left")
-    band = 1.0 / height                                     # one inch at the bottom holds the key
-    figure.tight_layout(rect=(0, band, 1, 1))
-    box = axis.get_position()
-    key = figure.add_axes((box.x0 + 0.3 * box.width, 0.45 * band, 0.4 * box.width, 0.12 * band))
-    figure.colorbar(axis.collections[0], cax=key, orientation="horizontal")
-    key.set_title(f"Colour key: states with data, of {total} (blank: none)", fontsize=9)
-    key.tick_params(labelsize=8.5)
+    figure.tight_layout()
     add_source(figure, source)
-    return figure
+    data = (presence.rename_axis(index="variable", columns="year").stack().rename("states_with_data").reset_index())
+    about = Download(name, title, f"states_with_data: jurisdictions (of {total}: the states and DC) with a value for "
+                     "the variable in the year", source)
+    return book_figure(figure, about, "Heatmap of variables by year with the count of states holding data", data)
 
 
 def within_state_scatter(sample, x: str, y: str, within_x, within_y, xlabel: str, ylabel: str, slope: float,
-                         title: str, source: str):
+                         title: str, source: str, name: str = "state-scatter"):
     """State-years as observed (one colour per Census region) beside the same after state and year
     effects are removed, with the fixed-effects slope drawn through the second."""
-    figure, axes = plt.subplots(1, 2, figsize=(10, 4.3))
-    regions = sorted(sample["region"].unique())
-    for color, region in zip(OKABE_ITO, regions):
-        rows = sample["region"] == region
-        axes[0].scatter(sample.loc[rows, x], sample.loc[rows, y], s=12, alpha=0.6, color=color, label=region)
-    axes[0].legend(fontsize=7, title="Census region", title_fontsize=7)
-    axes[0].set_xlabel(xlabel)
-    axes[0].set_ylabel(ylabel)
-    axes[0].set_title("As observed (state-years)")
-    within_panel(axes[1], within_x, within_y, "#0072B2", "Share, within state and year (points)",
-                 "Rate, within state and year", "After state and year effects")
-    line_x = pd.Series([min(within_x), max(within_x)])
-    axes[1].plot(line_x, slope * line_x, color="#D55E00", linewidth=2, label=f"slope {slope:+.2f}")
-    axes[1].legend(fontsize=8)
-    figure.suptitle(title, fontweight="bold")
-    figure.tight_layout()
-    add_source(figure, source)
-    return figure
+    def draw(stacked: bool):
+        figure, axes = two_panels(stacked)
+        for color, region in zip(OKABE_ITO, sorted(sample["region"].unique())):
+            rows = sample["region"] == region
+            axes[0].scatter(sample.loc[rows, x], sample.loc[rows, y], s=12, alpha=0.6, color=color, label=region)
+        axes[0].legend(fontsize=7, title="Census region", title_fontsize=7)
+        axes[0].set_xlabel(xlabel)
+        axes[0].set_ylabel(ylabel)
+        axes[0].set_title("As observed (state-years)")
+        within_panel(axes[1], within_x, within_y, "#0072B2", "Share, within state and year (points)",
+                     "Rate, within state and year", "After state and year effects")
+        line_x = pd.Series([min(within_x), max(within_x)])
+        axes[1].plot(line_x, slope * line_x, color="#D55E00", linewidth=2, label=f"slope {slope:+.2f}")
+        axes[1].legend(fontsize=8)
+        figure.suptitle(title, fontweight="bold")
+        figure.tight_layout()
+        add_source(figure, source)
+        return figure
+
+    data = pd.DataFrame({"state": sample["state"].to_numpy(), "year": sample["year"].to_numpy(),
+                         "region": sample["region"].to_numpy(), x: sample[x].to_numpy(), y: sample[y].to_numpy(),
+                         f"{x}_within": np.asarray(within_x), f"{y}_within": np.asarray(within_y)})
+    about = Download(name, title, f"{x}: {xlabel}; {y}: {ylabel}; *_within: the same after removing state and year "
+                     "means (two-way fixed effects)", source)
+    return book_figure(draw(stacked=False), about, "Two scatter plots of state-years, as observed and after removing "
+                       "state and year effects, with the fixed-effects slope", data, narrow=draw(stacked=True))
 
 
-def estimates_forest(estimates, reference: float | None, reference_label: str, xlabel: str, title: str, source: str,
-                     threshold: float | None = None, decisive: tuple[str, ...] = ()):
-    """One row per specification: the coefficient and its 95% interval; a dashed line at zero,
-    (optionally) a dotted line at a published magnitude and a solid line at the verdict's
-    threshold. Rows whose ``key`` is in ``decisive`` get filled markers and bold labels."""
-    figure, axis = plt.subplots(figsize=(8.5, 0.42 * len(estimates) + 1.6))
-    rows = list(range(len(estimates)))[::-1]
-    axis.hlines(rows, estimates["ci_low"], estimates["ci_high"], color="#0072B2", linewidth=2)
-    is_decisive = estimates["key"].isin(decisive).to_numpy() if decisive else np.zeros(len(estimates), bool)
-    for row, coef, filled in zip(rows, estimates["coef"], is_decisive):
-        axis.plot(coef, row, "o", color="#0072B2", markerfacecolor="#0072B2" if filled else "white", markersize=7)
-    axis.axvline(0, color="#444444", linestyle="--", linewidth=1)
+def estimates(estimates: pd.DataFrame, reference: float | None, reference_label: str, xlabel: str, title: str,
+              source: str, threshold: float | None = None, decisive: tuple[str, ...] = (),
+              name: str = "state-drug-arrest-estimates"):
+    """One row per specification: the coefficient and its 95% interval, with a dashed line at zero,
+    a solid line at the verdict's ``threshold`` and a dotted line at a published magnitude
+    (``reference``), all named in the legend. Rows whose ``key`` is in ``decisive`` have filled
+    markers and bold labels, the others open markers, in both drawings.
+
+    ``estimates``: key, label, coef, ci_low, ci_high, n_obs, n_states, years.
+    """
+    data = estimates[["key", "label", "coef", "ci_low", "ci_high", "n_obs", "n_states", "years"]].reset_index(drop=True)
+    data = data.assign(decisive=data["key"].isin(decisive))
+    lines = reference_lines(reference, reference_label, threshold)
+    about = Download(name, title, f"coef, ci_low, ci_high: {xlabel.lower()} (estimate and 95% interval); n_obs: "
+                     "state-years; n_states: states; decisive: one of the specifications that decide the verdict", source)
+    return book_figure(estimates_static(data, lines, xlabel, title, source), about,
+                       "Interval plot of the estimate with its 95% interval for each specification, with lines at zero, "
+                       "at the verdict's threshold and at the published magnitude", data,
+                       panels=[estimates_panel(data, lines, xlabel)])
+
+
+def reference_lines(reference: float | None, reference_label: str, threshold: float | None) -> pd.DataFrame:
+    """The vertical lines of ``estimates``: zero, the threshold and the published value, with their
+    legend labels, colours and dash patterns (matplotlib style, Vega dash array)."""
+    rows = [("zero", 0.0, "#444444", "--", [4, 4])]
     if threshold is not None:
-        axis.axvline(threshold, color="#009E73", linestyle="-", linewidth=1.6, label=f"Threshold for 'supported' ({threshold:+.1f})")
+        rows.append((f"threshold for 'supported' ({threshold:+.1f})", threshold, "#009E73", "-", []))
     if reference is not None:
-        axis.axvline(reference, color="#D55E00", linestyle=":", linewidth=1.6, label=reference_label)
-    if reference is not None or threshold is not None:
-        axis.set_ylim(-1.6, len(estimates) - 0.5)  # an empty band at the bottom holds the legend
-        axis.legend(fontsize=8, loc="lower right")
+        rows.append((reference_label, reference, "#D55E00", ":", [2, 2]))
+    return pd.DataFrame(rows, columns=["line", "x", "color", "style", "dash"])
+
+
+def estimates_static(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str, title: str, source: str):
+    """Matplotlib version of ``estimates``: labels left of the rows, legend below the plot."""
+    figure, axis = plt.subplots(figsize=(8.5, 0.42 * len(data) + 2.2))
+    rows = list(range(len(data)))[::-1]
+    axis.hlines(rows, data["ci_low"], data["ci_high"], color="#0072B2", linewidth=2)
+    for row, coef, filled in zip(rows, data["coef"], data["decisive"]):
+        axis.plot(coef, row, "o", color="#0072B2", markerfacecolor="#0072B2" if filled else "white", markersize=7)
+    for line in lines.itertuples():
+        axis.axvline(line.x, color=line.color, linestyle=line.style, linewidth=1.6 if line.style != "--" else 1,
+                     label=line.line)
+    marker_handles = [plt.Line2D([], [], color="#0072B2", marker="o", markerfacecolor=fill, linestyle="", label=label)
+                      for fill, label in (("#0072B2", "decides the verdict"), ("white", "other specification"))]
+    handles = axis.get_legend_handles_labels()[0] + marker_handles
+    axis.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(data) + 4)),
+                ncol=2, frameon=False)
     axis.set_yticks(rows)
-    axis.set_yticklabels(estimates["label"], fontsize=9)
-    for label, filled in zip(axis.get_yticklabels(), is_decisive):
+    axis.set_yticklabels(data["label"], fontsize=9)
+    for label, filled in zip(axis.get_yticklabels(), data["decisive"]):
         label.set_fontweight("bold" if filled else "normal")
     axis.set_xlabel(xlabel)
     axis.set_title(title)
@@ -101,27 +142,29 @@ def estimates_forest(estimates, reference: float | None, reference_label: str, x
     return figure
 
 
-def estimates_chart(estimates, reference: float | None, xlabel: str, title: str, source: str,
-                    threshold: float | None = None):
-    """Interactive (Altair) version of estimates_forest: hover a row for its numbers and sample;
-    ``threshold`` adds a solid line at the verdict's threshold."""
+def estimates_panel(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str):
+    """Altair version of ``estimates``: each row's label above its interval (it reads on a phone);
+    hover a row for its numbers and sample."""
     import altair as alt
 
-    data = estimates[["label", "coef", "ci_low", "ci_high", "n_obs", "n_states", "years"]].copy()
-    order = list(data["label"])
-    y = alt.Y("label:N", sort=order, title=None)
+    data = data.assign(row=range(len(data)), lines=[textwrap.fill(label, LABEL_CHARS) for label in data["label"]])
+    y = alt.Y("row:O", axis=None)
+    x = alt.X("ci_low:Q", title=xlabel)
     tooltip = [alt.Tooltip("label:N", title="Specification"), alt.Tooltip("coef:Q", title="Estimate", format="+.2f"),
                alt.Tooltip("ci_low:Q", title="95% low", format="+.2f"), alt.Tooltip("ci_high:Q", title="95% high", format="+.2f"),
                alt.Tooltip("n_obs:Q", title="State-years"), alt.Tooltip("n_states:Q", title="States"),
                alt.Tooltip("years:N", title="Years")]
     base = alt.Chart(data)
-    layers = [base.mark_rule(strokeWidth=2, color="#0072B2").encode(x=alt.X("ci_low:Q", title=xlabel), x2="ci_high:Q", y=y, tooltip=tooltip),
-              base.mark_point(filled=True, size=60, color="#0072B2").encode(x="coef:Q", y=y, tooltip=tooltip),
-              alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 4], color="#444444").encode(x="x:Q")]
-    if reference is not None:
-        layers.append(alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(strokeDash=[2, 2], color="#D55E00").encode(x="x:Q"))
-    if threshold is not None:
-        layers.append(alt.Chart(pd.DataFrame({"x": [threshold]})).mark_rule(color="#009E73").encode(x="x:Q"))
-    chart = alt.layer(*layers).properties(width=300, height=28 * len(data),
-                                          title=alt.TitleParams(title, anchor="start", frame="bounds", subtitle=chart_subtitle(f"Source: {source}")))
-    return chart, data
+    intervals = base.mark_rule(strokeWidth=2, color="#0072B2", yOffset=7).encode(x=x, x2="ci_high:Q", y=y, tooltip=tooltip)
+    points = base.mark_point(size=60, strokeWidth=2, color="#0072B2", yOffset=7).encode(
+        x="coef:Q", y=y, tooltip=tooltip, fill=alt.condition("datum.decisive", alt.value("#0072B2"), alt.value("white")),
+        fillOpacity=alt.value(1.0))
+    labels = [base.transform_filter(test).mark_text(align="left", baseline="bottom", yOffset=-1, fontSize=12,
+                                                    lineBreak="\n", fontWeight=weight).encode(x=alt.value(0), y=y, text="lines:N")
+              for test, weight in (("datum.decisive", "bold"), ("!datum.decisive", "normal"))]
+    order = list(lines["line"])
+    rules = alt.Chart(lines.drop(columns=["style"])).mark_rule(strokeWidth=1.6).encode(
+        x="x:Q", color=alt.Color("line:N", sort=order, title=None, scale=alt.Scale(domain=order, range=list(lines["color"])),
+                                 legend=alt.Legend(orient="bottom", columns=1, labelExpr=wrapped_labels(order, 46), labelLimit=0)),
+        strokeDash=alt.StrokeDash("line:N", sort=order, scale=alt.Scale(domain=order, range=list(lines["dash"])), legend=None))
+    return responsive(alt.layer(rules, intervals, points, *labels), 56 * len(data))

@@ -1,0 +1,85 @@
+"""Downloads: the data of every figure and table as a CSV file, described for the book's Data page.
+
+A chapter saves what it shows with ``save(frame, Download(...))``: the CSV goes to
+``_build/figure-data/<name>.csv`` with a small JSON description beside it (title, units, source);
+the build publishes both under ``_static/data/`` and lists every download on the Data page with the
+book's version and licence. Tables do this through ``tables.markdown_table(..., download=...)`` and
+figures through ``interactive.book_figure``; both put a link under what they show.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+
+NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+# Where a chapter page (chapters/<page>.html) finds the published files.
+PUBLISHED_PATH = "../_static/data"
+
+
+def downloads_dir() -> Path:
+    """Where notebooks write downloads (the build copies them into the book's ``_static/data``)."""
+    return config.BUILD_DIR / "figure-data"
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a downloadable file holds, in the words the Data page shows.
+
+    ``name``: the file name without extension, lower-case words joined by hyphens (stable: it is
+    the address readers cite); ``title``: what one row is; ``units``: the units of its numbers;
+    ``source``: where the numbers come from.
+    """
+    name: str
+    title: str
+    units: str
+    source: str
+
+    def __post_init__(self):
+        if not NAME.fullmatch(self.name):
+            raise ValueError(f"download name {self.name!r}: use lower-case words joined by hyphens")
+        for field in ("title", "units", "source"):
+            if not str(getattr(self, field)).strip():
+                raise ValueError(f"download {self.name!r} needs a {field} (the Data page shows it)")
+
+
+def save(frame: pd.DataFrame, about: Download) -> str:
+    """Write ``frame`` as ``<name>.csv`` and its description as ``<name>.json``; return the CSV's address
+    as a chapter page links to it. Dates are written as YYYY-MM-DD, floats with 6 significant digits."""
+    if frame.empty:
+        raise ValueError(f"download {about.name!r}: the frame is empty; a download holds what the page shows")
+    directory = downloads_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(directory / f"{about.name}.csv", index=False, float_format="%.6g", date_format="%Y-%m-%d")
+    description = {**asdict(about), "rows": len(frame), "columns": [str(column) for column in frame.columns]}
+    (directory / f"{about.name}.json").write_text(json.dumps(description, indent=1, sort_keys=True) + "\n",
+                                                  encoding="utf-8")
+    return f"{PUBLISHED_PATH}/{about.name}.csv"
+
+
+def links_html(links: dict[str, str]) -> str:
+    """A line of download links under a figure or table: ``{'data (CSV)': address, ...}``.
+
+    Raw HTML: the HTML book shows it; the PDF, which lists every download on its Data page, drops it."""
+    anchors = " &middot; ".join(f'<a href="{address}" download>{label}</a>' for label, address in links.items())
+    return f'<p class="data-links">Download: {anchors}</p>'
+
+
+class HtmlOnly:
+    """A notebook output for the HTML book only: the PDF lists every download on its Data page instead."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html}
+
+
+def link(frame: pd.DataFrame, about: Download, label: str) -> HtmlOnly:
+    """Save ``frame`` as a download (``save``) and return the HTML link to it, for a cell to display."""
+    return HtmlOnly(links_html({label: save(frame, about)}))

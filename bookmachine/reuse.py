@@ -1,0 +1,122 @@
+"""Reuse: the book's licences, "Cite this book" text and BibTeX, and the Data page of every download.
+
+The citation comes from CITATION.cff, the single source of the version; the build writes it into
+``chapters/_cite-this-book.md``, which the landing page includes (so it is in the HTML and the PDF).
+The Data page (``chapters/data.md``, its prose; the build fills in the marker line) lists every
+CSV that a figure or table of the executed notebooks links to (``analysis.book.downloads``), with
+what it holds, its units, its source, the page that shows it, the version and the licence; the
+build publishes each file under ``_static/data/`` with a metadata file beside it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis import config
+from analysis.book.tables import list_table
+
+MARKER = "<!-- generated -->"
+CITE_PAGE = "chapters/_cite-this-book.md"
+TEXT_LICENCE = "CC BY 4.0"
+TEXT_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+CODE_LICENCE = "MIT"
+LICENCE_SENTENCE = (f"The book's text, figures, tables and downloadable data are licensed under [{TEXT_LICENCE}]"
+                    f"({TEXT_LICENCE_URL}) (cite the book); its code is under the {CODE_LICENCE} licence (LICENSE "
+                    "in the repository). The raw data keep their publishers' terms: most are U.S. Government works "
+                    "in the public domain; Pew Research Center, the Center for Migration Studies and ICPSR ask to be "
+                    "cited (each file's terms are on the Reproducibility page).")
+LINKED_DOWNLOAD = re.compile(r"_static/data/([a-z0-9]+(?:-[a-z0-9]+)*)\.csv")
+
+
+def citation(path: Path | None = None) -> dict:
+    """CITATION.cff as a dict (dates as ISO strings)."""
+    document = yaml.safe_load((path or config.PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    return json.loads(json.dumps(document, default=str))
+
+
+def author_names(cff: dict) -> list[str]:
+    """Each author as cited: 'Family, Given' for persons, the name itself for an entity."""
+    return [author["name"] if "name" in author else f"{author['family-names']}, {author.get('given-names', '')}".strip(", ")
+            for author in cff["authors"]]
+
+
+def repository(cff: dict) -> str | None:
+    """The source repository's address: CITATION.cff's ``repository-code``, else its ``url``."""
+    return cff.get("repository-code") or cff.get("url")
+
+
+def cite_text(cff: dict) -> str:
+    """One-line citation in author-date style: 'Authors (year). Title (Version x). Address.'"""
+    year = str(cff.get("date-released", ""))[:4] or "n.d."
+    address = repository(cff)
+    return (f"{' & '.join(author_names(cff))} ({year}). *{cff['title']}* (Version {cff['version']})."
+            + (f" <{address}>" if address else ""))
+
+
+def bibtex(cff: dict) -> str:
+    """A BibTeX ``@misc`` entry (as cffconvert writes one), the version in ``note``."""
+    year = str(cff.get("date-released", ""))[:4]
+    key = re.sub(r"[^a-z0-9]+", "_", cff["title"].lower().split(":")[0]).strip("_")[:40] + (f"_{year}" if year else "")
+    fields = [("author", " and ".join("{" + name + "}" if "," not in name else name for name in author_names(cff))),
+              ("title", "{" + cff["title"] + "}"), ("year", year), ("note", f"Version {cff['version']}"),
+              ("url", repository(cff) or "")]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
+    return f"@misc{{{key},\n{body}\n}}"
+
+
+def cite_markdown(cff: dict) -> str:
+    """The 'Cite this book' block the landing page includes: the citation, BibTeX, the licences."""
+    return (f"{cite_text(cff)}\n\n```bibtex\n{bibtex(cff)}\n```\n\n{LICENCE_SENTENCE}\n")
+
+
+def linked_downloads(executed: dict[str, Path]) -> dict[str, str]:
+    """Download name -> the page that links to it, from the executed notebooks' outputs (first page wins)."""
+    pages: dict[str, str] = {}
+    for page, notebook in executed.items():
+        for name in LINKED_DOWNLOAD.findall(notebook.read_text(encoding="utf-8")):
+            pages.setdefault(name, page)
+    return pages
+
+
+def download_descriptions(pages: dict[str, str], directory: Path) -> list[dict]:
+    """The description each linked download was saved with (``<name>.json``), plus its page; a link
+    without its files is an error naming the page."""
+    rows = []
+    for name, page in sorted(pages.items()):
+        described = directory / f"{name}.json"
+        if not described.exists() or not (directory / f"{name}.csv").exists():
+            raise FileNotFoundError(f"page {page!r} links to download {name!r}, but {directory} has no {name}.csv with "
+                                    f"its description {name}.json: save it with analysis.book.downloads.save(frame, "
+                                    f"Download(...)) (or markdown_table(..., download=...)), then run the page again")
+        rows.append({**json.loads(described.read_text(encoding="utf-8")), "page": page})
+    return rows
+
+
+def published_metadata(row: dict, version: str) -> dict:
+    """What ``_static/data/<name>.json`` says about a download: the description, version and licence."""
+    return {"name": row["name"], "title": row["title"], "units": row["units"], "source": row["source"],
+            "columns": row["columns"], "rows": row["rows"], "page": f"chapters/{row['page']}.html",
+            "book_version": version, "licence": TEXT_LICENCE, "licence_url": TEXT_LICENCE_URL}
+
+
+def data_page(rows: list[dict], version: str) -> str:
+    """chapters/data.md with its generated part filled in: one row per download. The HTML table
+    links the files; the PDF's names them (it cannot link to files beside the HTML)."""
+    template = (config.CHAPTERS_DIR / "data.md").read_text(encoding="utf-8")
+    intro = (f"Version {version} of the book; every file is licensed under [{TEXT_LICENCE}]({TEXT_LICENCE_URL}). "
+             f"{len(rows)} files.\n")
+
+    def table(html: bool) -> str:
+        files = [(f'<a href="../_static/data/{row["name"]}.csv" download>{row["name"]}.csv</a> '
+                  f'(<a href="../_static/data/{row["name"]}.json">about</a>)' if html else f"`{row['name']}.csv`")
+                 + f", shown in {{doc}}`{row['page']}`" for row in rows]
+        return list_table(pd.DataFrame({"File": files,
+                                        "What it holds": [f"{row['title']}. Units: {row['units']}" for row in rows],
+                                        "Source": [row["source"] for row in rows]}))
+
+    generated = "\n".join([intro, "````{only} html", table(True), "````", "", "````{only} latex", table(False), "````", ""])
+    return template.replace(MARKER, generated)
