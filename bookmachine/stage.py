@@ -74,11 +74,13 @@ def book_config(book_version: str) -> bytes:
 
 def generated_pages(runs: list, numbers: dict, sources: dict, params_file: Path, book_version: str,
                     reads: dict) -> dict[str, str]:
-    """The pages the build writes itself (path in the book -> text): Reproducibility and What changed."""
+    """The pages and files the build writes itself (path in the book -> text): Reproducibility and What
+    changed, and the Reproducibility page's downloads."""
     from bookmachine import provenance
     return {"chapters/reproducibility.md": provenance.reproducibility_page(
         runs, numbers, sources, params_file, book_version, reads),
-        "chapters/changes.md": changes.changes_page(version.cff_version(), numbers)}
+        "chapters/changes.md": changes.changes_page(version.cff_version(), numbers),
+        **provenance.downloads(runs, numbers, sources, reads)}
 
 
 def stage(executed: dict[str, Path], generated: dict[str, str], book_version: str) -> None:

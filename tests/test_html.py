@@ -25,17 +25,6 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 @pytest.fixture(scope="module")
-def html_book(executed_book):
-    """The whole book rendered to HTML (Sphinx warnings are errors): (html directory, build log)."""
-    build_dir = executed_book["build_dir"]
-    html = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(build_dir / "src"),
-                           "--path-output", str(build_dir.parent), "--builder", "html", "-W", "-n", "--keep-going"],
-                          cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=600)
-    assert html.returncode == 0, html.stdout[-3000:]
-    return build_dir / "html", html.stdout + html.stderr
-
-
-@pytest.fixture(scope="module")
 def ports_page(html_book):
     return html_book[0] / "chapters" / "ports.html"
 
