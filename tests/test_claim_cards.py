@@ -53,8 +53,12 @@ def test_a_card_has_its_label_quote_plain_verdict_evidence_chapter_and_link(judg
     assert "- Document: 003, *Drug Trafficking: Solutions*" in text
     assert "- Verdict: Wrong (register: contradicted)" in text and "- Correction: CBP got 0.33 billion." in text
     assert "- Evidence: transcribed primary page: [GSA, 'BIL and LPOEs'](<https://www.gsa.gov/x_(y)>) (undated, primary)" in text
-    assert "- In the book: {ref}`Other checks <chapter-checks>`; link to this card: {ref}`#claim-doc003-bil <claim-doc003-bil>`" in text
-    assert '<script type="application/ld+json">' in text
+    assert "- In the book: {ref}`Other checks <chapter-checks>`\n- Link to this card: {ref}`#claim-doc003-bil <claim-doc003-bil>`" in text
+    html, latex = text.split("````{only} latex")
+    assert "````{only} html" in html and "- Claimed:" in html
+    assert latex.startswith("\n\u201cauthorized \\$3.4 billion for \\*NII\\*\u201d (register: contradicted) "
+                            "Claimed: \\$3.4 billion \u00b7 Correction: CBP got")
+    assert '<script type="application/ld+json">' in latex.split(":::")[1]   # after the card, for the HTML only
 
 
 def test_a_statement_that_is_not_a_claim_gets_a_short_card_without_review(judged):
@@ -88,6 +92,9 @@ def test_cards_come_by_document_wrong_first_and_not_claims_last(judged):
         < text.index("(claim-ports-90)=") < text.index("### 004: Narcotics Smuggling") < text.index("(claim-hsi-plan)=")
     assert "2 rows: Wrong 1, Correct 1." in text
     assert text.count("ld+json") == 2
+    statements = text.split("`````{only} latex")[1]
+    assert "Statement that is not a factual claim" in statements and "\u201cWe will lead the way\u201d" in statements
+    assert text.index("`````{only} html") < text.index("(claim-hsi-plan)=") < text.index("`````{only} latex")
 
 
 def test_the_box_names_every_document_and_lists_each_wrong_claim_with_its_correction(judged):

@@ -16,6 +16,7 @@ from IPython.display import Markdown
 
 from analysis import config
 from analysis.book import interactive
+from analysis.book.tables import list_table
 from analysis.metrics import claims
 
 # Each chapter a claim can point to: the words of the link and the chapter's label.
@@ -68,7 +69,7 @@ def claim_words(row) -> str:
     """The claim in the document's words: its quote, or for a claim read from a table (the quote is the
     table's header), what the table states."""
     quote = row.quote.strip("| ")
-    return f"its table: {inline(row.claimed)}" if "|" in quote else f"\u201c{inline(quote)}\u201d"
+    return f"its table: {inline(row.claimed)}." if "|" in quote else f"\u201c{inline(quote)}\u201d"
 
 
 def sources_text(claim_id: str, sources: pd.DataFrame) -> str:
@@ -108,26 +109,41 @@ def json_ld_block(review: dict) -> str:
     return "\n".join(["```{raw} html", f'<script type="application/ld+json">{text}</script>', "```"])
 
 
+def card_fields(row, document: pd.Series, sources: pd.DataFrame, kinds: dict, correction: str) -> list[tuple[str, str]]:
+    """What a card says after the quote, as (field, MyST text) pairs."""
+    factual = row.verdict != "not a factual claim"
+    fields = [("Document", document_name(document))]
+    if factual:
+        fields.append(("Claimed", inline(row.claimed)))
+    fields.append(("Verdict", f"{plain(row.verdict)} (register: {row.verdict})"))
+    if correction:
+        fields.append(("Correction", inline(correction)))
+    fields.append(("Found" if factual else "Why", inline(row.why)))
+    if factual and row.verdict not in ("not checked: source not held", "no public data"):
+        fields.append(("Evidence", evidence_text(row, sources, kinds)))
+    fields.append(("In the book", where(row.chapter)))
+    return fields
+
+
 def card(row, document: pd.Series, sources: pd.DataFrame, kinds: dict, reviewer: str,
          correction: str = "") -> str:
     """One claim's card: its label, the quote, the document, the plain verdict, what was found, the
-    evidence, the chapter and its own link; a factual claim also carries its ClaimReview."""
+    evidence, the chapter and its own link; a factual claim also carries its ClaimReview.
+
+    The HTML lists the fields one a line; the PDF runs them on in one paragraph without the document
+    (the section's heading names it), so that a hundred cards take a few pages rather than dozens."""
     label = claims.anchor(row.id)
     factual = row.verdict != "not a factual claim"
+    quote = f"\u201c{inline(row.quote.strip('| '))}\u201d"
+    fields = card_fields(row, document, sources, kinds, correction)
     lines = [f"({label})=", f":::{{admonition}} {plain(row.verdict)}: {inline(row.id)}",
              f":class: claim-card verdict-{re.sub(r'[^a-z]+', '-', plain(row.verdict).lower())}", "",
-             f"> \u201c{inline(row.quote.strip('| '))}\u201d", "",
-             f"- Document: {document_name(document)}"]
-    if factual:
-        lines.append(f"- Claimed: {inline(row.claimed)}")
-    lines.append(f"- Verdict: {plain(row.verdict)} (register: {row.verdict})")
-    if correction:
-        lines.append(f"- Correction: {inline(correction)}")
-    lines.append(f"- {'Found' if factual else 'Why'}: {inline(row.why)}")
-    if factual and row.verdict not in ("not checked: source not held", "no public data"):
-        lines.append(f"- Evidence: {evidence_text(row, sources, kinds)}")
-    lines.append(f"- In the book: {where(row.chapter)}; link to this card: {card_link(row.id, '#' + label)}")
-    lines.append(":::")
+             "````{only} html", f"> {quote}", "",
+             *[f"- {name}: {text}" for name, text in fields],
+             f"- Link to this card: {card_link(row.id, '#' + label)}", "````", "",
+             "````{only} latex", f"{quote} (register: {row.verdict}) "
+             + " \u00b7 ".join(f"{name}: {text}" for name, text in fields if name not in ("Document", "Verdict")) + ".",
+             "````", ":::"]
     if factual:
         lines += ["", json_ld_block(claim_review(row, document, reviewer))]
     return "\n".join(lines)
@@ -141,9 +157,18 @@ def ordered(assessed: pd.DataFrame) -> pd.DataFrame:
             .sort_values(["_document", "_rank", "_row"]).drop(columns=["_document", "_rank", "_row"]))
 
 
+def statements_table(rows: pd.DataFrame) -> str:
+    """The PDF's compact list of a document's statements that are not factual claims (the HTML has a card
+    for each)."""
+    return list_table(pd.DataFrame({
+        "Statement that is not a factual claim": [f"\u201c{row.quote.strip('| ')}\u201d" for row in rows.itertuples()],
+        "Why": rows["why"].str.replace("Not a factual claim: ", "", regex=False).to_list()}), widths=[65, 35])
+
+
 def cards_by_document(assessed: pd.DataFrame, documents: pd.DataFrame, sources: pd.DataFrame, kinds: dict,
                       corrections: dict, reviewer: str) -> str:
-    """Every card, one section per document (its title, publisher and date under its heading)."""
+    """Every card, one section per document (its title, publisher and date under its heading). Statements
+    that are not factual claims have cards in the HTML and one compact table per document in the PDF."""
     parts = []
     rows = ordered(assessed)
     for number, group in rows.groupby(rows["document"].str[:3], sort=True):
@@ -153,7 +178,14 @@ def cards_by_document(assessed: pd.DataFrame, documents: pd.DataFrame, sources: 
                      f"{inline(document['kind']).capitalize()}; publisher: {inline(document['publisher'])}; "
                      f"date: {inline(document['date'])}. {len(group)} rows: "
                      + ", ".join(f"{word} {count}" for word, count in counts.items()) + ".\n")
-        parts += [card(row, document, sources, kinds, reviewer, corrections.get(row.id, "")) for row in group.itertuples()]
+        factual = group[group["verdict"] != "not a factual claim"]
+        statements = group[group["verdict"] == "not a factual claim"]
+        parts += [card(row, document, sources, kinds, reviewer, corrections.get(row.id, ""))
+                  for row in factual.itertuples()]
+        if len(statements):
+            parts.append("`````{only} html\n" + "\n\n".join(card(row, document, sources, kinds, reviewer)
+                                                              for row in statements.itertuples()) + "\n`````")
+            parts.append("`````{only} latex\n" + statements_table(statements) + "\n`````")
     return "\n\n".join(parts)
 
 
