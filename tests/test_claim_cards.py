@@ -116,3 +116,10 @@ def test_the_mapping_table_counts_every_row_once(judged):
     table = claim_cards.mapping_table(assessed)
     assert table["Rows"].sum() == len(assessed) and len(table) == len(claims.VERDICTS)
     assert table.set_index("Register verdict").loc["contradicted", "Plain verdict"] == "Wrong"
+
+
+def test_links_to_a_chapter_and_to_a_card():
+    assert claim_cards.where("state-panel") == "{ref}`States <chapter-state-panel>`"
+    assert claim_cards.card_link("doc003_rand_7", "card") == "{ref}`card <claim-doc003-rand-7>`"
+    with pytest.raises(KeyError):
+        claim_cards.where("nowhere")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown, display
 
+from analysis.book import claim_cards
 from analysis.book.glue import PUBLISHED
 from analysis.book.tables import markdown_table
 from analysis.data import catalog
@@ -44,8 +45,10 @@ def scenario_summary(title: str, path: pd.DataFrame, growth: float, shape: str,
 def show_claims(register: pd.DataFrame, chapter: str) -> None:
     """The claims a chapter tests, each with its comparison: the document's words, the verdict, and
     the computed value with its scope and the one-line reason, judged by the register's own rules
-    (``claims.chapter_comparison``) on the values this page has published so far. Call it after
-    the chapter's metrics are published."""
+    (``claims.chapter_comparison``) on the values this page has published so far, and a link to the
+    claim's card in the register. Call it after the chapter's metrics are published."""
     table = claims.chapter_comparison(register, chapter, {**claims.arithmetic_numbers(register), **PUBLISHED})
+    table["claim"] = [f"{claim} ({claim_cards.card_link(claim_id, 'card')})"
+                      for claim_id, claim in zip(table.pop("id"), table["claim"])]
     display(markdown_table(table.rename(columns={"claim": "Claim (quoted)", "claimed": "Claimed", "verdict": "Verdict",
                                                  "why": "Computed, scope and reason"}), widths=[32, 14, 16, 38]))

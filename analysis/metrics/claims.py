@@ -539,7 +539,7 @@ NOT_COMPUTED_HERE = "not computed on this page"
 def chapter_comparison(register: pd.DataFrame, chapter: str, numbers: dict) -> pd.DataFrame:
     """The claims one chapter tests, judged exactly as the register judges them (``assess``).
 
-    Columns: claim (document number and quote), claimed (the document's words), verdict and why
+    Columns: id, claim (document number and quote), claimed (the document's words), verdict and why
     (computed value, scope and reason). A claim whose numbers this page has not published is shown
     as not computed here rather than judged: its verdict is in the register, which refuses to build
     without the number (``MissingMetric``).
@@ -548,6 +548,7 @@ def chapter_comparison(register: pd.DataFrame, chapter: str, numbers: dict) -> p
     ready = [not missing_metrics(tested.loc[[claim_id]], numbers) for claim_id in tested["id"]]
     judged = assess(tested[ready], numbers).set_index("id") if any(ready) else pd.DataFrame(columns=["verdict", "why"])
     return pd.DataFrame({
+        "id": tested["id"].to_list(),
         "claim": [quoted(row) for row in tested.itertuples()],
         "claimed": tested["claimed"].to_list(),
         "verdict": [judged.loc[i, "verdict"] if i in judged.index else NOT_COMPUTED_HERE for i in tested["id"]],
