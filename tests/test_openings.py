@@ -66,12 +66,13 @@ def test_the_landing_reads_an_interval_in_words(interval, expected):
     assert answers.interval_reading(*interval) == expected
 
 
-@pytest.mark.parametrize("verdict, coefficient, answer, direction", [
-    ("inconclusive", -37.9, "Not settled, a rise is not ruled out", "fewer"),
-    ("supported", -5.0, "No, a meaningful rise is ruled out", "fewer"),
-    ("contradicted", 12.0, "Yes, arrests rose with the share", "more")])
-def test_the_landing_answers_the_state_question_from_the_chapters_verdict(verdict, coefficient, answer, direction):
-    numbers = {"state_panel.drug_crime.verdict": verdict, "state_panel.drug_arrests.pew.twfe.coef": coefficient,
+@pytest.mark.parametrize("verdict, interval, answer, direction", [
+    ("inconclusive", (-60.2, -15.6), "Inconclusive, a rise is not ruled out", "fewer"),
+    ("supported", (-9.0, 3.0), "No, a meaningful rise is ruled out", "no clear difference in"),
+    ("contradicted", (2.0, 20.0), "Yes, arrests rose with the share", "more")])
+def test_the_landing_answers_the_state_question_from_the_chapters_verdict(verdict, interval, answer, direction):
+    numbers = {"state_panel.drug_crime.verdict": verdict, "state_panel.drug_arrests.pew.twfe.ci_low": interval[0],
+               "state_panel.drug_arrests.pew.twfe.ci_high": interval[1],
                "correlation.fentanyl.twfe.ci_low": -0.29, "correlation.fentanyl.twfe.ci_high": 1.07}
     assert answers.landing_answers(numbers) == {"intro.state.answer": answer, "intro.state.direction": direction,
                                                 "intro.correlation.answer": "No detectable link"}

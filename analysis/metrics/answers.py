@@ -10,7 +10,7 @@ from __future__ import annotations
 # as an answer to the question "does undocumented immigration raise state drug crime?".
 STATE_ANSWERS = {"supported": "No, a meaningful rise is ruled out",
                  "contradicted": "Yes, arrests rose with the share",
-                 "inconclusive": "Not settled, a rise is not ruled out"}
+                 "inconclusive": "Inconclusive, a rise is not ruled out"}
 
 
 def interval_reading(ci_low: float, ci_high: float) -> str:
@@ -22,17 +22,20 @@ def interval_reading(ci_low: float, ci_high: float) -> str:
     return "No detectable link"
 
 
-def direction(coefficient: float, up: str, down: str) -> str:
-    """``up`` for a positive estimate, ``down`` for a negative one, 'no change in' for zero."""
-    return up if coefficient > 0 else (down if coefficient < 0 else "no change in")
+def direction(ci_low: float, ci_high: float, more: str = "more", fewer: str = "fewer",
+              neither: str = "no clear difference in") -> str:
+    """The direction a 95% interval shows: ``more`` above zero, ``fewer`` below it, ``neither`` across it
+    (the state chapter's own rule for its main model)."""
+    return more if ci_low > 0 else fewer if ci_high < 0 else neither
 
 
 def landing_answers(numbers: dict) -> dict:
-    """intro.* : the state chapter's verdict as an answer and the direction of its main estimate, and
-    whether crossings and seizures move together (the within-sector 95% interval)."""
+    """intro.* : the state chapter's verdict as an answer and the direction of its main model's interval,
+    and whether crossings and seizures move together (the within-sector 95% interval)."""
     return {
         "intro.state.answer": STATE_ANSWERS[numbers["state_panel.drug_crime.verdict"]],
-        "intro.state.direction": direction(numbers["state_panel.drug_arrests.pew.twfe.coef"], "more", "fewer"),
+        "intro.state.direction": direction(numbers["state_panel.drug_arrests.pew.twfe.ci_low"],
+                                           numbers["state_panel.drug_arrests.pew.twfe.ci_high"]),
         "intro.correlation.answer": interval_reading(numbers["correlation.fentanyl.twfe.ci_low"],
                                                      numbers["correlation.fentanyl.twfe.ci_high"]),
     }
