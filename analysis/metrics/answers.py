@@ -13,20 +13,16 @@ STATE_ANSWERS = {"supported": "No, a meaningful rise is ruled out",
                  "inconclusive": "Inconclusive, a rise is not ruled out"}
 
 
-def interval_reading(ci_low: float, ci_high: float) -> str:
-    """What a 95% interval of an association says in plain words: none detected when it spans zero."""
-    if ci_low > 0:
-        return "More seizures"
-    if ci_high < 0:
-        return "Fewer seizures"
-    return "No detectable link"
-
-
 def direction(ci_low: float, ci_high: float, more: str = "more", fewer: str = "fewer",
               neither: str = "no clear difference in") -> str:
     """The direction a 95% interval shows: ``more`` above zero, ``fewer`` below it, ``neither`` across it
     (the state chapter's own rule for its main model)."""
     return more if ci_low > 0 else fewer if ci_high < 0 else neither
+
+
+def interval_reading(ci_low: float, ci_high: float) -> str:
+    """What a 95% interval of an association says in plain words: none detected when it spans zero."""
+    return direction(ci_low, ci_high, "More seizures", "Fewer seizures", "No detectable link")
 
 
 def landing_answers(numbers: dict) -> dict:
