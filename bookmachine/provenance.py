@@ -1,11 +1,17 @@
-"""The Reproducibility page: data availability, environment, parameters and every in-text number.
+"""The Reproducibility page: a short page of how to rebuild, this build, and the downloads that list every
+number, parameter, input and package.
 
 The page's prose lives in ``chapters/reproducibility.md``; the build replaces the marker line
-``<!-- generated -->`` with tables made from the catalog, the parameters and ``numbers.json``.
+``<!-- generated -->`` with this build's summary, the list of downloads and a table of the data
+sources. The key-by-key lists are files (CSV, and the numbers also as JSON) that the build writes into
+the book's ``_static/data/`` (``downloads``), not pages: a reader looks a key up in a file, and the
+PDF stays short.
 """
 from __future__ import annotations
 
+import io
 import itertools
+import json
 import platform
 import re
 from pathlib import Path
@@ -17,6 +23,16 @@ from analysis.book.tables import list_table
 from analysis.data import catalog
 
 MARKER = "<!-- generated -->"
+DATA_DIR = "_static/data"   # where the book publishes its downloads (from the book's root)
+# The downloads this page lists: file name -> what it holds.
+FILES = {
+    "book-numbers.csv": "every number glued into the text: key, value and the page that computes it",
+    "numbers.json": "the same numbers as one JSON object, key -> value (the book's _build/numbers.json)",
+    "book-parameters.csv": "the parameters each page ran with: page, notebook, parameter, value",
+    "book-reads.csv": "the files each page read when it last ran: page, kind (raw input or project file), file",
+    "book-inputs.csv": "every raw input: dataset, file, coverage, vintage, publisher, official page, licence, sha256",
+    "book-environment.csv": "the Python version and every pinned package",
+}
 
 
 def _cell(text) -> str:
@@ -24,116 +40,119 @@ def _cell(text) -> str:
     return str(text).replace("|", "/").replace("\n", " ")
 
 
-def data_availability(entries: list[dict]) -> str:
-    """One section per dataset: publisher, official page, license, quirks, and each file's hash."""
-    parts = []
-    for dataset, group in itertools.groupby(sorted(entries, key=lambda e: e["dataset"]), key=lambda e: e["dataset"]):
-        group = list(group)
-        first = group[0]
-        quirks = sorted({e["quirks"] for e in group if e.get("quirks")})
-        parts.append(f"### {dataset}\n\n- Publisher: {first['publisher']}\n- Official page: <{first['url']}>\n"
-                     f"- License: {first['license']}\n" + "".join(f"- Known quirk: {q}\n" for q in quirks))
-        parts.append(list_table(pd.DataFrame({
-            "File (in data/raw)": [f"`{_cell(e['file'])}`" for e in group],
-            "Coverage": [_cell(e.get("coverage", e["title"])) for e in group],
-            "Vintage": [e.get("vintage", "") for e in group],
-            "sha256 (first 16)": [f"`{e['sha256'][:16]}`" for e in group]})) + "\n")
-    return "\n".join(parts)
-
-
-def environment_table() -> str:
-    """Python version and the pinned requirements."""
-    pins = [line.strip() for line in (config.PROJECT_ROOT / "requirements.txt").read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
-    rows = "\n".join(f"| `{_cell(pin)}` |" for pin in pins)
-    return f"Python {platform.python_version()} on {platform.system()}.\n\n| Pinned requirement |\n|---|\n{rows}\n"
+def _csv(frame: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
 
 
 def _parameter(value) -> str:
-    """A parameter value as shown: a sha256 by its first 12 digits, a path inside the project relative to it."""
-    text = repr(value)
-    if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value):
-        return repr(value[:12] + "...")
+    """A parameter value as shown: a path inside the project relative to it; everything else as written."""
     if isinstance(value, str) and value.startswith(str(config.PROJECT_ROOT) + "/"):
-        return repr(value.removeprefix(str(config.PROJECT_ROOT) + "/"))
-    return text
+        return value.removeprefix(str(config.PROJECT_ROOT) + "/")
+    return value if isinstance(value, str) else json.dumps(value)
 
 
-def parameters_table(runs, params_file: Path) -> str:
-    """Each rendered page, the notebook behind it, and the parameters it ran with."""
-    shown = params_file.relative_to(config.PROJECT_ROOT) if params_file.is_relative_to(config.PROJECT_ROOT) else params_file
-    table = pd.DataFrame({
-        "Page": [run.name for run in runs],
-        "Notebook": [f"`{run.source.relative_to(config.PROJECT_ROOT)}`" for run in runs],
-        "Parameters": [_cell(", ".join(f"{k}={_parameter(v)}" for k, v in run.parameters.items()) or "notebook defaults")
-                       for run in runs]})
-    return f"Parameter file: `{shown}`.\n\n{list_table(table)}\n"
+def numbers_frame(numbers: dict, sources: dict) -> pd.DataFrame:
+    """Every glued value, in key order, with the page (and so the notebook) that computes it."""
+    return pd.DataFrame({"key": list(numbers), "value": list(numbers.values()),
+                         "page": [sources[key] for key in numbers]})
 
 
-def inputs_read_table(reads: dict[str, list]) -> str:
-    """Each page and the files it actually read when it last ran (recorded by the build, not declared)."""
-    files = {entry["id"]: entry["file"] for entry in catalog.load_catalog()}
-    pages = list(reads)
-    raw = [", ".join(f"`{_cell(files.get(name, name))}`" for kind, name in reads[page] if kind == "catalog") or "none"
-           for page in pages]
-    other = [", ".join(f"`{_cell(name)}`" for kind, name in reads[page] if kind != "catalog") or "none"
-             for page in pages]
-    return list_table(pd.DataFrame({"Page": pages, "Raw files read (in data/raw)": raw, "Other files read": other})) + "\n"
-
-
-def page_titles(runs) -> dict[str, str]:
-    """Each rendered page's chapter title: the first '# ' heading of its notebook."""
-    titles = {}
+def parameters_frame(runs) -> pd.DataFrame:
+    """One row per page and parameter; a page run with its notebook's defaults has one row saying so."""
+    rows = []
     for run in runs:
-        headings = [line[2:].strip() for line in run.source.read_text(encoding="utf-8").splitlines()
-                    if line.startswith("# ")]
-        titles[run.name] = headings[0] if headings else run.name
-    return titles
+        notebook = run.source.relative_to(config.PROJECT_ROOT).as_posix()
+        items = run.parameters.items() or [("", "notebook defaults")]
+        rows += [{"page": run.name, "notebook": notebook, "parameter": key, "value": _parameter(value)}
+                 for key, value in items]
+    return pd.DataFrame(rows, columns=["page", "notebook", "parameter", "value"])
 
 
-def numbers_table(numbers: dict, sources: dict, titles: dict | None = None) -> str:
-    """Every glued value and the page (and so the notebook) that computes it.
+def reads_frame(reads: dict[str, list]) -> pd.DataFrame:
+    """Each page and the files it read when it last ran (recorded by the build, not declared): raw inputs by
+    their file in data/raw, other files by their path in the project."""
+    files = {entry["id"]: entry["file"] for entry in catalog.load_catalog()}
+    rows = [{"page": page, "kind": "raw input" if kind == "catalog" else "project file",
+             "file": files.get(name, name) if kind == "catalog" else name}
+            for page, pairs in reads.items() for kind, name in pairs]
+    return pd.DataFrame(rows, columns=["page", "kind", "file"])
 
-    The HTML shows one table of all keys. The PDF shows one compact table per page, captioned
-    with the page and its chapter title, so that a reader of the printed book finds each number's chapter.
-    """
-    titles = titles or {}
 
-    def shown(value):
-        return f"{value:.6g}" if isinstance(value, float) else _cell(value)
+def inputs_frame(entries: list[dict]) -> pd.DataFrame:
+    """Every catalogued raw input with its provenance and full sha256."""
+    return pd.DataFrame([{"dataset": e["dataset"], "file": e["file"], "coverage": e.get("coverage", e["title"]),
+                          "vintage": e.get("vintage", ""), "publisher": e["publisher"], "official_page": e["url"],
+                          "licence": e["license"], "sha256": e["sha256"]} for e in entries])
 
-    def page_table(page: str) -> str:
-        keys = [key for key in numbers if sources[key] == page]
-        caption = f"Numbers computed on page {page}" + (f" ({_cell(titles[page])})" if page in titles else "")
-        return list_table(pd.DataFrame({"Key": [f"`{key}`" for key in keys],
-                                        "Value": [shown(numbers[key]) for key in keys]}), caption=caption)
 
-    rows = "\n".join(f"| `{key}` | {shown(value)} | {sources[key]} |" for key, value in numbers.items())
-    html = f"```{{only}} html\n| Key | Value | Page |\n|---|---|---|\n{rows}\n```\n"
-    latex = "````{only} latex\n" + "\n\n".join(page_table(page) for page in sorted(set(sources.values()))) + "\n````\n"
-    return html + "\n" + latex
+def environment_frame() -> pd.DataFrame:
+    """The Python version, then each pinned requirement (requirements.txt) as package and version."""
+    pins = [line.strip() for line in (config.PROJECT_ROOT / "requirements.txt").read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    packages = [re.split(r"==", pin, maxsplit=1) + [""] for pin in pins]
+    return pd.DataFrame([{"package": "python", "version": platform.python_version()}]
+                        + [{"package": name.strip(), "version": version.strip()} for name, version, *_ in packages])
+
+
+def downloads(runs, numbers: dict, sources: dict, reads: dict[str, list]) -> dict[str, str]:
+    """The page's downloads: path in the book -> text (``FILES``)."""
+    texts = {"book-numbers.csv": _csv(numbers_frame(numbers, sources)),
+             "numbers.json": json.dumps(numbers, indent=1, sort_keys=True) + "\n",
+             "book-parameters.csv": _csv(parameters_frame(runs)),
+             "book-reads.csv": _csv(reads_frame(reads)),
+             "book-inputs.csv": _csv(inputs_frame(catalog.load_catalog())),
+             "book-environment.csv": _csv(environment_frame())}
+    return {f"{DATA_DIR}/{name}": texts[name] for name in FILES}
+
+
+def downloads_list(counts: dict[str, int]) -> str:
+    """The list of downloads: a link in the HTML book, the file's name in the PDF, what it holds and its rows."""
+    items = []
+    for name, what in FILES.items():
+        rows = f" ({counts[name]:,} rows)" if name in counts else ""
+        items.append((name, f"{what}{rows}"))
+    html = "\n".join(f'<li><a href="../{DATA_DIR}/{name}" download>{name}</a>: {what}</li>' for name, what in items)
+    latex = "\n".join(f"- `{name}`: {what}" for name, what in items)
+    return (f"```{{raw}} html\n<ul class=\"book-downloads\">\n{html}\n</ul>\n```\n\n"
+            f"````{{only}} latex\nIn the HTML book, under `{DATA_DIR}/`:\n\n{latex}\n````\n")
+
+
+def data_sources_table(entries: list[dict]) -> str:
+    """One row per dataset: publisher, licence, how many files (vintages) the book holds, official page."""
+    rows = []
+    for dataset, group in itertools.groupby(sorted(entries, key=lambda e: e["dataset"]), key=lambda e: e["dataset"]):
+        group = list(group)
+        first = group[0]
+        rows.append({"Dataset": f"[{_cell(dataset)}]({first['url']})", "Publisher": _cell(first["publisher"]),
+                     "Licence": _cell(first["license"]), "Files": len(group)})
+    return list_table(pd.DataFrame(rows), widths=[34, 36, 20, 10]) + "\n"
 
 
 def reproducibility_page(runs, numbers: dict, sources: dict, params_file: Path, book_version: str,
                          reads: dict[str, list] | None = None) -> str:
-    """The template with its generated sections filled in."""
+    """The template with its generated sections filled in (the downloads themselves: ``downloads``)."""
     template = (config.CHAPTERS_DIR / "reproducibility.md").read_text(encoding="utf-8")
     if MARKER not in template:
         raise ValueError(f"chapters/reproducibility.md lacks the marker {MARKER}")
     released = sorted(p.name.removeprefix("numbers-").removesuffix(".json")
                       for p in (config.PROJECT_ROOT / "releases").glob("numbers-*.json"))
+    shown = params_file.relative_to(config.PROJECT_ROOT) if params_file.is_relative_to(config.PROJECT_ROOT) else params_file
+    entries = catalog.load_catalog()
+    counts = {"book-numbers.csv": len(numbers), "book-inputs.csv": len(entries),
+              "book-reads.csv": len(reads_frame(reads or {})), "book-parameters.csv": len(parameters_frame(runs))}
     generated = "\n".join([
-        f"## This build\n\nBook version {book_version}. Released versions: "
-        f"{', '.join(released) if released else 'none yet'}.\n",
-        "## Parameters\n", parameters_table(runs, params_file),
-        "## Files each page read\n",
-        "Recorded while each notebook ran; a page is executed again when one of these files, or another "
-        "vintage of the same dataset, changes.\n",
-        inputs_read_table(reads or {}),
-        "## Environment\n", environment_table(),
-        "## Data availability\n", data_availability(catalog.load_catalog()),
-        "## Every number in the text\n",
-        f"All {len(numbers)} values glued into the text, as written to `_build/numbers.json`.\n",
-        numbers_table(numbers, sources, page_titles(runs)),
+        "## This build\n",
+        f"Book version {book_version}; released versions: {', '.join(released) if released else 'none yet'}. "
+        f"Parameter file `{shown}`, which rendered {len(runs)} pages ({', '.join(run.name for run in runs)}). "
+        f"Python {platform.python_version()} on {platform.system()}, with the packages pinned in "
+        f"`requirements.txt`. The text glues {len(numbers):,} computed values; each page's parameters, the "
+        f"files it read and every value with its page are in the downloads below.\n",
+        "## Downloads\n", downloads_list(counts),
+        "## Data sources\n",
+        f"The book reads {len(entries)} raw files from these official sources; the list of files with their "
+        f"sha256 is `book-inputs.csv`.\n",
+        data_sources_table(entries),
     ])
     return template.replace(MARKER, generated)

@@ -95,13 +95,15 @@ def book_config(book_version: str) -> bytes:
 
 def generated_pages(runs: list, numbers: dict, sources: dict, params_file: Path, book_version: str,
                     reads: dict) -> dict[str, str]:
-    """The pages the build writes itself (path in the book -> text): Reproducibility, What changed and
-    the landing page's "Cite this book" block (the Data page is staged with the downloads)."""
+    """The pages and files the build writes itself (path in the book -> text): Reproducibility and its
+    downloads, What changed and the landing page's "Cite this book" block (the Data page is staged with
+    the downloads)."""
     from bookmachine import provenance
     return {"chapters/reproducibility.md": provenance.reproducibility_page(
         runs, numbers, sources, params_file, book_version, reads),
         "chapters/changes.md": changes.changes_page(version.cff_version(), numbers),
-        reuse.CITE_PAGE: reuse.cite_markdown(reuse.citation())}
+        reuse.CITE_PAGE: reuse.cite_markdown(reuse.citation()),
+        **provenance.downloads(runs, numbers, sources, reads)}
 
 
 def download_files(executed: dict[str, Path], book_version: str) -> dict[Path, bytes]:

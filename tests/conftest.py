@@ -109,6 +109,21 @@ def executed_book(tmp_path_factory, real_data):
     return {"build_dir": build_dir, "log": result.stdout + result.stderr}
 
 
+@pytest.fixture(scope="session")
+def html_book(executed_book):
+    """The whole book rendered to HTML once per session (Sphinx warnings are errors): (html directory, build log)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    build_dir = executed_book["build_dir"]
+    html = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(build_dir / "src"),
+                           "--path-output", str(build_dir.parent), "--builder", "html", "-W", "-n", "--keep-going"],
+                          cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    assert html.returncode == 0, html.stdout[-3000:]
+    return build_dir / "html", html.stdout + html.stderr
+
+
 def newer_seizure_vintage(directory):
     """A synthetic newer CBP seizure file: the December 2025 file with January 2026 appended (a copy of
     December's rows), named as CBP names its monthly files."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown, display
 
+from analysis.book import claim_cards
 from analysis.book.glue import PUBLISHED
 from analysis.book.tables import markdown_table
 from analysis.data import catalog
-from analysis.metrics import claims
+from analysis.metrics import claims, openings
 
 
 def parameter_text(value) -> str:
@@ -41,22 +42,28 @@ def show_inputs(file_ids: list[str]) -> None:
     }), widths=[64, 14, 22]))
 
 
-def scenario_summary(title: str, path: pd.DataFrame, *, growth: float, shape: str) -> None:
-    """Render a rebalancing scenario's result as a sentence, from the path's own numbers."""
+def scenario_summary(title: str, path: pd.DataFrame, *, growth: float, shape: str,
+                     claimed_extra: tuple[float, float]) -> None:
+    """Render a rebalancing scenario's answer as plain sentences from the path's own numbers, and say
+    whether its extra dollars in the last year lie inside the document's claimed range."""
     first, last = path.iloc[0], path.iloc[-1]
+    low, high = claimed_extra
     display(Markdown(
-        f"### {title}\n\nStarting in FY{int(first['year'])} from a demand share of {first['demand_share']:.1%} "
+        f"{title}. Starting in FY{int(first['year'])} from a demand share of {first['demand_share']:.1%} "
         f"of a {first['total']:,.1f} billion dollar budget (growing {growth:.1%} a year, {shape} path), "
         f"the demand share reaches {last['demand_share']:.1%} in FY{int(last['year'])}. That year demand "
-        f"reduction receives **{last['extra_demand']:,.2f} billion dollars more** than at the starting "
-        f"split; over the whole path the extra adds up to {last['cumulative_extra']:,.1f} billion."))
+        f"reduction receives {last['extra_demand']:,.2f} billion dollars more than at the starting split, "
+        f"{openings.inside(last['extra_demand'], low, high)} the document's {low:g} to {high:g} billion a year; "
+        f"over the whole path the extra adds up to {last['cumulative_extra']:,.1f} billion."))
 
 
 def show_claims(register: pd.DataFrame, chapter: str) -> None:
     """The claims a chapter tests, each with its comparison: the document's words, the verdict, and
     the computed value with its scope and the one-line reason, judged by the register's own rules
-    (``claims.chapter_comparison``) on the values this page has published so far. Call it after
-    the chapter's metrics are published."""
+    (``claims.chapter_comparison``) on the values this page has published so far, and a link to the
+    claim's card in the register. Call it after the chapter's metrics are published."""
     table = claims.chapter_comparison(register, chapter, {**claims.arithmetic_numbers(register), **PUBLISHED})
+    table["claim"] = [f"{claim} ({claim_cards.card_link(claim_id, 'card')})"
+                      for claim_id, claim in zip(table.pop("id"), table["claim"])]
     display(markdown_table(table.rename(columns={"claim": "Claim (quoted)", "claimed": "Claimed", "verdict": "Verdict",
                                                  "why": "Computed, scope and reason"}), widths=[32, 14, 16, 38]))

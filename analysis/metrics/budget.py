@@ -159,3 +159,17 @@ def most_final(shares: pd.DataFrame) -> pd.DataFrame:
     ordered = shares.assign(_rank=shares["budget_type"].map(rank).fillna(9))
     return (ordered.sort_values(["edition", "fiscal_year", "_rank"]).drop_duplicates(["edition", "fiscal_year"])
             .drop(columns="_rank").reset_index(drop=True))
+
+
+def rebalance_numbers(path: pd.DataFrame, scenario: str, start_share: float, target_share: float,
+                      start_total: float) -> dict:
+    """budget.rebalance.<measure>.<scenario> : what one scenario page publishes from its path (``rebalance``):
+    the extra demand dollars in the last year, their running total and yearly mean, and the scenario's
+    start share, target share, start total and last year. The scenario's name ends every key, so that
+    the pages one notebook renders publish distinct keys."""
+    final = path.iloc[-1]
+    measures = {"extra_per_year": float(final["extra_demand"]), "cumulative": float(final["cumulative_extra"]),
+                "mean_extra_per_year": float(path["extra_demand"].iloc[1:].mean()), "start_share": float(start_share),
+                "target_share": float(target_share), "start_total": float(start_total),
+                "final_year": int(final["year"])}
+    return {f"budget.rebalance.{measure}.{scenario}": value for measure, value in measures.items()}

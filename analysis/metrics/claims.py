@@ -11,15 +11,18 @@ look like an untested claim.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import config
+from analysis.data import curated
 from analysis.errors import DataError
 
 CLAIMS_FILE = config.DATA_DIR / "claims.csv"
 CITED_SOURCES_FILE = config.DATA_DIR / "curated" / "cited_sources.csv"
+DOCUMENTS_TABLE = "source_documents"   # data/curated/source_documents.csv: title, publisher, date of each document
 REQUIRED = ("id", "document", "quote", "about", "rule", "chapter")
 NO_METRIC_RULES = ("no_public_data", "not_checked", "not_a_claim")
 
@@ -38,6 +41,33 @@ VERDICTS = {
     "not a factual claim": "not a claim",
 }
 GROUPS = ("tested with data", "arithmetic", "source checked", "not checked", "no public data", "not a claim")
+
+# The word a reader sees for each verdict, and what it means; the register shows this mapping as a table.
+PLAIN_VERDICTS = {
+    "supported": ("Correct", "The data give the claimed value (within the row's tolerance) or satisfy the claimed "
+                             "bound."),
+    "consistent, not confirmed": ("Unconfirmed", "The data allow the claim but cannot confirm it: they only bound "
+                                                 "the claimed quantity, or the evidence is too weak (a single "
+                                                 "secondary page, a proxy, a source other than the one cited)."),
+    "partly supported": ("Partly correct", "The claim has parts checked separately; the card names the part "
+                                           "that holds."),
+    "contradicted": ("Wrong", "The data give a different value, or break the claimed bound."),
+    "inconclusive": ("Unclear", "The statistics do not decide, the closest data measure something else, or "
+                                "evidence too weak to refute disagrees with the claim."),
+    "arithmetic follows from the document's premise": ("Adds up", "The document's own numbers give its result; "
+                                                                  "the premise is judged on its own card."),
+    "matches its cited source": ("Cited correctly", "The figure agrees with the study, report or agency the "
+                                                    "document cites, read in that source itself."),
+    "misstates its cited source": ("Miscited", "The figure or citation differs from the study, report or "
+                                               "agency the document cites."),
+    "not checked: source not held": ("Not checked", "Public data or the cited source exist, but the book holds no "
+                                                    "copy; the card says which. Not counted as judged."),
+    "no public data": ("Cannot be checked", "Nothing public measures the claim; the card says why."),
+    "not a factual claim": ("Not a claim", "A proposal, target, cost of a plan, timeline, prediction, opinion, "
+                                           "interpretation or question."),
+}
+# The verdicts that say a document is wrong: the register and the landing page list them with a correction.
+WRONG = ("contradicted", "misstates its cited source")
 
 # The strength of a row's evidence caps what its rule can say, the same way for every row (column
 # ``evidence``): a figure found only on a secondary page, a proxy for the claimed quantity, or a
@@ -151,11 +181,16 @@ def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
         if empty.any():
             raise DataError(path, "empty field", column=column, rows=[int(i) + 2 for i in table.index[empty][:5]])
     for column in ("claimed", "metric_key", "tolerance", "claimed_low", "claimed_high", "reason", "depends_on", "parts",
-                   "arithmetic", "other_quotes", "unit", "evidence", "same_claim_as", "tolerance_reason"):
+                   "arithmetic", "other_quotes", "unit", "evidence", "same_claim_as", "tolerance_reason", "correction"):
         if column not in table.columns:
             table[column] = ""
     if table["id"].duplicated().any():
         raise DataError(path, f"duplicate claim id {table.loc[table['id'].duplicated(), 'id'].iloc[0]!r}", column="id")
+    anchors = table["id"].map(anchor)
+    if anchors.duplicated().any():
+        raise DataError(path, f"claim ids {sorted(table.loc[anchors == anchors[anchors.duplicated()].iloc[0], 'id'])} "
+                              f"share the link {anchors[anchors.duplicated()].iloc[0]!r}", column="id",
+                        expected="ids that differ in more than case or '_' against '-'")
     unknown = ~table["rule"].isin(RULES)
     if unknown.any():
         raise DataError(path, f"unknown rule {table.loc[unknown, 'rule'].iloc[0]!r}", column="rule",
@@ -187,6 +222,19 @@ def _require(path, table: pd.DataFrame, bad: pd.Series, column: str, expected: s
     if bad.any():
         raise DataError(path, f"claim {table.loc[bad, 'id'].iloc[0]!r} lacks {expected}", column=column,
                         rows=[int(i) + 2 for i in table.index[bad][:5]], expected=expected)
+
+
+def anchor(claim_id: str) -> str:
+    """The address of a claim's card within the register page: 'claim-' and the id in lower case, each run
+    of other characters as one '-' (doc003_bil_3_4b -> claim-doc003-bil-3-4b). This is what Sphinx
+    (docutils' ``make_id``) makes of a label, so the label written and the HTML id are one string."""
+    return "claim-" + re.sub(r"[^a-z0-9]+", "-", claim_id.lower()).strip("-")
+
+
+def quoted(row) -> str:
+    """A claim as the book cites it: the document's number and its words in quotation marks
+    ('003: \u201c...\u201d'), without the table pipes a quote from a table carries."""
+    return f"{row.document[:3]}: \u201c{row.quote.strip('| ')}\u201d"
 
 
 def claimed(claim_id: str, table: pd.DataFrame | None = None) -> tuple[float, float]:
@@ -491,7 +539,7 @@ NOT_COMPUTED_HERE = "not computed on this page"
 def chapter_comparison(register: pd.DataFrame, chapter: str, numbers: dict) -> pd.DataFrame:
     """The claims one chapter tests, judged exactly as the register judges them (``assess``).
 
-    Columns: claim (document number and quote), claimed (the document's words), verdict and why
+    Columns: id, claim (document number and quote), claimed (the document's words), verdict and why
     (computed value, scope and reason). A claim whose numbers this page has not published is shown
     as not computed here rather than judged: its verdict is in the register, which refuses to build
     without the number (``MissingMetric``).
@@ -500,9 +548,112 @@ def chapter_comparison(register: pd.DataFrame, chapter: str, numbers: dict) -> p
     ready = [not missing_metrics(tested.loc[[claim_id]], numbers) for claim_id in tested["id"]]
     judged = assess(tested[ready], numbers).set_index("id") if any(ready) else pd.DataFrame(columns=["verdict", "why"])
     return pd.DataFrame({
-        "claim": [f"{row.document[:3]}: \u201c{row.quote.strip('| ')}\u201d" for row in tested.itertuples()],
+        "id": tested["id"].to_list(),
+        "claim": [quoted(row) for row in tested.itertuples()],
         "claimed": tested["claimed"].to_list(),
         "verdict": [judged.loc[i, "verdict"] if i in judged.index else NOT_COMPUTED_HERE for i in tested["id"]],
         "why": [judged.loc[i, "why"] if i in judged.index else "its verdict is in the claims register"
                 for i in tested["id"]],
     })
+
+
+def judge(numbers: dict, register: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
+    """The whole register judged on the chapters' numbers: (``assess``'s rows, the numbers with the
+    register's own arithmetic added). The register page and the landing page call this one function."""
+    register = load_claims() if register is None else register
+    combined = {**numbers, **arithmetic_numbers(register)}
+    return assess(register, combined), combined
+
+
+PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)(?::([^{}]*))?\}")
+
+
+def correction(template: str, value, unit: str, numbers: dict) -> str:
+    """A wrong claim's one-line correction, its numbers filled in when the book is built.
+
+    ``{value}`` is the row's computed value as the register shows it (``shown_value``); ``{key:spec}``
+    is any number a chapter published, with a Python format spec ('{budget.latest.fy:d}'). A key no
+    chapter produced raises ``MissingMetric``, as a missing metric does.
+    """
+    def filled(match: re.Match) -> str:
+        key, spec = match.group(1), match.group(2) or ""
+        if key == "value":
+            return shown_value(value, unit)
+        if numbers.get(key) is None:
+            raise MissingMetric(CLAIMS_FILE, f"the correction {template!r} needs {key}, which no chapter computed",
+                                column="correction", expected="every chapter to publish the numbers a correction names")
+        return format(numbers[key], spec)
+    return PLACEHOLDER.sub(filled, template)
+
+
+def wrong_claims(assessed: pd.DataFrame, numbers: dict) -> pd.DataFrame:
+    """The claims the data contradict or whose cited source they misstate (``WRONG``), in register order,
+    each with its one-line correction: the row's ``correction`` filled in (``correction``), else its reason."""
+    wrong = assessed[assessed["verdict"].isin(WRONG)].copy()
+    wrong["correction_text"] = [correction(row.correction, row.computed, row.unit, numbers) if row.correction.strip()
+                                else row.why for row in wrong.itertuples()]
+    return wrong
+
+
+def load_documents() -> pd.DataFrame:
+    """The five documents (data/curated/source_documents.csv): title, publisher and date as their copies give
+    them, each with where in the copy it was read; indexed by the three-digit number claims cite."""
+    documents = curated.load_curated(DOCUMENTS_TABLE)
+    return documents.set_index("id", drop=False)
+
+
+def cited_sources() -> pd.DataFrame:
+    """The figures transcribed for the claims (data/curated/cited_sources.csv), with their pages."""
+    return curated.load_curated("cited_sources")
+
+
+REGISTER_PAGE = "chapters/claims.html"   # where the cards are, from the book's root
+
+
+def register_download(assessed: pd.DataFrame, documents: pd.DataFrame, kinds: dict) -> pd.DataFrame:
+    """The register as one row per claim for download: its link (the card, from the book's root), the
+    document, the quote, the plain verdict and the register's, the computed value and the reason."""
+    document = assessed["document"].str[:3]
+    return pd.DataFrame({
+        "id": assessed["id"],
+        "link": [f"{REGISTER_PAGE}#{anchor(claim_id)}" for claim_id in assessed["id"]],
+        "document": document,
+        "document_title": document.map(documents["title"]),
+        "publisher": document.map(documents["publisher"]),
+        "document_date": document.map(documents["date"]),
+        "quote": assessed["quote"].str.strip("| "),
+        "claimed": assessed["claimed"],
+        "verdict": assessed["verdict"].map(lambda v: PLAIN_VERDICTS[v][0]),
+        "register_verdict": assessed["verdict"],
+        "computed": [shown_value(value, unit) for value, unit in zip(assessed["computed"], assessed["unit"])],
+        "why": assessed["why"],
+        "evidence_basis": [basis(row, kinds) for row in assessed.itertuples()],
+        "chapter": assessed["chapter"],
+        "same_claim_as": assessed["same_claim_as"],
+    })
+
+
+def register_numbers(assessed: pd.DataFrame, numbers: dict, kinds: dict) -> dict:
+    """Every number the register page publishes: the headline counts (``headline_counts``), what the
+    verdicts rest on (``basis_counts``), the wrong claims, the source checks read elsewhere than in the
+    cited work, the floor of the citizen share (``citizen_share_floor``) and each row's verdict as
+    ``claims.<id>.verdict`` (one key per row, so that chapters and the What-changed page cite it)."""
+    counts = headline_counts(assessed)
+    first = assessed[assessed["same_claim_as"].fillna("") == ""]
+    elsewhere = first[(first["group"] == "source checked")
+                      & ~first["verdict"].isin(["matches its cited source", "misstates its cited source"])]
+    floor = citizen_share_floor(numbers["who.ports.fentanyl.pct_citizen"],
+                                numbers["checks.fentanyl.between_ports_event_share.earlier_mean"])
+    verdicts = assessed.set_index("id")["verdict"]
+    result = {**counts, **basis_counts(assessed, kinds),
+              "claims.count.documents": int(assessed["document"].nunique()),
+              "claims.count.wrong": int(assessed["verdict"].isin(WRONG).sum()),
+              "claims.count.source_read_elsewhere": int(len(elsewhere)),
+              "claims.judged_against_target": "reaching" if counts["claims.count.judged_share"] >= JUDGED_TARGET
+              else "short of",
+              "claims.who.citizen_share_floor": floor,
+              "claims.who.citizen_share_floor_vs_half": "above" if floor > 0.5 else "not above"}
+    if "doc000_state_level_data" in verdicts:   # the state-panel chapter cites it under the row's former id
+        result["claims.doc000_state_level.verdict"] = verdicts["doc000_state_level_data"]
+    result.update({f"claims.{claim_id}.verdict": verdict for claim_id, verdict in verdicts.items()})
+    return result

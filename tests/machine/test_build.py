@@ -11,6 +11,8 @@ import json
 import re
 import shutil
 
+import pandas as pd
+
 import pytest
 
 from analysis import config
@@ -52,9 +54,15 @@ def test_staged_book_has_pages_parameters_and_reproducibility(default_build):
     injected = [c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
     assert injected and "remove-cell" in injected[0]["metadata"]["tags"]
     page = (staged / "chapters" / "reproducibility.md").read_text()
+    assert "book-numbers.csv" in page and "book-inputs.csv" in page   # the page lists the downloads ...
+    downloads = staged / "_static" / "data"
     numbers = json.loads((default_build / "numbers.json").read_text())
-    assert all(f"`{key}`" in page for key in numbers)
-    assert "nationwide-drugs-fy23-fy26-dec.csv" in page and "drugs=" in page
+    listed = pd.read_csv(downloads / "book-numbers.csv", dtype=str, keep_default_na=False)
+    assert list(listed["key"]) == list(numbers)                          # ... which hold every number
+    assert json.loads((downloads / "numbers.json").read_text()) == numbers
+    assert "nationwide-drugs-fy23-fy26-dec.csv" in (downloads / "book-inputs.csv").read_text()
+    parameters = pd.read_csv(downloads / "book-parameters.csv", dtype=str, keep_default_na=False)
+    assert "drugs" in set(parameters.loc[parameters["page"] == "ports", "parameter"])
 
 
 def test_each_builder_reads_a_staged_source_without_the_other_formats_blocks(default_build):
@@ -146,16 +154,19 @@ def test_a_newer_seizure_vintage_reruns_only_the_chapters_that_read_seizures(sei
     log = seizure_vintage_rebuild["log"]
     readers = readers_of(default_build, "cbp-drug-seizures")
     assert {"ports", "who", "correlation"} <= readers and "state_panel" not in readers
-    runs = {run.name for run in plan.load_runs(config.PARAMS_DIR / "default.yml")}
+    all_runs = plan.load_runs(config.PARAMS_DIR / "default.yml")
+    runs = {run.name for run in all_runs}
+    number_readers = {run.name for run in all_runs if plan.reads_numbers(run)}   # the register and the landing page
+    assert number_readers == {"claims", "intro"}
     reason = "dataset cbp-drug-seizures changed (new entry nationwide-drugs-fy23-fy26-jan)"
     for name in sorted(runs):
         if name in readers:
             assert f"{name}: runs: {reason}" in log
-        elif name == "claims":
-            assert "claims: runs: numbers read changed" in log
+        elif name in number_readers:
+            assert f"{name}: runs: numbers read changed" in log
         else:
             assert f"{name}: reused: nothing it depends on changed" in log
-    assert log.count("executed in") == len(readers) + 1
+    assert log.count("executed in") == len(readers) + len(number_readers)
     assert not [line for line in log.splitlines() if "ERROR" in line]
     after = json.loads((seizure_vintage_rebuild["build_dir"] / "numbers.json").read_text())
     pages = json.loads((seizure_vintage_rebuild["build_dir"] / "number-sources.json").read_text())
@@ -180,10 +191,10 @@ def test_parallel_and_serial_builds_give_identical_numbers(tmp_path, default_bui
 def test_the_manifest_and_reproducibility_page_list_the_files_each_page_read(default_build):
     reads = json.loads((default_build / "executed" / "chapters" / "ports.deps.json").read_text())["reads"]
     assert ["catalog", "nationwide-drugs-fy23-fy26-dec"] in reads and ["catalog", "census-nst-est2019-alldata"] not in reads
-    page = (default_build / "src" / "chapters" / "reproducibility.md").read_text()
-    table = page.split("## Files each page read", 1)[1].split("\n## ", 1)[0]
-    ports_row = table.split("* - ports\n", 1)[1].split("\n* - ", 1)[0]  # the list-table row of page ports
-    assert "cbp-drug-seizures/nationwide-drugs-fy23-fy26-dec.csv" in ports_row and "ports_context.csv" in ports_row
+    listed = pd.read_csv(default_build / "src" / "_static" / "data" / "book-reads.csv", dtype=str)
+    ports_files = set(listed.loc[listed["page"] == "ports", "file"])     # the Reproducibility page's download
+    assert "cbp-drug-seizures/nationwide-drugs-fy23-fy26-dec.csv" in ports_files
+    assert any(name.endswith("ports_context.csv") for name in ports_files)
 
 
 async def signals_sent_at_shutdown(manager_class) -> list[int]:

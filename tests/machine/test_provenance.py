@@ -1,16 +1,35 @@
-"""The Reproducibility page's table of every number (bookmachine/provenance.py)."""
+"""The Reproducibility page and its downloads (bookmachine/provenance.py)."""
 from __future__ import annotations
 
+import json
 
-def test_every_number_table_is_complete_in_html_and_grouped_by_page_in_the_pdf():
+from analysis import config
+
+
+def test_the_key_by_key_lists_are_downloads_and_the_page_stays_short():
+    """Every number, parameter, file read, input and package is a row of a CSV the build publishes; the
+    Reproducibility page lists those files (a link in the HTML, the file's name in the PDF), not the rows."""
     from bookmachine import provenance
+    from bookmachine.plan import Run
 
-    numbers = {"budget.a.b": 0.123456789, "ports.c.d": "FY2025", "ports.e.f": 3}
-    sources = {"budget.a.b": "budget", "ports.c.d": "ports", "ports.e.f": "ports"}
-    text = provenance.numbers_table(numbers, sources, {"budget": "The federal drug budget"})
-    html, latex = text.split("````{only} latex")
-    assert html.startswith("```{only} html\n| Key | Value | Page |")
-    assert "| `budget.a.b` | 0.123457 | budget |" in html and "| `ports.e.f` | 3 | ports |" in html
-    assert "```{list-table} Numbers computed on page budget (The federal drug budget)\n" in latex
-    assert "```{list-table} Numbers computed on page ports" in latex
-    assert latex.index("`ports.c.d`") > latex.index("page ports") > latex.index("`budget.a.b`")
+    runs = [Run("budget", config.CHAPTERS_DIR / "budget.md"),
+            Run("budget_latest", config.CHAPTERS_DIR / "budget_scenario.md",
+                {"scenario": "latest", "growth": 0.0, "numbers": [1, 2]})]
+    numbers = {"budget.a.b": 0.123456789, "ports.c.d": "FY2025"}
+    sources = {"budget.a.b": "budget", "ports.c.d": "ports"}
+    reads = {"budget": [["catalog", "ndcs-data-supplement-2020-february"], ["file", "data/curated/x.csv"]]}
+    files = provenance.downloads(runs, numbers, sources, reads)
+    assert sorted(files) == sorted(f"_static/data/{name}" for name in provenance.FILES)
+    assert files["_static/data/book-numbers.csv"].splitlines() == [
+        "key,value,page", "budget.a.b,0.123456789,budget", "ports.c.d,FY2025,ports"]
+    assert files["_static/data/book-parameters.csv"].splitlines() == [
+        "page,notebook,parameter,value", "budget,chapters/budget.md,,notebook defaults",
+        "budget_latest,chapters/budget_scenario.md,scenario,latest", "budget_latest,chapters/budget_scenario.md,growth,0.0",
+        'budget_latest,chapters/budget_scenario.md,numbers,"[1, 2]"']
+    reads_rows = files["_static/data/book-reads.csv"].splitlines()
+    assert reads_rows[0] == "page,kind,file" and reads_rows[2] == "budget,project file,data/curated/x.csv"
+    assert reads_rows[1].startswith("budget,raw input,") and reads_rows[1].endswith(".xlsx")   # the catalog's file name
+    assert json.loads(files["_static/data/numbers.json"]) == numbers
+    listing = provenance.downloads_list({"book-numbers.csv": 2})
+    assert '<a href="../_static/data/book-numbers.csv" download>book-numbers.csv</a>' in listing and "(2 rows)" in listing
+    assert "- `book-inputs.csv`:" in listing.split("{only} latex")[1]

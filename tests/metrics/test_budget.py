@@ -108,3 +108,13 @@ def test_real_budget_table_loads_and_latest_split_is_known(real_data):
     assert (latest["fiscal_year"], latest["demand_share"]) == (2023, 0.571)
     fy2015 = shares[(shares["fiscal_year"] == 2015) & (shares["edition"] == "2012-restructure")]
     assert fy2015["demand_share"].item() == 0.439
+
+
+def test_a_scenario_publishes_its_path_under_keys_ending_in_its_name():
+    path = budget.rebalance(2025, 0.5, 0.6, 2, 10.0)      # demand 5.0, 5.5, 6.0: extra 0, 0.5, 1.0
+    numbers = budget.rebalance_numbers(path, "test", 0.5, 0.6, 10.0)
+    assert numbers == pytest.approx({"budget.rebalance.extra_per_year.test": 1.0, "budget.rebalance.cumulative.test": 1.5,
+                                     "budget.rebalance.mean_extra_per_year.test": 0.75,
+                                     "budget.rebalance.start_share.test": 0.5, "budget.rebalance.target_share.test": 0.6,
+                                     "budget.rebalance.start_total.test": 10.0, "budget.rebalance.final_year.test": 2027})
+    assert isinstance(numbers["budget.rebalance.final_year.test"], int)

@@ -3,6 +3,7 @@ the rule that a missing metric stops the build."""
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -420,3 +421,120 @@ def test_citizen_share_floor():
     """Ports-only citizen share 80%, a quarter of seizures between ports all counted as non-citizens: 60%."""
     assert claims.citizen_share_floor(0.8, 0.25) == pytest.approx(0.6)
     assert claims.citizen_share_floor(0.8, 0.0) == pytest.approx(0.8)
+
+
+# --- links, corrections and the download (the register as readers use it) ---------------------------
+
+@pytest.mark.parametrize("claim_id, expected", [("doc003_bil_3_4b", "claim-doc003-bil-3-4b"),
+                                                ("ports_fentanyl_90pct", "claim-ports-fentanyl-90pct"),
+                                                ("A__b--c", "claim-a-b-c")])
+def test_a_claims_anchor_is_what_sphinx_makes_of_its_label(claim_id, expected):
+    from docutils.nodes import make_id
+    assert claims.anchor(claim_id) == expected == make_id(expected)
+
+
+def test_every_real_claim_has_a_distinct_anchor_sphinx_keeps_as_written():
+    from docutils.nodes import make_id
+    register = claims.load_claims()
+    anchors = register["id"].map(claims.anchor)
+    assert anchors.is_unique and all(make_id(anchor) == anchor for anchor in anchors)
+
+
+def test_ids_that_would_share_a_link_are_refused(tmp_path):
+    with pytest.raises(DataError, match="share the link 'claim-a-b'"):
+        synthetic_register(tmp_path, [
+            ["a_b", "d.txt", "q", "9", 9, 9, "n", "x", "k", "within_tolerance", 0, "ports", ""],
+            ["a-b", "d.txt", "q", "9", 9, 9, "n", "x", "k", "within_tolerance", 0, "ports", ""]])
+
+
+def test_a_quote_is_cited_with_its_document_number_and_without_table_pipes():
+    row = pd.Series({"document": "001_x.txt", "quote": "| American Citizens | 62% |"})
+    assert claims.quoted(row) == "001: \u201cAmerican Citizens | 62%\u201d"
+
+
+def test_a_correction_fills_in_the_computed_value_and_chapter_numbers():
+    numbers = {"budget.latest.fy": 2023, "budget.latest.budget_type": "request", "x.share": 0.4391}
+    template = "Demand had {value} in FY{budget.latest.fy:d} ({budget.latest.budget_type}); {x.share:.1%} then."
+    assert claims.correction(template, 0.571, "fraction", numbers) == "Demand had 57.1% in FY2023 (request); 43.9% then."
+    assert claims.correction("No number here.", 1.0, "n", {}) == "No number here."
+    with pytest.raises(claims.MissingMetric, match="needs budget.missing"):
+        claims.correction("{budget.missing:.1f}", 1.0, "n", numbers)
+
+
+def test_wrong_claims_carry_their_correction_or_else_their_reason(tmp_path):
+    register = synthetic_register(tmp_path, [
+        ["a", "000_x.txt", "q", "90%", 0.9, 0.9, "fraction", "share at ports", "k", "within_tolerance", 0.02, "ports", ""],
+        ["b", "000_x.txt", "q", "10%", 0.1, 0.1, "fraction", "share between", "j", "within_tolerance", 0.02, "ports", ""],
+        ["c", "000_x.txt", "q", "50%", 0.5, 0.5, "fraction", "x", "i", "within_tolerance", 0.02, "ports", ""]])
+    register["correction"] = ["The share is {value}, not 90%.", "", "Never shown: the claim holds."]
+    assessed, numbers = claims.judge({"k": 0.8, "j": 0.3, "i": 0.5}, register)
+    wrong = claims.wrong_claims(assessed, numbers)
+    assert list(wrong["id"]) == ["a", "b"]
+    assert list(wrong["correction_text"]) == ["The share is 80.0%, not 90%.", assessed["why"][1]]
+
+
+def test_the_registers_download_links_each_claim_to_its_card(tmp_path):
+    register = synthetic_register(tmp_path, [
+        ["a_1", "000_x.txt", "| about 90% |", "about 90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02,
+         "ports", ""],
+        ["b", "004_y.txt", "we will", "", "", "", "", "x", "", "not_a_claim", "", "claims", "Not a factual claim: a plan."]])
+    documents = pd.DataFrame({"id": ["000", "004"], "title": ["T0", "T4"], "publisher": ["P0", "P4"],
+                              "date": ["undated", "2024-04-22"]}).set_index("id", drop=False)
+    assessed, _ = claims.judge({"k": 0.95}, register)
+    frame = claims.register_download(assessed, documents, {})
+    assert list(frame["link"]) == ["chapters/claims.html#claim-a-1", "chapters/claims.html#claim-b"]
+    assert list(frame["verdict"]) == ["Wrong", "Not a claim"]
+    assert list(frame["register_verdict"]) == ["contradicted", "not a factual claim"]
+    assert list(frame["quote"]) == ["about 90%", "we will"] and list(frame["computed"]) == ["95.0%", ""]
+    assert list(frame["document_title"]) == ["T0", "T4"] and list(frame["document_date"]) == ["undated", "2024-04-22"]
+
+
+def test_every_verdict_has_one_plain_word():
+    assert set(claims.PLAIN_VERDICTS) == set(claims.VERDICTS)
+    words = [word for word, _ in claims.PLAIN_VERDICTS.values()]
+    assert len(set(words)) == len(words)
+    assert set(claims.WRONG) <= set(claims.VERDICTS)
+
+
+def test_the_registers_numbers_count_wrong_claims_and_citations_read_elsewhere(tmp_path):
+    register = synthetic_register(tmp_path, [
+        ["a", "000_x.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02, "ports", ""],
+        ["s", "000_x.txt", "q", "288", 288, 288, "arrests", "x", "s", "source_check", 0, "checks", "One page."],
+        ["t", "000_x.txt", "q", "12", 12, 12, "n", "x", "t", "source_check", 0, "checks", ""]])
+    register["evidence"] = ["", "secondary", ""]
+    numbers = {"k": 0.5, "s": 288.0, "t": 13.0, "who.ports.fentanyl.pct_citizen": 0.8,
+               "checks.fentanyl.between_ports_event_share.earlier_mean": 0.25}
+    assessed, numbers = claims.judge(numbers, register)
+    published = claims.register_numbers(assessed, numbers, {})
+    assert published["claims.count.wrong"] == 2       # a contradicted, t misstates its source
+    assert published["claims.count.source_checked"] == 2 and published["claims.count.cited_work_read"] == 1
+    assert published["claims.count.source_read_elsewhere"] == 1
+    assert published["claims.s.verdict"] == "consistent, not confirmed"
+    assert published["claims.who.citizen_share_floor"] == pytest.approx(0.6)
+
+
+def test_the_real_registers_corrections_type_only_the_documents_own_numbers():
+    """A correction's computed numbers are placeholders ('{value}', '{chapter.key:spec}'); a number typed
+    in it must be the document's own (in its quote or claimed words) or the row's scope (its 'about')."""
+    register = claims.load_claims()
+    written = register[register["correction"].str.strip() != ""]
+    assert len(written) >= 4
+    for row in written.itertuples():
+        keys = [match.group(1) for match in claims.PLACEHOLDER.finditer(row.correction)]
+        assert all(key == "value" or "." in key for key in keys), row.id
+        typed = re.findall(r"\d[\d.,]*", claims.PLACEHOLDER.sub("", row.correction))
+        assert all(number.rstrip(".,") in row.quote + row.claimed + row.about for number in typed), row.id
+
+
+@pytest.mark.skipif(not DOCUMENTS.is_dir(), reason="../shared/source-documents is absent: the transcription cannot be checked")
+def test_the_documents_title_publisher_and_date_are_read_from_their_copies():
+    documents = claims.load_documents()
+    assert list(documents.index) == ["000", "001", "002", "003", "004"]
+    for document in documents.itertuples():
+        text = (DOCUMENTS / document.file).read_text(encoding="utf-8")
+        assert document.title in text and document.file.startswith(document.id)
+        assert document.publisher.startswith("not named") or document.publisher.split(" (")[0] in text
+        assert document.date.startswith("not dated") or re.fullmatch(r"\d{4}-\d{2}-\d{2}", document.date)
+    dated = documents.loc["004"]
+    assert dated.date == "2024-04-22" and "Last Updated: 04/22/2024" in (DOCUMENTS / dated.file).read_text()
+    assert "Checked on January 26, 2026" in (DOCUMENTS / documents.loc["002", "file"]).read_text()
