@@ -15,7 +15,7 @@ import yaml
 from IPython.display import Markdown
 
 from analysis import config
-from analysis.book import interactive
+from analysis.book import downloads
 from analysis.book.tables import list_table
 from analysis.metrics import claims
 
@@ -218,16 +218,16 @@ def reviewer() -> str:
     return ", ".join(author["name"] for author in citation["authors"])
 
 
-REGISTER_DOWNLOAD = "claims-register"
+REGISTER_DOWNLOAD = downloads.Download(
+    "claims-register", "one claim of the five documents: its quote, the register's verdict, the plain verdict, "
+    "the claimed and computed values and the link to its card", "as each claim states them (column unit)",
+    "the five source documents; the book's chapters (data/claims.csv and the numbers they compute)")
 
 
 def save_register(frame: pd.DataFrame) -> str:
-    """Write the register's download (``claims.register_download``) beside the figures' data, which the
-    build publishes under ``_static/data/``; return its address from a chapter page."""
-    directory = interactive.figure_data_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(directory / f"{REGISTER_DOWNLOAD}.csv", index=False)
-    return f"../_static/data/{REGISTER_DOWNLOAD}.csv"
+    """Write the register's download (``claims.register_download``) with the other downloads, which the
+    build publishes under ``_static/data/`` and lists on the Data page; return its address from a page."""
+    return downloads.save(frame, REGISTER_DOWNLOAD)
 
 
 def download_link(address: str, what: str) -> Markdown:

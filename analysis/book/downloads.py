@@ -50,12 +50,13 @@ class Download:
 
 def save(frame: pd.DataFrame, about: Download) -> str:
     """Write ``frame`` as ``<name>.csv`` and its description as ``<name>.json``; return the CSV's address
-    as a chapter page links to it. Dates are written as YYYY-MM-DD, floats with 6 significant digits."""
+    as a chapter page links to it. Dates are written as YYYY-MM-DD, floats with 10 significant digits
+    (enough for every count and weight the book holds; 6 would write 1,659,206 as 1.65921e+06)."""
     if frame.empty:
         raise ValueError(f"download {about.name!r}: the frame is empty; a download holds what the page shows")
     directory = downloads_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(directory / f"{about.name}.csv", index=False, float_format="%.6g", date_format="%Y-%m-%d")
+    frame.to_csv(directory / f"{about.name}.csv", index=False, float_format="%.10g", date_format="%Y-%m-%d")
     description = {**asdict(about), "rows": len(frame), "columns": [str(column) for column in frame.columns]}
     (directory / f"{about.name}.json").write_text(json.dumps(description, indent=1, sort_keys=True) + "\n",
                                                   encoding="utf-8")

@@ -24,6 +24,11 @@ def _signed(values: pd.Series) -> pd.Series:
     return values.map("{:+,.0f}".format if whole else "{:+,.1f}".format)
 
 
+def _amount(value: float) -> str:
+    """A count as a whole number, a weight with its two decimals: 1,659,206 or 2,840.79 (never 1.65921e+06)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def _percent(value: float) -> str:
     """A small relative change with two significant digits: '-0.05%', '-0.0042%', '+0.73%'."""
     return "n/a" if pd.isna(value) else f"{value * 100:+.2g}%"
@@ -81,8 +86,8 @@ def cells_tables(combined: vintages.Combined) -> list[tuple[str, pd.DataFrame]]:
             shown[HEADINGS.get(column, column.capitalize())] = (revised.loc[rows, column].astype(str)
                                                                 .str.removesuffix(" Land Border"))
         shown["Measure"] = table.loc[rows, "measure"]
-        shown["Before"] = table.loc[rows, "before"].map("{:,.6g}".format)
-        shown["After"] = table.loc[rows, "after"].map("{:,.6g}".format)
+        shown["Before"] = table.loc[rows, "before"].map(_amount)
+        shown["After"] = table.loc[rows, "after"].map(_amount)
         tables.append((name, shown.drop(columns="Measure") if len(combined.spec.values) == 1 else shown))
     return tables
 
