@@ -107,6 +107,19 @@ def downloads(runs, numbers: dict, sources: dict, reads: dict[str, list]) -> dic
     return {f"{DATA_DIR}/{name}": texts[name] for name in FILES}
 
 
+def download_rows(files: dict[str, str]) -> list[dict]:
+    """The Data page's description of this page's CSV downloads (``downloads``' output): what each holds,
+    its columns and rows, as ``analysis.book.downloads`` describes a figure's or a table's data."""
+    rows = []
+    for name, what in FILES.items():
+        if name.endswith(".csv"):
+            frame = pd.read_csv(io.StringIO(files[f"{DATA_DIR}/{name}"]), dtype=str, keep_default_na=False)
+            rows.append({"name": name.removesuffix(".csv"), "title": what, "page": "reproducibility",
+                         "units": "as each column states (values as the book computes them)",
+                         "source": "this build of the book", "columns": list(frame.columns), "rows": len(frame)})
+    return rows
+
+
 def downloads_list(counts: dict[str, int]) -> str:
     """The list of downloads: a link in the HTML book, the file's name in the PDF, what it holds and its rows."""
     items = []

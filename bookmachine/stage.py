@@ -106,11 +106,12 @@ def generated_pages(runs: list, numbers: dict, sources: dict, params_file: Path,
         **provenance.downloads(runs, numbers, sources, reads)}
 
 
-def download_files(executed: dict[str, Path], book_version: str) -> dict[Path, bytes]:
+def download_files(executed: dict[str, Path], book_version: str, generated_rows: list[dict]) -> dict[Path, bytes]:
     """Every download a page links to, under ``_static/data`` (paths relative to the staged source): its CSV, the figure's PNG, and a JSON
     description with the version and licence; and the Data page listing them. Files of figures or
-    tables no page shows any more are left out."""
-    rows = reuse.download_descriptions(reuse.linked_downloads(executed), FIGURE_DATA_DIR)
+    tables no page shows any more are left out. ``generated_rows`` describe downloads the build writes
+    itself (the Reproducibility page's, already among the generated files)."""
+    rows = reuse.download_descriptions(reuse.linked_downloads(executed), FIGURE_DATA_DIR) + generated_rows
     files = {Path("chapters") / "data.md": reuse.data_page(rows, book_version).encode()}
     for row in rows:
         target = Path("_static") / "data" / row["name"]
@@ -204,7 +205,8 @@ def stage(executed: dict[str, Path], generated: dict[str, str], book_version: st
             wanted[static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
     for name, path in executed.items():
         wanted[Path("chapters") / f"{name}.ipynb"] = path.read_bytes()
-    wanted.update(download_files(executed, book_version))
+    from bookmachine import provenance
+    wanted.update(download_files(executed, book_version, provenance.download_rows(generated)))
     if bundle_writer is not None:
         bundle_writer.join()
     if not VEGA_BUNDLE.exists():  # not started, or it failed: written here, where an error shows

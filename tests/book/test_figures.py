@@ -47,7 +47,7 @@ def test_save_writes_the_csv_and_its_description(build_dir):
     frame = pd.DataFrame({"year": [2023, 2024], "share": [0.123456789, 0.5]})
     address = downloads.save(frame, ABOUT)
     assert address == "../_static/data/test-shares.csv"
-    assert (build_dir / "figure-data" / "test-shares.csv").read_text() == "year,share\n2023,0.123457\n2024,0.5\n"
+    assert (build_dir / "figure-data" / "test-shares.csv").read_text() == "year,share\n2023,0.123456789\n2024,0.5\n"
     described = json.loads((build_dir / "figure-data" / "test-shares.json").read_text())
     assert described == {"name": "test-shares", "title": "Shares in a test", "units": "share: fraction (0-1)",
                          "source": "synthetic", "rows": 2, "columns": ["year", "share"]}

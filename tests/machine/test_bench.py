@@ -25,11 +25,8 @@ def test_the_bench_reads_where_a_build_spent_its_time():
     assert bench.reran(LOG) == ["encounters", "claims"]
 
 
-def test_the_bench_offers_the_real_vintages_in_the_manifests_order():
-    manifest = bench.SHARED / "data" / "MANIFEST.csv"
-    if not manifest.exists():
-        pytest.skip("no ../shared/data beside the project")
-    rows = [line.split(",", 1)[0] for line in manifest.read_text(encoding="utf-8").splitlines()[1:]]
-    listed = [bench.SHARED / "data" / path for path in rows if path.startswith("vintages/")]
-    offered = bench.real_vintages()
-    assert offered and offered == [path for path in listed if path.exists()]
+def test_the_bench_removes_exactly_one_catalog_entry():
+    text = "- id: a\n  file: x/a.csv\n- id: nationwide-encounters-fy23-fy26-nov-state\n  file: y\n- id: c\n  file: z\n"
+    assert bench.without_entry(text, "nationwide-encounters-fy23-fy26-nov-state") == \
+        "- id: a\n  file: x/a.csv\n- id: c\n  file: z\n"
+    assert bench.without_entry(text, "c") == "- id: a\n  file: x/a.csv\n- id: nationwide-encounters-fy23-fy26-nov-state\n  file: y\n"

@@ -111,7 +111,7 @@ def test_real_budget_table_loads_and_latest_split_is_known(real_data):
 
 
 def test_a_scenario_publishes_its_path_under_keys_ending_in_its_name():
-    path = budget.rebalance(2025, 0.5, 0.6, 2, 10.0)      # demand 5.0, 5.5, 6.0: extra 0, 0.5, 1.0
+    path = budget.rebalance(2025, 0.5, 0.6, years_to_target=2, start_total=10.0)      # demand 5.0, 5.5, 6.0: extra 0, 0.5, 1.0
     numbers = budget.rebalance_numbers(path, "test", 0.5, 0.6, 10.0)
     assert numbers == pytest.approx({"budget.rebalance.extra_per_year.test": 1.0, "budget.rebalance.cumulative.test": 1.5,
                                      "budget.rebalance.mean_extra_per_year.test": 0.75,

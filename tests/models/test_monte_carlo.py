@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.book.sections import correlation as sections
-from analysis.data import datasets, sector_panel, seizures, state_panel
+from analysis.data import encounters, sector_panel, seizures, state_panel, vintages
 from analysis.models import fixed_effects, inference, specifications, state_models
 
 BOOK_DRAWS, MORE_DRAWS = 99_999, 399_999
@@ -20,8 +20,9 @@ def flipped(first: str, second: str) -> bool:
 
 @pytest.fixture(scope="module")
 def sector_months(real_data):
-    data = sector_panel.sector_month_panel(datasets.load("dhs-ohss-usbp-encounters").rows, seizures.load_seizures(), DRUGS,
-                                           pd.Timestamp("2018-10-01"), pd.Timestamp("2024-11-01"))
+    data = sector_panel.sector_month_panel(vintages.load(encounters.OHSS).rows, vintages.load(seizures.NATIONWIDE).rows,
+                                           DRUGS, first_month=pd.Timestamp("2018-10-01"),
+                                           last_month=pd.Timestamp("2024-11-01"))
     return data.assign(encounters_k=data["encounters"] / 1000)
 
 
