@@ -1,4 +1,5 @@
 """Project paths, in one place so that code, tests and the build agree on where things live."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The one error type raised for every input problem, with a message a reader can act on."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,15 @@ class DataError(Exception):
     what was expected, so that a user can fix the input without reading a traceback.
     """
 
-    def __init__(self, file: str | Path, problem: str, *, column: str | None = None,
-                 rows: list | None = None, expected: str | None = None):
+    def __init__(
+        self,
+        file: str | Path,
+        problem: str,
+        *,
+        column: str | None = None,
+        rows: list | None = None,
+        expected: str | None = None,
+    ):
         self.file = str(file)
         self.column = column
         self.rows = list(rows or [])

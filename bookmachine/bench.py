@@ -23,6 +23,7 @@ process it started): on a shared machine the CPU time shows the work, the wall t
   HTML build of those notebooks; one run each, on the same machine, one after the other, with the
   same kernel environment.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,13 +44,14 @@ from analysis.data import catalog
 
 JUPYTER_BOOK = str(Path(sys.executable).with_name("jupyter-book"))
 SHARED = config.PROJECT_ROOT.parent / "shared"
-MAKE = ["make", "-s", "-o", ".venv/.installed", f"PY={sys.executable}"]   # the copy has no virtualenv of its own
-NEWEST_REAL = "nationwide-encounters-fy23-fy26-nov-state"   # CBP's newest real vintage in the catalog
+MAKE = ["make", "-s", "-o", ".venv/.installed", f"PY={sys.executable}"]  # the copy has no virtualenv of its own
+NEWEST_REAL = "nationwide-encounters-fy23-fy26-nov-state"  # CBP's newest real vintage in the catalog
 
 
 @dataclass
 class Timed:
     """One timed command: wall and CPU seconds, its output, and whether it succeeded."""
+
     wall: float
     cpu: float
     output: str
@@ -60,8 +62,9 @@ class Timed:
 def run(command: list[str], cwd: Path, environment: dict, log: Path) -> Timed:
     """Run a command to completion; CPU time from the kernel's accounting of it and its descendants."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -77,13 +80,21 @@ class Copy:
 
     def __init__(self, scratch: Path):
         self.scratch, self.root, self.raw = scratch, scratch / "project", scratch / "raw"
-        shutil.copytree(config.PROJECT_ROOT, self.root, ignore=shutil.ignore_patterns(
-            ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis"))
+        shutil.copytree(
+            config.PROJECT_ROOT,
+            self.root,
+            ignore=shutil.ignore_patterns(
+                ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis"
+            ),
+        )
         if SHARED.is_dir():
             (scratch / "shared").symlink_to(SHARED.resolve())
         self.log = scratch / "bench.log"
-        self.environment = {key: value for key, value in os.environ.items()
-                            if key not in ("BOOK_BUILD_DIR", "BOOK_WARM_KERNELS", "BOOK_PARSED_DIR")}
+        self.environment = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("BOOK_BUILD_DIR", "BOOK_WARM_KERNELS", "BOOK_PARSED_DIR")
+        }
         self.environment.update(RAW_DATA_DIR=str(self.raw), DATA_MIRROR=str(config.raw_dir()))
 
     def run(self, command: list[str], **environment) -> Timed:
@@ -125,7 +136,7 @@ def without_entry(text: str, file_id: str) -> str:
     """The catalog text without one entry (its block from '- id: <file_id>' to the next entry)."""
     start = text.index(f"\n- id: {file_id}\n") + 1
     end = text.find("\n- id: ", start)
-    return text[:start] + (text[end + 1:] if end >= 0 else "")
+    return text[:start] + (text[end + 1 :] if end >= 0 else "")
 
 
 def add_newest_real_vintage(copy: Copy) -> tuple[Path, Timed]:
@@ -152,8 +163,11 @@ def side_by_side_book(directory: Path, chapters: Path, notebooks: list[Path], mo
     settings["execute"] = {"execute_notebooks": mode, "timeout": 600}
     settings.pop("latex", None)
     put(directory / "_config.yml", yaml.safe_dump(settings, sort_keys=False).encode())
-    toc = {"format": "jb-book", "root": "chapters/intro",
-           "chapters": [{"file": f"chapters/{path.stem}"} for path in notebooks]}
+    toc = {
+        "format": "jb-book",
+        "root": "chapters/intro",
+        "chapters": [{"file": f"chapters/{path.stem}"} for path in notebooks],
+    }
     put(directory / "_toc.yml", yaml.safe_dump(toc, sort_keys=False).encode())
     for path in [chapters / "intro.md", *notebooks]:
         put(directory / "chapters" / path.name, path.read_bytes())
@@ -172,8 +186,9 @@ def compare_with_jupyter_book(copy: Copy) -> dict[str, Timed]:
     from bookmachine import execute, plan
 
     chapters = copy.root / "chapters"
-    notebooks = [p for p in sorted(chapters.glob("*.md")) if plan.is_notebook(p)
-                 and not plan.reads_numbers(plan.Run(p.stem, p))]
+    notebooks = [
+        p for p in sorted(chapters.glob("*.md")) if plan.is_notebook(p) and not plan.reads_numbers(plan.Run(p.stem, p))
+    ]
     kernels = {key: value for key, value in execute.kernel_environment().items() if key != "BOOK_PARSED_DIR"}
     kernels["PYTHONPATH"] = str(copy.root)
     times = {}
@@ -184,11 +199,25 @@ def compare_with_jupyter_book(copy: Copy) -> dict[str, Timed]:
     params.write_text("chapters: {}\n")
     ours = copy.scratch / "ours" / "_build"
     for label in ("this runner cold", "this runner cached"):
-        executed = checked(label, copy.run([sys.executable, "-m", "bookmachine.build", "notebooks", "--params",
-                                            str(params), "--only", *[p.stem for p in notebooks]],
-                                           BOOK_BUILD_DIR=str(ours)))
-        staged = side_by_side_book(copy.scratch / "ours-book", chapters,
-                                   sorted((ours / "executed" / "chapters").glob("*.ipynb")), "off")
+        executed = checked(
+            label,
+            copy.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bookmachine.build",
+                    "notebooks",
+                    "--params",
+                    str(params),
+                    "--only",
+                    *[p.stem for p in notebooks],
+                ],
+                BOOK_BUILD_DIR=str(ours),
+            ),
+        )
+        staged = side_by_side_book(
+            copy.scratch / "ours-book", chapters, sorted((ours / "executed" / "chapters").glob("*.ipynb")), "off"
+        )
         html = checked(label, copy.run([JUPYTER_BOOK, "build", str(staged), "--builder", "html"], **kernels))
         times[label] = Timed(executed.wall + html.wall, executed.cpu + html.cpu, executed.output, True)
     times["notebooks"] = Timed(0, 0, ", ".join(p.stem for p in notebooks), True)
@@ -210,8 +239,11 @@ def main(argv: list[str]) -> int:
     catalog.fetch_all()
     scratch = Path(tempfile.mkdtemp(prefix="bench-"))
     load = os.getloadavg()[0]
-    print(f"bench: {os.cpu_count()} CPU cores, load average {load:.2f} at the start; scratch copy {scratch} "
-          f"(log: {scratch / 'bench.log'})", flush=True)
+    print(
+        f"bench: {os.cpu_count()} CPU cores, load average {load:.2f} at the start; scratch copy {scratch} "
+        f"(log: {scratch / 'bench.log'})",
+        flush=True,
+    )
     try:
         copy = Copy(scratch)
         checked("obtaining the raw data", copy.run([sys.executable, "-m", "analysis.data.catalog", "fetch"]))
@@ -237,8 +269,10 @@ def main(argv: list[str]) -> int:
         rebuilt = checked("make book after add-data", copy.book())
         both = Timed(added.wall + rebuilt.wall, added.cpu + rebuilt.cpu, rebuilt.output, True)
         rows.append(row(f"`make add-data FILE={vintage.name}` + `make book`", both, "< 25"))
-        notes.append(f"add-data: {added.wall:.1f} s; the book after it: {rebuilt.wall:.1f} s; re-ran: "
-                     f"{', '.join(reran(rebuilt.output)) or 'nothing'}")
+        notes.append(
+            f"add-data: {added.wall:.1f} s; the book after it: {rebuilt.wall:.1f} s; re-ran: "
+            f"{', '.join(reran(rebuilt.output)) or 'nothing'}"
+        )
         notes += [f"after add-data: {note}" for note in phases(rebuilt.output)]
         print(rows[-1], flush=True)
         if not arguments.skip_jupyter_book:
@@ -247,10 +281,14 @@ def main(argv: list[str]) -> int:
                 rows.append(row(f"{label}: same notebooks + HTML", times[label]))
             ratio_cold = times["this runner cold"].wall / times["jupyter-book cold"].wall
             ratio_warm = times["this runner cached"].wall / times["jupyter-book cached"].wall
-            notes.append(f"Jupyter Book comparison: {times['notebooks'].output}; ratio this runner / Jupyter Book "
-                         f"(wall): cold {ratio_cold:.2f}, cached {ratio_warm:.2f}")
-        print(f"\nmake bench, {os.cpu_count()} cores, load average {load:.2f} before and "
-              f"{os.getloadavg()[0]:.2f} after (CPU seconds count every process a step started)\n")
+            notes.append(
+                f"Jupyter Book comparison: {times['notebooks'].output}; ratio this runner / Jupyter Book "
+                f"(wall): cold {ratio_cold:.2f}, cached {ratio_warm:.2f}"
+            )
+        print(
+            f"\nmake bench, {os.cpu_count()} cores, load average {load:.2f} before and "
+            f"{os.getloadavg()[0]:.2f} after (CPU seconds count every process a step started)\n"
+        )
         print("| step | wall s | CPU s | target s |\n|---|---|---|---|")
         print("\n".join(rows))
         print("\n" + "\n".join(f"- {note}" for note in notes))

@@ -1,7 +1,8 @@
 """Build the book: verify data, execute chapters with papermill, stage, run Jupyter Book, record.
 
     python -m bookmachine.build book --params params/default.yml [--pdf] [--strict] [--jobs N]
-    python -m bookmachine.build notebooks --params params/default.yml [--only page ...]  (execute + stage + numbers.json)
+    python -m bookmachine.build notebooks --params params/default.yml [--only page ...]
+        (execute + stage + numbers.json)
     python -m bookmachine.build release
 
 A notebook is re-executed only when something it depends on changed: its source, its parameters,
@@ -13,6 +14,7 @@ reads the others' numbers, runs after them. Executed notebooks, the staged book 
 with one paragraph naming the file, and removes the previous book so that nothing stale looks
 current. ``bookmachine.release`` writes the manifest and copies a release.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,7 +47,9 @@ from bookmachine.render import collect_pdf, render
 from bookmachine.stage import collect_numbers, generated_pages, stage, start_vega_bundle, write_if_changed
 
 
-def run_notebooks(params_file: Path, only: list[str] | None = None, jobs: int | None = None) -> tuple[list[Run], dict[str, Plan]]:
+def run_notebooks(
+    params_file: Path, only: list[str] | None = None, jobs: int | None = None
+) -> tuple[list[Run], dict[str, Plan]]:
     """Execute (or reuse) every rendering: independent chapters in parallel, then the number readers.
 
     Notebooks that read numbers (the claims register) run after the others, with the numbers so
@@ -86,8 +90,7 @@ def prepare(params_file: Path, only: list[str] | None = None, jobs: int | None =
     write_if_changed(NUMBERS_FILE, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
     write_if_changed(NUMBER_SOURCES_FILE, (json.dumps(sources, indent=1, sort_keys=True) + "\n").encode())
     progress("numbers", f"{len(numbers)} glued values written to {shown(NUMBERS_FILE)}")
-    return {"inputs": inputs, "runs": runs, "version": book_version, "params_file": params_file,
-            "reads": reads}
+    return {"inputs": inputs, "runs": runs, "version": book_version, "params_file": params_file, "reads": reads}
 
 
 def remove_stale_outputs() -> None:
@@ -111,9 +114,12 @@ def build_book(params_file: Path, pdf: bool, strict: bool, jobs: int | None = No
             raise BuildError(overflow)
         formats.append("pdf")
     manifest = write_manifest(state, formats)
-    progress("done", f"book {state['version']}: {shown(HTML_DIR)}/index.html"
-             + (f", {shown(PDF_DIR)}/book.pdf" if pdf else "")
-             + f"; manifest {shown(manifest)}")
+    progress(
+        "done",
+        f"book {state['version']}: {shown(HTML_DIR)}/index.html"
+        + (f", {shown(PDF_DIR)}/book.pdf" if pdf else "")
+        + f"; manifest {shown(manifest)}",
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -136,8 +142,9 @@ def main(argv: list[str]) -> int:
         remove_stale_outputs()
         data_problem = isinstance(exc, DataError) or getattr(exc, "is_data_error", False)
         heading = "BUILD STOPPED: a data problem." if data_problem else "BUILD STOPPED."
-        print(f"\n{heading}\n{exc}\nThe previous book was removed so that nothing stale looks current.\n",
-              file=sys.stderr)
+        print(
+            f"\n{heading}\n{exc}\nThe previous book was removed so that nothing stale looks current.\n", file=sys.stderr
+        )
         return 1
     return 0
 

@@ -6,6 +6,7 @@ one before it; a build of a version not released yet (after ``make add-data`` ra
 this build against the latest release. The build writes the comparison into the book's "What
 changed in this version" page; ``make changes`` prints it.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,9 @@ def kept_releases(directory: Path = RELEASES_DIR) -> dict[str, Path]:
     return dict(sorted(found.items(), key=lambda item: version_key(item[0])))
 
 
-def baseline(current_version: str, numbers: dict, directory: Path = RELEASES_DIR
-             ) -> tuple[str, tuple[str, dict] | None, dict]:
+def baseline(
+    current_version: str, numbers: dict, directory: Path = RELEASES_DIR
+) -> tuple[str, tuple[str, dict] | None, dict]:
     """What the page compares: (what it describes, the release before it with its numbers, its numbers).
 
     A released version is described by its kept numbers, against the release before it; any other
@@ -63,8 +65,12 @@ def compare(old: dict, new: dict) -> dict:
     """Keys whose value changed (old, new), keys added and removed, and claim verdicts that flipped."""
     changed = {key: (old[key], new[key]) for key in sorted(set(old) & set(new)) if not same(old[key], new[key])}
     flipped = {key: pair for key, pair in changed.items() if key.startswith("claims.") and key.endswith(".verdict")}
-    return {"changed": changed, "added": sorted(set(new) - set(old)), "removed": sorted(set(old) - set(new)),
-            "flipped": flipped}
+    return {
+        "changed": changed,
+        "added": sorted(set(new) - set(old)),
+        "removed": sorted(set(old) - set(new)),
+        "flipped": flipped,
+    }
 
 
 def _shown(value) -> str:
@@ -77,15 +83,23 @@ def changes_markdown(described: str, previous: tuple[str, dict] | None, numbers:
         return f"{described} is the first; there is no earlier release to compare with.\n"
     version, old = previous
     result = compare(old, numbers)
-    lines = [f"{described} compared with release {version}: "
-             f"{len(result['changed'])} numbers changed, {len(result['added'])} added, {len(result['removed'])} removed; "
-             f"{len(result['flipped'])} claim verdicts flipped.\n"]
-    for title, first, pairs in (("Verdicts that flipped", "Claim", result["flipped"]),
-                                ("Numbers that changed", "Key", result["changed"])):
+    lines = [
+        f"{described} compared with release {version}: "
+        f"{len(result['changed'])} numbers changed, {len(result['added'])} added, {len(result['removed'])} removed; "
+        f"{len(result['flipped'])} claim verdicts flipped.\n"
+    ]
+    for title, first, pairs in (
+        ("Verdicts that flipped", "Claim", result["flipped"]),
+        ("Numbers that changed", "Key", result["changed"]),
+    ):
         if pairs:
-            table = pd.DataFrame({first: [f"`{key}`" for key in pairs],
-                                  "Before": [_shown(before) for before, _ in pairs.values()],
-                                  "Now": [_shown(after) for _, after in pairs.values()]})
+            table = pd.DataFrame(
+                {
+                    first: [f"`{key}`" for key in pairs],
+                    "Before": [_shown(before) for before, _ in pairs.values()],
+                    "Now": [_shown(after) for _, after in pairs.values()],
+                }
+            )
             lines += [f"## {title}\n", list_table(table), ""]  # widths that fit the PDF page
     for title, keys in (("Numbers added", result["added"]), ("Numbers removed", result["removed"])):
         if keys:
@@ -112,7 +126,11 @@ def versions_markdown(directory: Path = RELEASES_DIR) -> str:
     rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()[1:]] if path.exists() else []
     if not rows:
         return "## All versions\n\nNo release has been made yet (`make release` records one).\n"
-    lines = ["## All versions\n", "| Version | Date | Commit | Numbers changed | Verdicts flipped |", "|---|---|---|---|---|"]
+    lines = [
+        "## All versions\n",
+        "| Version | Date | Commit | Numbers changed | Verdicts flipped |",
+        "|---|---|---|---|---|",
+    ]
     previous = None
     for version, date, commit in rows:
         numbers_file = directory / f"numbers-{version}.json"
@@ -135,23 +153,33 @@ def accepted_revisions_markdown(entries: list[dict]) -> str:
     """
     rows = [(item, revision) for item in entries for revision in item.get("accepted_revisions") or []]
     if not rows:
-        return ("## Closed fiscal years revised\n\nNone: no vintage in the catalog changes a fiscal year an "
-                "older vintage had published as closed (CBP has never done so in its files measured; see "
-                "the appendix of revised cells for the revisions within open years).\n")
-    table = pd.DataFrame({"Dataset": [item["dataset"] for item, _ in rows],
-                          "Vintage": [f"`{item['id']}`" for item, _ in rows],
-                          "Month": [revision["month"] for _, revision in rows],
-                          "Cell": [revision.get("cell", "") for _, revision in rows],
-                          "Measure": [revision["value"] for _, revision in rows],
-                          "Before": [_shown(revision["old"]) for _, revision in rows],
-                          "After": [_shown(revision["new"]) for _, revision in rows]})
-    return ("## Closed fiscal years revised\n\nThese cells of fiscal years an older vintage had published as "
-            "closed were changed by a newer vintage, and accepted explicitly when the file was added.\n\n"
-            + list_table(table) + "\n")
+        return (
+            "## Closed fiscal years revised\n\nNone: no vintage in the catalog changes a fiscal year an "
+            "older vintage had published as closed (CBP has never done so in its files measured; see "
+            "the appendix of revised cells for the revisions within open years).\n"
+        )
+    table = pd.DataFrame(
+        {
+            "Dataset": [item["dataset"] for item, _ in rows],
+            "Vintage": [f"`{item['id']}`" for item, _ in rows],
+            "Month": [revision["month"] for _, revision in rows],
+            "Cell": [revision.get("cell", "") for _, revision in rows],
+            "Measure": [revision["value"] for _, revision in rows],
+            "Before": [_shown(revision["old"]) for _, revision in rows],
+            "After": [_shown(revision["new"]) for _, revision in rows],
+        }
+    )
+    return (
+        "## Closed fiscal years revised\n\nThese cells of fiscal years an older vintage had published as "
+        "closed were changed by a newer vintage, and accepted explicitly when the file was added.\n\n"
+        + list_table(table)
+        + "\n"
+    )
 
 
-def changes_page(current_version: str, numbers: dict, directory: Path = RELEASES_DIR,
-                 entries: list[dict] | None = None) -> str:
+def changes_page(
+    current_version: str, numbers: dict, directory: Path = RELEASES_DIR, entries: list[dict] | None = None
+) -> str:
     """chapters/changes.md with its generated part filled in: this version's changes, accepted revisions,
     then all versions."""
     template = (config.CHAPTERS_DIR / "changes.md").read_text(encoding="utf-8")

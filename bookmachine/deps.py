@@ -12,6 +12,7 @@ file the notebook read re-runs it.
 Each dependency is one named component with a hash; the cache key is the hash of all of them, and
 comparing the components with those of the previous run says why a notebook runs again.
 """
+
 from __future__ import annotations
 
 import ast
@@ -77,7 +78,7 @@ def _absolute_base(node: ast.ImportFrom, module: str | None, package_dir: Path) 
         return None
     is_package = module_file(module, package_dir).name == "__init__.py"
     parts = module.split(".") if is_package else module.split(".")[:-1]
-    parts = parts[:len(parts) - (node.level - 1)]
+    parts = parts[: len(parts) - (node.level - 1)]
     if not parts:
         return None
     return ".".join(parts + ([node.module] if node.module else []))
@@ -99,7 +100,7 @@ def _without_options(cell: str) -> str:
     return "\n".join(line for line in cell.splitlines() if not line.startswith(":"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _module_imports(name: str, package_dir: Path, *, size: int, mtime: int) -> frozenset[str]:
     """The ``analysis`` imports of one module, parsed once per version of its file."""
     path = module_file(name, package_dir)
@@ -130,12 +131,15 @@ def _relative(path: Path) -> str:
     return path.relative_to(config.PROJECT_ROOT).as_posix() if path.is_relative_to(config.PROJECT_ROOT) else str(path)
 
 
-def components(source: Path, parameters: dict, reads: list[tuple[str, str]], *,
-               numbers_file: Path | None = None) -> dict:
+def components(
+    source: Path, parameters: dict, reads: list[tuple[str, str]], *, numbers_file: Path | None = None
+) -> dict:
     """Every dependency of one rendering, as {component name: hash}; the cache key hashes them all."""
-    result = {f"notebook {_relative(source)}": digest(source.read_bytes()),
-              "parameters": digest(json.dumps(parameters, sort_keys=True, default=str)),
-              "requirements.txt": digest((config.PROJECT_ROOT / "requirements.txt").read_bytes())}
+    result = {
+        f"notebook {_relative(source)}": digest(source.read_bytes()),
+        "parameters": digest(json.dumps(parameters, sort_keys=True, default=str)),
+        "requirements.txt": digest((config.PROJECT_ROOT / "requirements.txt").read_bytes()),
+    }
     for module in module_closure(code_cells(source)):
         result[f"module {_relative(module)}"] = digest(module.read_bytes())
     entries = catalog.load_catalog()

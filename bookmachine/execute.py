@@ -1,4 +1,5 @@
 """Executing chapter notebooks: papermill in worker processes, one kernel each, in a fixed environment."""
+
 from __future__ import annotations
 
 import ast
@@ -25,13 +26,22 @@ def kernel_environment() -> dict:
     """
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(config.PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
-    environment.update({"PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                        parsed.DIRECTORY_VARIABLE: str(PARSED_DIR)})
+    environment.update(
+        {
+            "PYTHONHASHSEED": "0",
+            "TZ": "UTC",
+            "LC_ALL": "C.UTF-8",
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            parsed.DIRECTORY_VARIABLE: str(PARSED_DIR),
+        }
+    )
     return environment
 
 
-WARM_KERNELS: str | None = None   # the fork server's socket while the build runs one (see ``warm_kernels``)
+WARM_KERNELS: str | None = None  # the fork server's socket while the build runs one (see ``warm_kernels``)
 
 
 def kernel_manager():
@@ -58,11 +68,11 @@ def kernel_manager():
             cwd = str(kw.get("cwd") or os.getcwd())
             try:
                 process = forkserver.ForkedKernel(WARM_KERNELS, arguments, dict(kw.get("env") or os.environ), cwd)
-            except OSError as exc:   # no server to ask (it failed to start or died): a new kernel, as without it
+            except OSError as exc:  # no server to ask (it failed to start or died): a new kernel, as without it
                 print(f"[kernels] fork server unavailable ({exc}); starting a new kernel", file=sys.stderr)
                 await super()._async_launch_kernel(kernel_cmd, **kw)
                 return
-            provisioner = self.provisioner   # what LocalProvisioner.launch_kernel records for a Popen
+            provisioner = self.provisioner  # what LocalProvisioner.launch_kernel records for a Popen
             provisioner.process, provisioner.cwd = process, cwd
             provisioner.pid = provisioner.pgid = process.pid
             self._reconcile_connection_info(provisioner.connection_info)
@@ -84,8 +94,9 @@ def warm_kernel_modules() -> list[str]:
                 names |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
                 names.add(node.module)
-    third_party = {name for name in names
-                   if name.split(".")[0] not in sys.stdlib_module_names | {"analysis", "__future__"}}
+    third_party = {
+        name for name in names if name.split(".")[0] not in sys.stdlib_module_names | {"analysis", "__future__"}
+    }
     return ["ipykernel.kernelapp", "ipykernel.ipkernel", *sorted(third_party)]
 
 
@@ -131,11 +142,18 @@ def execute_notebook(source: Path, output: Path, parameters: dict, reads_log: Pa
     os.environ.clear()
     os.environ.update(environment)
     try:
-        papermill.execute_notebook(str(source_notebook), str(output), parameters=parameters,
-                                   kernel_name="python3", cwd=str(config.PROJECT_ROOT), progress_bar=False,
-                                   report_mode=False, request_save_on_cell_execute=False,
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                                   kernel_manager_class=kernel_manager())
+        papermill.execute_notebook(
+            str(source_notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=str(config.PROJECT_ROOT),
+            progress_bar=False,
+            report_mode=False,
+            request_save_on_cell_execute=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            kernel_manager_class=kernel_manager(),
+        )
     except papermill.PapermillExecutionError as exc:
         return {"error": (exc.ename, exc.evalue)}
     finally:
@@ -150,8 +168,9 @@ class NotebookError(Exception):
     def __init__(self, run: Run, name: str, value: str):
         self.is_data_error = name == "DataError"
         where = f"{run.source.relative_to(config.PROJECT_ROOT)} (page {run.name})"
-        super().__init__(f"{value}\n(while executing {where})" if self.is_data_error
-                         else f"{where} failed: {name}: {value}")
+        super().__init__(
+            f"{value}\n(while executing {where})" if self.is_data_error else f"{where} failed: {name}: {value}"
+        )
 
 
 def _hide_injected_parameters(path: Path) -> None:
@@ -189,8 +208,10 @@ def execute_plans(plans: list[Plan], jobs: int, kernels: WarmKernels) -> None:
     kernels.start()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:
-        futures = {pool.submit(_timed_execution, p.run.source, p.output, p.papermill_parameters, p.reads_log): p
-                   for p in pending}
+        futures = {
+            pool.submit(_timed_execution, p.run.source, p.output, p.papermill_parameters, p.reads_log): p
+            for p in pending
+        }
         for future in as_completed(futures):
             item, result = futures[future], future.result()
             if "error" in result:

@@ -15,6 +15,7 @@ its lifeline pipe (or dies), killing any kernel still running.
 
     python -m bookmachine.forkserver LISTENER_FD LIFELINE_FD [module ...]   (started by ForkServer)
 """
+
 from __future__ import annotations
 
 import builtins
@@ -34,10 +35,11 @@ import warnings
 from pathlib import Path
 
 LAUNCHER = "ipykernel_launcher"
-KERNEL_PACKAGES = ("ipykernel", "IPython")   # what a kernel imports as it starts, before any notebook code
+KERNEL_PACKAGES = ("ipykernel", "IPython")  # what a kernel imports as it starts, before any notebook code
 
 
 # ---- the server (its own process) ------------------------------------------------------------------
+
 
 class _KernelShell:
     """What ``get_ipython()`` returns inside a Jupyter kernel, as far as an import looks at it."""
@@ -70,8 +72,8 @@ def preload(modules: list[str]) -> list:
     builtins.get_ipython = _KernelShell
     sys.stdout, sys.stderr = (io.TextIOWrapper(io.BytesIO(), encoding="UTF-8") for _ in range(2))
     try:
-        with warnings.catch_warnings(record=True) as raised:   # restores the filters on leaving: kept below
-            _import(kernel_part)    # what the kernel imports as it starts: its filters stay where they are
+        with warnings.catch_warnings(record=True) as raised:  # restores the filters on leaving: kept below
+            _import(kernel_part)  # what the kernel imports as it starts: its filters stay where they are
             before = list(warnings.filters)
             _import([name for name in modules if name not in kernel_part])
             after = list(warnings.filters)
@@ -191,6 +193,7 @@ def main(argv: list[str]) -> int:
 
 # ---- the client side (in the build and its workers) ------------------------------------------------
 
+
 class ForkServer:
     """The running server: its socket path, and the pipe whose closing stops it."""
 
@@ -199,11 +202,15 @@ class ForkServer:
         self.path = str(Path(self.directory) / "socket")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(self.path)
-        listener.listen(64)   # requests wait here while the server is still importing
+        listener.listen(64)  # requests wait here while the server is still importing
         read_end, self.lifeline = os.pipe()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bookmachine.forkserver", str(listener.fileno()), str(read_end), *modules],
-            env=environment, cwd=cwd, pass_fds=(listener.fileno(), read_end), stdin=subprocess.DEVNULL)
+            env=environment,
+            cwd=cwd,
+            pass_fds=(listener.fileno(), read_end),
+            stdin=subprocess.DEVNULL,
+        )
         listener.close()
         os.close(read_end)
 
@@ -224,7 +231,7 @@ class ForkServer:
         self.stop()
 
 
-EXITED: list[float] = []   # CPU seconds of each forked kernel that exited in this process, in order
+EXITED: list[float] = []  # CPU seconds of each forked kernel that exited in this process, in order
 
 
 class ForkedKernel:
@@ -294,7 +301,7 @@ def launcher_arguments(command: list[str]) -> list[str] | None:
     """The arguments after ``-m ipykernel_launcher`` in a kernel command; None for any other kernel."""
     for position in range(len(command) - 1):
         if command[position] == "-m" and command[position + 1] == LAUNCHER:
-            return command[position + 2:]
+            return command[position + 2 :]
     return None
 
 

@@ -8,6 +8,7 @@ use and declares them after the theme's stylesheet under the same family names, 
 few kB. (A character missing from a subset would make the browser fetch the theme's whole font for
 it: tests/test_html.py checks that no page does.)
 """
+
 from __future__ import annotations
 
 import io
@@ -24,9 +25,32 @@ FONTS = THEME_STATIC / "vendor" / "fontawesome" / "webfonts"
 # Every icon the theme's templates and header buttons name (tests/test_html.py checks the built pages).
 ICONS = {
     ("Font Awesome 6 Free", 900, "fa-solid-900.ttf", "icons-solid.woff"): (
-        "angle-left", "angle-right", "arrow-up", "bars", "chevron-down", "chevron-right", "chevron-up",
-        "circle-half-stroke", "code", "download", "expand", "file", "file-lines", "file-pdf", "house", "lightbulb",
-        "list", "magnifying-glass", "moon", "outdent", "pencil", "play", "rocket", "sun", "xmark"),
+        "angle-left",
+        "angle-right",
+        "arrow-up",
+        "bars",
+        "chevron-down",
+        "chevron-right",
+        "chevron-up",
+        "circle-half-stroke",
+        "code",
+        "download",
+        "expand",
+        "file",
+        "file-lines",
+        "file-pdf",
+        "house",
+        "lightbulb",
+        "list",
+        "magnifying-glass",
+        "moon",
+        "outdent",
+        "pencil",
+        "play",
+        "rocket",
+        "sun",
+        "xmark",
+    ),
     ("Font Awesome 6 Brands", 400, "fa-brands-400.ttf", "icons-brands.woff"): ("github", "gitlab"),
 }
 CSS_NAME = "icons.css"
@@ -67,12 +91,16 @@ def icon_files() -> dict[str, bytes]:
     """The subset fonts and ``icons.css`` (their @font-face rules): file name in ``_static`` -> bytes."""
     css = THEME_CSS.read_text(encoding="utf-8")
     files = {}
-    rules = ["/* Font Awesome Free 6 (fonts SIL OFL 1.1, icons CC BY 4.0), reduced to the icons the theme uses "
-             "(bookmachine/icons.py). */"]
+    rules = [
+        "/* Font Awesome Free 6 (fonts SIL OFL 1.1, icons CC BY 4.0), reduced to the icons the theme uses "
+        "(bookmachine/icons.py). */"
+    ]
     for (family, weight, source, woff), names in ICONS.items():
         wanted = {codepoint(name, css) for name in names} | stylesheet_icons(css)
         files[woff] = subset_font(FONTS / source, sorted(wanted))
-        rules.append(f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: {weight}; '
-                     f'font-display: block; src: url("{woff}") format("woff"); }}')
+        rules.append(
+            f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: {weight}; '
+            f'font-display: block; src: url("{woff}") format("woff"); }}'
+        )
     files[CSS_NAME] = ("\n".join(rules) + "\n").encode()
     return files

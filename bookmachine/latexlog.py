@@ -11,6 +11,7 @@ table or in body text, which chapter, which PDF page) and sorts them into:
 
 ``check`` returns the fatal message (empty when the PDF is fine); the build raises it.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,9 +21,11 @@ from pathlib import Path
 TABLE_LIMIT_PT = 5.0
 ANY_LIMIT_PT = 20.0
 
-OVERFULL = re.compile(r"^Overfull \\hbox \((?P<pt>[\d.]+)pt too wide\) "
-                      r"(?:in (?P<kind>paragraph|alignment) at lines (?P<first>\d+)--(?P<last>\d+)"
-                      r"|detected at line (?P<line>\d+))")
+OVERFULL = re.compile(
+    r"^Overfull \\hbox \((?P<pt>[\d.]+)pt too wide\) "
+    r"(?:in (?P<kind>paragraph|alignment) at lines (?P<first>\d+)--(?P<last>\d+)"
+    r"|detected at line (?P<line>\d+))"
+)
 PAGE_SHIPPED = re.compile(r"\[(\d+)(?=[\s\]<{]|$)")
 TABLE_BEGIN = re.compile(r"\\begin\{(longtable|tabulary|tabular)\}")
 TABLE_END = re.compile(r"\\end\{(longtable|tabulary|tabular)\}")
@@ -33,10 +36,11 @@ CAPTION = re.compile(r"\\(?:sphinx)?caption\{(.*?)(?:\\strut)?\}")
 @dataclass(frozen=True)
 class Overflow:
     """One overfull box: how far it sticks out, where (tex line, PDF page) and in what."""
+
     points: float
     tex_line: int
     page: int
-    table: str | None   # the table's caption or header cells; None for body text
+    table: str | None  # the table's caption or header cells; None for body text
     chapter: str
     table_line: int | None = None  # book.tex line where the table begins
 
@@ -46,8 +50,10 @@ class Overflow:
 
     def describe(self) -> str:
         where = f"table {self.table}" if self.table is not None else "body text"
-        return (f"{self.points:.1f} pt too wide: {where} in chapter {self.chapter!r}, "
-                f"near PDF page {self.page} (book.tex line {self.tex_line})")
+        return (
+            f"{self.points:.1f} pt too wide: {where} in chapter {self.chapter!r}, "
+            f"near PDF page {self.page} (book.tex line {self.tex_line})"
+        )
 
 
 def overfull_boxes(log_text: str) -> list[tuple[float, int, int]]:
@@ -79,8 +85,12 @@ def overfull_boxes(log_text: str) -> list[tuple[float, int, int]]:
 def _plain(latex: str) -> str:
     """Readable text of a bit of Sphinx LaTeX (commands and braces dropped)."""
     text = latex.replace("\\sphinxhyphen{}", "-")
-    text = re.sub(r"\\(sphinxstyletheadfamily|sphinxAtStartPar|sphinxstylestrong|sphinxcode|sphinxupquote"
-                  r"|textbf|emph|sphinxstyleemphasis|sphinxhref\{[^}]*\})", "", text)
+    text = re.sub(
+        r"\\(sphinxstyletheadfamily|sphinxAtStartPar|sphinxstylestrong|sphinxcode|sphinxupquote"
+        r"|textbf|emph|sphinxstyleemphasis|sphinxhref\{[^}]*\})",
+        "",
+        text,
+    )
     text = re.sub(r"\\([%$&_#{}])", r"\1", text)
     text = re.sub(r"[{}]|\\[a-zA-Z]+\*?", "", text)
     return " ".join(text.split())
@@ -95,7 +105,7 @@ def table_name(tex_lines: list[str], begin: int) -> str:
         if caption:
             return repr(_plain(caption[1]))
     header = []
-    for line in tex_lines[start + 1:start + 80]:
+    for line in tex_lines[start + 1 : start + 80]:
         if "\\sphinxmidrule" in line or "\\endfirsthead" in line or "\\\\" in line:
             break
         header.append(line)
@@ -129,8 +139,9 @@ def overflows(log_text: str, tex_text: str) -> list[Overflow]:
     for points, tex_line, page in overfull_boxes(log_text):
         table_begin, chapter = context[min(tex_line, len(context)) - 1] if context else (None, "?")
         table = table_name(tex_lines, table_begin) if table_begin is not None else None
-        found.append(Overflow(points, tex_line, page, table, chapter,
-                              table_begin + 1 if table_begin is not None else None))
+        found.append(
+            Overflow(points, tex_line, page, table, chapter, table_begin + 1 if table_begin is not None else None)
+        )
     return found
 
 
@@ -138,8 +149,10 @@ def summary(found: list[Overflow]) -> str:
     """One line: how many overfull boxes, in tables and in body text, and the widest."""
     in_tables = [o for o in found if o.table is not None]
     widest = max((o.points for o in found), default=0.0)
-    return (f"{len(found)} overfull boxes ({len(in_tables)} in tables, {len(found) - len(in_tables)} in body text), "
-            f"widest {widest:.1f} pt")
+    return (
+        f"{len(found)} overfull boxes ({len(in_tables)} in tables, {len(found) - len(in_tables)} in body text), "
+        f"widest {widest:.1f} pt"
+    )
 
 
 def check(log_file: Path, report=print) -> str:
@@ -150,8 +163,10 @@ def check(log_file: Path, report=print) -> str:
     or page (one line per table or body line, its widest box), for the build to stop with.
     """
     log_file = Path(log_file)
-    found = overflows(log_file.read_text(encoding="utf-8", errors="replace"),
-                      log_file.with_suffix(".tex").read_text(encoding="utf-8", errors="replace"))
+    found = overflows(
+        log_file.read_text(encoding="utf-8", errors="replace"),
+        log_file.with_suffix(".tex").read_text(encoding="utf-8", errors="replace"),
+    )
     report(f"LaTeX log: {summary(found)}")
     fatal, seen = [], set()
     for overflow in sorted(found, key=lambda o: -o.points):
@@ -165,7 +180,9 @@ def check(log_file: Path, report=print) -> str:
             report(f"  reported (not fatal): {overflow.describe()}")
     if not fatal:
         return ""
-    return (f"the PDF has content running off the page or out of its table column ({log_file}):\n  "
-            + "\n  ".join(fatal)
-            + f"\nTables may not overflow by more than {TABLE_LIMIT_PT:g} pt, nothing by more than "
-              f"{ANY_LIMIT_PT:g} pt. Table column widths come from analysis.book.tables.table_layout.")
+    return (
+        f"the PDF has content running off the page or out of its table column ({log_file}):\n  "
+        + "\n  ".join(fatal)
+        + f"\nTables may not overflow by more than {TABLE_LIMIT_PT:g} pt, nothing by more than "
+        f"{ANY_LIMIT_PT:g} pt. Table column widths come from analysis.book.tables.table_layout."
+    )

@@ -20,6 +20,7 @@ lists its sha256). The version gets a minor bump when the current one has been r
 that one data update is one minor version however many files it brings. A refused file leaves
 the catalog and the version byte-identical.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,15 +71,22 @@ def recognize(path: Path) -> vintages.Reissued:
         best = max(candidates, key=lambda spec: len(set(spec.sheets) & set(names)))
         missing = [sheet for sheet in best.sheets if sheet not in names]
         if missing:
-            raise DataError(path, f"not recognized: closest dataset is {best.dataset!r}, which needs the sheet "
-                                  f"{missing[0]!r}", expected=f"the sheets {list(best.sheets)}")
+            raise DataError(
+                path,
+                f"not recognized: closest dataset is {best.dataset!r}, which needs the sheet {missing[0]!r}",
+                expected=f"the sheets {list(best.sheets)}",
+            )
     else:
         columns, candidates = header_of(path), [spec for spec in REISSUED if spec.header]
         best = max(candidates, key=lambda spec: len(set(spec.header) & set(columns)))
         missing = [c for c in best.header if c not in columns]
         if missing:
-            raise DataError(path, f"not recognized: closest dataset is {best.dataset!r}, which needs this column",
-                            column=missing[0], expected=f"the columns {list(best.header)}")
+            raise DataError(
+                path,
+                f"not recognized: closest dataset is {best.dataset!r}, which needs this column",
+                column=missing[0],
+                expected=f"the columns {list(best.header)}",
+            )
         extra = [c for c in columns if c not in best.header]
         if extra:
             raise DataError(path, f"unexpected column for dataset {best.dataset!r}", column=extra[0])
@@ -89,17 +97,23 @@ def recognize(path: Path) -> vintages.Reissued:
 
 def chapters_reading(spec: vintages.Reissued, chapters_dir: Path) -> list[str]:
     """Chapters whose code asks for this dataset (``spec.read_in``, e.g. ``encounters.STATE``)."""
-    return sorted(path.stem for path in chapters_dir.glob("*.md")
-                  if any(needle in path.read_text(encoding="utf-8") for needle in spec.read_in))
+    return sorted(
+        path.stem
+        for path in chapters_dir.glob("*.md")
+        if any(needle in path.read_text(encoding="utf-8") for needle in spec.read_in)
+    )
 
 
 def require_a_reader(path: Path, spec: vintages.Reissued, chapters_dir: Path) -> list[str]:
     """The chapters that read this dataset; none is a refusal (an unread file changes nothing, silently)."""
     readers = chapters_reading(spec, chapters_dir)
     if not readers:
-        raise DataError(path, f"no chapter reads dataset {spec.dataset!r}, so adding this file would change nothing "
-                              "in the book", expected="a file of a dataset a chapter reads, or first a chapter "
-                                                      f"that reads it (vintages.load({spec.read_in[0]}))")
+        raise DataError(
+            path,
+            f"no chapter reads dataset {spec.dataset!r}, so adding this file would change nothing in the book",
+            expected="a file of a dataset a chapter reads, or first a chapter "
+            f"that reads it (vintages.load({spec.read_in[0]}))",
+        )
     return readers
 
 
@@ -123,35 +137,49 @@ def cell_text(row, spec: vintages.Reissued) -> str:
 def truncation_message(review: vintages.Review, spec: vintages.Reissued, held: pd.DataFrame) -> str:
     """Why a file looks cut short: each missing month, lacking category and fallen month, with the book's totals."""
     totals = vintages.month_totals(held, spec.values) if len(held) else pd.DataFrame(columns=list(spec.values))
-    parts = [f"looks truncated. Its name promises {review.first:%b %Y} - {review.last:%b %Y}; "
-             f"it holds months from {review.holds[0]:%b %Y} to {review.holds[1]:%b %Y}"]
+    parts = [
+        f"looks truncated. Its name promises {review.first:%b %Y} - {review.last:%b %Y}; "
+        f"it holds months from {review.holds[0]:%b %Y} to {review.holds[1]:%b %Y}"
+    ]
     if review.missing:
         lines = [f"{m:%b %Y}: the book holds {_amounts(totals, m)}; the file: no rows" for m in review.missing]
         parts.append(f"it lacks {len(review.missing)} of those months:{_listing(lines)}")
     if review.beyond:
         parts.append(f"it holds months after {review.last:%b %Y}: {', '.join(f'{m:%b %Y}' for m in review.beyond[:6])}")
     if len(review.lacking):
-        lines = [f"{month:%b %Y}: no rows for " + "; ".join(" / ".join(map(str, cells)) for cells in
-                                                        part[list(spec.coverage)].itertuples(index=False))
-                 for month, part in review.lacking.groupby("month")]
-        parts.append(f"months without a {' / '.join(spec.coverage)} that every month holds (a month cut short):"
-                     f"{_listing(lines)}")
+        lines = [
+            f"{month:%b %Y}: no rows for "
+            + "; ".join(" / ".join(map(str, cells)) for cells in part[list(spec.coverage)].itertuples(index=False))
+            for month, part in review.lacking.groupby("month")
+        ]
+        parts.append(
+            f"months without a {' / '.join(spec.coverage)} that every month holds (a month cut short):{_listing(lines)}"
+        )
     if len(review.fallen):
-        lines = [f"{row.month:%b %Y} {row.measure}: {row.old:,.6g} -> {row.new:,.6g} ({row.relative:+.2%})"
-                 for row in review.fallen.itertuples()]
-        parts.append(f"months whose total falls by more than {vintages.FALL_LIMIT:.1%} (FALL_LIMIT; CBP's largest "
-                     f"measured fall is far smaller):{_listing(lines)}")
+        lines = [
+            f"{row.month:%b %Y} {row.measure}: {row.old:,.6g} -> {row.new:,.6g} ({row.relative:+.2%})"
+            for row in review.fallen.itertuples()
+        ]
+        parts.append(
+            f"months whose total falls by more than {vintages.FALL_LIMIT:.1%} (FALL_LIMIT; CBP's largest "
+            f"measured fall is far smaller):{_listing(lines)}"
+        )
     return ";\n  ".join(parts)
 
 
 def closed_year_message(review: vintages.Review, spec: vintages.Reissued) -> str:
     """The closed-year cells a file changes, old -> new, and the vintage each was compared with."""
     changes = review.closed_changes
-    lines = [f"{cell_text(row, spec)}, {row['measure']}: {row['old']:,.6g} in {row['old_file']}, "
-             f"{row['new']:,.6g} in {row['new_file']}" for _, row in changes.iterrows()]
+    lines = [
+        f"{cell_text(row, spec)}, {row['measure']}: {row['old']:,.6g} in {row['old_file']}, "
+        f"{row['new']:,.6g} in {row['new_file']}"
+        for _, row in changes.iterrows()
+    ]
     years = ", ".join(f"FY{fy}" for fy in sorted(changes["fy"].unique()))
-    return (f"changes {len(changes)} cells of closed fiscal years ({years}), which CBP has never revised "
-            f"(analysis/data/vintages.py):{_listing(lines)}")
+    return (
+        f"changes {len(changes)} cells of closed fiscal years ({years}), which CBP has never revised "
+        f"(analysis/data/vintages.py):{_listing(lines)}"
+    )
 
 
 def revision_lines(revisions: pd.DataFrame) -> list[str]:
@@ -160,8 +188,10 @@ def revision_lines(revisions: pd.DataFrame) -> list[str]:
     for (fy, measure), part in revisions.groupby(["fy", "measure"]):
         months = sorted(part["month"].unique())
         span = f"{months[0]:%b %Y}" + (f" - {months[-1]:%b %Y}" if len(months) > 1 else "")
-        lines.append(f"FY{fy} {measure}: {len(part)} cells in {len(months)} month{'s' * (len(months) > 1)} "
-                     f"({span}), net {(part['new'] - part['old']).sum():+,.6g}")
+        lines.append(
+            f"FY{fy} {measure}: {len(part)} cells in {len(months)} month{'s' * (len(months) > 1)} "
+            f"({span}), net {(part['new'] - part['old']).sum():+,.6g}"
+        )
     return lines
 
 
@@ -174,9 +204,13 @@ def provenance(path: Path) -> dict:
             with open(manifest, encoding="utf-8", newline="") as handle:
                 for row in csv.DictReader(handle):
                     if row.get("sha256") == digest:
-                        found = {"title": row.get("title"), "url": row.get("official_url"),
-                                 "obtained_from": f"public repository copy {row['copied_from']}"
-                                 if row.get("copied_from") else None}
+                        found = {
+                            "title": row.get("title"),
+                            "url": row.get("official_url"),
+                            "obtained_from": f"public repository copy {row['copied_from']}"
+                            if row.get("copied_from")
+                            else None,
+                        }
                         return {key: value for key, value in found.items() if value}
     return {}
 
@@ -186,13 +220,20 @@ def catalog_entry(path: Path, spec: vintages.Reissued, frame: pd.DataFrame, sha2
     first, last = frame["month"].min(), frame["month"].max()
     known = provenance(path)
     entry = {
-        "id": path.stem, "file": f"{spec.folder}/{path.name}", "sha256": sha256, "bytes": path.stat().st_size,
-        "dataset": spec.dataset, "publisher": previous["publisher"],
+        "id": path.stem,
+        "file": f"{spec.folder}/{path.name}",
+        "sha256": sha256,
+        "bytes": path.stat().st_size,
+        "dataset": spec.dataset,
+        "publisher": previous["publisher"],
         "title": known.get("title", f"{spec.title}, {first:%B %Y} - {last:%B %Y}"),
-        "url": known.get("url", previous["url"]), "license": previous["license"],
-        "coverage": f"{first:%b %Y} - {last:%b %Y}, monthly", "vintage": f"{last:%Y-%m}",
-        "obtained_from": known.get("obtained_from",
-                                   f"added with make add-data from {path.name} on {dt.date.today().isoformat()}"),
+        "url": known.get("url", previous["url"]),
+        "license": previous["license"],
+        "coverage": f"{first:%b %Y} - {last:%b %Y}, monthly",
+        "vintage": f"{last:%Y-%m}",
+        "obtained_from": known.get(
+            "obtained_from", f"added with make add-data from {path.name} on {dt.date.today().isoformat()}"
+        ),
     }
     return entry
 
@@ -217,7 +258,7 @@ def bump_minor_version(citation: Path, releases_file: Path = RELEASES_FILE) -> t
     if not released(current, releases_file):
         return current, False
     new = f"{match.group(1)}.{int(match.group(2)) + 1}.0"
-    text = text[:match.start()] + f"version: {new}" + text[match.end():]  # this line only, not cff-version
+    text = text[: match.start()] + f"version: {new}" + text[match.end() :]  # this line only, not cff-version
     text = re.sub(r"^date-released: .*$", f"date-released: {dt.date.today().isoformat()}", text, flags=re.MULTILINE)
     citation.write_text(text, encoding="utf-8")
     return new, True
@@ -237,31 +278,47 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
     if any(e["sha256"] == sha256 for e in entries):
         raise DataError(path, "already in the catalog (same sha256)")
     if any(e["id"] == path.stem for e in entries):
-        raise DataError(path, f"the catalog already has an entry {path.stem!r} with other bytes",
-                        expected="a new vintage under a new file name (CBP names files by their last month)")
+        raise DataError(
+            path,
+            f"the catalog already has an entry {path.stem!r} with other bytes",
+            expected="a new vintage under a new file name (CBP names files by their last month)",
+        )
     held_entries = vintages.entries(spec, entries)
     held = [vintages.read_vintage(spec, catalog.path(item["id"])) for item in held_entries]
     review = vintages.review(spec, path.name, candidate, held)
     if review.truncated:
         book = vintages.combine(held, spec.values) if held else candidate.iloc[0:0]
-        raise DataError(path, truncation_message(review, spec, book),
-                        expected="every month the name promises, whole (a file cut short, e.g. at a line "
-                                 "boundary, is refused; download it again)")
+        raise DataError(
+            path,
+            truncation_message(review, spec, book),
+            expected="every month the name promises, whole (a file cut short, e.g. at a line "
+            "boundary, is refused; download it again)",
+        )
     if len(review.closed_changes) and not accept_revisions:
-        raise DataError(path, closed_year_message(review, spec),
-                        expected="closed fiscal years unchanged; if the publisher really revised them, add the file "
-                                 "again with make add-data FILE=... ACCEPT_REVISIONS=1 (recorded and listed)")
+        raise DataError(
+            path,
+            closed_year_message(review, spec),
+            expected="closed fiscal years unchanged; if the publisher really revised them, add the file "
+            "again with make add-data FILE=... ACCEPT_REVISIONS=1 (recorded and listed)",
+        )
     entry = catalog_entry(path, spec, candidate, sha256, held_entries[-1])
     if len(review.closed_changes):
         entry["accepted_revisions"] = [
-            {"month": f"{row['month']:%Y-%m}", "cell": " / ".join(str(row[c]) for c in spec.cells()),
-             "value": row["measure"], "old": float(row["old"]), "new": float(row["new"])}
-            for _, row in review.closed_changes.iterrows()]
+            {
+                "month": f"{row['month']:%Y-%m}",
+                "cell": " / ".join(str(row[c]) for c in spec.cells()),
+                "value": row["measure"],
+                "old": float(row["old"]),
+                "new": float(row["new"]),
+            }
+            for _, row in review.closed_changes.iterrows()
+        ]
     entry["read_by"] = readers
     entry["in_year_revisions"] = revision_lines(review.revisions)
     entry["newer_held"] = review.newer_held
-    entry["fills"] = f"{len(review.fills)} months" + (f", {review.fills[0]:%b %Y} - {review.fills[-1]:%b %Y}"
-                                                      if review.fills else "")
+    entry["fills"] = f"{len(review.fills)} months" + (
+        f", {review.fills[0]:%b %Y} - {review.fills[-1]:%b %Y}" if review.fills else ""
+    )
     return entry
 
 
@@ -281,8 +338,11 @@ def add(path: Path, accept_revisions: bool = False, chapters_dir: Path | None = 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bookmachine.newdata", description="Add a vintage of a raw file.")
     parser.add_argument("file", type=Path)
-    parser.add_argument("--accept-revisions", action="store_true",
-                        help="accept a vintage that changes closed fiscal years (the cells are recorded)")
+    parser.add_argument(
+        "--accept-revisions",
+        action="store_true",
+        help="accept a vintage that changes closed fiscal years (the cells are recorded)",
+    )
     arguments = parser.parse_args(argv)
     try:
         entry = add(arguments.file, arguments.accept_revisions)
@@ -291,18 +351,26 @@ def main(argv: list[str]) -> int:
         return 1
     accepted = entry.get("accepted_revisions", [])
     if accepted:
-        print(f"ACCEPTED {len(accepted)} changes to closed fiscal years (--accept-revisions); they are recorded "
-              "in the catalog entry and listed on the What-changed page.")
-    print(f"added {entry['file']} (dataset {entry['dataset']}, vintage {entry['vintage']}, sha256 {entry['sha256'][:12]})")
+        print(
+            f"ACCEPTED {len(accepted)} changes to closed fiscal years (--accept-revisions); they are recorded "
+            "in the catalog entry and listed on the What-changed page."
+        )
+    print(
+        f"added {entry['file']} (dataset {entry['dataset']}, vintage {entry['vintage']}, sha256 {entry['sha256'][:12]})"
+    )
     if entry["newer_held"]:
-        print(f"older than {', '.join(entry['newer_held'])}: it supplies only the months no newer file holds "
-              f"({entry['fills']}).")
+        print(
+            f"older than {', '.join(entry['newer_held'])}: it supplies only the months no newer file holds "
+            f"({entry['fills']})."
+        )
     for line in entry["in_year_revisions"] or ["no revision of months the book already held"]:
         print(f"in-year revisions: {line}")
     version_note = "" if entry["bumped"] else " (unchanged: not released yet, so this data update shares it)"
-    print(f"read by: {', '.join(entry['read_by'])}\n"
-          f"book version is now {entry['book_version']}{version_note}. Next: make book, then make release.\n"
-          "Keep the file in data/raw (or your DATA_MIRROR) and commit data/catalog.yml and CITATION.cff.")
+    print(
+        f"read by: {', '.join(entry['read_by'])}\n"
+        f"book version is now {entry['book_version']}{version_note}. Next: make book, then make release.\n"
+        "Keep the file in data/raw (or your DATA_MIRROR) and commit data/catalog.yml and CITATION.cff."
+    )
     return 0
 
 

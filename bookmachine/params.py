@@ -4,6 +4,7 @@ Checks what the build needs: the file exists, is YAML, is a mapping, and every p
 a chapter notebook (``bookmachine.plan.load_runs``). Prints ``PARAMS=<file>: <problem>`` and
 exits 2 on the first problem, instead of a traceback from deep inside the build.
 """
+
 from __future__ import annotations
 
 import sys

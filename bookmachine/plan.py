@@ -4,6 +4,7 @@ A rendering is re-executed only when something it depends on changed: its source
 the ``analysis`` modules it imports, the inputs it read, the numbers it reads, the pinned
 requirements (the key itself is computed by ``bookmachine.deps``).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,6 +21,7 @@ from bookmachine import deps
 @dataclass
 class Run:
     """One rendering of a chapter notebook: its source, the page it becomes, and its parameters."""
+
     name: str
     source: Path
     parameters: dict = field(default_factory=dict)
@@ -41,14 +43,19 @@ def load_runs(params_file: Path, chapters_dir: Path = config.CHAPTERS_DIR) -> li
     document = yaml.safe_load(params_file.read_text(encoding="utf-8")) or {}
     pages = document.get("chapters") or {}
     notebooks = {path.stem: path for path in sorted(chapters_dir.glob("*.md")) if is_notebook(path)}
-    sourced_elsewhere = {spec.get("source") for name, spec in pages.items() if spec and spec.get("source", name) != name}
+    sourced_elsewhere = {
+        spec.get("source") for name, spec in pages.items() if spec and spec.get("source", name) != name
+    }
     runs = {stem: Run(stem, path) for stem, path in notebooks.items() if stem not in sourced_elsewhere}
     for name, spec in pages.items():
         spec = spec or {}
         source = spec.get("source", name)
         if source not in notebooks:
-            raise DataError(params_file, f"page {name!r} names notebook {source!r}, which is not in chapters/",
-                            expected=f"one of {sorted(notebooks)}")
+            raise DataError(
+                params_file,
+                f"page {name!r} names notebook {source!r}, which is not in chapters/",
+                expected=f"one of {sorted(notebooks)}",
+            )
         parameters = dict(spec.get("parameters") or {})
         if spec.get("parameters_file"):
             extra = config.PROJECT_ROOT / spec["parameters_file"]
@@ -67,6 +74,7 @@ def reads_numbers(run: Run) -> bool:
 @dataclass
 class Plan:
     """One rendering's cache state: where its output goes, what it depends on, and why it must run (if it must)."""
+
     run: Run
     output: Path
     numbers_file: Path | None
@@ -101,8 +109,13 @@ def finish(item: Plan, seconds: float) -> None:
     """After a run: record what it read and the dependencies its cache key covers."""
     reads = deps.read_log(item.reads_log)
     parts = deps.components(item.run.source, item.run.parameters, reads, numbers_file=item.numbers_file)
-    record = {"key": deps.key(parts), "components": parts, "reads": reads,
-              "datasets": deps.dataset_members(reads), "seconds": round(seconds, 1)}
+    record = {
+        "key": deps.key(parts),
+        "components": parts,
+        "reads": reads,
+        "datasets": deps.dataset_members(reads),
+        "seconds": round(seconds, 1),
+    }
     item.record_file.write_text(json.dumps(record, indent=1) + "\n")
     item.reads_log.unlink(missing_ok=True)
     item.record = record

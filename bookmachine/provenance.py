@@ -7,6 +7,7 @@ sources. The key-by-key lists are files (CSV, and the numbers also as JSON) that
 the book's ``_static/data/`` (``downloads``), not pages: a reader looks a key up in a file, and the
 PDF stays short.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,7 +24,7 @@ from analysis.book.tables import list_table
 from analysis.data import catalog
 
 MARKER = "<!-- generated -->"
-DATA_DIR = "_static/data"   # where the book publishes its downloads (from the book's root)
+DATA_DIR = "_static/data"  # where the book publishes its downloads (from the book's root)
 # The downloads this page lists: file name -> what it holds.
 FILES = {
     "book-numbers.csv": "every number glued into the text: key, value and the page that computes it",
@@ -55,8 +56,9 @@ def _parameter(value) -> str:
 
 def numbers_frame(numbers: dict, sources: dict) -> pd.DataFrame:
     """Every glued value, in key order, with the page (and so the notebook) that computes it."""
-    return pd.DataFrame({"key": list(numbers), "value": list(numbers.values()),
-                         "page": [sources[key] for key in numbers]})
+    return pd.DataFrame(
+        {"key": list(numbers), "value": list(numbers.values()), "page": [sources[key] for key in numbers]}
+    )
 
 
 def parameters_frame(runs) -> pd.DataFrame:
@@ -65,8 +67,10 @@ def parameters_frame(runs) -> pd.DataFrame:
     for run in runs:
         notebook = run.source.relative_to(config.PROJECT_ROOT).as_posix()
         items = run.parameters.items() or [("", "notebook defaults")]
-        rows += [{"page": run.name, "notebook": notebook, "parameter": key, "value": _parameter(value)}
-                 for key, value in items]
+        rows += [
+            {"page": run.name, "notebook": notebook, "parameter": key, "value": _parameter(value)}
+            for key, value in items
+        ]
     return pd.DataFrame(rows, columns=["page", "notebook", "parameter", "value"])
 
 
@@ -74,36 +78,61 @@ def reads_frame(reads: dict[str, list]) -> pd.DataFrame:
     """Each page and the files it read when it last ran (recorded by the build, not declared): raw inputs by
     their file in data/raw, other files by their path in the project."""
     files = {entry["id"]: entry["file"] for entry in catalog.load_catalog()}
-    rows = [{"page": page, "kind": "raw input" if kind == "catalog" else "project file",
-             "file": files.get(name, name) if kind == "catalog" else name}
-            for page, pairs in reads.items() for kind, name in pairs]
+    rows = [
+        {
+            "page": page,
+            "kind": "raw input" if kind == "catalog" else "project file",
+            "file": files.get(name, name) if kind == "catalog" else name,
+        }
+        for page, pairs in reads.items()
+        for kind, name in pairs
+    ]
     return pd.DataFrame(rows, columns=["page", "kind", "file"])
 
 
 def inputs_frame(entries: list[dict]) -> pd.DataFrame:
     """Every catalogued raw input with its provenance and full sha256."""
-    return pd.DataFrame([{"dataset": e["dataset"], "file": e["file"], "coverage": e.get("coverage", e["title"]),
-                          "vintage": e.get("vintage", ""), "publisher": e["publisher"], "official_page": e["url"],
-                          "licence": e["license"], "sha256": e["sha256"]} for e in entries])
+    return pd.DataFrame(
+        [
+            {
+                "dataset": e["dataset"],
+                "file": e["file"],
+                "coverage": e.get("coverage", e["title"]),
+                "vintage": e.get("vintage", ""),
+                "publisher": e["publisher"],
+                "official_page": e["url"],
+                "licence": e["license"],
+                "sha256": e["sha256"],
+            }
+            for e in entries
+        ]
+    )
 
 
 def environment_frame() -> pd.DataFrame:
     """The Python version, then each pinned requirement (requirements.txt) as package and version."""
-    pins = [line.strip() for line in (config.PROJECT_ROOT / "requirements.txt").read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
+    pins = [
+        line.strip()
+        for line in (config.PROJECT_ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     packages = [re.split(r"==", pin, maxsplit=1) + [""] for pin in pins]
-    return pd.DataFrame([{"package": "python", "version": platform.python_version()}]
-                        + [{"package": name.strip(), "version": version.strip()} for name, version, *_ in packages])
+    return pd.DataFrame(
+        [{"package": "python", "version": platform.python_version()}]
+        + [{"package": name.strip(), "version": version.strip()} for name, version, *_ in packages]
+    )
 
 
 def downloads(runs, numbers: dict, sources: dict, reads: dict[str, list]) -> dict[str, str]:
     """The page's downloads: path in the book -> text (``FILES``)."""
-    texts = {"book-numbers.csv": _csv(numbers_frame(numbers, sources)),
-             "numbers.json": json.dumps(numbers, indent=1, sort_keys=True) + "\n",
-             "book-parameters.csv": _csv(parameters_frame(runs)),
-             "book-reads.csv": _csv(reads_frame(reads)),
-             "book-inputs.csv": _csv(inputs_frame(catalog.load_catalog())),
-             "book-environment.csv": _csv(environment_frame())}
+    texts = {
+        "book-numbers.csv": _csv(numbers_frame(numbers, sources)),
+        "numbers.json": json.dumps(numbers, indent=1, sort_keys=True) + "\n",
+        "book-parameters.csv": _csv(parameters_frame(runs)),
+        "book-reads.csv": _csv(reads_frame(reads)),
+        "book-inputs.csv": _csv(inputs_frame(catalog.load_catalog())),
+        "book-environment.csv": _csv(environment_frame()),
+    }
     return {f"{DATA_DIR}/{name}": texts[name] for name in FILES}
 
 
@@ -114,9 +143,17 @@ def download_rows(files: dict[str, str]) -> list[dict]:
     for name, what in FILES.items():
         if name.endswith(".csv"):
             frame = pd.read_csv(io.StringIO(files[f"{DATA_DIR}/{name}"]), dtype=str, keep_default_na=False)
-            rows.append({"name": name.removesuffix(".csv"), "title": what, "page": "reproducibility",
-                         "units": "as each column states (values as the book computes them)",
-                         "source": "this build of the book", "columns": list(frame.columns), "rows": len(frame)})
+            rows.append(
+                {
+                    "name": name.removesuffix(".csv"),
+                    "title": what,
+                    "page": "reproducibility",
+                    "units": "as each column states (values as the book computes them)",
+                    "source": "this build of the book",
+                    "columns": list(frame.columns),
+                    "rows": len(frame),
+                }
+            )
     return rows
 
 
@@ -128,8 +165,10 @@ def downloads_list(counts: dict[str, int]) -> str:
         items.append((name, f"{what}{rows}"))
     html = "\n".join(f'<li><a href="../{DATA_DIR}/{name}" download>{name}</a>: {what}</li>' for name, what in items)
     latex = "\n".join(f"- `{name}`: {what}" for name, what in items)
-    return (f"```{{raw}} html\n<ul class=\"book-downloads\">\n{html}\n</ul>\n```\n\n"
-            f"````{{only}} latex\nIn the HTML book, under `{DATA_DIR}/`:\n\n{latex}\n````\n")
+    return (
+        f'```{{raw}} html\n<ul class="book-downloads">\n{html}\n</ul>\n```\n\n'
+        f"````{{only}} latex\nIn the HTML book, under `{DATA_DIR}/`:\n\n{latex}\n````\n"
+    )
 
 
 def data_sources_table(entries: list[dict]) -> str:
@@ -138,34 +177,52 @@ def data_sources_table(entries: list[dict]) -> str:
     for dataset, group in itertools.groupby(sorted(entries, key=lambda e: e["dataset"]), key=lambda e: e["dataset"]):
         group = list(group)
         first = group[0]
-        rows.append({"Dataset": f"[{_cell(dataset)}]({first['url']})", "Publisher": _cell(first["publisher"]),
-                     "Licence": _cell(first["license"]), "Files": len(group)})
+        rows.append(
+            {
+                "Dataset": f"[{_cell(dataset)}]({first['url']})",
+                "Publisher": _cell(first["publisher"]),
+                "Licence": _cell(first["license"]),
+                "Files": len(group),
+            }
+        )
     return list_table(pd.DataFrame(rows), widths=[34, 36, 20, 10]) + "\n"
 
 
-def reproducibility_page(runs, numbers: dict, sources: dict, params_file: Path, book_version: str,
-                         reads: dict[str, list] | None = None) -> str:
+def reproducibility_page(
+    runs, numbers: dict, sources: dict, params_file: Path, book_version: str, reads: dict[str, list] | None = None
+) -> str:
     """The template with its generated sections filled in (the downloads themselves: ``downloads``)."""
     template = (config.CHAPTERS_DIR / "reproducibility.md").read_text(encoding="utf-8")
     if MARKER not in template:
         raise ValueError(f"chapters/reproducibility.md lacks the marker {MARKER}")
-    released = sorted(p.name.removeprefix("numbers-").removesuffix(".json")
-                      for p in (config.PROJECT_ROOT / "releases").glob("numbers-*.json"))
-    shown = params_file.relative_to(config.PROJECT_ROOT) if params_file.is_relative_to(config.PROJECT_ROOT) else params_file
+    released = sorted(
+        p.name.removeprefix("numbers-").removesuffix(".json")
+        for p in (config.PROJECT_ROOT / "releases").glob("numbers-*.json")
+    )
+    shown = (
+        params_file.relative_to(config.PROJECT_ROOT) if params_file.is_relative_to(config.PROJECT_ROOT) else params_file
+    )
     entries = catalog.load_catalog()
-    counts = {"book-numbers.csv": len(numbers), "book-inputs.csv": len(entries),
-              "book-reads.csv": len(reads_frame(reads or {})), "book-parameters.csv": len(parameters_frame(runs))}
-    generated = "\n".join([
-        "## This build\n",
-        f"Book version {book_version}; released versions: {', '.join(released) if released else 'none yet'}. "
-        f"Parameter file `{shown}`, which rendered {len(runs)} pages ({', '.join(run.name for run in runs)}). "
-        f"Python {platform.python_version()} on {platform.system()}, with the packages pinned in "
-        f"`requirements.txt`. The text glues {len(numbers):,} computed values; each page's parameters, the "
-        f"files it read and every value with its page are in the downloads below.\n",
-        "## Downloads\n", downloads_list(counts),
-        "## Data sources\n",
-        f"The book reads {len(entries)} raw files from these official sources; the list of files with their "
-        f"sha256 is `book-inputs.csv`.\n",
-        data_sources_table(entries),
-    ])
+    counts = {
+        "book-numbers.csv": len(numbers),
+        "book-inputs.csv": len(entries),
+        "book-reads.csv": len(reads_frame(reads or {})),
+        "book-parameters.csv": len(parameters_frame(runs)),
+    }
+    generated = "\n".join(
+        [
+            "## This build\n",
+            f"Book version {book_version}; released versions: {', '.join(released) if released else 'none yet'}. "
+            f"Parameter file `{shown}`, which rendered {len(runs)} pages ({', '.join(run.name for run in runs)}). "
+            f"Python {platform.python_version()} on {platform.system()}, with the packages pinned in "
+            f"`requirements.txt`. The text glues {len(numbers):,} computed values; each page's parameters, the "
+            f"files it read and every value with its page are in the downloads below.\n",
+            "## Downloads\n",
+            downloads_list(counts),
+            "## Data sources\n",
+            f"The book reads {len(entries)} raw files from these official sources; the list of files with their "
+            f"sha256 is `book-inputs.csv`.\n",
+            data_sources_table(entries),
+        ]
+    )
     return template.replace(MARKER, generated)

@@ -1,4 +1,5 @@
 """What a build records and a release keeps: the build manifest, and ``_build/releases/<version>/``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,18 @@ from analysis.data import catalog
 from bookmachine import changes, version
 from bookmachine.outputs import HTML_DIR, MANIFEST_NAME, NUMBERS_FILE, PDF_DIR, BuildError, shown
 
-PACKAGES = ("jupyter-book", "myst-nb", "sphinx", "papermill", "pandas", "numpy", "statsmodels",
-            "seaborn", "matplotlib", "openpyxl")
+PACKAGES = (
+    "jupyter-book",
+    "myst-nb",
+    "sphinx",
+    "papermill",
+    "pandas",
+    "numpy",
+    "statsmodels",
+    "seaborn",
+    "matplotlib",
+    "openpyxl",
+)
 
 
 def package_versions() -> dict:
@@ -35,14 +46,16 @@ def write_manifest(state: dict, formats: list[str]) -> Path:
         "citation_version": version.cff_version(),
         "git_commit": version.git_commit(),
         "git_describe": version.git_describe(),
-        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "formats": formats,
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": package_versions(),
         "parameters_file": shown(state["params_file"]),
-        "parameters": {run.name: {"notebook": str(run.source.relative_to(config.PROJECT_ROOT)),
-                                  "parameters": run.parameters} for run in state["runs"]},
+        "parameters": {
+            run.name: {"notebook": str(run.source.relative_to(config.PROJECT_ROOT)), "parameters": run.parameters}
+            for run in state["runs"]
+        },
         "raw_inputs": state["inputs"],
         "read_by_page": state["reads"],
         "numbers_sha256": catalog.sha256_of(NUMBERS_FILE),
@@ -74,7 +87,9 @@ def release() -> Path:
     kept.parent.mkdir(exist_ok=True)
     shutil.copyfile(NUMBERS_FILE, kept)
     versions = changes.record_release(manifest["citation_version"], manifest["built_at"][:10], manifest["git_commit"])
-    print(f"numbers kept in {shown(kept)} and the release listed in {shown(versions)}: commit both, "
-          "so later versions can show what changed")
+    print(
+        f"numbers kept in {shown(kept)} and the release listed in {shown(versions)}: commit both, "
+        "so later versions can show what changed"
+    )
     print(f"release {manifest['version']} written to {shown(target)} ({len(files)} files)")
     return target

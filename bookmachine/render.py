@@ -7,6 +7,7 @@ written by both). XeLaTeX writes XDV on each pass and the PDF once at
 the end (``latexmk -xelatex``, what Sphinx's LaTeX Makefile recommends for speed). A builder is
 skipped when the staged source is byte-identical to the one its output was built from.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,10 @@ from analysis import config
 from bookmachine.outputs import HTML_DIR, LATEX_DIR, LATEX_STAGE_DIR, PDF_DIR, STAGE_DIR, BuildError, progress, shown
 
 # builder -> (its staged source, the --path-output it writes <that>/_build/<builder dir> under, the file it makes)
-BUILDERS = {"html": (STAGE_DIR, config.BUILD_DIR.parent, HTML_DIR / "index.html"),
-            "pdflatex": (LATEX_STAGE_DIR, LATEX_DIR.parent.parent, LATEX_DIR / "book.pdf")}
+BUILDERS = {
+    "html": (STAGE_DIR, config.BUILD_DIR.parent, HTML_DIR / "index.html"),
+    "pdflatex": (LATEX_STAGE_DIR, LATEX_DIR.parent.parent, LATEX_DIR / "book.pdf"),
+}
 
 
 def staged_digest(source: Path, strict: bool, under: str = "") -> str:
@@ -38,6 +41,7 @@ def staged_digest(source: Path, strict: bool, under: str = "") -> str:
 @dataclass
 class Running:
     """One Jupyter Book build under way: its process, log, start time and the stamp to write on success."""
+
     builder: str
     process: subprocess.Popen
     log_file: Path
@@ -51,16 +55,25 @@ class Running:
 def start(builder: str, strict: bool) -> Running | None:
     """Start ``jupyter-book build`` for one builder, or None when its output is current."""
     if config.BUILD_DIR.name != "_build":
-        raise BuildError(f"BOOK_BUILD_DIR must be a directory named _build (Jupyter Book writes to <parent>/_build), "
-                         f"not {config.BUILD_DIR}")
+        raise BuildError(
+            f"BOOK_BUILD_DIR must be a directory named _build (Jupyter Book writes to <parent>/_build), "
+            f"not {config.BUILD_DIR}"
+        )
     staged, path_output, product = BUILDERS[builder]
     stamp, source = config.BUILD_DIR / f"{builder}.source-sha256", staged_digest(staged, strict)
     if product.exists() and stamp.exists() and stamp.read_text() == source:
         progress(builder, "staged source unchanged since the last build: output kept")
         return None
     stamp.unlink(missing_ok=True)
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(staged),
-               "--path-output", str(path_output), "--builder", builder]
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(staged),
+        "--path-output",
+        str(path_output),
+        "--builder",
+        builder,
+    ]
     if strict:
         command += ["-W", "-n", "--keep-going"]
     # Sphinx copies _static only when some page is rewritten: a changed script or stylesheet alone
@@ -72,8 +85,13 @@ def start(builder: str, strict: bool) -> Running | None:
     progress(builder, "jupyter-book build ...")
     log_file = config.BUILD_DIR / f"{builder}.log"
     with open(log_file, "w") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=config.PROJECT_ROOT,
-                                   env=dict(os.environ, LATEXMKOPTS="-xelatex"))
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=config.PROJECT_ROOT,
+            env=dict(os.environ, LATEXMKOPTS="-xelatex"),
+        )
     return Running(builder, process, log_file, time.monotonic(), stamp, source, static_stamp, static)
 
 
@@ -84,12 +102,16 @@ def finish(running: Running) -> None:
     running.process.returncode = os.waitstatus_to_exitcode(status)
     if running.process.returncode != 0:
         tail = running.log_file.read_text(errors="replace").splitlines()[-40:]
-        raise BuildError(f"jupyter-book ({running.builder}) failed; last lines of {running.log_file}:\n"
-                         + "\n".join(tail))
+        raise BuildError(
+            f"jupyter-book ({running.builder}) failed; last lines of {running.log_file}:\n" + "\n".join(tail)
+        )
     running.stamp.write_text(running.source)
     running.static_stamp.write_text(running.static)
-    progress(running.builder, f"done in {time.monotonic() - running.started:.1f} s "
-             f"({usage.ru_utime + usage.ru_stime:.1f} s CPU; log: {shown(running.log_file)})")
+    progress(
+        running.builder,
+        f"done in {time.monotonic() - running.started:.1f} s "
+        f"({usage.ru_utime + usage.ru_stime:.1f} s CPU; log: {shown(running.log_file)})",
+    )
 
 
 def render(builders: dict[str, bool]) -> None:

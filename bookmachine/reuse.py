@@ -7,6 +7,7 @@ CSV that a figure or table of the executed notebooks links to (``analysis.book.d
 what it holds, its units, its source, the page that shows it, the version and the licence; the
 build publishes each file under ``_static/data/`` with a metadata file beside it.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,11 +25,13 @@ CITE_PAGE = "chapters/_cite-this-book.md"
 TEXT_LICENCE = "CC BY 4.0"
 TEXT_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 CODE_LICENCE = "MIT"
-LICENCE_SENTENCE = (f"The book's text, figures, tables and downloadable data are licensed under [{TEXT_LICENCE}]"
-                    f"({TEXT_LICENCE_URL}) (cite the book); its code is under the {CODE_LICENCE} licence (LICENSE "
-                    "in the repository). The raw data keep their publishers' terms: most are U.S. Government works "
-                    "in the public domain; Pew Research Center, the Center for Migration Studies and ICPSR ask to be "
-                    "cited (each file's terms are on the Reproducibility page).")
+LICENCE_SENTENCE = (
+    f"The book's text, figures, tables and downloadable data are licensed under [{TEXT_LICENCE}]"
+    f"({TEXT_LICENCE_URL}) (cite the book); its code is under the {CODE_LICENCE} licence (LICENSE "
+    "in the repository). The raw data keep their publishers' terms: most are U.S. Government works "
+    "in the public domain; Pew Research Center, the Center for Migration Studies and ICPSR ask to be "
+    "cited (each file's terms are on the Reproducibility page)."
+)
 LINKED_DOWNLOAD = re.compile(r"_static/data/([a-z0-9]+(?:-[a-z0-9]+)*)\.csv")
 
 
@@ -40,8 +43,10 @@ def citation(path: Path | None = None) -> dict:
 
 def author_names(cff: dict) -> list[str]:
     """Each author as cited: 'Family, Given' for persons, the name itself for an entity."""
-    return [author["name"] if "name" in author else f"{author['family-names']}, {author.get('given-names', '')}".strip(", ")
-            for author in cff["authors"]]
+    return [
+        author["name"] if "name" in author else f"{author['family-names']}, {author.get('given-names', '')}".strip(", ")
+        for author in cff["authors"]
+    ]
 
 
 def repository(cff: dict) -> str | None:
@@ -53,24 +58,29 @@ def cite_text(cff: dict) -> str:
     """One-line citation in author-date style: 'Authors (year). Title (Version x). Address.'"""
     year = str(cff.get("date-released", ""))[:4] or "n.d."
     address = repository(cff)
-    return (f"{' & '.join(author_names(cff))} ({year}). *{cff['title']}* (Version {cff['version']})."
-            + (f" <{address}>" if address else ""))
+    return f"{' & '.join(author_names(cff))} ({year}). *{cff['title']}* (Version {cff['version']})." + (
+        f" <{address}>" if address else ""
+    )
 
 
 def bibtex(cff: dict) -> str:
     """A BibTeX ``@misc`` entry (as cffconvert writes one), the version in ``note``."""
     year = str(cff.get("date-released", ""))[:4]
     key = re.sub(r"[^a-z0-9]+", "_", cff["title"].lower().split(":")[0]).strip("_")[:40] + (f"_{year}" if year else "")
-    fields = [("author", " and ".join("{" + name + "}" if "," not in name else name for name in author_names(cff))),
-              ("title", "{" + cff["title"] + "}"), ("year", year), ("note", f"Version {cff['version']}"),
-              ("url", repository(cff) or "")]
+    fields = [
+        ("author", " and ".join("{" + name + "}" if "," not in name else name for name in author_names(cff))),
+        ("title", "{" + cff["title"] + "}"),
+        ("year", year),
+        ("note", f"Version {cff['version']}"),
+        ("url", repository(cff) or ""),
+    ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@misc{{{key},\n{body}\n}}"
 
 
 def cite_markdown(cff: dict) -> str:
     """The 'Cite this book' block the landing page includes: the citation, BibTeX, the licences."""
-    return (f"{cite_text(cff)}\n\n```bibtex\n{bibtex(cff)}\n```\n\n{LICENCE_SENTENCE}\n")
+    return f"{cite_text(cff)}\n\n```bibtex\n{bibtex(cff)}\n```\n\n{LICENCE_SENTENCE}\n"
 
 
 def linked_downloads(executed: dict[str, Path]) -> dict[str, str]:
@@ -89,34 +99,62 @@ def download_descriptions(pages: dict[str, str], directory: Path) -> list[dict]:
     for name, page in sorted(pages.items()):
         described = directory / f"{name}.json"
         if not described.exists() or not (directory / f"{name}.csv").exists():
-            raise FileNotFoundError(f"page {page!r} links to download {name!r}, but {directory} has no {name}.csv with "
-                                    f"its description {name}.json: save it with analysis.book.downloads.save(frame, "
-                                    f"Download(...)) (or markdown_table(..., download=...)), then run the page again")
+            raise FileNotFoundError(
+                f"page {page!r} links to download {name!r}, but {directory} has no {name}.csv with "
+                f"its description {name}.json: save it with analysis.book.downloads.save(frame, "
+                f"Download(...)) (or markdown_table(..., download=...)), then run the page again"
+            )
         rows.append({**json.loads(described.read_text(encoding="utf-8")), "page": page})
     return rows
 
 
 def published_metadata(row: dict, version: str) -> dict:
     """What ``_static/data/<name>.json`` says about a download: the description, version and licence."""
-    return {"name": row["name"], "title": row["title"], "units": row["units"], "source": row["source"],
-            "columns": row["columns"], "rows": row["rows"], "page": f"chapters/{row['page']}.html",
-            "book_version": version, "licence": TEXT_LICENCE, "licence_url": TEXT_LICENCE_URL}
+    return {
+        "name": row["name"],
+        "title": row["title"],
+        "units": row["units"],
+        "source": row["source"],
+        "columns": row["columns"],
+        "rows": row["rows"],
+        "page": f"chapters/{row['page']}.html",
+        "book_version": version,
+        "licence": TEXT_LICENCE,
+        "licence_url": TEXT_LICENCE_URL,
+    }
 
 
 def data_page(rows: list[dict], version: str) -> str:
     """chapters/data.md with its generated part filled in: one row per download. The HTML table
     links the files; the PDF's names them (it cannot link to files beside the HTML)."""
     template = (config.CHAPTERS_DIR / "data.md").read_text(encoding="utf-8")
-    intro = (f"Version {version} of the book; every file is licensed under [{TEXT_LICENCE}]({TEXT_LICENCE_URL}). "
-             f"{len(rows)} files.\n")
+    intro = (
+        f"Version {version} of the book; every file is licensed under [{TEXT_LICENCE}]({TEXT_LICENCE_URL}). "
+        f"{len(rows)} files.\n"
+    )
 
     def table(html: bool) -> str:
-        files = [(f'<a href="../_static/data/{row["name"]}.csv" download>{row["name"]}.csv</a> '
-                  f'(<a href="../_static/data/{row["name"]}.json">about</a>)' if html else f"`{row['name']}.csv`")
-                 + f", shown in {{doc}}`{row['page']}`" for row in rows]
-        return list_table(pd.DataFrame({"File": files,
-                                        "What it holds": [f"{row['title']}. Units: {row['units']}" for row in rows],
-                                        "Source": [row["source"] for row in rows]}))
+        files = [
+            (
+                f'<a href="../_static/data/{row["name"]}.csv" download>{row["name"]}.csv</a> '
+                f'(<a href="../_static/data/{row["name"]}.json">about</a>)'
+                if html
+                else f"`{row['name']}.csv`"
+            )
+            + f", shown in {{doc}}`{row['page']}`"
+            for row in rows
+        ]
+        return list_table(
+            pd.DataFrame(
+                {
+                    "File": files,
+                    "What it holds": [f"{row['title']}. Units: {row['units']}" for row in rows],
+                    "Source": [row["source"] for row in rows],
+                }
+            )
+        )
 
-    generated = "\n".join([intro, "````{only} html", table(True), "````", "", "````{only} latex", table(False), "````", ""])
+    generated = "\n".join(
+        [intro, "````{only} html", table(True), "````", "", "````{only} latex", table(False), "````", ""]
+    )
     return template.replace(MARKER, generated)

@@ -4,6 +4,7 @@ generated pages.
 
 Files are written only when their bytes change, so that Sphinx's incremental build sees nothing new.
 """
+
 from __future__ import annotations
 
 import ast
@@ -76,16 +77,21 @@ def book_config(book_version: str) -> bytes:
     settings = yaml.safe_load((config.PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
     date = version.commit_date() or "uncommitted"
     sphinx_config = settings.setdefault("sphinx", {}).setdefault("config", {})
-    sphinx_config["html_context"] = {**sphinx_config.get("html_context", {}), "version": book_version,
-                                     "release": book_version}
+    sphinx_config["html_context"] = {
+        **sphinx_config.get("html_context", {}),
+        "version": book_version,
+        "release": book_version,
+    }
     texescape.init()
     latex = sphinx_config.setdefault("latex_elements", {})
     latex["releasename"] = "Release"
-    latex["maketitle"] = (f"\\release{{{texescape.escape(book_version, 'xelatex')}}}"
-                          + latex.get("maketitle", "\\sphinxmaketitle"))
+    latex["maketitle"] = f"\\release{{{texescape.escape(book_version, 'xelatex')}}}" + latex.get(
+        "maketitle", "\\sphinxmaketitle"
+    )
     html = settings.setdefault("html", {})
-    html["extra_footer"] = (f"<p>Version {book_version}, source dated {date}. Every number is computed from "
-                            f"the data at build time.</p>")
+    html["extra_footer"] = (
+        f"<p>Version {book_version}, source dated {date}. Every number is computed from the data at build time.</p>"
+    )
     remote = reuse.repository(reuse.citation()) or version.repository_url()
     if remote:  # the header's "Code" link (_templates/article-header-buttons.html)
         settings["repository"] = {"url": remote, "branch": version.git_branch() or "main"}
@@ -93,24 +99,30 @@ def book_config(book_version: str) -> bytes:
     return yaml.safe_dump(settings, sort_keys=False, allow_unicode=True).encode()
 
 
-def generated_pages(runs: list, numbers: dict, sources: dict, params_file: Path, book_version: str,
-                    reads: dict) -> dict[str, str]:
+def generated_pages(
+    runs: list, numbers: dict, sources: dict, params_file: Path, book_version: str, reads: dict
+) -> dict[str, str]:
     """The pages and files the build writes itself (path in the book -> text): Reproducibility and its
     downloads, What changed and the landing page's "Cite this book" block (the Data page is staged with
     the downloads)."""
     from bookmachine import provenance
-    return {"chapters/reproducibility.md": provenance.reproducibility_page(
-        runs, numbers, sources, params_file, book_version, reads),
+
+    return {
+        "chapters/reproducibility.md": provenance.reproducibility_page(
+            runs, numbers, sources, params_file, book_version, reads
+        ),
         "chapters/changes.md": changes.changes_page(version.cff_version(), numbers),
         reuse.CITE_PAGE: reuse.cite_markdown(reuse.citation()),
-        **provenance.downloads(runs, numbers, sources, reads)}
+        **provenance.downloads(runs, numbers, sources, reads),
+    }
 
 
 def download_files(executed: dict[str, Path], book_version: str, generated_rows: list[dict]) -> dict[Path, bytes]:
-    """Every download a page links to, under ``_static/data`` (paths relative to the staged source): its CSV, the figure's PNG, and a JSON
-    description with the version and licence; and the Data page listing them. Files of figures or
-    tables no page shows any more are left out. ``generated_rows`` describe downloads the build writes
-    itself (the Reproducibility page's, already among the generated files)."""
+    """Every download a page links to, under ``_static/data`` (paths relative to the staged source): its
+    CSV, the figure's PNG, and a JSON description with the version and licence; and the Data page
+    listing them. Files of figures or tables no page shows any more are left out. ``generated_rows``
+    describe downloads the build writes itself (the Reproducibility page's, already among the
+    generated files)."""
     rows = reuse.download_descriptions(reuse.linked_downloads(executed), FIGURE_DATA_DIR) + generated_rows
     files = {Path("chapters") / "data.md": reuse.data_page(rows, book_version).encode()}
     for row in rows:
@@ -173,7 +185,7 @@ def for_format(text: str, output_format: str) -> str:
             end += 1
         only = ONLY.fullmatch(info.strip())
         if not only or only.group(1) == output_format:
-            kept.extend(lines[position:end + 1])
+            kept.extend(lines[position : end + 1])
         position = end + 1
     return "".join(kept)
 
@@ -186,8 +198,12 @@ def write_tree(root: Path, files: dict[Path, bytes]) -> None:
         stale.unlink()
 
 
-def stage(executed: dict[str, Path], generated: dict[str, str], book_version: str,
-          bundle_writer: multiprocessing.Process | None = None) -> None:
+def stage(
+    executed: dict[str, Path],
+    generated: dict[str, str],
+    book_version: str,
+    bundle_writer: multiprocessing.Process | None = None,
+) -> None:
     """Assemble the book source: config, toc, pages, executed notebooks, generated pages (and the Vega
     bundle ``bundle_writer`` was writing, once it is done); in _build/src for the HTML build and in
     _build/pdflatex/src for the LaTeX build, each page without the other format's ``{only}`` blocks."""
@@ -199,13 +215,15 @@ def stage(executed: dict[str, Path], generated: dict[str, str], book_version: st
     for path in sorted(config.CHAPTERS_DIR.glob("*.md")):
         if not is_notebook(path):
             wanted[Path("chapters") / path.name] = path.read_bytes()
-    for static in sorted([*(config.PROJECT_ROOT / "_static").rglob("*"),
-                          *(config.PROJECT_ROOT / "_templates").rglob("*")]):
+    for static in sorted(
+        [*(config.PROJECT_ROOT / "_static").rglob("*"), *(config.PROJECT_ROOT / "_templates").rglob("*")]
+    ):
         if static.is_file():
             wanted[static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
     for name, path in executed.items():
         wanted[Path("chapters") / f"{name}.ipynb"] = path.read_bytes()
     from bookmachine import provenance
+
     wanted.update(download_files(executed, book_version, provenance.download_rows(generated)))
     if bundle_writer is not None:
         bundle_writer.join()
@@ -216,5 +234,10 @@ def stage(executed: dict[str, Path], generated: dict[str, str], book_version: st
     for relative, text in generated.items():
         wanted[Path(relative)] = text.encode()
     for root, output_format in ((STAGE_DIR, "html"), (LATEX_STAGE_DIR, "latex")):
-        write_tree(root, {relative: for_format(content.decode(), output_format).encode() if relative.suffix == ".md"
-                          else content for relative, content in wanted.items()})
+        write_tree(
+            root,
+            {
+                relative: for_format(content.decode(), output_format).encode() if relative.suffix == ".md" else content
+                for relative, content in wanted.items()
+            },
+        )

@@ -3,6 +3,7 @@
 ``analysis.book.interactive`` emits charts that call ``vegaEmbed``; this build step serves the
 Vega/Vega-Lite/Vega-Embed bundle (from the vl-convert package) so the book works offline.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

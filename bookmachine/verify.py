@@ -5,6 +5,7 @@ with new kernels instead of the fork server's warm ones (``bookmachine.forkserve
 ``numbers.json`` must be byte-identical, and every executed notebook's outputs equal apart
 from execution counts, timestamps and the path of the interim numbers file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,13 @@ def build_into(directory: Path, params: Path, environment: dict) -> Path:
     """Run the notebook stage into ``directory/_build``; returns that _build."""
     build_dir = directory / "_build"
     env = dict(os.environ, BOOK_BUILD_DIR=str(build_dir), **environment)
-    subprocess.run([sys.executable, "-m", "bookmachine.build", "notebooks", "--params", str(params)],
-                   cwd=config.PROJECT_ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "bookmachine.build", "notebooks", "--params", str(params)],
+        cwd=config.PROJECT_ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return build_dir
 
 
@@ -36,8 +42,10 @@ def comparable_outputs(notebook_path: Path) -> list:
     for cell in notebook["cells"]:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             continue
-        outputs = [{key: value for key, value in output.items() if key not in ("execution_count", "metadata")}
-                   for output in cell.get("outputs", [])]
+        outputs = [
+            {key: value for key, value in output.items() if key not in ("execution_count", "metadata")}
+            for output in cell.get("outputs", [])
+        ]
         cells.append({"source": cell["source"], "outputs": outputs})
     return cells
 
@@ -48,8 +56,11 @@ def compare(first: Path, second: Path) -> tuple[int, int, list[str]]:
     numbers_a, numbers_b = (build / "numbers.json" for build in (first, second))
     if numbers_a.read_bytes() != numbers_b.read_bytes():
         a, b = json.loads(numbers_a.read_text()), json.loads(numbers_b.read_text())
-        differences += [f"numbers.json: {key}: {a.get(key)!r} != {b.get(key)!r}"
-                        for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key)]
+        differences += [
+            f"numbers.json: {key}: {a.get(key)!r} != {b.get(key)!r}"
+            for key in sorted(set(a) | set(b))
+            if a.get(key) != b.get(key)
+        ]
     keys = len(json.loads(numbers_a.read_text()))
     notebooks = sorted((first / "executed" / "chapters").glob("*.ipynb"))
     for notebook in notebooks:
@@ -72,8 +83,10 @@ def main(argv: list[str]) -> int:
     if differences:
         print(f"[verify] FAILED: {len(differences)} differences\n  " + "\n  ".join(differences[:50]), file=sys.stderr)
         return 1
-    print(f"[verify] identical: {keys} keys of numbers.json compared exactly; outputs of {notebooks} executed "
-          "notebooks equal (apart from execution counts and timestamps)")
+    print(
+        f"[verify] identical: {keys} keys of numbers.json compared exactly; outputs of {notebooks} executed "
+        "notebooks equal (apart from execution counts and timestamps)"
+    )
     return 0
 
 

@@ -1,4 +1,5 @@
 """The book's version: the CITATION.cff release plus the git commit it was built from."""
+
 from __future__ import annotations
 
 import subprocess
@@ -16,8 +17,9 @@ def cff_version() -> str:
 
 def _git(*arguments: str) -> str | None:
     try:
-        result = subprocess.run(["git", *arguments], cwd=config.PROJECT_ROOT, capture_output=True,
-                                text=True, check=True, timeout=10)
+        result = subprocess.run(
+            ["git", *arguments], cwd=config.PROJECT_ROOT, capture_output=True, text=True, check=True, timeout=10
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout.strip() or None

@@ -1,4 +1,5 @@
 """Shared fixtures: synthetic seizure files and the real, verified raw inputs."""
+
 from __future__ import annotations
 
 import os
@@ -25,10 +26,12 @@ def seizure_csv(rows: list[str], header: str = HEADER, newline: str = "\n") -> s
 @pytest.fixture
 def write_csv(tmp_path):
     """Write text to a CSV file in a temporary directory and return its path."""
+
     def write(text: str, name: str = "nationwide-drugs-test.csv", encoding: str = "utf-8"):
         path = tmp_path / name
         path.write_bytes(text.encode(encoding))
         return path
+
     return write
 
 
@@ -47,8 +50,14 @@ def run_build(build_dir, *arguments, cwd=None, **environment):
     import sys
 
     env = dict(os.environ, BOOK_BUILD_DIR=str(build_dir), **environment)
-    return subprocess.run([sys.executable, "-m", "bookmachine.build", *arguments], cwd=cwd or config.PROJECT_ROOT,
-                          env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "bookmachine.build", *arguments],
+        cwd=cwd or config.PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def seed_build(target, source=None):
@@ -84,12 +93,30 @@ def rendered_html(build_dir):
     from bookmachine import render
 
     stamp, html = config.BUILD_DIR / "html.source-sha256", config.BUILD_DIR / "html"
-    if (html / "index.html").exists() and stamp.exists() \
-            and stamp.read_text() == render.staged_digest(build_dir / "src", strict=True):
+    if (
+        (html / "index.html").exists()
+        and stamp.exists()
+        and stamp.read_text() == render.staged_digest(build_dir / "src", strict=True)
+    ):
         return html, (config.BUILD_DIR / "html.log").read_text(errors="replace")
-    result = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(build_dir / "src"),
-                             "--path-output", str(build_dir.parent), "--builder", "html", "-W", "-n", "--keep-going"],
-                            cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("jupyter-book")),
+            "build",
+            str(build_dir / "src"),
+            "--path-output",
+            str(build_dir.parent),
+            "--builder",
+            "html",
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
+        cwd=config.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     return build_dir / "html", result.stdout + result.stderr
 
@@ -117,9 +144,24 @@ def html_book(executed_book):
     from pathlib import Path
 
     build_dir = executed_book["build_dir"]
-    html = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(build_dir / "src"),
-                           "--path-output", str(build_dir.parent), "--builder", "html", "-W", "-n", "--keep-going"],
-                          cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    html = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("jupyter-book")),
+            "build",
+            str(build_dir / "src"),
+            "--path-output",
+            str(build_dir.parent),
+            "--builder",
+            "html",
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
+        cwd=config.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert html.returncode == 0, html.stdout[-3000:]
     return build_dir / "html", html.stdout + html.stderr
 
@@ -128,7 +170,9 @@ def newer_seizure_vintage(directory):
     """A synthetic newer CBP seizure file: the December 2025 file with January 2026 appended (a copy of
     December's rows), named as CBP names its monthly files."""
     lines = catalog.path("nationwide-drugs-fy23-fy26-dec").read_bytes().decode("utf-8").splitlines()
-    january = [line.replace("2026 (FYTD),DEC,", "2026 (FYTD),JAN,") for line in lines if line.startswith("2026 (FYTD),DEC,")]
+    january = [
+        line.replace("2026 (FYTD),DEC,", "2026 (FYTD),JAN,") for line in lines if line.startswith("2026 (FYTD),DEC,")
+    ]
     path = directory / "nationwide-drugs-fy23-fy26-jan.csv"
     path.write_text("\r\n".join(lines + january) + "\r\n", encoding="utf-8")
     return path
@@ -150,17 +194,32 @@ def seizure_vintage_rebuild(tmp_path_factory, executed_book):
 
     root = tmp_path_factory.mktemp("vintage")
     project = root / "project"
-    shutil.copytree(config.PROJECT_ROOT, project, ignore=shutil.ignore_patterns(
-        ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "releases"))
+    shutil.copytree(
+        config.PROJECT_ROOT,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "releases"
+        ),
+    )
     before = executed_book["build_dir"] / "numbers.json"
     (project / "releases").mkdir()
     shutil.copyfile(before, project / "releases" / "numbers-0.1.0.json")
     environment = dict(DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(root / "raw"))
-    added = subprocess.run([sys.executable, "-m", "bookmachine.newdata", str(newer_seizure_vintage(root))],
-                           cwd=project, env=dict(os.environ, **environment), capture_output=True, text=True)
+    added = subprocess.run(
+        [sys.executable, "-m", "bookmachine.newdata", str(newer_seizure_vintage(root))],
+        cwd=project,
+        env=dict(os.environ, **environment),
+        capture_output=True,
+        text=True,
+    )
     assert added.returncode == 0, added.stderr
     build_dir = seed_build(root / "_build", executed_book["build_dir"])
     rebuilt = run_build(build_dir, "notebooks", cwd=project, **environment)
     assert rebuilt.returncode == 0, rebuilt.stderr
-    return {"project": project, "build_dir": build_dir, "numbers_before": json.loads(before.read_text()),
-            "add_data_log": added.stdout + added.stderr, "log": rebuilt.stdout + rebuilt.stderr}
+    return {
+        "project": project,
+        "build_dir": build_dir,
+        "numbers_before": json.loads(before.read_text()),
+        "add_data_log": added.stdout + added.stderr,
+        "log": rebuilt.stdout + rebuilt.stderr,
+    }

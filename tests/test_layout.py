@@ -4,6 +4,7 @@ Inside analysis/, imports run one way between the subpackages (data and models a
 metrics above them, book on top; config and errors below everything), and no module imports
 itself through others (no import cycle, function-level imports included).
 """
+
 from __future__ import annotations
 
 import ast
@@ -41,8 +42,13 @@ def test_the_import_scan_finds_a_forbidden_import(tmp_path):
 
 # Which parts of analysis/ each part may import ("top" = config and errors). Within a part, anything
 # goes as long as there is no cycle.
-MAY_IMPORT = {"top": {"top"}, "data": {"top", "data"}, "models": {"top", "models"},
-              "metrics": {"top", "data", "models", "metrics"}, "book": {"top", "data", "models", "metrics", "book"}}
+MAY_IMPORT = {
+    "top": {"top"},
+    "data": {"top", "data"},
+    "models": {"top", "models"},
+    "metrics": {"top", "data", "models", "metrics"},
+    "book": {"top", "data", "models", "metrics", "book"},
+}
 # Import edges that close a known cycle, each with who removes it. An entry that no longer exists fails
 # the test, so that the exception goes with the cycle.
 KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {}
@@ -59,8 +65,11 @@ def import_graph(package_dir) -> dict[str, set[str]]:
     they hold a docstring only, see ``test_package_inits_hold_a_docstring_only``)."""
     modules = {module_name(path, package_dir): path for path in sorted(package_dir.rglob("*.py"))}
     packages = {name for name, path in modules.items() if path.name == "__init__.py"}
-    return {name: deps.imported_modules(path.read_text(encoding="utf-8"), package_dir, name) - packages - {name}
-            for name, path in modules.items() if name not in packages}
+    return {
+        name: deps.imported_modules(path.read_text(encoding="utf-8"), package_dir, name) - packages - {name}
+        for name, path in modules.items()
+        if name not in packages
+    }
 
 
 def part(module: str) -> str:
@@ -71,8 +80,12 @@ def part(module: str) -> str:
 
 def wrong_way_imports(graph: dict[str, set[str]]) -> list[str]:
     """'a -> b' for every import of a part that its part may not import."""
-    return sorted(f"{module} -> {target}" for module, targets in graph.items() for target in targets
-                  if part(target) not in MAY_IMPORT[part(module)])
+    return sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        for target in targets
+        if part(target) not in MAY_IMPORT[part(module)]
+    )
 
 
 def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -149,15 +162,25 @@ KNOWN_FILE_READS: dict[tuple[str, str], str] = {}
 
 def catalog_paths_called(code: str) -> list[str]:
     """The first argument (or its source text) of every ``catalog.path(...)`` call in some code."""
-    return [ast.unparse(node.args[0]) if not isinstance(node.args[0], ast.Constant) else node.args[0].value
-            for node in ast.walk(ast.parse(code))
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "path"
-            and isinstance(node.func.value, ast.Name) and node.func.value.id == "catalog" and node.args]
+    return [
+        ast.unparse(node.args[0]) if not isinstance(node.args[0], ast.Constant) else node.args[0].value
+        for node in ast.walk(ast.parse(code))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "path"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "catalog"
+        and node.args
+    ]
 
 
 def test_chapters_ask_loaders_for_data_by_name_not_for_files():
-    found = {(chapter.name, file_id) for chapter in sorted(config.CHAPTERS_DIR.glob("*.md"))
-             for code in deps.code_cells(chapter) for file_id in catalog_paths_called(code)}
+    found = {
+        (chapter.name, file_id)
+        for chapter in sorted(config.CHAPTERS_DIR.glob("*.md"))
+        for code in deps.code_cells(chapter)
+        for file_id in catalog_paths_called(code)
+    }
     stale = {read: owner for read, owner in KNOWN_FILE_READS.items() if read not in found}
     assert stale == {}, "no longer read this way: remove from KNOWN_FILE_READS"
     assert found - set(KNOWN_FILE_READS) == set()
@@ -166,3 +189,21 @@ def test_chapters_ask_loaders_for_data_by_name_not_for_files():
 def test_the_file_read_scan_finds_a_catalog_path_call():
     code = 'import x\nframe = loader.read(catalog.path("some-file"))\nother = catalog.path(name)\ncatalog.entry("x")\n'
     assert sorted(catalog_paths_called(code)) == ["name", "some-file"]
+
+
+def test_the_linter_and_the_formatter_find_nothing():
+    """ruff's rules (pyproject.toml: line length 120; E, F, W, I, B, UP) hold everywhere, and the code is as
+    ruff formats it, so that a change is reviewed for what it does, not for its layout."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    places = ["analysis", "bookmachine", "tests"]
+    checked = subprocess.run([ruff, "check", *places], cwd=config.PROJECT_ROOT, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout[-3000:]
+    formatted = subprocess.run(
+        [ruff, "format", "--check", *places], cwd=config.PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert formatted.returncode == 0, formatted.stdout[-3000:]

@@ -5,6 +5,7 @@ Everything here is MyST text built from the judged register (``claims.judge``); 
 are the register's computed values and corrections, never typed. A card's address is
 ``claims.anchor(id)``, written as its label so that the HTML id and the label are one string.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,14 +21,30 @@ from analysis.book.tables import list_table
 from analysis.metrics import claims
 
 # Each chapter a claim can point to: the words of the link and the chapter's label.
-CHAPTERS = {"ports": ("Ports of entry", "chapter-ports"), "encounters": ("Encounters", "chapter-encounters"),
-            "who": ("Who is convicted", "chapter-who"), "budget": ("Budget", "chapter-budget"),
-            "correlation": ("Correlation", "chapter-correlation"), "state-panel": ("States", "chapter-state-panel"),
-            "checks": ("Other checks", "chapter-checks"), "claims": ("This register", "chapter-claims")}
+CHAPTERS = {
+    "ports": ("Ports of entry", "chapter-ports"),
+    "encounters": ("Encounters", "chapter-encounters"),
+    "who": ("Who is convicted", "chapter-who"),
+    "budget": ("Budget", "chapter-budget"),
+    "correlation": ("Correlation", "chapter-correlation"),
+    "state-panel": ("States", "chapter-state-panel"),
+    "checks": ("Other checks", "chapter-checks"),
+    "claims": ("This register", "chapter-claims"),
+}
 # The order cards appear in within a document: what is wrong first, what is not a claim last.
-CARD_ORDER = ("contradicted", "misstates its cited source", "partly supported", "inconclusive",
-              "consistent, not confirmed", "supported", "arithmetic follows from the document's premise",
-              "matches its cited source", "not checked: source not held", "no public data", "not a factual claim")
+CARD_ORDER = (
+    "contradicted",
+    "misstates its cited source",
+    "partly supported",
+    "inconclusive",
+    "consistent, not confirmed",
+    "supported",
+    "arithmetic follows from the document's premise",
+    "matches its cited source",
+    "not checked: source not held",
+    "no public data",
+    "not a factual claim",
+)
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$])")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -61,8 +78,7 @@ def document_name(document: pd.Series) -> str:
 
 def document_line(document: pd.Series) -> str:
     """One document as the box lists it: number, title, publisher and date, as its copy gives them."""
-    return (f"{document_name(document)}. Publisher: {inline(document['publisher'])}. "
-            f"Date: {inline(document['date'])}.")
+    return f"{document_name(document)}. Publisher: {inline(document['publisher'])}. Date: {inline(document['date'])}."
 
 
 def claim_words(row) -> str:
@@ -75,8 +91,10 @@ def claim_words(row) -> str:
 def sources_text(claim_id: str, sources: pd.DataFrame) -> str:
     """The pages transcribed for a claim, as links with their date and kind ('' when there are none)."""
     rows = sources[sources["claim_id"] == claim_id]
-    return "; ".join(f"[{inline(row.source_title)}](<{row.source_url}>) ({inline(row.source_date)}, {row.source_kind})"
-                     for row in rows.itertuples())
+    return "; ".join(
+        f"[{inline(row.source_title)}](<{row.source_url}>) ({inline(row.source_date)}, {row.source_kind})"
+        for row in rows.itertuples()
+    )
 
 
 def evidence_text(row, sources: pd.DataFrame, kinds: dict) -> str:
@@ -90,17 +108,26 @@ def claim_review(row, document: pd.Series, reviewer: str) -> dict:
     """schema.org ClaimReview for one factual claim, as fact-checkers publish it for search engines: the
     claim, who made it and when (as far as the document's copy says), the plain verdict, and the card's
     address (relative to the register page)."""
-    item = {"@type": "Claim", "author": {"@type": "Organization", "name": document["publisher"]},
-            "appearance": {"@type": "CreativeWork", "headline": document["title"]}}
+    item = {
+        "@type": "Claim",
+        "author": {"@type": "Organization", "name": document["publisher"]},
+        "appearance": {"@type": "CreativeWork", "headline": document["title"]},
+    }
     if ISO_DATE.fullmatch(str(document["date"])):
         item["datePublished"] = document["date"]
-    return {"@context": "https://schema.org", "@type": "ClaimReview",
-            "url": f"claims.html#{claims.anchor(row.id)}",
-            "claimReviewed": " ".join(row.quote.strip("| ").split()),
-            "itemReviewed": item,
-            "author": {"@type": "Organization", "name": reviewer},
-            "reviewRating": {"@type": "Rating", "alternateName": plain(row.verdict),
-                             "ratingExplanation": f"Register verdict: {row.verdict}. {row.why}"}}
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": f"claims.html#{claims.anchor(row.id)}",
+        "claimReviewed": " ".join(row.quote.strip("| ").split()),
+        "itemReviewed": item,
+        "author": {"@type": "Organization", "name": reviewer},
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": plain(row.verdict),
+            "ratingExplanation": f"Register verdict: {row.verdict}. {row.why}",
+        },
+    }
 
 
 def json_ld_block(review: dict) -> str:
@@ -125,8 +152,7 @@ def card_fields(row, document: pd.Series, sources: pd.DataFrame, kinds: dict, co
     return fields
 
 
-def card(row, document: pd.Series, sources: pd.DataFrame, kinds: dict, reviewer: str,
-         correction: str = "") -> str:
+def card(row, document: pd.Series, sources: pd.DataFrame, kinds: dict, reviewer: str, correction: str = "") -> str:
     """One claim's card: its label, the quote, the document, the plain verdict, what was found, the
     evidence, the chapter and its own link; a factual claim also carries its ClaimReview.
 
@@ -136,14 +162,25 @@ def card(row, document: pd.Series, sources: pd.DataFrame, kinds: dict, reviewer:
     factual = row.verdict != "not a factual claim"
     quote = f"\u201c{inline(row.quote.strip('| '))}\u201d"
     fields = card_fields(row, document, sources, kinds, correction)
-    lines = [f"({label})=", f":::{{admonition}} {plain(row.verdict)}: {inline(row.id)}",
-             f":class: claim-card verdict-{re.sub(r'[^a-z]+', '-', plain(row.verdict).lower())}", "",
-             "````{only} html", f"> {quote}", "",
-             *[f"- {name}: {text}" for name, text in fields],
-             f"- Link to this card: {card_link(row.id, '#' + label)}", "````", "",
-             "````{only} latex", f"{quote} (register: {row.verdict}) "
-             + " \u00b7 ".join(f"{name}: {text}" for name, text in fields if name not in ("Document", "Verdict")) + ".",
-             "````", ":::"]
+    lines = [
+        f"({label})=",
+        f":::{{admonition}} {plain(row.verdict)}: {inline(row.id)}",
+        f":class: claim-card verdict-{re.sub(r'[^a-z]+', '-', plain(row.verdict).lower())}",
+        "",
+        "````{only} html",
+        f"> {quote}",
+        "",
+        *[f"- {name}: {text}" for name, text in fields],
+        f"- Link to this card: {card_link(row.id, '#' + label)}",
+        "````",
+        "",
+        "````{only} latex",
+        f"{quote} (register: {row.verdict}) "
+        + " \u00b7 ".join(f"{name}: {text}" for name, text in fields if name not in ("Document", "Verdict"))
+        + ".",
+        "````",
+        ":::",
+    ]
     if factual:
         lines += ["", json_ld_block(claim_review(row, document, reviewer))]
     return "\n".join(lines)
@@ -152,21 +189,39 @@ def card(row, document: pd.Series, sources: pd.DataFrame, kinds: dict, reviewer:
 def ordered(assessed: pd.DataFrame) -> pd.DataFrame:
     """The register's rows by document, then by verdict (``CARD_ORDER``), then in register order."""
     rank = {verdict: i for i, verdict in enumerate(CARD_ORDER)}
-    return (assessed.assign(_document=assessed["document"].str[:3], _rank=assessed["verdict"].map(rank),
-                            _row=range(len(assessed)))
-            .sort_values(["_document", "_rank", "_row"]).drop(columns=["_document", "_rank", "_row"]))
+    return (
+        assessed.assign(
+            _document=assessed["document"].str[:3], _rank=assessed["verdict"].map(rank), _row=range(len(assessed))
+        )
+        .sort_values(["_document", "_rank", "_row"])
+        .drop(columns=["_document", "_rank", "_row"])
+    )
 
 
 def statements_table(rows: pd.DataFrame) -> str:
     """The PDF's compact list of a document's statements that are not factual claims (the HTML has a card
     for each)."""
-    return list_table(pd.DataFrame({
-        "Statement that is not a factual claim": [f"\u201c{row.quote.strip('| ')}\u201d" for row in rows.itertuples()],
-        "Why": rows["why"].str.replace("Not a factual claim: ", "", regex=False).to_list()}), widths=[65, 35])
+    return list_table(
+        pd.DataFrame(
+            {
+                "Statement that is not a factual claim": [
+                    f"\u201c{row.quote.strip('| ')}\u201d" for row in rows.itertuples()
+                ],
+                "Why": rows["why"].str.replace("Not a factual claim: ", "", regex=False).to_list(),
+            }
+        ),
+        widths=[65, 35],
+    )
 
 
-def cards_by_document(assessed: pd.DataFrame, documents: pd.DataFrame, sources: pd.DataFrame, kinds: dict,
-                      corrections: dict, reviewer: str) -> str:
+def cards_by_document(
+    assessed: pd.DataFrame,
+    documents: pd.DataFrame,
+    sources: pd.DataFrame,
+    kinds: dict,
+    corrections: dict,
+    reviewer: str,
+) -> str:
     """Every card, one section per document (its title, publisher and date under its heading). Statements
     that are not factual claims have cards in the HTML and one compact table per document in the PDF."""
     parts = []
@@ -174,42 +229,70 @@ def cards_by_document(assessed: pd.DataFrame, documents: pd.DataFrame, sources: 
     for number, group in rows.groupby(rows["document"].str[:3], sort=True):
         document = documents.loc[number]
         counts = group["verdict"].map(plain).value_counts()
-        parts.append(f"### {number}: {inline(document['title'])}\n\n"
-                     f"{inline(document['kind']).capitalize()}; publisher: {inline(document['publisher'])}; "
-                     f"date: {inline(document['date'])}. {len(group)} rows: "
-                     + ", ".join(f"{word} {count}" for word, count in counts.items()) + ".\n")
+        parts.append(
+            f"### {number}: {inline(document['title'])}\n\n"
+            f"{inline(document['kind']).capitalize()}; publisher: {inline(document['publisher'])}; "
+            f"date: {inline(document['date'])}. {len(group)} rows: "
+            + ", ".join(f"{word} {count}" for word, count in counts.items())
+            + ".\n"
+        )
         factual = group[group["verdict"] != "not a factual claim"]
         statements = group[group["verdict"] == "not a factual claim"]
-        parts += [card(row, document, sources, kinds, reviewer, corrections.get(row.id, ""))
-                  for row in factual.itertuples()]
+        parts += [
+            card(row, document, sources, kinds, reviewer, corrections.get(row.id, "")) for row in factual.itertuples()
+        ]
         if len(statements):
-            parts.append("`````{only} html\n" + "\n\n".join(card(row, document, sources, kinds, reviewer)
-                                                              for row in statements.itertuples()) + "\n`````")
+            parts.append(
+                "`````{only} html\n"
+                + "\n\n".join(card(row, document, sources, kinds, reviewer) for row in statements.itertuples())
+                + "\n`````"
+            )
             parts.append("`````{only} latex\n" + statements_table(statements) + "\n`````")
     return "\n\n".join(parts)
 
 
-def wrong_box(wrong: pd.DataFrame, documents: pd.DataFrame, factual: int,
-              title: str = "What the five documents get wrong") -> str:
+def wrong_box(
+    wrong: pd.DataFrame, documents: pd.DataFrame, factual: int, title: str = "What the five documents get wrong"
+) -> str:
     """The box 'What the five documents get wrong': each document by title, publisher and date, then every
     claim the data contradict or that misstates its source, with its correction and a link to its card."""
-    items = [f"- {plain(row.verdict)} ({row.document[:3]}): {claim_words(row)} "
-             f"Correction: {inline(row.correction_text)} {card_link(row.id, 'Card')}." for row in wrong.itertuples()]
-    found = (f"Wrong claims: {len(wrong)} of their {factual} factual claims (the data contradict them, or they "
-             f"misstate the source they cite)." if len(wrong) else
-             f"None of their {factual} factual claims is contradicted by the data or misstates its source.")
-    return "\n".join([f":::{{admonition}} {title}", ":class: wrong-box", "",
-                      *[f"- {document_line(document)}" for _, document in documents.iterrows()], "",
-                      found, "", *items, ":::"])
+    items = [
+        f"- {plain(row.verdict)} ({row.document[:3]}): {claim_words(row)} "
+        f"Correction: {inline(row.correction_text)} {card_link(row.id, 'Card')}."
+        for row in wrong.itertuples()
+    ]
+    found = (
+        f"Wrong claims: {len(wrong)} of their {factual} factual claims (the data contradict them, or they "
+        f"misstate the source they cite)."
+        if len(wrong)
+        else f"None of their {factual} factual claims is contradicted by the data or misstates its source."
+    )
+    return "\n".join(
+        [
+            f":::{{admonition}} {title}",
+            ":class: wrong-box",
+            "",
+            *[f"- {document_line(document)}" for _, document in documents.iterrows()],
+            "",
+            found,
+            "",
+            *items,
+            ":::",
+        ]
+    )
 
 
 def mapping_table(assessed: pd.DataFrame) -> pd.DataFrame:
     """The plain verdict words and the register verdicts they stand for, with their meaning and count."""
     counts = assessed["verdict"].value_counts()
-    return pd.DataFrame({"Plain verdict": [word for word, _ in claims.PLAIN_VERDICTS.values()],
-                         "Register verdict": list(claims.PLAIN_VERDICTS),
-                         "What it means": [meaning for _, meaning in claims.PLAIN_VERDICTS.values()],
-                         "Rows": [int(counts.get(verdict, 0)) for verdict in claims.PLAIN_VERDICTS]})
+    return pd.DataFrame(
+        {
+            "Plain verdict": [word for word, _ in claims.PLAIN_VERDICTS.values()],
+            "Register verdict": list(claims.PLAIN_VERDICTS),
+            "What it means": [meaning for _, meaning in claims.PLAIN_VERDICTS.values()],
+            "Rows": [int(counts.get(verdict, 0)) for verdict in claims.PLAIN_VERDICTS],
+        }
+    )
 
 
 def reviewer() -> str:
@@ -219,9 +302,12 @@ def reviewer() -> str:
 
 
 REGISTER_DOWNLOAD = downloads.Download(
-    "claims-register", "one claim of the five documents: its quote, the register's verdict, the plain verdict, "
-    "the claimed and computed values and the link to its card", "as each claim states them (column unit)",
-    "the five source documents; the book's chapters (data/claims.csv and the numbers they compute)")
+    "claims-register",
+    "one claim of the five documents: its quote, the register's verdict, the plain verdict, "
+    "the claimed and computed values and the link to its card",
+    "as each claim states them (column unit)",
+    "the five source documents; the book's chapters (data/claims.csv and the numbers they compute)",
+)
 
 
 def save_register(frame: pd.DataFrame) -> str:
@@ -233,6 +319,16 @@ def save_register(frame: pd.DataFrame) -> str:
 def download_link(address: str, what: str) -> Markdown:
     """A download link in the HTML book; the PDF names the file instead."""
     name = address.rsplit("/", 1)[-1]
-    return Markdown("\n".join(["```{raw} html", f'<p class="data-links">Download {what}: '
-                                f'<a href="{address}" download>{name}</a></p>', "```", "",
-                                "```{only} latex", f"The HTML book offers {what} as `_static/data/{name}`.", "```"]))
+    return Markdown(
+        "\n".join(
+            [
+                "```{raw} html",
+                f'<p class="data-links">Download {what}: <a href="{address}" download>{name}</a></p>',
+                "```",
+                "",
+                "```{only} latex",
+                f"The HTML book offers {what} as `_static/data/{name}`.",
+                "```",
+            ]
+        )
+    )

@@ -6,6 +6,7 @@ the build publishes both under ``_static/data/`` and lists every download on the
 book's version and licence. Tables do this through ``tables.markdown_table(..., download=...)`` and
 figures through ``interactive.book_figure``; both put a link under what they show.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,6 +36,7 @@ class Download:
     the address readers cite); ``title``: what one row is; ``units``: the units of its numbers;
     ``source``: where the numbers come from.
     """
+
     name: str
     title: str
     units: str
@@ -58,8 +60,9 @@ def save(frame: pd.DataFrame, about: Download) -> str:
     directory.mkdir(parents=True, exist_ok=True)
     frame.to_csv(directory / f"{about.name}.csv", index=False, float_format="%.10g", date_format="%Y-%m-%d")
     description = {**asdict(about), "rows": len(frame), "columns": [str(column) for column in frame.columns]}
-    (directory / f"{about.name}.json").write_text(json.dumps(description, indent=1, sort_keys=True) + "\n",
-                                                  encoding="utf-8")
+    (directory / f"{about.name}.json").write_text(
+        json.dumps(description, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return f"{PUBLISHED_PATH}/{about.name}.csv"
 
 

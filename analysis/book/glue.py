@@ -3,6 +3,7 @@
 Every published value ends up in ``_build/numbers.json`` (the book's contract) and can be shown in
 the text with a ``{glue}`` role; nothing in the prose is typed by hand.
 """
+
 from __future__ import annotations
 
 import math

@@ -13,6 +13,7 @@ The plotted data go through ``downloads.save``, so every figure is on the Data p
 numbered and captioned once (the cell's ``mystnb.figure`` metadata), and the caption describes
 what both drawings show.
 """
+
 from __future__ import annotations
 
 import base64
@@ -31,13 +32,17 @@ from analysis.book.downloads import Download
 PNG_DPI = 150
 NARROW_SCREEN = 640  # CSS pixels: up to this width a figure with a narrow drawing shows it
 # Chart text a little larger than Vega's 10-11 px defaults, to sit beside the book's 16 px text.
-VEGA_CONFIG = {"axis": {"labelFontSize": 12, "titleFontSize": 12}, "legend": {"labelFontSize": 12, "titleFontSize": 12},
-               "title": {"fontSize": 13}}
+VEGA_CONFIG = {
+    "axis": {"labelFontSize": 12, "titleFontSize": 12},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12},
+    "title": {"fontSize": 13},
+}
 
 
 @dataclass
 class BookFigure:
     """One figure: the static drawing (PNG bytes), its interactive panels (Vega-Lite specs), its data."""
+
     about: Download
     alt: str
     png: bytes
@@ -53,25 +58,36 @@ class BookFigure:
         address = f"{downloads.PUBLISHED_PATH}/{self.about.name}"
         alt = html.escape(self.alt)
         if self.panels:
-            specs = "".join(f'<div class="vega-chart"><script type="application/json">{spec_json(spec)}</script></div>'
-                            for spec in self.panels)
+            specs = "".join(
+                f'<div class="vega-chart"><script type="application/json">{spec_json(spec)}</script></div>'
+                for spec in self.panels
+            )
             linked = f' data-linked="{" ".join(self.linked)}"' if self.linked else ""
-            shown = (f'<p class="figure-title">{html.escape(self.about.title)}</p>\n'
-                     f'<div class="vega-figure" id="chart-{self.about.name}" role="img" aria-label="{alt}"{linked}>'
-                     f'{specs}</div>\n<p class="figure-source">Source: {html.escape(self.about.source)}</p>')
+            shown = (
+                f'<p class="figure-title">{html.escape(self.about.title)}</p>\n'
+                f'<div class="vega-figure" id="chart-{self.about.name}" role="img" aria-label="{alt}"{linked}>'
+                f'{specs}</div>\n<p class="figure-source">Source: {html.escape(self.about.source)}</p>'
+            )
         else:
             width, height = self.size
-            shown = (f'<img class="book-figure" src="{address}.png" alt="{alt}" width="{width}" height="{height}" '
-                     f'loading="lazy" />')
+            shown = (
+                f'<img class="book-figure" src="{address}.png" alt="{alt}" width="{width}" height="{height}" '
+                f'loading="lazy" />'
+            )
             if self.narrow_size:  # a phone gets the panels stacked, drawn for its width
                 narrow_width, narrow_height = self.narrow_size
-                shown = (f'<picture><source media="(max-width: {NARROW_SCREEN}px)" srcset="{address}-narrow.png" '
-                         f'width="{narrow_width}" height="{narrow_height}" />{shown}</picture>')
+                shown = (
+                    f'<picture><source media="(max-width: {NARROW_SCREEN}px)" srcset="{address}-narrow.png" '
+                    f'width="{narrow_width}" height="{narrow_height}" />{shown}</picture>'
+                )
         return shown + "\n" + downloads.links_html({"data (CSV)": f"{address}.csv", "image (PNG)": f"{address}.png"})
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html(), "image/png": base64.b64encode(self.png).decode("ascii"),
-                "text/plain": self.about.title}
+        return {
+            "text/html": self.html(),
+            "image/png": base64.b64encode(self.png).decode("ascii"),
+            "text/plain": self.about.title,
+        }
 
 
 def spec_json(spec: dict) -> str:
@@ -83,8 +99,9 @@ def responsive(chart, height: int):
     """A single or layered Altair chart that fills its container's width, axes and legend included
     (Vega-Lite's "container" width, autosize ``fit-x`` with ``contains: padding``), with a plot
     ``height`` pixels tall (fitting the height too would squeeze the plot of a panel with a legend)."""
-    return chart.properties(width="container", height=height,
-                            autosize={"type": "fit-x", "contains": "padding", "resize": True})
+    return chart.properties(
+        width="container", height=height, autosize={"type": "fit-x", "contains": "padding", "resize": True}
+    )
 
 
 def wrapped_labels(labels, chars: int) -> str:
@@ -94,8 +111,9 @@ def wrapped_labels(labels, chars: int) -> str:
     return f"({json.dumps(lines)})[datum.label] || datum.label"
 
 
-def book_figure(static, about: Download, alt: str, data: pd.DataFrame, panels=(), linked: tuple[str, ...] = (),
-                narrow=None) -> BookFigure:
+def book_figure(
+    static, about: Download, alt: str, data: pd.DataFrame, panels=(), linked: tuple[str, ...] = (), narrow=None
+) -> BookFigure:
     """The figure a chapter cell displays: ``static`` (a matplotlib figure, closed here), the Altair
     ``panels`` if any (each a single or layered chart; ``responsive`` sizes them), and ``data``, the
     values plotted, saved as the figure's CSV. ``linked`` names selections the panels share.
@@ -107,9 +125,16 @@ def book_figure(static, about: Download, alt: str, data: pd.DataFrame, panels=()
     narrow_png = figure_png(narrow) if narrow is not None else None
     if narrow_png:
         (downloads.downloads_dir() / f"{about.name}-narrow.png").write_bytes(narrow_png)
-    return BookFigure(about=about, alt=alt, png=png, data=data,
-                      panels=[{**panel.properties(description=alt).to_dict(), "config": VEGA_CONFIG} for panel in panels],
-                      linked=tuple(linked), size=png_size(png), narrow_size=png_size(narrow_png) if narrow_png else None)
+    return BookFigure(
+        about=about,
+        alt=alt,
+        png=png,
+        data=data,
+        panels=[{**panel.properties(description=alt).to_dict(), "config": VEGA_CONFIG} for panel in panels],
+        linked=tuple(linked),
+        size=png_size(png),
+        narrow_size=png_size(narrow_png) if narrow_png else None,
+    )
 
 
 def figure_png(figure) -> bytes:
@@ -127,8 +152,9 @@ def compact_png(png: bytes) -> bytes:
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
     buffer = io.BytesIO()
-    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(buffer, format="PNG",
-                                                                                                optimize=True)
+    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        buffer, format="PNG", optimize=True
+    )
     return buffer.getvalue()
 
 

@@ -1,4 +1,5 @@
 """Figure style shared by every chapter: colour-blind-safe palette, titles, units, source lines."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -13,8 +14,15 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "
 def set_style() -> None:
     """Seaborn defaults with the colour-blind palette and a size that reads well in the PDF."""
     sns.set_theme(style="whitegrid", palette="colorblind", context="notebook")
-    plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 150, "figure.figsize": (8, 4.5),
-                         "axes.titleweight": "bold", "axes.titlesize": 12})
+    plt.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "figure.figsize": (8, 4.5),
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+        }
+    )
 
 
 def add_source(figure, text: str) -> None:
@@ -49,18 +57,47 @@ def monthly_panel(data, value: str, series: str, colors: dict, ylabel: str, shad
 
     order = list(colors)
     x = alt.X("month:T", title="Month", axis=alt.Axis(format="%Y", tickCount="year"))
-    lines = alt.Chart(data).mark_line(strokeWidth=1.6).encode(
-        x=x, y=alt.Y(f"{value}:Q", title=ylabel,
-                     axis=alt.Axis(labelExpr="datum.value >= 1000 ? format(datum.value, '~s') : format(datum.value, ',')")),
-        color=alt.Color(f"{series}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=list(colors.values())),
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
-        tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"), alt.Tooltip(f"{series}:N", title=""),
-                 alt.Tooltip(f"{value}:Q", title=ylabel, format=",.0f")])
+    lines = (
+        alt.Chart(data)
+        .mark_line(strokeWidth=1.6)
+        .encode(
+            x=x,
+            y=alt.Y(
+                f"{value}:Q",
+                title=ylabel,
+                axis=alt.Axis(labelExpr="datum.value >= 1000 ? format(datum.value, '~s') : format(datum.value, ',')"),
+            ),
+            color=alt.Color(
+                f"{series}:N",
+                title=None,
+                sort=order,
+                scale=alt.Scale(domain=order, range=list(colors.values())),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=0),
+            ),
+            tooltip=[
+                alt.Tooltip("month:T", title="Month", format="%B %Y"),
+                alt.Tooltip(f"{series}:N", title=""),
+                alt.Tooltip(f"{value}:Q", title=ylabel, format=",.0f"),
+            ],
+        )
+    )
     layers = [lines]
     if shade:
         start, end, label = shade
         band = pd.DataFrame({"start": [pd.Timestamp(start)], "end": [pd.Timestamp(end)], "period": [label]})
-        layers.insert(0, alt.Chart(band).mark_rect().encode(
-            x="start:T", x2="end:T", fill=alt.Fill("period:N", title=None, scale=alt.Scale(range=["#e3e3e3"]),
-                                                   legend=alt.Legend(orient="bottom", symbolType="square"))))
+        layers.insert(
+            0,
+            alt.Chart(band)
+            .mark_rect()
+            .encode(
+                x="start:T",
+                x2="end:T",
+                fill=alt.Fill(
+                    "period:N",
+                    title=None,
+                    scale=alt.Scale(range=["#e3e3e3"]),
+                    legend=alt.Legend(orient="bottom", symbolType="square"),
+                ),
+            ),
+        )
     return responsive(alt.layer(*layers), 240)

@@ -1,4 +1,5 @@
 """Tables in the book: a DataFrame as a MyST list-table whose PDF column widths fit their content."""
+
 from __future__ import annotations
 
 import math
@@ -80,7 +81,9 @@ def text_em(text: str, code: bool = False, header: bool = False) -> float:
     return sum(char_em(char, code, header) for char in text)
 
 
-def cell_extent(value, *, header: bool = False, keep_short: bool = True, split_code: bool = False) -> tuple[float, float]:
+def cell_extent(
+    value, *, header: bool = False, keep_short: bool = True, split_code: bool = False
+) -> tuple[float, float]:
     """(width of the whole cell on one line, width of its widest unbreakable piece), in em.
 
     Words (numbers, codes, units) never break (see ``unbreakable_pieces``); a cell of at most
@@ -91,8 +94,14 @@ def cell_extent(value, *, header: bool = False, keep_short: bool = True, split_c
     whole = sum(text_em(text, code, header) for text, code in segments)
     if keep_short and sum(len(text) for text, _ in segments) <= SHORT_CELL_CHARS:
         return whole, whole
-    longest = max((text_em(piece, code, header) for text, code in segments
-                   for piece in unbreakable_pieces(text, code and split_code)), default=0.0)
+    longest = max(
+        (
+            text_em(piece, code, header)
+            for text, code in segments
+            for piece in unbreakable_pieces(text, code and split_code)
+        ),
+        default=0.0,
+    )
     return whole, longest
 
 
@@ -104,8 +113,9 @@ def unbreakable_pieces(text: str, split_code: bool = False) -> list[str]:
     return [piece for word in words for piece in re.split(r"(?<=[.,;?!/_-])", word) if piece] if split_code else words
 
 
-def column_extents(frame: pd.DataFrame, keep_short: bool = True,
-                   split_code: bool = False) -> tuple[list[float], list[float], list[float]]:
+def column_extents(
+    frame: pd.DataFrame, keep_short: bool = True, split_code: bool = False
+) -> tuple[list[float], list[float], list[float]]:
     """Per column: (typical cell width, minimum width, natural width) in em, header row included.
 
     The typical width (the mean over cells) sets a column's share of the line; the minimum (the
@@ -122,8 +132,9 @@ def column_extents(frame: pd.DataFrame, keep_short: bool = True,
     return typical, minimum, natural
 
 
-def share_line(preferred: list[float], minimum: list[float], total: float, *,
-               maximum: list[float] | None = None) -> list[float]:
+def share_line(
+    preferred: list[float], minimum: list[float], total: float, *, maximum: list[float] | None = None
+) -> list[float]:
     """Split ``total`` in proportion to ``preferred``, each column between its ``minimum`` and ``maximum``.
 
     A column below its minimum is fixed at it, then one above its maximum (a short column that
@@ -147,7 +158,7 @@ def share_line(preferred: list[float], minimum: list[float], total: float, *,
             # what is left of the line shared in proportion to the natural widths (never below a minimum)
             widths = [fixed.get(i, maximum[i]) for i in range(len(preferred))]
             spare = total - sum(widths)
-            return [w + spare * m / sum(maximum) for w, m in zip(widths, maximum)]
+            return [w + spare * m / sum(maximum) for w, m in zip(widths, maximum, strict=True)]
         else:
             return widths
 
@@ -155,6 +166,7 @@ def share_line(preferred: list[float], minimum: list[float], total: float, *,
 @dataclass(frozen=True)
 class TableLayout:
     """How a table is set in the PDF: relative column widths (per mille of the line) and font size."""
+
     widths: list[int]
     font: str = "normalsize"
 
@@ -171,9 +183,12 @@ def table_layout(frame: pd.DataFrame, widths: list[int] | None = None) -> TableL
     (file paths, glue keys) wrap after . / - or _.
     """
     attempts = [(font, size, True, False, 1 - ROOM_FOR_TEXT) for font, size in PDF_FONT_SIZES[:-1]]
-    attempts += [(*PDF_FONT_SIZES[-1], True, False, 1.0), (*PDF_FONT_SIZES[-1], False, False, 1.0),
-                 (*PDF_FONT_SIZES[-1], False, True, 1.0)]
-    for font, size, keep_short, split_code, usable in attempts:
+    attempts += [
+        (*PDF_FONT_SIZES[-1], True, False, 1.0),
+        (*PDF_FONT_SIZES[-1], False, False, 1.0),
+        (*PDF_FONT_SIZES[-1], False, True, 1.0),
+    ]
+    for font, size, keep_short, split_code, usable in attempts:  # noqa: B007 (the font chosen is used below)
         typical, minimum_em, natural_em = column_extents(frame, keep_short, split_code)
         minimum = [em * size + PDF_CELL_PADDING_PT for em in minimum_em]
         if sum(minimum) <= usable * PDF_LINE_PT:
@@ -193,7 +208,7 @@ def per_mille_of_line(points: list[float], minimum: list[float]) -> list[int]:
     """
     per_mille = [max(math.ceil(1000 * p / PDF_LINE_PT), 1) for p in points]
     while sum(per_mille) > 1000:
-        slack = [w - 1000 * m / PDF_LINE_PT if w > 1 else -math.inf for w, m in zip(per_mille, minimum)]
+        slack = [w - 1000 * m / PDF_LINE_PT if w > 1 else -math.inf for w, m in zip(per_mille, minimum, strict=True)]
         widest = slack.index(max(slack))
         per_mille[widest] -= min(sum(per_mille) - 1000, per_mille[widest] - 1)
     return per_mille
@@ -204,12 +219,16 @@ def column_widths(frame: pd.DataFrame) -> list[int]:
     return table_layout(frame).widths
 
 
-def list_table(frame: pd.DataFrame, widths: list[int] | None = None, *, sortable: bool = False,
-               caption: str | None = None) -> str:
+def list_table(
+    frame: pd.DataFrame, widths: list[int] | None = None, *, sortable: bool = False, caption: str | None = None
+) -> str:
     """A DataFrame as MyST list-table text with a header row and column widths (see ``markdown_table``)."""
     layout = table_layout(frame, widths)
-    lines = ["```{list-table}" + (f" {caption}" if caption else ""), ":header-rows: 1",
-             f":widths: {' '.join(map(str, layout.widths))}"]
+    lines = [
+        "```{list-table}" + (f" {caption}" if caption else ""),
+        ":header-rows: 1",
+        f":widths: {' '.join(map(str, layout.widths))}",
+    ]
     classes = (["longtable"] if len(frame) > 8 else []) + (["sortable"] if sortable else [])
     if classes:
         lines.append(f":class: {' '.join(classes)}")  # longtable lets the PDF break the table across pages
@@ -220,14 +239,29 @@ def list_table(frame: pd.DataFrame, widths: list[int] | None = None, *, sortable
         lines += [f"  - {cell}" for cell in cells[1:]]
     lines.append("```")
     if layout.font != "normalsize":  # the PDF sets this table in smaller type; HTML ignores raw LaTeX
-        lines = ["```{raw} latex", f"\\begingroup\\{layout.font}", "```", "", *lines,
-                 "", "```{raw} latex", "\\endgroup", "```"]
+        lines = [
+            "```{raw} latex",
+            f"\\begingroup\\{layout.font}",
+            "```",
+            "",
+            *lines,
+            "",
+            "```{raw} latex",
+            "\\endgroup",
+            "```",
+        ]
     return "\n".join(lines)
 
 
-def markdown_table(frame: pd.DataFrame, widths: list[int] | None = None, *, sortable: bool = False,
-                   caption: str | None = None, download: Download | None = None,
-                   data: pd.DataFrame | None = None) -> Markdown:
+def markdown_table(
+    frame: pd.DataFrame,
+    widths: list[int] | None = None,
+    *,
+    sortable: bool = False,
+    caption: str | None = None,
+    download: Download | None = None,
+    data: pd.DataFrame | None = None,
+) -> Markdown:
     """A DataFrame as a MyST list-table whose PDF columns fit their content.
 
     ``table_layout`` sets the widths (``widths``, if given, is a preference: no column gets less
@@ -253,8 +287,12 @@ def interval(coef: float, low: float, high: float, digits: int | None = None, un
     return f"{coef:+.{places}f}{unit} [{low:+.{places}f}, {high:+.{places}f}]"
 
 
-def estimates_table(columns: dict[str, pd.DataFrame], rows: dict[str, str], row_header: str = "Specification",
-                    digits: dict[str, int] | None = None) -> pd.DataFrame:
+def estimates_table(
+    columns: dict[str, pd.DataFrame],
+    rows: dict[str, str],
+    row_header: str = "Specification",
+    digits: dict[str, int] | None = None,
+) -> pd.DataFrame:
     """Estimates side by side, as pyfixest's etable does: ``rows`` (key -> label) down, one column per
     entry of ``columns`` (name -> an estimates frame with key, coef, ci_low, ci_high and years), each
     cell an ``interval``. A row whose years differ from the column's first row's says so; a key a
@@ -262,9 +300,16 @@ def estimates_table(columns: dict[str, pd.DataFrame], rows: dict[str, str], row_
     table = {row_header: list(rows.values())}
     for name, frame in columns.items():
         indexed, main_years = frame.set_index("key"), frame.iloc[0]["years"]
-        table[name] = ["" if key not in indexed.index else
-                       interval(indexed.loc[key, "coef"], indexed.loc[key, "ci_low"], indexed.loc[key, "ci_high"],
-                                (digits or {}).get(key))
-                       + ("" if indexed.loc[key, "years"] == main_years else f" (years {indexed.loc[key, 'years']})")
-                       for key in rows]
+        table[name] = [
+            ""
+            if key not in indexed.index
+            else interval(
+                indexed.loc[key, "coef"],
+                indexed.loc[key, "ci_low"],
+                indexed.loc[key, "ci_high"],
+                (digits or {}).get(key),
+            )
+            + ("" if indexed.loc[key, "years"] == main_years else f" (years {indexed.loc[key, 'years']})")
+            for key in rows
+        ]
     return pd.DataFrame(table)

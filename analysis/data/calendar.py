@@ -1,4 +1,5 @@
 """The federal fiscal calendar: fiscal year N runs from October of N-1 to September of N."""
+
 from __future__ import annotations
 
 import pandas as pd

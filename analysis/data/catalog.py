@@ -6,6 +6,7 @@ missing or differs stops the build with a message naming it; raw files are never
 
 Command line: ``python -m analysis.data.catalog fetch`` obtains and verifies every file.
 """
+
 from __future__ import annotations
 
 import copy
@@ -39,7 +40,9 @@ def load_catalog(catalog_file: Path = config.CATALOG_FILE) -> list[dict]:
         stat = catalog_file.stat()
         key = (str(catalog_file.resolve()), stat.st_size, stat.st_mtime_ns)
         if key not in _parsed:
-            _parsed[key] = _validated(catalog_file, yaml.load(catalog_file.read_text(encoding="utf-8"), Loader=SAFE_LOADER))
+            _parsed[key] = _validated(
+                catalog_file, yaml.load(catalog_file.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+            )
     except (OSError, yaml.YAMLError) as exc:
         raise DataError(catalog_file, f"cannot read the catalog ({exc})") from None
     return copy.deepcopy(_parsed[key])
@@ -60,8 +63,9 @@ def _validated(catalog_file: Path, document) -> list[dict]:
         _check_confined(catalog_file, entry["file"])
         for field in ("url", "download_url"):
             if entry.get(field) and not str(entry[field]).startswith("https://"):
-                raise DataError(catalog_file, f"entry {entry['id']!r}: {field} is not HTTPS",
-                                expected="an https:// URL")
+                raise DataError(
+                    catalog_file, f"entry {entry['id']!r}: {field} is not HTTPS", expected="an https:// URL"
+                )
     return entries
 
 
@@ -69,8 +73,9 @@ def _check_confined(catalog_file: Path, relative: str) -> None:
     """Refuse catalog paths that could point outside ``data/raw`` (absolute, or with '..')."""
     parts = PurePosixPath(relative).parts
     if PurePosixPath(relative).is_absolute() or ".." in parts or "\\" in relative:
-        raise DataError(catalog_file, f"file path {relative!r} leaves data/raw",
-                        expected="a relative path inside data/raw")
+        raise DataError(
+            catalog_file, f"file path {relative!r} leaves data/raw", expected="a relative path inside data/raw"
+        )
 
 
 def entry(file_id: str, entries: list[dict] | None = None) -> dict:
@@ -114,20 +119,26 @@ def fetch(item: dict, raw: Path | None = None, mirror: Path | list[Path] | None 
         _verify(target, item)
         return target
     name = PurePosixPath(item["file"]).name
-    source = next((place for folder in mirrors for place in (folder / item["file"], folder / name) if place.exists()),
-                  None)
+    source = next(
+        (place for folder in mirrors for place in (folder / item["file"], folder / name) if place.exists()), None
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     if source is not None:
         _install(target, item, write=lambda tmp: shutil.copyfile(source, tmp), origin=str(source))
     elif item.get("download_url"):
         _install(target, item, write=lambda tmp: _download(item["download_url"], tmp), origin=item["download_url"])
     else:
-        where = (f"the mirrors {', '.join(map(str, mirrors))}" if mirrors else
-                 "any mirror (DATA_MIRROR unset; ../shared/data/raw and ../shared/data/vintages absent)")
+        where = (
+            f"the mirrors {', '.join(map(str, mirrors))}"
+            if mirrors
+            else "any mirror (DATA_MIRROR unset; ../shared/data/raw and ../shared/data/vintages absent)"
+        )
         raise DataError(
-            target, f"missing: not in data/raw, not in {where}, and no direct download URL is known",
+            target,
+            f"missing: not in data/raw, not in {where}, and no direct download URL is known",
             expected=f"the file published at {item['url']} ({item['title']}), sha256 {item['sha256']}; "
-                     f"save it as {target} or set DATA_MIRROR to a directory holding {item['file']} or {name}")
+            f"save it as {target} or set DATA_MIRROR to a directory holding {item['file']} or {name}",
+        )
     return target
 
 
@@ -139,9 +150,12 @@ def _install(target: Path, item: dict, *, write, origin: str) -> None:
         write(temporary)
         actual = sha256_of(temporary)
         if actual != item["sha256"]:
-            raise DataError(origin, f"sha256 mismatch: got {actual}, catalog expects {item['sha256']}",
-                            expected=f"the unmodified file from {item['url']}; if the publisher released "
-                                     "a new vintage, add it as a new catalog entry (make add-data)")
+            raise DataError(
+                origin,
+                f"sha256 mismatch: got {actual}, catalog expects {item['sha256']}",
+                expected=f"the unmodified file from {item['url']}; if the publisher released "
+                "a new vintage, add it as a new catalog entry (make add-data)",
+            )
         temporary.replace(target)
         _verified[target] = _stamp(target)
     finally:
@@ -156,8 +170,11 @@ def _download(url: str, destination: Path) -> None:
         with urllib.request.urlopen(url, timeout=60) as response, open(destination, "wb") as out:
             shutil.copyfileobj(response, out)
     except OSError as exc:
-        raise DataError(url, f"download failed ({exc})",
-                        expected="network access to the publisher, or a DATA_MIRROR holding the file") from None
+        raise DataError(
+            url,
+            f"download failed ({exc})",
+            expected="network access to the publisher, or a DATA_MIRROR holding the file",
+        ) from None
 
 
 def _stamp(target: Path) -> tuple[int, int]:
@@ -172,9 +189,11 @@ def _verify(target: Path, item: dict) -> None:
     actual = sha256_of(target)
     if actual != item["sha256"]:
         raise DataError(
-            target, f"sha256 mismatch: got {actual}, catalog expects {item['sha256']}",
+            target,
+            f"sha256 mismatch: got {actual}, catalog expects {item['sha256']}",
             expected=f"the unmodified file from {item['url']}. Raw files are never edited: delete {target} "
-                     "to obtain it again from the mirror, or add a new vintage with make add-data")
+            "to obtain it again from the mirror, or add a new vintage with make add-data",
+        )
     _verified[target] = _stamp(target)
 
 
@@ -185,10 +204,13 @@ def fetch_all(entries: list[dict] | None = None) -> list[dict]:
     records = []
     for item in entries:
         local = fetch(item)
-        records.append({"id": item["id"], "file": item["file"], "sha256": item["sha256"],
-                        "bytes": local.stat().st_size})
-    print(f"[data] {len(records)} raw files present and verified (sha256) in "
-          f"{time.monotonic() - started:.1f} s", flush=True)
+        records.append(
+            {"id": item["id"], "file": item["file"], "sha256": item["sha256"], "bytes": local.stat().st_size}
+        )
+    print(
+        f"[data] {len(records)} raw files present and verified (sha256) in {time.monotonic() - started:.1f} s",
+        flush=True,
+    )
     return records
 
 

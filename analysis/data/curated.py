@@ -3,6 +3,7 @@
 A curated table is refused if any row lacks a source title, URL or date, or if a percentage is
 outside 0-100: a number without a traceable source never reaches the book.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,20 +33,32 @@ def load_curated(name: str, directory: Path | None = None) -> pd.DataFrame:
             raise DataError(path, "required column missing", column=column)
         empty = table[column].isna() | table[column].str.strip().eq("")
         if empty.any():
-            raise DataError(path, "row without a source", column=column,
-                            rows=[int(i) + 2 for i in table.index[empty][:5]],
-                            expected="every row to name its source")
+            raise DataError(
+                path,
+                "row without a source",
+                column=column,
+                rows=[int(i) + 2 for i in table.index[empty][:5]],
+                expected="every row to name its source",
+            )
     unknown = ~table["source_kind"].isin(SOURCE_KINDS)
     if unknown.any():
-        raise DataError(path, f"unknown source kind {table.loc[unknown, 'source_kind'].iloc[0]!r}",
-                        column="source_kind", expected=f"one of {list(SOURCE_KINDS)}")
+        raise DataError(
+            path,
+            f"unknown source kind {table.loc[unknown, 'source_kind'].iloc[0]!r}",
+            column="source_kind",
+            expected=f"one of {list(SOURCE_KINDS)}",
+        )
     numeric = [c for c in table.columns if c == "value" or c.endswith(("_pct", "_musd")) or c == "fiscal_year"]
     for column in numeric:
         converted = pd.to_numeric(table[column], errors="coerce")
         bad = converted.isna() & table[column].notna()
         if bad.any():
-            raise DataError(path, f"not a number: {table.loc[bad, column].iloc[0]!r}", column=column,
-                            rows=[int(i) + 2 for i in table.index[bad][:5]])
+            raise DataError(
+                path,
+                f"not a number: {table.loc[bad, column].iloc[0]!r}",
+                column=column,
+                rows=[int(i) + 2 for i in table.index[bad][:5]],
+            )
         table[column] = converted
     percent_columns = [c for c in table.columns if c.endswith("_pct")]
     if "unit" in table.columns and "value" in table.columns:
@@ -54,8 +67,12 @@ def load_curated(name: str, directory: Path | None = None) -> pd.DataFrame:
     for column in percent_columns:
         outside = table[column].notna() & ~table[column].between(0, 100)
         if outside.any():
-            raise DataError(path, "percentage outside 0-100", column=column.replace("_percent_value", "value"),
-                            rows=[int(i) + 2 for i in table.index[outside][:5]])
+            raise DataError(
+                path,
+                "percentage outside 0-100",
+                column=column.replace("_percent_value", "value"),
+                rows=[int(i) + 2 for i in table.index[outside][:5]],
+            )
     return table.drop(columns="_percent_value", errors="ignore")
 
 

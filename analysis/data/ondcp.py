@@ -12,6 +12,7 @@ reader (``analysis.data.xlsx``); the parsers take the sheet's rows, so tests can
 tables. Cells are read as values, never formulas: a number's cell holding text, a formula or
 nothing is an error or missing, never a silently skipped row.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,15 +64,16 @@ def parse_table_78(rows: list[tuple], source: str = TABLE_78) -> pd.DataFrame:
     """
     header_at = next(((r, row.index("Year")) for r, row in enumerate(rows) if "Year" in row), None)
     if header_at is None:
-        raise DataError(source, "header row not found", column="Year",
-                        expected=f"a row 'Year' followed by {list(TABLE_78_DRUGS)}")
+        raise DataError(
+            source, "header row not found", column="Year", expected=f"a row 'Year' followed by {list(TABLE_78_DRUGS)}"
+        )
     header_row, year_column = header_at
     drug_columns = range(year_column + 1, year_column + 1 + len(TABLE_78_DRUGS))
     found = tuple(rows[header_row][c] if c < len(rows[header_row]) else None for c in drug_columns)
     if found != TABLE_78_DRUGS:
         raise DataError(source, f"header changed: {found}", column="Year", expected=f"{list(TABLE_78_DRUGS)}")
     records, block = [], None
-    for row in rows[header_row + 1:]:
+    for row in rows[header_row + 1 :]:
         label = row[year_column] if year_column < len(row) else None
         if isinstance(label, str) and label.strip() in TABLE_78_BLOCKS:
             block = TABLE_78_BLOCKS[label.strip()]
@@ -79,13 +81,25 @@ def parse_table_78(rows: list[tuple], source: str = TABLE_78) -> pd.DataFrame:
         year_text = str(label).strip().rstrip("*")
         if block is None or not (year_text.isdigit() and len(year_text) == 4):
             continue
-        for drug, column in zip(TABLE_78_DRUGS, drug_columns):
+        for drug, column in zip(TABLE_78_DRUGS, drug_columns, strict=True):
             value = row[column] if column < len(row) else None
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise DataError(source, f"not a non-negative number: {value!r}", column=drug,
-                                rows=[f"{block} {label}"], expected="pounds (a cell value, not a formula or text)")
-            records.append({"year": int(year_text), "partial": str(label).strip().endswith("*"),
-                            "component": block, "drug": drug, "pounds": float(value)})
+                raise DataError(
+                    source,
+                    f"not a non-negative number: {value!r}",
+                    column=drug,
+                    rows=[f"{block} {label}"],
+                    expected="pounds (a cell value, not a formula or text)",
+                )
+            records.append(
+                {
+                    "year": int(year_text),
+                    "partial": str(label).strip().endswith("*"),
+                    "component": block,
+                    "drug": drug,
+                    "pounds": float(value),
+                }
+            )
     table = pd.DataFrame(records)
     if table.empty or set(table["component"]) != set(TABLE_78_BLOCKS.values()):
         raise DataError(source, "did not find the Total, OFO and USBP blocks")
@@ -102,8 +116,12 @@ def _reconcile_table_78(table: pd.DataFrame, source: str) -> None:
     gap = (wide["Total"] - wide["OFO"] - wide["USBP"]).abs()
     if (gap > 0.01).any():
         year, drug = gap[gap > 0.01].index[0]
-        raise DataError(source, f"Total differs from OFO + USBP for {year}", column=drug,
-                        expected="the printed total to equal the sum of its parts")
+        raise DataError(
+            source,
+            f"Total differs from OFO + USBP for {year}",
+            column=drug,
+            expected="the printed total to equal the sum of its parts",
+        )
 
 
 def load_table_78(path: Path | None = None) -> pd.DataFrame:
@@ -127,7 +145,9 @@ def year_blocks(rows: list[tuple], labels: dict[str, str], source: str) -> pd.Da
     frame = pd.DataFrame.from_dict(values, orient="index").sort_index()
     missing = [name for name in labels.values() if name not in frame.columns]
     if frame.empty or missing:
-        raise DataError(source, f"block(s) {missing or list(labels.values())} not found", expected=f"rows labelled {list(labels)}")
+        raise DataError(
+            source, f"block(s) {missing or list(labels.values())} not found", expected=f"rows labelled {list(labels)}"
+        )
     return frame.rename_axis("year")
 
 
@@ -160,8 +180,10 @@ def injury_deaths(rows: list[tuple], source: str = TABLE_43) -> pd.DataFrame:
             in_numbers = row[0].startswith("Number of Deaths")
             continue
         if in_numbers and _year(row[0]) is not None:
-            values[_year(row[0])] = [row[i + 1] if i + 1 < len(row) and isinstance(row[i + 1], (int, float)) else None
-                                    for i in range(len(causes))]
+            values[_year(row[0])] = [
+                row[i + 1] if i + 1 < len(row) and isinstance(row[i + 1], (int, float)) else None
+                for i in range(len(causes))
+            ]
     if not values:
         raise DataError(source, "no 'Number of Deaths' rows found")
     return pd.DataFrame.from_dict(values, orient="index", columns=causes, dtype=float).sort_index().rename_axis("year")
@@ -192,7 +214,7 @@ def _state_table(path: Path, rows: list[tuple], sheet: str) -> pd.DataFrame:
     year_columns = {c: int(v) for c, v in enumerate(header) if isinstance(v, (int, float))}
     known = set(load_curated("states")["state"]) | {"United States"}
     records = []
-    for row in rows[header_index + 1:]:
+    for row in rows[header_index + 1 :]:
         name = str(row[0] or "").rstrip("0123456789").strip()
         if name not in known:
             continue

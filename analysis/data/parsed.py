@@ -9,6 +9,7 @@ these are unchanged. Anywhere else (a test calling the loader, a reader's own se
 simply parses. The inputs the loader records as read (``config.record_read``) are stored with the
 result and recorded again when it is reused, so a notebook's cache key stays complete.
 """
+
 from __future__ import annotations
 
 import functools
@@ -57,6 +58,7 @@ def _reads_since(size: int) -> str:
 
 def kept(load):
     """Wrap a loader whose first argument is an input file: its parse is kept by input hash (see above)."""
+
     @functools.wraps(load)
     def wrapper(path, *arguments, **options):
         directory = os.environ.get(DIRECTORY_VARIABLE)
@@ -74,9 +76,10 @@ def kept(load):
         result = load(path, *arguments, **options)
         stored.parent.mkdir(parents=True, exist_ok=True)
         for older in stored.parent.glob(stored.name.rsplit("-", 1)[0] + "-*.pickle"):
-            older.unlink(missing_ok=True)   # the same call parsed by older code
+            older.unlink(missing_ok=True)  # the same call parsed by older code
         scratch = stored.with_suffix(f".{os.getpid()}.part")
         scratch.write_bytes(pickle.dumps((result, _reads_since(size)), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(scratch, stored)
         return result
+
     return wrapper

@@ -5,6 +5,7 @@ CBP publishes one CSV per vintage, each covering about four fiscal years, monthl
 region, area of responsibility (AOR) and drug. ``vintages.load(seizures.NATIONWIDE)`` reads every
 catalogued vintage and combines them (the newest wins for each month; every row keeps its file).
 """
+
 from __future__ import annotations
 
 import io
@@ -33,8 +34,18 @@ COLUMNS = {
 COMPONENTS = {"Office of Field Operations": "OFO", "U.S. Border Patrol": "USBP"}
 REGIONS = ("Southwest Border", "Northern Border", "Coastal/Interior")
 LAND_FILTERS = ("Land Only", "Other")
-DRUGS = ("Cocaine", "Ecstasy", "Fentanyl", "Heroin", "Ketamine", "Khat (Catha Edulis)", "Lsd",
-         "Marijuana", "Methamphetamine", "Other Drugs**")
+DRUGS = (
+    "Cocaine",
+    "Ecstasy",
+    "Fentanyl",
+    "Heroin",
+    "Ketamine",
+    "Khat (Catha Edulis)",
+    "Lsd",
+    "Marijuana",
+    "Methamphetamine",
+    "Other Drugs**",
+)
 KEY = ["fy", "month_abbr", "component", "region", "land_filter", "aor", "drug"]
 
 _FY_LABEL = re.compile(r"^(?P<year>(19|20)\d{2})(?P<fytd>\s*\(FYTD\))?$")
@@ -54,18 +65,20 @@ def read_seizure_file(path: Path) -> pd.DataFrame:
         raise DataError(path, "no data rows", expected="at least one seizure row under the header")
     dropped = [(line, "blank row") for line in _row_numbers(blank, limit=None)]
     raw = raw.loc[~blank]
-    frame = pd.DataFrame({
-        "fy": _parse_fy(path, raw["FY"]),
-        "fytd": raw["FY"].str.contains("FYTD", regex=False).to_numpy(),
-        "month_abbr": _parse_category(path, raw, "Month (abbv)", FISCAL_MONTHS),
-        "component": _parse_category(path, raw, "Component", tuple(COMPONENTS)).map(COMPONENTS),
-        "region": _parse_category(path, raw, "Region", REGIONS),
-        "land_filter": _parse_category(path, raw, "Land Filter", LAND_FILTERS),
-        "aor": _parse_text(path, raw, "Area of Responsibility"),
-        "drug": _parse_category(path, raw, "Drug Type", DRUGS),
-        "events": _parse_number(path, raw, "Count of Event", integer=True),
-        "pounds": _parse_number(path, raw, "Sum Qty (lbs)", integer=False),
-    }).reset_index(drop=True)
+    frame = pd.DataFrame(
+        {
+            "fy": _parse_fy(path, raw["FY"]),
+            "fytd": raw["FY"].str.contains("FYTD", regex=False).to_numpy(),
+            "month_abbr": _parse_category(path, raw, "Month (abbv)", FISCAL_MONTHS),
+            "component": _parse_category(path, raw, "Component", tuple(COMPONENTS)).map(COMPONENTS),
+            "region": _parse_category(path, raw, "Region", REGIONS),
+            "land_filter": _parse_category(path, raw, "Land Filter", LAND_FILTERS),
+            "aor": _parse_text(path, raw, "Area of Responsibility"),
+            "drug": _parse_category(path, raw, "Drug Type", DRUGS),
+            "events": _parse_number(path, raw, "Count of Event", integer=True),
+            "pounds": _parse_number(path, raw, "Sum Qty (lbs)", integer=False),
+        }
+    ).reset_index(drop=True)
     frame["month"] = fiscal_month_start(frame["fy"], frame["month_abbr"])
     frame["source_file"] = path.name
     _check_unique(path, frame)
@@ -93,12 +106,15 @@ def _check_columns(path: Path, table: pd.DataFrame) -> pd.DataFrame:
     """Require exactly the published columns (any order)."""
     missing = [column for column in COLUMNS if column not in table.columns]
     if missing:
-        raise DataError(path, "required column missing", column=missing[0],
-                        expected=f"the columns {list(COLUMNS)}")
+        raise DataError(path, "required column missing", column=missing[0], expected=f"the columns {list(COLUMNS)}")
     extra = [column for column in table.columns if column not in COLUMNS]
     if extra:
-        raise DataError(path, "unexpected column", column=extra[0],
-                        expected=f"only the columns {list(COLUMNS)}; a new column may change meaning")
+        raise DataError(
+            path,
+            "unexpected column",
+            column=extra[0],
+            expected=f"only the columns {list(COLUMNS)}; a new column may change meaning",
+        )
     if table.columns.duplicated().any():
         raise DataError(path, "duplicated column names")
     return table[list(COLUMNS)]
@@ -114,8 +130,13 @@ def _parse_fy(path: Path, labels: pd.Series) -> pd.Series:
     parts = labels.str.extract(_FY_LABEL)
     bad = parts["year"].isna()
     if bad.any():
-        raise DataError(path, f"unrecognized fiscal-year label {labels[bad].iloc[0]!r}", column="FY",
-                        rows=_row_numbers(bad), expected="a four-digit year, optionally followed by ' (FYTD)'")
+        raise DataError(
+            path,
+            f"unrecognized fiscal-year label {labels[bad].iloc[0]!r}",
+            column="FY",
+            rows=_row_numbers(bad),
+            expected="a four-digit year, optionally followed by ' (FYTD)'",
+        )
     return parts["year"].astype(int)
 
 
@@ -126,8 +147,13 @@ def _parse_category(path: Path, table: pd.DataFrame, column: str, allowed: tuple
         values = values.str.upper()
     bad = ~values.isin(allowed)
     if bad.any():
-        raise DataError(path, f"unknown value {values[bad].iloc[0]!r}", column=column,
-                        rows=_row_numbers(bad), expected=f"one of {list(allowed)}")
+        raise DataError(
+            path,
+            f"unknown value {values[bad].iloc[0]!r}",
+            column=column,
+            rows=_row_numbers(bad),
+            expected=f"one of {list(allowed)}",
+        )
     return values
 
 
@@ -145,14 +171,24 @@ def _parse_number(path: Path, table: pd.DataFrame, column: str, *, integer: bool
     values = table[column]
     bad = ~values.str.fullmatch(_NUMBER)
     if bad.any():
-        raise DataError(path, f"not a non-negative number: {values[bad].iloc[0]!r}", column=column,
-                        rows=_row_numbers(bad), expected="a plain number such as 12 or 3.5 (no separators)")
+        raise DataError(
+            path,
+            f"not a non-negative number: {values[bad].iloc[0]!r}",
+            column=column,
+            rows=_row_numbers(bad),
+            expected="a plain number such as 12 or 3.5 (no separators)",
+        )
     numbers = values.astype(float)
     if integer:
         fractional = numbers % 1 != 0
         if fractional.any():
-            raise DataError(path, f"not a whole number: {values[fractional].iloc[0]!r}", column=column,
-                            rows=_row_numbers(fractional), expected="a count of seizure events")
+            raise DataError(
+                path,
+                f"not a whole number: {values[fractional].iloc[0]!r}",
+                column=column,
+                rows=_row_numbers(fractional),
+                expected="a count of seizure events",
+            )
         return numbers.astype("int64")
     return numbers
 
@@ -161,22 +197,38 @@ def _check_unique(path: Path, frame: pd.DataFrame) -> None:
     """One row per fiscal month, component, region, land filter, AOR and drug."""
     duplicated = frame.duplicated(KEY, keep=False)
     if duplicated.any():
-        raise DataError(path, "duplicated rows for the same month, component, AOR and drug",
-                        rows=[int(i) + 2 for i in frame.index[duplicated][:5]],
-                        expected="each combination once")
+        raise DataError(
+            path,
+            "duplicated rows for the same month, component, AOR and drug",
+            rows=[int(i) + 2 for i in frame.index[duplicated][:5]],
+            expected="each combination once",
+        )
 
 
 def source_by_fiscal_year(frame: pd.DataFrame) -> pd.DataFrame:
     """Which file supplied each fiscal year, with its months and whether the year is partial."""
-    return (frame.groupby("fy")
-            .agg(source_file=("source_file", lambda s: ", ".join(sorted(s.unique()))),
-                 months=("month_abbr", "nunique"), partial=("partial_fy", "first"),
-                 first_month=("month", "min"), last_month=("month", "max"))
-            .reset_index())
+    return (
+        frame.groupby("fy")
+        .agg(
+            source_file=("source_file", lambda s: ", ".join(sorted(s.unique()))),
+            months=("month_abbr", "nunique"),
+            partial=("partial_fy", "first"),
+            first_month=("month", "min"),
+            last_month=("month", "max"),
+        )
+        .reset_index()
+    )
 
 
 NATIONWIDE = vintages.Reissued(
-    DATASET, "CBP Nationwide Drug Seizures", "cbp-drug-seizures",
+    DATASET,
+    "CBP Nationwide Drug Seizures",
+    "cbp-drug-seizures",
     r"^nationwide-drugs-fy(?P<first_fy>\d{2})-fy(?P<last_fy>\d{2})" + vintages.MONTH_SUFFIX + r"\.csv$",
-    read_seizure_file, key=("month", *KEY[2:]), values=("events", "pounds"), coverage=("component", "region"),
-    header=tuple(COLUMNS), read_in=("seizures.NATIONWIDE",))
+    read_seizure_file,
+    key=("month", *KEY[2:]),
+    values=("events", "pounds"),
+    coverage=("component", "region"),
+    header=tuple(COLUMNS),
+    read_in=("seizures.NATIONWIDE",),
+)

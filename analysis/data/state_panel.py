@@ -4,6 +4,7 @@ The panel is a full grid of states and years, so that a missing value is visible
 rather than as an absent row. ``missing_reasons`` says why each empty cell is empty; the
 chapter's coverage table and heatmap are computed from the same frame the models use.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,9 +16,18 @@ FIRST_YEAR, LAST_YEAR = 1990, 2023
 
 # Variable -> (label, source) for tables; the order is the order of the coverage table.
 VARIABLES = {
-    "unauthorized_pct_pew": ("Undocumented immigrants, % of population (Pew)", "Pew Research Center, 1990-2023 (23 years)"),
-    "unauthorized_pct_cms": ("Undocumented immigrants, % of population (CMS)", "Center for Migration Studies, 2010-2019"),
-    "overdose_rate": ("Drug-poisoning deaths per 100,000", "NCHS 1999-2017; ONDCP Data Supplement 2018; CDC VSRR provisional 2019-2023"),
+    "unauthorized_pct_pew": (
+        "Undocumented immigrants, % of population (Pew)",
+        "Pew Research Center, 1990-2023 (23 years)",
+    ),
+    "unauthorized_pct_cms": (
+        "Undocumented immigrants, % of population (CMS)",
+        "Center for Migration Studies, 2010-2019",
+    ),
+    "overdose_rate": (
+        "Drug-poisoning deaths per 100,000",
+        "NCHS 1999-2017; ONDCP Data Supplement 2018; CDC VSRR provisional 2019-2023",
+    ),
     "overdose_rate_age_adjusted": ("Drug-poisoning deaths per 100,000, age-adjusted", "NCHS; ONDCP Data Supplement"),
     "drug_arrest_rate": ("Drug arrests per 100,000", "UCR county files (ICPSR) 1990-2008; FBI Table 69 2009-2019"),
     "dui_arrest_rate": ("DUI arrests per 100,000", "UCR county files (ICPSR) 1990-2008; FBI Table 69 2009-2019"),
@@ -48,18 +58,29 @@ def vintage_gap(v2019: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     compilation's and Vintage 2019's, 2010 on): how much population estimates move between
     vintages, a lower bound on their error (the division-bias check's input)."""
     both = v2019.merge(history, on=["state", "year"], suffixes=("_v2019", "_history"))
-    return pd.Series(np.log(both["population_v2019"] / both["population_history"]).to_numpy(),
-                     index=pd.MultiIndex.from_frame(both[["state", "year"]]), name="log_gap")
+    return pd.Series(
+        np.log(both["population_v2019"] / both["population_history"]).to_numpy(),
+        index=pd.MultiIndex.from_frame(both[["state", "year"]]),
+        name="log_gap",
+    )
 
 
 def load_vintage_gap() -> pd.Series:
     """``vintage_gap`` from the catalogued Census files."""
-    return vintage_gap(state_data.read_census_population(catalog.path("census-nst-est2019-alldata")),
-                       state_data.read_population_history(catalog.path("census-state-pops-1900-2018")))
+    return vintage_gap(
+        state_data.read_census_population(catalog.path("census-nst-est2019-alldata")),
+        state_data.read_population_history(catalog.path("census-state-pops-1900-2018")),
+    )
 
 
-def assemble(skeleton: pd.DataFrame, people: pd.DataFrame, shares: dict[str, pd.DataFrame], deaths: pd.DataFrame,
-             arrests: pd.DataFrame, controls: pd.DataFrame) -> pd.DataFrame:
+def assemble(
+    skeleton: pd.DataFrame,
+    people: pd.DataFrame,
+    shares: dict[str, pd.DataFrame],
+    deaths: pd.DataFrame,
+    arrests: pd.DataFrame,
+    controls: pd.DataFrame,
+) -> pd.DataFrame:
     """Join the sources onto the grid and compute shares and rates (per 100,000 residents).
 
     ``shares`` maps a source key ('pew', 'cms') to its unauthorized-population frame; each gives
@@ -75,16 +96,33 @@ def assemble(skeleton: pd.DataFrame, people: pd.DataFrame, shares: dict[str, pd.
         if f"moe90_{key}" in panel:
             panel[f"moe90_pct_{key}"] = 100 * panel.pop(f"moe90_{key}") / panel["population"]
         if "censored" in frame:
-            panel = panel.merge(frame[["state", "year", "censored"]].rename(columns={"censored": f"censored_{key}"}),
-                                on=["state", "year"], how="left")
+            panel = panel.merge(
+                frame[["state", "year", "censored"]].rename(columns={"censored": f"censored_{key}"}),
+                on=["state", "year"],
+                how="left",
+            )
     death_columns = ["state", "year", "overdose_deaths", "overdose_rate_age_adjusted"]
     death_columns += ["provisional"] if "provisional" in deaths else []
     panel = panel.merge(deaths[death_columns], on=["state", "year"], how="left")
-    panel = panel.merge(arrests[["state", "year", "drug_arrests", "dui_arrests", "drug_arrest_rate", "dui_arrest_rate",
-                                 "coverage", "rate_population", "source"]]
-                        .rename(columns={"coverage": "arrest_coverage", "rate_population": "arrest_population",
-                                         "source": "arrest_source"}),
-                        on=["state", "year"], how="left")
+    panel = panel.merge(
+        arrests[
+            [
+                "state",
+                "year",
+                "drug_arrests",
+                "dui_arrests",
+                "drug_arrest_rate",
+                "dui_arrest_rate",
+                "coverage",
+                "rate_population",
+                "source",
+            ]
+        ].rename(
+            columns={"coverage": "arrest_coverage", "rate_population": "arrest_population", "source": "arrest_source"}
+        ),
+        on=["state", "year"],
+        how="left",
+    )
     panel = panel.merge(controls, on=["state", "year"], how="left")
     panel["overdose_rate"] = 1e5 * panel["overdose_deaths"] / panel["population"]
     return panel.sort_values(["state", "year"], ignore_index=True)
@@ -93,8 +131,10 @@ def assemble(skeleton: pd.DataFrame, people: pd.DataFrame, shares: dict[str, pd.
 def load_deaths() -> state_data.Deaths:
     """Drug-poisoning deaths: final NCHS counts 1999-2017 and the ONDCP Data Supplement's 2018
     (by residence), then CDC VSRR provisional counts (by occurrence) for later years."""
-    final = state_data.load_deaths(catalog.path("nchs-drug-poisoning-mortality-by-state-1999-2017"),
-                                   catalog.path("ndcs-data-supplement-2020-february"))
+    final = state_data.load_deaths(
+        catalog.path("nchs-drug-poisoning-mortality-by-state-1999-2017"),
+        catalog.path("ndcs-data-supplement-2020-february"),
+    )
     return state_data.with_provisional(final, load_vsrr())
 
 
@@ -118,23 +158,32 @@ def load_pew_transcription() -> pd.DataFrame:
     return state_data.read_pew_transcription(catalog.path("pew-undocumented-by-state-2000-2005-2009-transcribed"))
 
 
-def load_panel(min_arrest_coverage: float = 50.0, deaths: state_data.Deaths | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_panel(
+    min_arrest_coverage: float = 50.0, deaths: state_data.Deaths | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The panel from the catalogued raw files (Pew and CMS shares side by side), and the reasons
     for its missing cells. ``deaths`` (from ``load_deaths``) can be passed by a caller that also
     uses the national totals, so that the death files are read once.
     """
     states = state_data.states()
     census = catalog.path("census-nst-est2019-alldata")
-    people = population(state_data.read_census_population(census),
-                        state_data.read_population_history(catalog.path("census-state-pops-1900-2018")),
-                        state_data.read_census_population(catalog.path("census-nst-est2023-alldata")))
+    people = population(
+        state_data.read_census_population(census),
+        state_data.read_population_history(catalog.path("census-state-pops-1900-2018")),
+        state_data.read_census_population(catalog.path("census-nst-est2023-alldata")),
+    )
     deaths = deaths or load_deaths()
     arrests, arrest_reasons = ucr.load_state_arrests(states, people, min_arrest_coverage)
     arrest_reasons = arrest_reasons.assign(variable=arrest_reasons["variable"].str.replace("_arrests", "_arrest_rate"))
-    skeleton = (grid(states).merge(state_data.read_census_regions(census), on="state")
-                .merge(state_data.read_census_divisions(census), on="state"))
-    shares = {"pew": state_data.read_pew_unauthorized(catalog.path("pew-unauthorized-by-state-1990-2023")),
-              "cms": state_data.load_unauthorized("cms-undocumented-by-state-2010-2019")}
+    skeleton = (
+        grid(states)
+        .merge(state_data.read_census_regions(census), on="state")
+        .merge(state_data.read_census_divisions(census), on="state")
+    )
+    shares = {
+        "pew": state_data.read_pew_unauthorized(catalog.path("pew-unauthorized-by-state-1990-2023")),
+        "cms": state_data.load_unauthorized("cms-undocumented-by-state-2010-2019"),
+    }
     panel = assemble(skeleton, people, shares, deaths.states, arrests, state_data.load_controls())
     return panel, missing_reasons(panel, arrest_reasons)
 
@@ -182,9 +231,19 @@ def coverage_table(panel: pd.DataFrame, reasons: pd.DataFrame) -> pd.DataFrame:
         first, last = int(present["year"].min()), int(present["year"].max())
         gaps = reasons[(reasons["variable"] == variable) & reasons["year"].between(first, last)]
         counts = gaps["reason"].value_counts()
-        rows.append({"variable": variable, "label": label, "source": source, "first_year": first, "last_year": last,
-                     "states": int(present["state"].nunique()), "state_years": len(present),
-                     "gaps": len(gaps), "gap_reasons": "; ".join(f"{reason} ({n})" for reason, n in counts.items())})
+        rows.append(
+            {
+                "variable": variable,
+                "label": label,
+                "source": source,
+                "first_year": first,
+                "last_year": last,
+                "states": int(present["state"].nunique()),
+                "state_years": len(present),
+                "gaps": len(gaps),
+                "gap_reasons": "; ".join(f"{reason} ({n})" for reason, n in counts.items()),
+            }
+        )
     return pd.DataFrame(rows)
 
 

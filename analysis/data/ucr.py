@@ -19,6 +19,7 @@ population they cover. Nothing is imputed, so its rate is per 100,000 residents 
 agencies' jurisdictions (as before 1994), and its coverage is that population over the state's
 Census population. Each row is checked against the table's own printed totals.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -46,21 +47,35 @@ def field_layout(year: int, fields: pd.DataFrame | None = None) -> pd.DataFrame:
 def read_county_file(path: Path, layout: pd.DataFrame) -> pd.DataFrame:
     """One year's county rows with the fields of ``layout`` as numbers (blank fields are missing)."""
     lines = [line for line in path.read_text(encoding="latin-1").splitlines() if line.strip()]
-    raw = pd.DataFrame({field: [line[start - 1:start - 1 + width] for line in lines]
-                        for field, start, width in zip(layout["field"], layout["start"].astype(int), layout["width"].astype(int))})
+    raw = pd.DataFrame(
+        {
+            field: [line[start - 1 : start - 1 + width] for line in lines]
+            for field, start, width in zip(
+                layout["field"], layout["start"].astype(int), layout["width"].astype(int), strict=True
+            )
+        }
+    )
     raw = raw.replace(r"^\s*$", None, regex=True)
     counties = pd.DataFrame(index=raw.index)
     for column in raw.columns:
         values = pd.to_numeric(raw[column].str.strip(), errors="coerce")
         bad = values.isna() & raw[column].notna()
         if bad.any():
-            raise DataError(path, f"not a number: {raw.loc[bad, column].iloc[0]!r}", column=column,
-                            rows=[int(i) + 1 for i in raw.index[bad][:5]],
-                            expected="the layout in data/curated/ucr_fields.csv to match the file")
+            raise DataError(
+                path,
+                f"not a number: {raw.loc[bad, column].iloc[0]!r}",
+                column=column,
+                rows=[int(i) + 1 for i in raw.index[bad][:5]],
+                expected="the layout in data/curated/ucr_fields.csv to match the file",
+            )
         counties[column] = values
     if counties["state_fips"].isna().any() or not counties["state_fips"].between(1, 56).all():
-        raise DataError(path, "state FIPS code outside 1-56", column="state_fips",
-                        expected="the layout in data/curated/ucr_fields.csv to match the file")
+        raise DataError(
+            path,
+            "state FIPS code outside 1-56",
+            column="state_fips",
+            expected="the layout in data/curated/ucr_fields.csv to match the file",
+        )
     return counties
 
 
@@ -96,8 +111,9 @@ def county_file_ids(entries: list[dict] | None = None) -> dict[int, str]:
     return dict(sorted(found.items()))
 
 
-def load_state_arrests(states: pd.DataFrame, people: pd.DataFrame,
-                       min_coverage: float = 0.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_state_arrests(
+    states: pd.DataFrame, people: pd.DataFrame, min_coverage: float = 0.0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """State-year drug and DUI arrests with rates per 100,000 and the source of each year, and why
     cells are missing: the county files for 1990-2008, Table 69 from 2009 (``people``: the state's
     Census population by year, Table 69's coverage denominator).
@@ -107,8 +123,10 @@ def load_state_arrests(states: pd.DataFrame, people: pd.DataFrame,
     states and years a Table 69 does not hold.
     """
     fields = load_curated("ucr_fields")
-    frames = [state_totals(read_county_file(catalog.path(file_id), field_layout(year, fields)), year, states)
-              for year, file_id in county_file_ids().items()]
+    frames = [
+        state_totals(read_county_file(catalog.path(file_id), field_layout(year, fields)), year, states)
+        for year, file_id in county_file_ids().items()
+    ]
     county = pd.concat(frames, ignore_index=True).assign(source=COUNTY_FILES)
     recent, absent = table_69_arrests(load_tables_69(states), states, people)
     arrests, reasons = apply_missing_rules(pd.concat([county, recent], ignore_index=True), min_coverage)
@@ -122,8 +140,7 @@ def apply_missing_rules(arrests: pd.DataFrame, min_coverage: float) -> tuple[pd.
     for column in ARREST_COLUMNS:
         zero = arrests[column].eq(0)
         low = arrests["coverage"].lt(min_coverage) & ~zero
-        for mask, why in ((zero, "reported zero arrests (not reporting)"),
-                          (low, f"coverage below {min_coverage:g}%")):
+        for mask, why in ((zero, "reported zero arrests (not reporting)"), (low, f"coverage below {min_coverage:g}%")):
             reasons.append(arrests.loc[mask, ["state", "year"]].assign(variable=column, reason=why))
         arrests.loc[zero | low, column] = np.nan
         rate = column.replace("_arrests", "_arrest_rate")
@@ -136,16 +153,21 @@ def apply_missing_rules(arrests: pd.DataFrame, min_coverage: float) -> tuple[pd.
 COUNTY_FILES = "UCR county files (ICPSR)"
 TABLE_69 = "FBI Table 69"
 # Printed subtotals the loader checks: each is the sum of the four offenses printed after it.
-SUBTOTALS = {"Violent crime": ("murder", "rape", "robbery", "aggravated assault"),
-             "Property crime": ("burglary", "larceny", "motor vehicle theft", "arson")}
+SUBTOTALS = {
+    "Violent crime": ("murder", "rape", "robbery", "aggravated assault"),
+    "Property crime": ("burglary", "larceny", "motor vehicle theft", "arson"),
+}
 # Years between the first and last Table 69 held that the book does not hold, and why.
 NOT_HELD = {2016: "2016 not held (that edition of Crime in the United States numbered the table 22)"}
 
 
 def table_69_ids(entries: list[dict] | None = None) -> dict[int, str]:
     """Year -> catalog id of each held Table 69 (ids 'fbi-cius-<year>-table-69-arrests-by-state')."""
-    found = {int(item["id"].split("-")[2]): item["id"] for item in catalog.entries_for("ucr-arrests", entries)
-             if item["id"].startswith("fbi-cius-") and "-table-69-" in item["id"]}
+    found = {
+        int(item["id"].split("-")[2]): item["id"]
+        for item in catalog.entries_for("ucr-arrests", entries)
+        if item["id"].startswith("fbi-cius-") and "-table-69-" in item["id"]
+    }
     return dict(sorted(found.items()))
 
 
@@ -188,19 +210,29 @@ def check_printed_totals(values: list[float], header: list[str], row: int, path:
     number of agencies (a blank offense is counted under another one, as the table's footnotes say);
     each subtotal of ``SUBTOTALS`` equals its four offenses where all are printed. A mismatch
     raises an error naming the file, the column and the row."""
-    cells = dict(zip(header[2:], values))
-    offenses = header[5:header.index("Number of agencies")]
+    cells = dict(zip(header[2:], values, strict=True))
+    offenses = header[5 : header.index("Number of agencies")]
     total, summed = cells["Total all classes"], np.nansum([cells[name] for name in offenses])
     if not np.isnan(total) and abs(summed - total) > 0.5:
-        raise DataError(path, f"printed total {total:,.0f} differs from the sum of the offenses {summed:,.0f}",
-                        column=xlrd.colname(2), rows=[row + 1])
+        raise DataError(
+            path,
+            f"printed total {total:,.0f} differs from the sum of the offenses {summed:,.0f}",
+            column=xlrd.colname(2),
+            rows=[row + 1],
+        )
     for subtotal, parts in SUBTOTALS.items():
-        names = [next(name for name in offenses if name.lower().startswith(part) or name.lower().endswith(part))
-                 for part in parts]
+        names = [
+            next(name for name in offenses if name.lower().startswith(part) or name.lower().endswith(part))
+            for part in parts
+        ]
         printed, summed = cells[subtotal], sum(cells[name] for name in names)
         if not np.isnan(printed) and not np.isnan(summed) and abs(printed - summed) > 0.5:
-            raise DataError(path, f"printed {subtotal} {printed:,.0f} differs from the sum of its offenses {summed:,.0f}",
-                            column=xlrd.colname(header.index(subtotal)), rows=[row + 1])
+            raise DataError(
+                path,
+                f"printed {subtotal} {printed:,.0f} differs from the sum of its offenses {summed:,.0f}",
+                column=xlrd.colname(header.index(subtotal)),
+                rows=[row + 1],
+            )
 
 
 def read_table_69(path: Path, states: pd.DataFrame) -> pd.DataFrame:
@@ -215,11 +247,18 @@ def read_table_69(path: Path, states: pd.DataFrame) -> pd.DataFrame:
     sheet = xlrd.open_workbook(str(path)).sheet_by_index(0)
     header, year = _header(sheet, path), _table_year(sheet, path)
     columns = {}
-    for field, name in {"drug_arrests": "Drug abuse violations", "dui_arrests": "Driving under the influence",
-                        "agencies": "Number of agencies", "covered_population": f"{year} estimated population"}.items():
+    for field, name in {
+        "drug_arrests": "Drug abuse violations",
+        "dui_arrests": "Driving under the influence",
+        "agencies": "Number of agencies",
+        "covered_population": f"{year} estimated population",
+    }.items():
         if header.count(name) != 1:
-            raise DataError(path, f"expected one column {name!r} on row 4, found {header.count(name)}",
-                            expected="the layout of Crime in the United States Table 69")
+            raise DataError(
+                path,
+                f"expected one column {name!r} on row 4, found {header.count(name)}",
+                expected="the layout of Crime in the United States Table 69",
+            )
         columns[field] = header.index(name)
     names = {name.upper(): name for name in states["state"]}
     rows = []
@@ -232,26 +271,37 @@ def read_table_69(path: Path, states: pd.DataFrame) -> pd.DataFrame:
             raise DataError(path, f"the row after {label!r} is not 'Total all ages'", column="B", rows=[r + 2])
         for row in (r, r + 1):
             check_printed_totals([_number(sheet, row, c, path) for c in range(2, sheet.ncols)], header, row, path)
-        rows.append({"state": names[name], "year": year, "footnoted": label != name,
-                     "drug_arrests": _number(sheet, r + 1, columns["drug_arrests"], path),
-                     "dui_arrests": _number(sheet, r + 1, columns["dui_arrests"], path),
-                     "agencies": _number(sheet, r, columns["agencies"], path),
-                     "covered_population": _number(sheet, r, columns["covered_population"], path)})
+        rows.append(
+            {
+                "state": names[name],
+                "year": year,
+                "footnoted": label != name,
+                "drug_arrests": _number(sheet, r + 1, columns["drug_arrests"], path),
+                "dui_arrests": _number(sheet, r + 1, columns["dui_arrests"], path),
+                "agencies": _number(sheet, r, columns["agencies"], path),
+                "covered_population": _number(sheet, r, columns["covered_population"], path),
+            }
+        )
     if not rows:
         raise DataError(path, "no state rows found", column="A", expected="state names in capitals, as in Table 69")
     return pd.DataFrame(rows)
 
 
-def table_69_arrests(tables: dict[int, pd.DataFrame], states: pd.DataFrame,
-                     people: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def table_69_arrests(
+    tables: dict[int, pd.DataFrame], states: pd.DataFrame, people: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Table 69 years in the county files' shape: arrests, the Census population, the reporting
     agencies' population as the rate's denominator, and coverage = that population / the Census
     population (percent); and why state-years are missing (a state absent from a year's table, a
     state whose rows are blank, a year between the first and last held that is not held)."""
-    table = pd.concat(tables.values(), ignore_index=True).merge(people[["state", "year", "population"]],
-                                                                 on=["state", "year"], how="left")
-    table = table.assign(rate_population=table["covered_population"], source=TABLE_69,
-                         coverage=100 * table["covered_population"] / table["population"])
+    table = pd.concat(tables.values(), ignore_index=True).merge(
+        people[["state", "year", "population"]], on=["state", "year"], how="left"
+    )
+    table = table.assign(
+        rate_population=table["covered_population"],
+        source=TABLE_69,
+        coverage=100 * table["covered_population"] / table["population"],
+    )
     reasons = []
     for year, rows in tables.items():
         for state in sorted(set(states["state"]) - set(rows["state"])):
@@ -266,5 +316,15 @@ def table_69_arrests(tables: dict[int, pd.DataFrame], states: pd.DataFrame,
             reasons += [(state, year, NOT_HELD.get(year, "year not held")) for state in states["state"]]
     missing = pd.DataFrame(reasons, columns=["state", "year", "reason"])
     missing = pd.concat([missing.assign(variable=column) for column in ARREST_COLUMNS], ignore_index=True)
-    kept = ["state", "year", *ARREST_COLUMNS, "population", "rate_population", "coverage", "agencies", "footnoted", "source"]
+    kept = [
+        "state",
+        "year",
+        *ARREST_COLUMNS,
+        "population",
+        "rate_population",
+        "coverage",
+        "agencies",
+        "footnoted",
+        "source",
+    ]
     return table[kept], missing

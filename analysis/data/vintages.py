@@ -12,11 +12,13 @@ nine past vintages in ``../shared/data/vintages`` and the five CBP CSV files of 
 each compared cell by cell with the next newer vintage of its dataset
 (``tests/test_revision_pattern.py`` reproduces every figure below from the files).
 
-| Dataset (vintages compared) | Closed fiscal years | Open fiscal year |
-|---|---|---|
-| Nationwide encounters by state (7: FY20-23 ... FY23-26 Nov) | identical in all 6 pairs | FY2024: Jan file revised 1 month, May 4, final 8 (102, 238, 430 cells); month totals -0.050 % to +0.001 % |
-| Southwest encounters by component (3: FY19-22, FY22-25 Nov, Aug) | identical in both pairs | FY2025: Aug file revised Oct and Nov 2024 (22 cells): -0.013 %, -0.004 % |
-| Nationwide drug seizures (4: FY19-22, FY20-23, FY21-24, FY23-26 Dec) | identical in all 3 pairs (events; pounds to 1e-11) | no pair shares an open-year month |
+- Nationwide encounters by state (7 vintages: FY20-23 ... FY23-26 Nov). Closed fiscal years:
+  identical in all 6 pairs. Open year FY2024: the Jan file revised 1 month, May 4, the final file 8
+  (102, 238, 430 cells); month totals moved -0.050 % to +0.001 %.
+- Southwest encounters by component (3: FY19-22, FY22-25 Nov, Aug). Closed years identical in both
+  pairs. Open year FY2025: the Aug file revised Oct and Nov 2024 (22 cells): -0.013 %, -0.004 %.
+- Nationwide drug seizures (4: FY19-22, FY20-23, FY21-24, FY23-26 Dec). Closed years identical in
+  all 3 pairs (events exactly; pounds to 1e-11); no pair shares a month of an open year.
 
 In-year revisions are small and mostly downward (591 of the 792 revised cells fell; a cell moved
 by at most 24 encounters); the largest fall of a month's total was 0.050 % (October 2023, nationwide
@@ -45,13 +47,14 @@ year its name says. Hence the rules:
 Labels: CBP renamed two categories between vintages (``analysis.data.encounters.RELABELLED``);
 the older names are read as the newer ones, whose totals are identical (measured).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -63,8 +66,9 @@ CLOSED_TOLERANCE = 1e-9
 FALL_LIMIT = 0.005
 # A file name's optional last month, as CBP writes it: 'nationwide-drugs-fy23-fy26-dec.csv'.
 MONTH_SUFFIX = r"(-(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))?"
-MONTH_ABBR = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                           "nov", "dec"), 1)}
+MONTH_ABBR = {
+    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class Reissued:
     holds. ``header`` (CSV columns) or ``sheets`` (workbook sheets) let ``make add-data`` recognize
     a file; ``read_in`` is the code by which a chapter asks for the dataset.
     """
+
     dataset: str
     title: str
     folder: str
@@ -102,13 +107,17 @@ class Reissued:
 
 # ---- reading and combining ----
 
+
 def entries(spec: Reissued, catalog_entries: list[dict] | None = None) -> list[dict]:
     """Catalog entries of a reissued dataset, oldest vintage first (each must state its vintage)."""
     found = [e for e in catalog.entries_for(spec.dataset, catalog_entries) if spec.matches(Path(e["file"]).name)]
     undated = [e["id"] for e in found if not e.get("vintage")]
     if undated:
-        raise DataError("data/catalog.yml", f"entry {undated[0]!r} has no vintage",
-                        expected="vintage: YYYY-MM, the last month the file covers")
+        raise DataError(
+            "data/catalog.yml",
+            f"entry {undated[0]!r} has no vintage",
+            expected="vintage: YYYY-MM, the last month the file covers",
+        )
     if not found:
         raise DataError("data/catalog.yml", f"no entry of dataset {spec.dataset!r}")
     return sorted(found, key=lambda e: e["vintage"])
@@ -163,6 +172,7 @@ def closed_fiscal_years(frame: pd.DataFrame) -> set[int]:
 
 # ---- comparing two vintages ----
 
+
 def cell_changes(older: pd.DataFrame, newer: pd.DataFrame, spec: Reissued) -> pd.DataFrame:
     """Cells of the months both vintages hold whose value differs, one row per cell and measure.
 
@@ -185,8 +195,9 @@ def cell_changes(older: pd.DataFrame, newer: pd.DataFrame, spec: Reissued) -> pd
         parts.append(pair[moved].reset_index().assign(measure=measure))
     changed = pd.concat(parts, ignore_index=True)
     changed["fy"] = fiscal_year(changed["month"])
-    changed = changed.assign(old_file=older["source_file"].iloc[0], new_file=newer["source_file"].iloc[0],
-                             closed=changed["fy"].isin(closed))
+    changed = changed.assign(
+        old_file=older["source_file"].iloc[0], new_file=newer["source_file"].iloc[0], closed=changed["fy"].isin(closed)
+    )
     return changed[columns].sort_values(["month", *spec.cells(), "measure"], ignore_index=True)
 
 
@@ -200,8 +211,10 @@ def month_changes(older: pd.DataFrame, newer: pd.DataFrame, spec: Reissued) -> p
     old = month_totals(older[older["month"].isin(shared)], spec.values, (group,))
     new = month_totals(newer[newer["month"].isin(shared)], spec.values, (group,))
     both = old.merge(new, left_index=True, right_index=True, how="outer", suffixes=("_old", "_new")).fillna(0.0)
-    rows = [both[[f"{m}_old", f"{m}_new"]].set_axis(["old", "new"], axis=1).reset_index().assign(measure=m)
-            for m in spec.values]
+    rows = [
+        both[[f"{m}_old", f"{m}_new"]].set_axis(["old", "new"], axis=1).reset_index().assign(measure=m)
+        for m in spec.values
+    ]
     table = pd.concat(rows, ignore_index=True).rename(columns={group: "group"})
     table["change"] = table["new"] - table["old"]
     table["relative"] = table["change"] / table["old"].where(table["old"] != 0)
@@ -211,12 +224,13 @@ def month_changes(older: pd.DataFrame, newer: pd.DataFrame, spec: Reissued) -> p
 
 def consecutive(frames: list[pd.DataFrame], compare: Callable) -> pd.DataFrame:
     """``compare(older, newer)`` for each vintage and the next newer one, stacked."""
-    parts = [compare(older, newer) for older, newer in zip(frames, frames[1:])]
+    parts = [compare(older, newer) for older, newer in zip(frames, frames[1:], strict=False)]
     parts = [part for part in parts if len(part)]
     return pd.concat(parts, ignore_index=True) if parts else compare(frames[0], frames[0].iloc[0:0])
 
 
 # ---- the policy: what a new vintage may do ----
+
 
 def missing_months(frame: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
     """Months from ``first`` to ``last`` that the frame holds no row of."""
@@ -253,8 +267,9 @@ def categories_lacking(frame: pd.DataFrame, spec: Reissued, expected: pd.DataFra
         reported = held[held.sum(axis=1) > 0].reset_index()[["month", *coverage]]
         wanted = pd.concat([wanted, reported], ignore_index=True).drop_duplicates()
     lacking = wanted.merge(present, how="left", indicator=True)
-    return (lacking[lacking["_merge"] == "left_only"][["month", *coverage]]
-            .sort_values(["month", *coverage], ignore_index=True))
+    return lacking[lacking["_merge"] == "left_only"][["month", *coverage]].sort_values(
+        ["month", *coverage], ignore_index=True
+    )
 
 
 def falls(older: pd.DataFrame, newer: pd.DataFrame, values: tuple) -> pd.DataFrame:
@@ -262,8 +277,16 @@ def falls(older: pd.DataFrame, newer: pd.DataFrame, values: tuple) -> pd.DataFra
     shared = set(older["month"]) & set(newer["month"])
     old = month_totals(older[older["month"].isin(shared)], values)
     new = month_totals(newer[newer["month"].isin(shared)], values)
-    rows = [{"month": month, "measure": measure, "old": float(old.loc[month, measure]),
-             "new": float(new.loc[month, measure])} for month in sorted(shared) for measure in values]
+    rows = [
+        {
+            "month": month,
+            "measure": measure,
+            "old": float(old.loc[month, measure]),
+            "new": float(new.loc[month, measure]),
+        }
+        for month in sorted(shared)
+        for measure in values
+    ]
     table = pd.DataFrame(rows, columns=["month", "measure", "old", "new"])
     table["relative"] = (table["new"] - table["old"]) / table["old"].where(table["old"] != 0)
     return table[table["relative"] < -FALL_LIMIT].reset_index(drop=True)
@@ -273,6 +296,7 @@ def falls(older: pd.DataFrame, newer: pd.DataFrame, values: tuple) -> pd.DataFra
 class Review:
     """What a candidate vintage would do to the book's data of its dataset (``review``): the months
     its name promises (``first``, ``last``) and those it holds, then each finding of the policy."""
+
     first: pd.Timestamp
     last: pd.Timestamp
     holds: tuple
@@ -308,21 +332,27 @@ def review(spec: Reissued, name: str, candidate: pd.DataFrame, held: list[pd.Dat
         changes = pd.concat([changes, later[later["closed"]]], ignore_index=True)
     closed = changes["closed"].astype(bool)
     return Review(
-        first=first, last=last, holds=(candidate["month"].min(), candidate["month"].max()), missing=missing_months(candidate, first, last),
+        first=first,
+        last=last,
+        holds=(candidate["month"].min(), candidate["month"].max()),
+        missing=missing_months(candidate, first, last),
         beyond=sorted(set(candidate.loc[candidate["month"] > last, "month"])),
         lacking=categories_lacking(candidate, spec, previous if before else None),
         fallen=falls(previous, candidate, spec.values),
         closed_changes=changes[closed].reset_index(drop=True),
         revisions=changes[~closed].reset_index(drop=True),
         newer_held=[frame["source_file"].iloc[0] for frame in after],
-        fills=sorted(set(candidate["month"]) - {m for frame in after for m in frame["month"]}))
+        fills=sorted(set(candidate["month"]) - {m for frame in after for m in frame["month"]}),
+    )
 
 
 # ---- what the chapters show ----
 
+
 @dataclass
 class Combined:
     """A dataset's vintages combined: rows, the vintages themselves, what each supplied and revised."""
+
     spec: Reissued
     entries: list
     frames: list
@@ -342,9 +372,18 @@ class Combined:
     def supplied(self) -> pd.DataFrame:
         """Months each vintage holds and how many the combined series takes from it."""
         used = self.rows.groupby("source_file")["month"].nunique()
-        return pd.DataFrame([{"file": f["source_file"].iloc[0], "first_month": f["month"].min(),
-                              "last_month": f["month"].max(), "months": f["month"].nunique(),
-                              "months_used": int(used.get(f["source_file"].iloc[0], 0))} for f in self.frames])
+        return pd.DataFrame(
+            [
+                {
+                    "file": f["source_file"].iloc[0],
+                    "first_month": f["month"].min(),
+                    "last_month": f["month"].max(),
+                    "months": f["month"].nunique(),
+                    "months_used": int(used.get(f["source_file"].iloc[0], 0)),
+                }
+                for f in self.frames
+            ]
+        )
 
     @property
     def source(self) -> str:
@@ -369,8 +408,11 @@ def revision_summary(revised_months: pd.DataFrame) -> pd.DataFrame:
     if revised_months.empty:
         return pd.DataFrame(columns=columns)
     table = revised_months.assign(size=revised_months["relative"].abs().fillna(float("inf")))
-    largest = table.loc[table.groupby(["fy", "group", "measure"])["size"].idxmax()].set_index(["fy", "group", "measure"])
+    largest = table.loc[table.groupby(["fy", "group", "measure"])["size"].idxmax()].set_index(
+        ["fy", "group", "measure"]
+    )
     summary = table.groupby(["fy", "group", "measure"]).agg(
-        months=("month", "nunique"), releases=("new_file", "nunique"), net_change=("change", "sum"))
+        months=("month", "nunique"), releases=("new_file", "nunique"), net_change=("change", "sum")
+    )
     summary["largest_relative"] = largest["relative"]
     return summary.reset_index()

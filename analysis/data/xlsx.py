@@ -8,6 +8,7 @@ datetime, time or timedelta; text is str (shared or inline), a boolean is bool, 
 text ('#N/A'); a formula counts by its cached result, and a formula saved without one is blank
 (None), as a spreadsheet program that has not recalculated shows it.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -22,9 +23,20 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Excel's built-in number formats that show a date or time (the others show numbers).
-BUILTIN_DATE_FORMATS = {14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
-                        19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm", 45: "mm:ss",
-                        46: "[h]:mm:ss", 47: "mmss.0"}
+BUILTIN_DATE_FORMATS = {
+    14: "mm-dd-yy",
+    15: "d-mmm-yy",
+    16: "d-mmm",
+    17: "mmm-yy",
+    18: "h:mm AM/PM",
+    19: "h:mm:ss AM/PM",
+    20: "h:mm",
+    21: "h:mm:ss",
+    22: "m/d/yy h:mm",
+    45: "mm:ss",
+    46: "[h]:mm:ss",
+    47: "mmss.0",
+}
 # A format is a date or time when a d, m, h, y or s is left after quoted text and bracketed locale
 # or colour codes are removed (openpyxl's rule); a duration when it counts elapsed [h], [m] or [s].
 FORMAT_LITERALS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
@@ -43,8 +55,11 @@ def read_sheets(path: Path, sheets: list[str]) -> dict[str, list[tuple]]:
         with zipfile.ZipFile(path) as archive:
             dates, durations = _time_styles(archive)
             cells = _Cells(_shared_strings(archive), dates=dates, durations=durations, epoch=_epoch(archive))
-            found = {name: _sheet_rows(ElementTree.fromstring(archive.read(member)), cells)
-                     for name, member in _sheet_members(archive).items() if name in sheets}
+            found = {
+                name: _sheet_rows(ElementTree.fromstring(archive.read(member)), cells)
+                for name, member in _sheet_members(archive).items()
+                if name in sheets
+            }
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError) as exc:
         raise DataError(path, f"cannot open as an .xlsx workbook ({type(exc).__name__}: {exc})") from None
     missing = [sheet for sheet in sheets if sheet not in found]
@@ -109,8 +124,11 @@ def _time_styles(archive: zipfile.ZipFile) -> tuple[frozenset[int], frozenset[in
     formats.update({int(item.get("numFmtId")): item.get("formatCode") or "" for item in root.iter(MAIN + "numFmt")})
     cell_formats = root.find(MAIN + "cellXfs")
     codes = [formats.get(int(xf.get("numFmtId", 0))) for xf in (cell_formats if cell_formats is not None else [])]
-    dates = {i for i, code in enumerate(codes)
-             if code is not None and DATE_PART.search(FORMAT_LITERALS.sub("", code.split(";")[0]))}
+    dates = {
+        i
+        for i, code in enumerate(codes)
+        if code is not None and DATE_PART.search(FORMAT_LITERALS.sub("", code.split(";")[0]))
+    }
     return frozenset(dates), frozenset(i for i in dates if DURATION.match(codes[i].split(";")[0]))
 
 
@@ -136,8 +154,9 @@ def _from_serial(serial: float, epoch: datetime.datetime, duration: bool):
 class _Cells:
     """What a cell's value needs from the rest of the workbook: shared strings, date styles, epoch."""
 
-    def __init__(self, strings: list[str], *, dates: frozenset[int], durations: frozenset[int],
-                 epoch: datetime.datetime):
+    def __init__(
+        self, strings: list[str], *, dates: frozenset[int], durations: frozenset[int], epoch: datetime.datetime
+    ):
         self.strings, self.dates, self.durations, self.epoch = strings, dates, durations, epoch
 
     def value(self, cell):

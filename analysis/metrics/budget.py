@@ -4,6 +4,7 @@ ONDCP restructured what counts as drug-control spending around FY2002 and again 
 and restated past years each time. A number from one edition is not comparable with another's,
 so every series here keeps its edition, and joining two editions requires an explicit bridge.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,14 @@ import pandas as pd
 from analysis.data import curated
 from analysis.errors import DataError
 
-EDITION_ORDER = ("pre-2002", "2003-restructure", "2009-summary", "pre-2012-excerpts", "2012-restructure",
-                 "as-published")
+EDITION_ORDER = (
+    "pre-2002",
+    "2003-restructure",
+    "2009-summary",
+    "pre-2012-excerpts",
+    "2012-restructure",
+    "as-published",
+)
 EDITION_LABELS = {
     "pre-2002": "Pre-2002 methodology (1997 Strategy, FY1999 Highlights)",
     "2003-restructure": "FY2004 Budget Summary (Feb 2003): post-2002 scope, restated to FY1995",
@@ -24,8 +31,10 @@ EDITION_LABELS = {
     "2012-restructure": "FY2016 Budget and Performance Summary (Nov 2015): post-FY2012 scope",
     "as-published": "Headline figures as published each year",
 }
-SCOPE_BREAKS = {2002: "ONDCP narrows the budget's scope (FY2003 budget)",
-                2012: "ONDCP widens the scope again (FY2012 restructure)"}
+SCOPE_BREAKS = {
+    2002: "ONDCP narrows the budget's scope (FY2003 budget)",
+    2012: "ONDCP widens the scope again (FY2012 restructure)",
+}
 SHARE_AGREEMENT = 0.0015  # printed percentages are rounded to 0.1 point
 
 
@@ -47,21 +56,35 @@ def demand_shares(table: pd.DataFrame, source: str = "ondcp_budget_by_function")
     disagree = printed.notna() & computed.notna() & ((printed - computed).abs() > SHARE_AGREEMENT)
     if disagree.any():
         row = table.index[disagree][0]
-        raise DataError(source, f"printed demand share {printed[row]:.3f} differs from the dollars' {computed[row]:.3f}",
-                        column="demand_pct", rows=[int(row) + 2])
-    shares = table.assign(demand_share=printed.fillna(computed),
-                          basis=np.where(printed.notna(), "printed", np.where(from_split.notna(), "demand / (demand + supply)",
-                                                                               np.where(from_total.notna(), "demand / total", ""))))
+        raise DataError(
+            source,
+            f"printed demand share {printed[row]:.3f} differs from the dollars' {computed[row]:.3f}",
+            column="demand_pct",
+            rows=[int(row) + 2],
+        )
+    shares = table.assign(
+        demand_share=printed.fillna(computed),
+        basis=np.where(
+            printed.notna(),
+            "printed",
+            np.where(
+                from_split.notna(), "demand / (demand + supply)", np.where(from_total.notna(), "demand / total", "")
+            ),
+        ),
+    )
     shares = shares[shares["demand_share"].notna()]
     key = ["edition", "fiscal_year", "budget_type"]
     spread = shares.groupby(key)["demand_share"].agg(lambda s: s.max() - s.min())
     if (spread > SHARE_AGREEMENT).any():
         edition, year, kind = spread[spread > SHARE_AGREEMENT].index[0]
-        raise DataError(source, f"two rows of edition {edition!r} give different demand shares for FY{year} {kind}",
-                        column="demand_reduction_musd")
-    return (shares.drop_duplicates(key)[key + ["demand_share", "basis", "demand_reduction_musd", "supply_reduction_musd",
-                                              "total_musd", "source_title"]]
-            .sort_values(["fiscal_year", "edition"], ignore_index=True))
+        raise DataError(
+            source,
+            f"two rows of edition {edition!r} give different demand shares for FY{year} {kind}",
+            column="demand_reduction_musd",
+        )
+    return shares.drop_duplicates(key)[
+        key + ["demand_share", "basis", "demand_reduction_musd", "supply_reduction_musd", "total_musd", "source_title"]
+    ].sort_values(["fiscal_year", "edition"], ignore_index=True)
 
 
 def load_demand_shares() -> pd.DataFrame:
@@ -72,6 +95,7 @@ def load_demand_shares() -> pd.DataFrame:
 @dataclass(frozen=True)
 class Bridge:
     """An explicit, documented link between two editions: rescale ``older`` to ``newer`` at ``overlap_year``."""
+
     older: str
     newer: str
     overlap_year: int
@@ -82,17 +106,27 @@ class Bridge:
 def splice(shares: pd.DataFrame, older: str, newer: str, *, bridge: Bridge | None = None) -> pd.DataFrame:
     """Join two editions into one series. Refused without a bridge that names both editions and a reason."""
     if bridge is None or (bridge.older, bridge.newer) != (older, newer) or not bridge.reason.strip():
-        raise DataError("budget editions", f"refusing to join edition {older!r} with {newer!r} without an explicit bridge",
-                        expected="a Bridge(older, newer, overlap_year, budget_type, reason) documenting why they can be joined")
+        raise DataError(
+            "budget editions",
+            f"refusing to join edition {older!r} with {newer!r} without an explicit bridge",
+            expected="a Bridge(older, newer, overlap_year, budget_type, reason) documenting why they can be joined",
+        )
     at = shares[(shares["fiscal_year"] == bridge.overlap_year) & (shares["budget_type"] == bridge.budget_type)]
     both = at.set_index("edition")["demand_share"]
     if older not in both or newer not in both:
-        raise DataError("budget editions", f"both editions must report FY{bridge.overlap_year} {bridge.budget_type} to bridge them")
+        raise DataError(
+            "budget editions", f"both editions must report FY{bridge.overlap_year} {bridge.budget_type} to bridge them"
+        )
     ratio = both[newer] / both[older]
     old_part = shares[(shares["edition"] == older) & (shares["fiscal_year"] < bridge.overlap_year)]
     new_part = shares[(shares["edition"] == newer) & (shares["fiscal_year"] >= bridge.overlap_year)]
-    return pd.concat([old_part.assign(demand_share=old_part["demand_share"] * ratio, edition=f"{older}->{newer}"),
-                      new_part.assign(edition=f"{older}->{newer}")], ignore_index=True)
+    return pd.concat(
+        [
+            old_part.assign(demand_share=old_part["demand_share"] * ratio, edition=f"{older}->{newer}"),
+            new_part.assign(edition=f"{older}->{newer}"),
+        ],
+        ignore_index=True,
+    )
 
 
 def baseline_matches(shares: pd.DataFrame, claimed_demand_share: float, tolerance: float) -> pd.DataFrame:
@@ -124,8 +158,16 @@ def share_path(start: float, target: float, years: int, *, shape: str) -> np.nda
     return start + (target - start) * weights
 
 
-def rebalance(start_year: int, start_demand_share: float, target_demand_share: float, *, years_to_target: int,
-              start_total: float, growth: float = 0.0, shape: str = "linear") -> pd.DataFrame:
+def rebalance(
+    start_year: int,
+    start_demand_share: float,
+    target_demand_share: float,
+    *,
+    years_to_target: int,
+    start_total: float,
+    growth: float = 0.0,
+    shape: str = "linear",
+) -> pd.DataFrame:
     """Year-by-year demand and supply dollars along a rebalancing path.
 
     Returns one row per year from ``start_year`` to ``start_year + years_to_target``: total,
@@ -141,8 +183,17 @@ def rebalance(start_year: int, start_demand_share: float, target_demand_share: f
     share = share_path(start_demand_share, target_demand_share, years_to_target, shape=shape)
     demand = total * share
     held = total * start_demand_share
-    path = pd.DataFrame({"year": start_year + offsets, "total": total, "demand_share": share, "demand": demand,
-                         "supply": total - demand, "demand_at_start_split": held, "extra_demand": demand - held})
+    path = pd.DataFrame(
+        {
+            "year": start_year + offsets,
+            "total": total,
+            "demand_share": share,
+            "demand": demand,
+            "supply": total - demand,
+            "demand_at_start_split": held,
+            "extra_demand": demand - held,
+        }
+    )
     path["cumulative_extra"] = path["extra_demand"].cumsum()
     return path
 
@@ -157,19 +208,29 @@ def most_final(shares: pd.DataFrame) -> pd.DataFrame:
     """One row per (edition, fiscal year): actual/final before enacted before request."""
     rank = {"actual": 0, "final": 0, "enacted": 1, "annualized CR": 2, "request": 3}
     ordered = shares.assign(_rank=shares["budget_type"].map(rank).fillna(9))
-    return (ordered.sort_values(["edition", "fiscal_year", "_rank"]).drop_duplicates(["edition", "fiscal_year"])
-            .drop(columns="_rank").reset_index(drop=True))
+    return (
+        ordered.sort_values(["edition", "fiscal_year", "_rank"])
+        .drop_duplicates(["edition", "fiscal_year"])
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
 
 
-def rebalance_numbers(path: pd.DataFrame, scenario: str, start_share: float, target_share: float,
-                      start_total: float) -> dict:
+def rebalance_numbers(
+    path: pd.DataFrame, scenario: str, start_share: float, target_share: float, start_total: float
+) -> dict:
     """budget.rebalance.<measure>.<scenario> : what one scenario page publishes from its path (``rebalance``):
     the extra demand dollars in the last year, their running total and yearly mean, and the scenario's
     start share, target share, start total and last year. The scenario's name ends every key, so that
     the pages one notebook renders publish distinct keys."""
     final = path.iloc[-1]
-    measures = {"extra_per_year": float(final["extra_demand"]), "cumulative": float(final["cumulative_extra"]),
-                "mean_extra_per_year": float(path["extra_demand"].iloc[1:].mean()), "start_share": float(start_share),
-                "target_share": float(target_share), "start_total": float(start_total),
-                "final_year": int(final["year"])}
+    measures = {
+        "extra_per_year": float(final["extra_demand"]),
+        "cumulative": float(final["cumulative_extra"]),
+        "mean_extra_per_year": float(path["extra_demand"].iloc[1:].mean()),
+        "start_share": float(start_share),
+        "target_share": float(target_share),
+        "start_total": float(start_total),
+        "final_year": int(final["year"]),
+    }
     return {f"budget.rebalance.{measure}.{scenario}": value for measure, value in measures.items()}

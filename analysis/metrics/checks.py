@@ -4,6 +4,7 @@ Each function is pure: it takes tidy rows or frames (read by the loaders in anal
 the number a claim is judged on. The notebook chapters/checks.md calls them and publishes the
 results under ``checks.*``.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -79,14 +80,16 @@ def record_low_numbers(monthly: pd.DataFrame, annual: pd.DataFrame, since: str) 
     since FY1925 whose average month (nationwide) was lower still."""
     lowest = monthly.sort_values(["encounters", "month"]).iloc[0]
     lower_years = years_with_lower_average_month(annual, float(lowest["encounters"]))
-    return {"checks.record_low.month": f"{lowest['month']:%B %Y}",
-            "checks.record_low.value": int(lowest["encounters"]),
-            "checks.record_low.first_month": f"{monthly['month'].min():%B %Y}",
-            "checks.record_low.since_fy2000.holds": bool(lowest["month"] >= pd.Timestamp(since)),
-            "checks.record_low.since_fy1925.holds": not lower_years,
-            "checks.record_low.lower_years": len(lower_years),
-            "checks.record_low.lower_first": min(lower_years) if lower_years else 0,
-            "checks.record_low.lower_last": max(lower_years) if lower_years else 0}
+    return {
+        "checks.record_low.month": f"{lowest['month']:%B %Y}",
+        "checks.record_low.value": int(lowest["encounters"]),
+        "checks.record_low.first_month": f"{monthly['month'].min():%B %Y}",
+        "checks.record_low.since_fy2000.holds": bool(lowest["month"] >= pd.Timestamp(since)),
+        "checks.record_low.since_fy1925.holds": not lower_years,
+        "checks.record_low.lower_years": len(lower_years),
+        "checks.record_low.lower_first": min(lower_years) if lower_years else 0,
+        "checks.record_low.lower_last": max(lower_years) if lower_years else 0,
+    }
 
 
 def between_ports_numbers(frame: pd.DataFrame, drug: str = "Fentanyl") -> dict:
@@ -105,7 +108,9 @@ def between_ports_numbers(frame: pd.DataFrame, drug: str = "Fentanyl") -> dict:
     return numbers
 
 
-def region_share(frame: pd.DataFrame, drug: str, region: str, *, fiscal_years: list[int], measure: str = "pounds") -> float:
+def region_share(
+    frame: pd.DataFrame, drug: str, region: str, *, fiscal_years: list[int], measure: str = "pounds"
+) -> float:
     """Share of a drug's CBP seizures (ports and between ports together) made in one region, e.g. the
     Southwest border, over the given fiscal years, by pounds or by seizure events."""
     rows = frame[(frame["drug"] == drug) & frame["fy"].isin(fiscal_years)]
@@ -143,8 +148,9 @@ def strongest_direction(significance: pd.Series, source: str) -> float:
     """
     unknown = sorted(set(significance) - set(SIGNIFICANCE_DIRECTIONS))
     if unknown or significance.empty:
-        raise DataError(source, f"significance not one of {sorted(SIGNIFICANCE_DIRECTIONS)}: {unknown}",
-                        column="significance")
+        raise DataError(
+            source, f"significance not one of {sorted(SIGNIFICANCE_DIRECTIONS)}: {unknown}", column="significance"
+        )
     return max(SIGNIFICANCE_DIRECTIONS[text] for text in significance)
 
 

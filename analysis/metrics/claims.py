@@ -9,6 +9,7 @@ check in ``same_claim_as`` and is counted once. A claim whose rule needs a
 metric that no chapter produced stops the build (``MissingMetric``): a failed chapter must never
 look like an untested claim.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ from analysis.errors import DataError
 
 CLAIMS_FILE = config.DATA_DIR / "claims.csv"
 CITED_SOURCES_FILE = config.DATA_DIR / "curated" / "cited_sources.csv"
-DOCUMENTS_TABLE = "source_documents"   # data/curated/source_documents.csv: title, publisher, date of each document
+DOCUMENTS_TABLE = "source_documents"  # data/curated/source_documents.csv: title, publisher, date of each document
 REQUIRED = ("id", "document", "quote", "about", "rule", "chapter")
 NO_METRIC_RULES = ("no_public_data", "not_checked", "not_a_claim")
 
@@ -44,27 +45,48 @@ GROUPS = ("tested with data", "arithmetic", "source checked", "not checked", "no
 
 # The word a reader sees for each verdict, and what it means; the register shows this mapping as a table.
 PLAIN_VERDICTS = {
-    "supported": ("Correct", "The data give the claimed value (within the row's tolerance) or satisfy the claimed "
-                             "bound."),
-    "consistent, not confirmed": ("Unconfirmed", "The data allow the claim but cannot confirm it: they only bound "
-                                                 "the claimed quantity, or the evidence is too weak (a single "
-                                                 "secondary page, a proxy, a source other than the one cited)."),
-    "partly supported": ("Partly correct", "The claim has parts checked separately; the card names the part "
-                                           "that holds."),
+    "supported": (
+        "Correct",
+        "The data give the claimed value (within the row's tolerance) or satisfy the claimed bound.",
+    ),
+    "consistent, not confirmed": (
+        "Unconfirmed",
+        "The data allow the claim but cannot confirm it: they only bound "
+        "the claimed quantity, or the evidence is too weak (a single "
+        "secondary page, a proxy, a source other than the one cited).",
+    ),
+    "partly supported": (
+        "Partly correct",
+        "The claim has parts checked separately; the card names the part that holds.",
+    ),
     "contradicted": ("Wrong", "The data give a different value, or break the claimed bound."),
-    "inconclusive": ("Unclear", "The statistics do not decide, the closest data measure something else, or "
-                                "evidence too weak to refute disagrees with the claim."),
-    "arithmetic follows from the document's premise": ("Adds up", "The document's own numbers give its result; "
-                                                                  "the premise is judged on its own card."),
-    "matches its cited source": ("Cited correctly", "The figure agrees with the study, report or agency the "
-                                                    "document cites, read in that source itself."),
-    "misstates its cited source": ("Miscited", "The figure or citation differs from the study, report or "
-                                               "agency the document cites."),
-    "not checked: source not held": ("Not checked", "Public data or the cited source exist, but the book holds no "
-                                                    "copy; the card says which. Not counted as judged."),
+    "inconclusive": (
+        "Unclear",
+        "The statistics do not decide, the closest data measure something else, or "
+        "evidence too weak to refute disagrees with the claim.",
+    ),
+    "arithmetic follows from the document's premise": (
+        "Adds up",
+        "The document's own numbers give its result; the premise is judged on its own card.",
+    ),
+    "matches its cited source": (
+        "Cited correctly",
+        "The figure agrees with the study, report or agency the document cites, read in that source itself.",
+    ),
+    "misstates its cited source": (
+        "Miscited",
+        "The figure or citation differs from the study, report or agency the document cites.",
+    ),
+    "not checked: source not held": (
+        "Not checked",
+        "Public data or the cited source exist, but the book holds no "
+        "copy; the card says which. Not counted as judged.",
+    ),
     "no public data": ("Cannot be checked", "Nothing public measures the claim; the card says why."),
-    "not a factual claim": ("Not a claim", "A proposal, target, cost of a plan, timeline, prediction, opinion, "
-                                           "interpretation or question."),
+    "not a factual claim": (
+        "Not a claim",
+        "A proposal, target, cost of a plan, timeline, prediction, opinion, interpretation or question.",
+    ),
 }
 # The verdicts that say a document is wrong: the register and the landing page list them with a correction.
 WRONG = ("contradicted", "misstates its cited source")
@@ -74,71 +96,102 @@ WRONG = ("contradicted", "misstates its cited source")
 # source other than the one the document cites can be consistent with a claim but cannot confirm
 # it, and cannot refute it; one data set where the claim says several confirms only that part.
 EVIDENCE_CAPS = {
-    "secondary": {"supported": "consistent, not confirmed", "matches its cited source": "consistent, not confirmed",
-                  "contradicted": "inconclusive", "misstates its cited source": "inconclusive"},
+    "secondary": {
+        "supported": "consistent, not confirmed",
+        "matches its cited source": "consistent, not confirmed",
+        "contradicted": "inconclusive",
+        "misstates its cited source": "inconclusive",
+    },
     "proxy": {"supported": "consistent, not confirmed", "contradicted": "inconclusive"},
-    "other source": {"matches its cited source": "consistent, not confirmed", "supported": "consistent, not confirmed",
-                     "misstates its cited source": "inconclusive", "contradicted": "inconclusive"},
+    "other source": {
+        "matches its cited source": "consistent, not confirmed",
+        "supported": "consistent, not confirmed",
+        "misstates its cited source": "inconclusive",
+        "contradicted": "inconclusive",
+    },
     "partial": {"supported": "partly supported"},
 }
 EVIDENCE_REASONS = {
     "secondary": "The only figure found is on a secondary page: it can be consistent with the claim but can "
-                 "neither confirm nor refute it.",
+    "neither confirm nor refute it.",
     "proxy": "The data measure a proxy for the claimed quantity (another population, drug or unit): agreement "
-             "is consistent with the claim without confirming it; disagreement is inconclusive.",
+    "is consistent with the claim without confirming it; disagreement is inconclusive.",
     "other source": "The figure checked is not from the source the document cites (or the document cites none): "
-                    "agreement is consistent with the claim, not a confirmation of the citation.",
+    "agreement is consistent with the claim, not a confirmation of the citation.",
     "partial": "The data cover only part of what the claim asserts (one data set for 'several'): agreement "
-               "supports that part only.",
+    "supports that part only.",
 }
 
 # rule -> (verdicts it can give, the reason for the rule shown in the chapter)
 RULES = {
-    "within_tolerance": ("supported / contradicted",
-                         "The computed value lies within the row's tolerance of the claimed value or range. "
-                         "Tolerances allow for rounding ('about', '~') and for the claim's year or scope differing "
-                         "slightly from the data's; they are written in the register, each with its reason "
-                         "(tolerance_reason), before the data are read."),
-    "greater_than": ("supported / contradicted",
-                     "A claim of the form 'over X', 'more than X' or 'larger': the computed value must be strictly "
-                     "above X."),
-    "less_than": ("supported / contradicted",
-                  "A claim of the form 'under X': the computed value must be strictly below X."),
-    "lower_bound": ("consistent, not confirmed / contradicted",
-                    "The computed value can only understate the claimed quantity (seizures versus flows, deaths "
-                    "to 2018 versus deaths to today). A claimed value or range wholly below it is contradicted; "
-                    "a claim above it cannot be confirmed by it. A claim 'more than X' (no upper end) is never "
-                    "contradicted by a lower bound; use greater_than for it."),
-    "upper_bound": ("consistent, not confirmed / contradicted",
-                    "The computed value can only overstate the claimed quantity (all non-citizens versus "
-                    "'migrants'). A claim above it is contradicted; a claim below it cannot be confirmed by it."),
-    "no_increase": ("supported / contradicted / inconclusive",
-                    "A claim that X is not associated with an increase in Y, judged on a 95% interval: entirely "
-                    "above zero contradicts it, entirely at or below zero supports it, straddling zero is "
-                    "inconclusive (no increase detected, none ruled out)."),
-    "chapter_verdict": ("supported / contradicted / inconclusive",
-                        "A chapter applied its own pre-declared rule to several specifications; the register "
-                        "takes the chapter's published verdict and its one-line reason."),
-    "parts": ("supported / partly supported / contradicted",
-              "A claim with parts checked separately (each part holds or not): all hold, supported; none, "
-              "contradicted; some, partly supported, naming the part that holds."),
-    "arithmetic": ("arithmetic follows from the document's premise / contradicted",
-                   "The document's own numbers are recombined; the premise itself is judged in its own row "
-                   "(depends_on), so one wrong premise is counted once."),
-    "source_check": ("matches its cited source / misstates its cited source",
-                     "A figure the document attributes to a study, report or agency is compared with that "
-                     "source's own figure, transcribed with its URL in data/curated/cited_sources.csv."),
-    "different_measure": ("inconclusive",
-                          "The closest data measure something else (another year, scope, population or definition) "
-                          "that could fall either side of the claim: the value is shown, the row names the difference."),
-    "not_checked": ("not checked: source not held",
-                    "Public data or the cited source exist, but the book holds no copy and none was found to "
-                    "transcribe; the row says which. Not counted as judged."),
+    "within_tolerance": (
+        "supported / contradicted",
+        "The computed value lies within the row's tolerance of the claimed value or range. "
+        "Tolerances allow for rounding ('about', '~') and for the claim's year or scope differing "
+        "slightly from the data's; they are written in the register, each with its reason "
+        "(tolerance_reason), before the data are read.",
+    ),
+    "greater_than": (
+        "supported / contradicted",
+        "A claim of the form 'over X', 'more than X' or 'larger': the computed value must be strictly above X.",
+    ),
+    "less_than": (
+        "supported / contradicted",
+        "A claim of the form 'under X': the computed value must be strictly below X.",
+    ),
+    "lower_bound": (
+        "consistent, not confirmed / contradicted",
+        "The computed value can only understate the claimed quantity (seizures versus flows, deaths "
+        "to 2018 versus deaths to today). A claimed value or range wholly below it is contradicted; "
+        "a claim above it cannot be confirmed by it. A claim 'more than X' (no upper end) is never "
+        "contradicted by a lower bound; use greater_than for it.",
+    ),
+    "upper_bound": (
+        "consistent, not confirmed / contradicted",
+        "The computed value can only overstate the claimed quantity (all non-citizens versus "
+        "'migrants'). A claim above it is contradicted; a claim below it cannot be confirmed by it.",
+    ),
+    "no_increase": (
+        "supported / contradicted / inconclusive",
+        "A claim that X is not associated with an increase in Y, judged on a 95% interval: entirely "
+        "above zero contradicts it, entirely at or below zero supports it, straddling zero is "
+        "inconclusive (no increase detected, none ruled out).",
+    ),
+    "chapter_verdict": (
+        "supported / contradicted / inconclusive",
+        "A chapter applied its own pre-declared rule to several specifications; the register "
+        "takes the chapter's published verdict and its one-line reason.",
+    ),
+    "parts": (
+        "supported / partly supported / contradicted",
+        "A claim with parts checked separately (each part holds or not): all hold, supported; none, "
+        "contradicted; some, partly supported, naming the part that holds.",
+    ),
+    "arithmetic": (
+        "arithmetic follows from the document's premise / contradicted",
+        "The document's own numbers are recombined; the premise itself is judged in its own row "
+        "(depends_on), so one wrong premise is counted once.",
+    ),
+    "source_check": (
+        "matches its cited source / misstates its cited source",
+        "A figure the document attributes to a study, report or agency is compared with that "
+        "source's own figure, transcribed with its URL in data/curated/cited_sources.csv.",
+    ),
+    "different_measure": (
+        "inconclusive",
+        "The closest data measure something else (another year, scope, population or definition) "
+        "that could fall either side of the claim: the value is shown, the row names the difference.",
+    ),
+    "not_checked": (
+        "not checked: source not held",
+        "Public data or the cited source exist, but the book holds no copy and none was found to "
+        "transcribe; the row says which. Not counted as judged.",
+    ),
     "no_public_data": ("no public data", "No public data set in reach measures the claim; the row says why."),
     "not_a_claim": ("not a factual claim", "A proposal, target, cost of a plan, timeline, prediction or question."),
 }
 CHAPTER_VERDICTS = ("supported", "contradicted", "inconclusive")
-JUDGED_TARGET = 2 / 3   # issue 14: the share of factual claims that should receive a verdict from data or a source
+JUDGED_TARGET = 2 / 3  # issue 14: the share of factual claims that should receive a verdict from data or a source
 EPSILON = 1e-12
 
 
@@ -147,10 +200,10 @@ class MissingMetric(DataError):
 
 
 ARITHMETIC_OPERATIONS = {
-    "drop": lambda before, after: (before - after) / before,   # "fell from 80 to 16 (an 80% reduction)"
+    "drop": lambda before, after: (before - after) / before,  # "fell from 80 to 16 (an 80% reduction)"
     "sum": lambda *parts: sum(parts),
     "ratio": lambda numerator, denominator: numerator / denominator,
-    "remainder": lambda total, *parts: total - sum(parts),    # "62% + 28% + Other" -> Other = 100% - 62% - 28%
+    "remainder": lambda total, *parts: total - sum(parts),  # "62% + 28% + Other" -> Other = 100% - 62% - 28%
 }
 
 
@@ -158,8 +211,12 @@ def arithmetic_value(spec: str) -> float:
     """Recombine a claim's own numbers: 'drop:80:16' -> 0.8, 'sum:45:12:25' -> 82 (no eval)."""
     name, *arguments = spec.split(":")
     if name not in ARITHMETIC_OPERATIONS or not arguments:
-        raise DataError(CLAIMS_FILE, f"unknown arithmetic {spec!r}", column="arithmetic",
-                        expected=f"one of {sorted(ARITHMETIC_OPERATIONS)} followed by ':'-separated numbers")
+        raise DataError(
+            CLAIMS_FILE,
+            f"unknown arithmetic {spec!r}",
+            column="arithmetic",
+            expected=f"one of {sorted(ARITHMETIC_OPERATIONS)} followed by ':'-separated numbers",
+        )
     return float(ARITHMETIC_OPERATIONS[name](*map(float, arguments)))
 
 
@@ -180,48 +237,101 @@ def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
         empty = table[column].str.strip().eq("")
         if empty.any():
             raise DataError(path, "empty field", column=column, rows=[int(i) + 2 for i in table.index[empty][:5]])
-    for column in ("claimed", "metric_key", "tolerance", "claimed_low", "claimed_high", "reason", "depends_on", "parts",
-                   "arithmetic", "other_quotes", "unit", "evidence", "same_claim_as", "tolerance_reason", "correction"):
+    for column in (
+        "claimed",
+        "metric_key",
+        "tolerance",
+        "claimed_low",
+        "claimed_high",
+        "reason",
+        "depends_on",
+        "parts",
+        "arithmetic",
+        "other_quotes",
+        "unit",
+        "evidence",
+        "same_claim_as",
+        "tolerance_reason",
+        "correction",
+    ):
         if column not in table.columns:
             table[column] = ""
     if table["id"].duplicated().any():
         raise DataError(path, f"duplicate claim id {table.loc[table['id'].duplicated(), 'id'].iloc[0]!r}", column="id")
     anchors = table["id"].map(anchor)
     if anchors.duplicated().any():
-        raise DataError(path, f"claim ids {sorted(table.loc[anchors == anchors[anchors.duplicated()].iloc[0], 'id'])} "
-                              f"share the link {anchors[anchors.duplicated()].iloc[0]!r}", column="id",
-                        expected="ids that differ in more than case or '_' against '-'")
+        raise DataError(
+            path,
+            f"claim ids {sorted(table.loc[anchors == anchors[anchors.duplicated()].iloc[0], 'id'])} "
+            f"share the link {anchors[anchors.duplicated()].iloc[0]!r}",
+            column="id",
+            expected="ids that differ in more than case or '_' against '-'",
+        )
     unknown = ~table["rule"].isin(RULES)
     if unknown.any():
-        raise DataError(path, f"unknown rule {table.loc[unknown, 'rule'].iloc[0]!r}", column="rule",
-                        expected=f"one of {sorted(RULES)}")
-    _require(path, table, table["rule"].ne("not_a_claim") & table["claimed"].str.strip().eq(""), "claimed",
-             "the words the document states (a factual claim)")
+        raise DataError(
+            path,
+            f"unknown rule {table.loc[unknown, 'rule'].iloc[0]!r}",
+            column="rule",
+            expected=f"one of {sorted(RULES)}",
+        )
+    _require(
+        path,
+        table,
+        table["rule"].ne("not_a_claim") & table["claimed"].str.strip().eq(""),
+        "claimed",
+        "the words the document states (a factual claim)",
+    )
     needs_metric = ~table["rule"].isin(NO_METRIC_RULES)
     _require(path, table, needs_metric & table["metric_key"].str.strip().eq(""), "metric_key", "a metric for this rule")
     needs_reason = table["rule"].isin(NO_METRIC_RULES + ("parts", "different_measure")) | table["evidence"].ne("")
-    _require(path, table, needs_reason & (table["reason"].str.strip().str.len() < 10), "reason",
-             "a reason (why no public data or not checked, which kind of non-claim, the parts' names, "
-             "the measure's difference or the evidence's limit)")
-    _require(path, table, ~table["evidence"].isin(("",) + tuple(EVIDENCE_CAPS)), "evidence",
-             f"an evidence strength among {sorted(EVIDENCE_CAPS)} or empty")
+    _require(
+        path,
+        table,
+        needs_reason & (table["reason"].str.strip().str.len() < 10),
+        "reason",
+        "a reason (why no public data or not checked, which kind of non-claim, the parts' names, "
+        "the measure's difference or the evidence's limit)",
+    )
+    _require(
+        path,
+        table,
+        ~table["evidence"].isin(("",) + tuple(EVIDENCE_CAPS)),
+        "evidence",
+        f"an evidence strength among {sorted(EVIDENCE_CAPS)} or empty",
+    )
     first = table["same_claim_as"].ne("")
-    _require(path, table, first & ~table["same_claim_as"].isin(table.loc[~first, "id"]), "same_claim_as",
-             "the id of the first check of the same claim")
+    _require(
+        path,
+        table,
+        first & ~table["same_claim_as"].isin(table.loc[~first, "id"]),
+        "same_claim_as",
+        "the id of the first check of the same claim",
+    )
     premises = table["depends_on"].str.split("|")
     dangling = table["depends_on"].ne("") & ~premises.apply(lambda ids: set(ids) <= set(table["id"]))
     _require(path, table, dangling, "depends_on", "the id of another claim, or several separated by '|'")
     for column in ("claimed_low", "claimed_high", "tolerance"):
         table[column] = pd.to_numeric(table[column].replace("", None), errors="raise")
-    _require(path, table, (table["tolerance"].fillna(0) > 0) & table["tolerance_reason"].str.strip().eq(""),
-             "tolerance_reason", "the reason for the claim's tolerance (the wording or rounding it allows for)")
+    _require(
+        path,
+        table,
+        (table["tolerance"].fillna(0) > 0) & table["tolerance_reason"].str.strip().eq(""),
+        "tolerance_reason",
+        "the reason for the claim's tolerance (the wording or rounding it allows for)",
+    )
     return table.set_index("id", drop=False)
 
 
 def _require(path, table: pd.DataFrame, bad: pd.Series, column: str, expected: str) -> None:
     if bad.any():
-        raise DataError(path, f"claim {table.loc[bad, 'id'].iloc[0]!r} lacks {expected}", column=column,
-                        rows=[int(i) + 2 for i in table.index[bad][:5]], expected=expected)
+        raise DataError(
+            path,
+            f"claim {table.loc[bad, 'id'].iloc[0]!r} lacks {expected}",
+            column=column,
+            rows=[int(i) + 2 for i in table.index[bad][:5]],
+            expected=expected,
+        )
 
 
 def anchor(claim_id: str) -> str:
@@ -300,18 +410,20 @@ def verdict(rule: str, low: float, high: float, tolerance: float, value) -> str:
         return "supported" if value < high else "contradicted"
     if rule == "different_measure":
         return "inconclusive"
-    if rule == "lower_bound":   # an open upper end ('more than X') cannot lie below the bound
+    if rule == "lower_bound":  # an open upper end ('more than X') cannot lie below the bound
         return "contradicted" if not pd.isna(high) and high < value else "consistent, not confirmed"
     if rule == "upper_bound":
         return "contradicted" if low > value else "consistent, not confirmed"
     if rule == "arithmetic" and pd.isna(low) and pd.isna(high):
-        return "arithmetic follows from the document's premise"   # no result stated: the value is shown
+        return "arithmetic follows from the document's premise"  # no result stated: the value is shown
     if rule == "source_check":
-        return "matches its cited source" if source_matches(low, high, tolerance, value) else "misstates its cited source"
+        return (
+            "matches its cited source" if source_matches(low, high, tolerance, value) else "misstates its cited source"
+        )
     inside = distance_to_range(value, *open_range(low, high)) <= tolerance + EPSILON
     if rule == "arithmetic":
         return "arithmetic follows from the document's premise" if inside else "contradicted"
-    return "supported" if inside else "contradicted"   # within_tolerance
+    return "supported" if inside else "contradicted"  # within_tolerance
 
 
 def metric_keys(rule: str, key: str) -> list[str]:
@@ -328,8 +440,12 @@ def metric_keys(rule: str, key: str) -> list[str]:
 
 def missing_metrics(register: pd.DataFrame, numbers: dict) -> list[str]:
     """'<claim id>: <key>' for every number a claim needs that no chapter produced."""
-    return [f"{claim.id}: {k}" for claim in register.itertuples()
-            for k in metric_keys(claim.rule, claim.metric_key) if numbers.get(k) is None]
+    return [
+        f"{claim.id}: {k}"
+        for claim in register.itertuples()
+        for k in metric_keys(claim.rule, claim.metric_key)
+        if numbers.get(k) is None
+    ]
 
 
 def metric_value(rule: str, key: str, numbers: dict):
@@ -343,8 +459,12 @@ def metric_value(rule: str, key: str, numbers: dict):
         return None
     missing = [k for k in keys if numbers.get(k) is None]
     if missing:
-        raise MissingMetric(CLAIMS_FILE, f"metric {', '.join(missing)} was not computed by any chapter",
-                            column="metric_key", expected="every chapter to publish the metrics its claims name")
+        raise MissingMetric(
+            CLAIMS_FILE,
+            f"metric {', '.join(missing)} was not computed by any chapter",
+            column="metric_key",
+            expected="every chapter to publish the metrics its claims name",
+        )
     if rule == "no_increase":
         return tuple(float(numbers[k]) for k in keys)
     if rule == "parts":
@@ -377,7 +497,7 @@ def shown_value(value, unit: str) -> str:
         return f"{value:.0f}"
     if unit == "year and month":
         return pd.Timestamp(int(value) // 100, int(value) % 100, 1).strftime("%B %Y")
-    return f"{value:,.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:,.2f}"   # counts as counts
+    return f"{value:,.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:,.2f}"  # counts as counts
 
 
 def difference(gap: float, unit: str) -> str:
@@ -395,25 +515,38 @@ def reason(claim, value, outcome: str, numbers: dict) -> str:
         return str(numbers.get(f"{claim.metric_key}.reason") or claim.about)
     if claim.rule == "parts":
         values = [numbers.get(key.removesuffix(".holds") + ".value") for key in claim.metric_key.split("|")]
-        names = [name + (f" {shown_value(v, claim.unit)}" if v is not None else "")
-                 for name, v in zip(claim.reason.split("|"), values)]
-        pairs = list(zip(names, value))
+        names = [
+            name + (f" {shown_value(v, claim.unit)}" if v is not None else "")
+            for name, v in zip(claim.reason.split("|"), values, strict=True)
+        ]
+        pairs = list(zip(names, value, strict=True))
         held = ", ".join(name for name, ok in pairs if ok)
         failed = ", ".join(name for name, ok in pairs if not ok)
-        return "; ".join(text for text in (f"holds: {held}" if held else "", f"fails: {failed}" if failed else "") if text)
+        return "; ".join(
+            text for text in (f"holds: {held}" if held else "", f"fails: {failed}" if failed else "") if text
+        )
     text = f"{shown_value(value, claim.unit)}: {claim.about}"
-    if claim.rule in ("within_tolerance", "source_check", "arithmetic") and not isinstance(value, tuple) \
-            and not (pd.isna(claim.claimed_low) and pd.isna(claim.claimed_high)):
+    if (
+        claim.rule in ("within_tolerance", "source_check", "arithmetic")
+        and not isinstance(value, tuple)
+        and not (pd.isna(claim.claimed_low) and pd.isna(claim.claimed_high))
+    ):
         gap = distance_to_range(value, *open_range(claim.claimed_low, claim.claimed_high))
         tolerance = 0.0 if pd.isna(claim.tolerance) else claim.tolerance
-        text += ("; equal to the claim" if gap == 0 and tolerance == 0 else
-                 f"; off the claim by {difference(gap, claim.unit)} (tolerance {difference(tolerance, claim.unit)})")
+        text += (
+            "; equal to the claim"
+            if gap == 0 and tolerance == 0
+            else f"; off the claim by {difference(gap, claim.unit)} (tolerance {difference(tolerance, claim.unit)})"
+        )
     if claim.reason:
         text += f"; {claim.reason}"
     if claim.depends_on:
         premises = claim.depends_on.split("|")
-        text += (f"; the premise is judged in claim {premises[0]}" if len(premises) == 1 else
-                 "; the premises are judged in claims " + " and ".join(premises))
+        text += (
+            f"; the premise is judged in claim {premises[0]}"
+            if len(premises) == 1
+            else "; the premises are judged in claims " + " and ".join(premises)
+        )
     if claim.same_claim_as:
         text += f"; a second check of claim {claim.same_claim_as}, counted once"
     return text
@@ -436,26 +569,50 @@ def assess(register: pd.DataFrame, numbers: dict) -> pd.DataFrame:
     """
     missing = missing_metrics(register, numbers)
     if missing:
-        raise MissingMetric(CLAIMS_FILE, f"{len(missing)} metric(s) not computed by any chapter: " + "; ".join(missing),
-                            column="metric_key", expected="every chapter to publish the metrics its claims name")
+        raise MissingMetric(
+            CLAIMS_FILE,
+            f"{len(missing)} metric(s) not computed by any chapter: " + "; ".join(missing),
+            column="metric_key",
+            expected="every chapter to publish the metrics its claims name",
+        )
     rows = []
     for claim in register.itertuples():
         value = metric_value(claim.rule, claim.metric_key, numbers)
         tolerance = 0.0 if pd.isna(claim.tolerance) else float(claim.tolerance)
         outcome = capped(verdict(claim.rule, claim.claimed_low, claim.claimed_high, tolerance, value), claim.evidence)
-        rows.append({"id": claim.id, "computed": value, "verdict": outcome, "group": group(claim.rule, outcome),
-                     "why": reason(claim, value, outcome, numbers)})
+        rows.append(
+            {
+                "id": claim.id,
+                "computed": value,
+                "verdict": outcome,
+                "group": group(claim.rule, outcome),
+                "why": reason(claim, value, outcome, numbers),
+            }
+        )
     return register.reset_index(drop=True).merge(pd.DataFrame(rows), on="id")
 
 
-VERDICT_KEYS = {"supported": "supported", "consistent, not confirmed": "consistent_not_confirmed",
-                "partly supported": "partly_supported", "contradicted": "contradicted",
-                "inconclusive": "inconclusive", "arithmetic follows from the document's premise": "arithmetic_follows",
-                "matches its cited source": "matches_source", "misstates its cited source": "misstates_source",
-                "not checked: source not held": "not_checked", "no public data": "no_public_data",
-                "not a factual claim": "not_a_claim"}
-GROUP_KEYS = {"tested with data": "tested_with_data", "arithmetic": "arithmetic", "source checked": "source_checked",
-              "not checked": "not_checked", "no public data": "no_public_data", "not a claim": "not_a_claim"}
+VERDICT_KEYS = {
+    "supported": "supported",
+    "consistent, not confirmed": "consistent_not_confirmed",
+    "partly supported": "partly_supported",
+    "contradicted": "contradicted",
+    "inconclusive": "inconclusive",
+    "arithmetic follows from the document's premise": "arithmetic_follows",
+    "matches its cited source": "matches_source",
+    "misstates its cited source": "misstates_source",
+    "not checked: source not held": "not_checked",
+    "no public data": "no_public_data",
+    "not a factual claim": "not_a_claim",
+}
+GROUP_KEYS = {
+    "tested with data": "tested_with_data",
+    "arithmetic": "arithmetic",
+    "source checked": "source_checked",
+    "not checked": "not_checked",
+    "no public data": "no_public_data",
+    "not a claim": "not_a_claim",
+}
 
 
 def headline_counts(assessed: pd.DataFrame) -> dict:
@@ -469,16 +626,20 @@ def headline_counts(assessed: pd.DataFrame) -> dict:
     by_verdict = assessed["verdict"].value_counts()
     first = assessed[assessed["same_claim_as"].fillna("") == ""]
     by_group = first["group"].value_counts()
-    counts = {"claims.count.total": int(len(assessed)),
-              "claims.count.second_checks": int(len(assessed) - len(first)),
-              "claims.count.factual": int((first["group"] != "not a claim").sum())}
+    counts = {
+        "claims.count.total": int(len(assessed)),
+        "claims.count.second_checks": int(len(assessed) - len(first)),
+        "claims.count.factual": int((first["group"] != "not a claim").sum()),
+    }
     for name in GROUPS:
         counts[f"claims.count.{GROUP_KEYS[name]}"] = int(by_group.get(name, 0))
     for name in VERDICTS:
         counts[f"claims.count.verdict.{VERDICT_KEYS[name]}"] = int(by_verdict.get(name, 0))
     judged = counts["claims.count.factual"] - counts["claims.count.no_public_data"] - counts["claims.count.not_checked"]
     counts["claims.count.judged"] = judged
-    counts["claims.count.judged_share"] = judged / counts["claims.count.factual"] if counts["claims.count.factual"] else 0.0
+    counts["claims.count.judged_share"] = (
+        judged / counts["claims.count.factual"] if counts["claims.count.factual"] else 0.0
+    )
     return counts
 
 
@@ -486,8 +647,12 @@ def headline_counts(assessed: pd.DataFrame) -> dict:
 # publisher transcribed into data/curated/cited_sources.csv, only a secondary page (a news report,
 # blog, forum or copy), or the document's own numbers (arithmetic).
 BASES = ("book data sets", "transcribed primary page", "secondary page only", "the document's own numbers")
-BASIS_KEYS = {"book data sets": "book_data", "transcribed primary page": "primary_page",
-              "secondary page only": "secondary_page", "the document's own numbers": "document_numbers"}
+BASIS_KEYS = {
+    "book data sets": "book_data",
+    "transcribed primary page": "primary_page",
+    "secondary page only": "secondary_page",
+    "the document's own numbers": "document_numbers",
+}
 
 
 def source_kinds(path=CITED_SOURCES_FILE) -> dict:
@@ -521,8 +686,9 @@ def basis_counts(assessed: pd.DataFrame, kinds: dict) -> dict:
     first = assessed[(assessed["same_claim_as"].fillna("") == "") & (assessed["group"] != "not a claim")]
     found = pd.Series([basis(row, kinds) for row in first.itertuples()], dtype=str).value_counts()
     counts = {f"claims.count.basis.{BASIS_KEYS[name]}": int(found.get(name, 0)) for name in BASES}
-    counts["claims.count.cited_work_read"] = int(assessed["verdict"].isin(
-        ["matches its cited source", "misstates its cited source"]).sum())
+    counts["claims.count.cited_work_read"] = int(
+        assessed["verdict"].isin(["matches its cited source", "misstates its cited source"]).sum()
+    )
     return counts
 
 
@@ -547,14 +713,18 @@ def chapter_comparison(register: pd.DataFrame, chapter: str, numbers: dict) -> p
     tested = register[(register["chapter"] == chapter) & ~register["rule"].isin(NO_METRIC_RULES)]
     ready = [not missing_metrics(tested.loc[[claim_id]], numbers) for claim_id in tested["id"]]
     judged = assess(tested[ready], numbers).set_index("id") if any(ready) else pd.DataFrame(columns=["verdict", "why"])
-    return pd.DataFrame({
-        "id": tested["id"].to_list(),
-        "claim": [quoted(row) for row in tested.itertuples()],
-        "claimed": tested["claimed"].to_list(),
-        "verdict": [judged.loc[i, "verdict"] if i in judged.index else NOT_COMPUTED_HERE for i in tested["id"]],
-        "why": [judged.loc[i, "why"] if i in judged.index else "its verdict is in the claims register"
-                for i in tested["id"]],
-    })
+    return pd.DataFrame(
+        {
+            "id": tested["id"].to_list(),
+            "claim": [quoted(row) for row in tested.itertuples()],
+            "claimed": tested["claimed"].to_list(),
+            "verdict": [judged.loc[i, "verdict"] if i in judged.index else NOT_COMPUTED_HERE for i in tested["id"]],
+            "why": [
+                judged.loc[i, "why"] if i in judged.index else "its verdict is in the claims register"
+                for i in tested["id"]
+            ],
+        }
+    )
 
 
 def judge(numbers: dict, register: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
@@ -575,14 +745,20 @@ def correction(template: str, value, unit: str, numbers: dict) -> str:
     is any number a chapter published, with a Python format spec ('{budget.latest.fy:d}'). A key no
     chapter produced raises ``MissingMetric``, as a missing metric does.
     """
+
     def filled(match: re.Match) -> str:
         key, spec = match.group(1), match.group(2) or ""
         if key == "value":
             return shown_value(value, unit)
         if numbers.get(key) is None:
-            raise MissingMetric(CLAIMS_FILE, f"the correction {template!r} needs {key}, which no chapter computed",
-                                column="correction", expected="every chapter to publish the numbers a correction names")
+            raise MissingMetric(
+                CLAIMS_FILE,
+                f"the correction {template!r} needs {key}, which no chapter computed",
+                column="correction",
+                expected="every chapter to publish the numbers a correction names",
+            )
         return format(numbers[key], spec)
+
     return PLACEHOLDER.sub(filled, template)
 
 
@@ -590,8 +766,10 @@ def wrong_claims(assessed: pd.DataFrame, numbers: dict) -> pd.DataFrame:
     """The claims the data contradict or whose cited source they misstate (``WRONG``), in register order,
     each with its one-line correction: the row's ``correction`` filled in (``correction``), else its reason."""
     wrong = assessed[assessed["verdict"].isin(WRONG)].copy()
-    wrong["correction_text"] = [correction(row.correction, row.computed, row.unit, numbers) if row.correction.strip()
-                                else row.why for row in wrong.itertuples()]
+    wrong["correction_text"] = [
+        correction(row.correction, row.computed, row.unit, numbers) if row.correction.strip() else row.why
+        for row in wrong.itertuples()
+    ]
     return wrong
 
 
@@ -607,30 +785,34 @@ def cited_sources() -> pd.DataFrame:
     return curated.load_curated("cited_sources")
 
 
-REGISTER_PAGE = "chapters/claims.html"   # where the cards are, from the book's root
+REGISTER_PAGE = "chapters/claims.html"  # where the cards are, from the book's root
 
 
 def register_download(assessed: pd.DataFrame, documents: pd.DataFrame, kinds: dict) -> pd.DataFrame:
     """The register as one row per claim for download: its link (the card, from the book's root), the
     document, the quote, the plain verdict and the register's, the computed value and the reason."""
     document = assessed["document"].str[:3]
-    return pd.DataFrame({
-        "id": assessed["id"],
-        "link": [f"{REGISTER_PAGE}#{anchor(claim_id)}" for claim_id in assessed["id"]],
-        "document": document,
-        "document_title": document.map(documents["title"]),
-        "publisher": document.map(documents["publisher"]),
-        "document_date": document.map(documents["date"]),
-        "quote": assessed["quote"].str.strip("| "),
-        "claimed": assessed["claimed"],
-        "verdict": assessed["verdict"].map(lambda v: PLAIN_VERDICTS[v][0]),
-        "register_verdict": assessed["verdict"],
-        "computed": [shown_value(value, unit) for value, unit in zip(assessed["computed"], assessed["unit"])],
-        "why": assessed["why"],
-        "evidence_basis": [basis(row, kinds) for row in assessed.itertuples()],
-        "chapter": assessed["chapter"],
-        "same_claim_as": assessed["same_claim_as"],
-    })
+    return pd.DataFrame(
+        {
+            "id": assessed["id"],
+            "link": [f"{REGISTER_PAGE}#{anchor(claim_id)}" for claim_id in assessed["id"]],
+            "document": document,
+            "document_title": document.map(documents["title"]),
+            "publisher": document.map(documents["publisher"]),
+            "document_date": document.map(documents["date"]),
+            "quote": assessed["quote"].str.strip("| "),
+            "claimed": assessed["claimed"],
+            "verdict": assessed["verdict"].map(lambda v: PLAIN_VERDICTS[v][0]),
+            "register_verdict": assessed["verdict"],
+            "computed": [
+                shown_value(value, unit) for value, unit in zip(assessed["computed"], assessed["unit"], strict=True)
+            ],
+            "why": assessed["why"],
+            "evidence_basis": [basis(row, kinds) for row in assessed.itertuples()],
+            "chapter": assessed["chapter"],
+            "same_claim_as": assessed["same_claim_as"],
+        }
+    )
 
 
 def register_numbers(assessed: pd.DataFrame, numbers: dict, kinds: dict) -> dict:
@@ -640,20 +822,27 @@ def register_numbers(assessed: pd.DataFrame, numbers: dict, kinds: dict) -> dict
     ``claims.<id>.verdict`` (one key per row, so that chapters and the What-changed page cite it)."""
     counts = headline_counts(assessed)
     first = assessed[assessed["same_claim_as"].fillna("") == ""]
-    elsewhere = first[(first["group"] == "source checked")
-                      & ~first["verdict"].isin(["matches its cited source", "misstates its cited source"])]
-    floor = citizen_share_floor(numbers["who.ports.fentanyl.pct_citizen"],
-                                numbers["checks.fentanyl.between_ports_event_share.earlier_mean"])
+    elsewhere = first[
+        (first["group"] == "source checked")
+        & ~first["verdict"].isin(["matches its cited source", "misstates its cited source"])
+    ]
+    floor = citizen_share_floor(
+        numbers["who.ports.fentanyl.pct_citizen"], numbers["checks.fentanyl.between_ports_event_share.earlier_mean"]
+    )
     verdicts = assessed.set_index("id")["verdict"]
-    result = {**counts, **basis_counts(assessed, kinds),
-              "claims.count.documents": int(assessed["document"].nunique()),
-              "claims.count.wrong": int(assessed["verdict"].isin(WRONG).sum()),
-              "claims.count.source_read_elsewhere": int(len(elsewhere)),
-              "claims.judged_against_target": "reaching" if counts["claims.count.judged_share"] >= JUDGED_TARGET
-              else "short of",
-              "claims.who.citizen_share_floor": floor,
-              "claims.who.citizen_share_floor_vs_half": "above" if floor > 0.5 else "not above"}
-    if "doc000_state_level_data" in verdicts:   # the state-panel chapter cites it under the row's former id
+    result = {
+        **counts,
+        **basis_counts(assessed, kinds),
+        "claims.count.documents": int(assessed["document"].nunique()),
+        "claims.count.wrong": int(assessed["verdict"].isin(WRONG).sum()),
+        "claims.count.source_read_elsewhere": int(len(elsewhere)),
+        "claims.judged_against_target": "reaching"
+        if counts["claims.count.judged_share"] >= JUDGED_TARGET
+        else "short of",
+        "claims.who.citizen_share_floor": floor,
+        "claims.who.citizen_share_floor_vs_half": "above" if floor > 0.5 else "not above",
+    }
+    if "doc000_state_level_data" in verdicts:  # the state-panel chapter cites it under the row's former id
         result["claims.doc000_state_level.verdict"] = verdicts["doc000_state_level_data"]
     result.update({f"claims.{claim_id}.verdict": verdict for claim_id, verdict in verdicts.items()})
     return result

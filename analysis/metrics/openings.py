@@ -6,6 +6,7 @@ the data can never leave a sentence saying the opposite of its number. Each func
 numbers a chapter published (``analysis.book.glue.PUBLISHED``) and returns ``{key: words}`` with
 literal keys; the landing page glues the same keys.
 """
+
 from __future__ import annotations
 
 
@@ -32,8 +33,9 @@ def ports(numbers: dict) -> dict:
     marijuana, mostly caught between the ports, is the exception."""
     marijuana = numbers["ports.marijuana.ofo_share_southwest_border.fy2023"]
     return {
-        "ports.opening.where": majority(numbers["ports.fentanyl.ofo_share.last_full"],
-                                        "Mostly at ports of entry", "Mostly between the ports"),
+        "ports.opening.where": majority(
+            numbers["ports.fentanyl.ofo_share.last_full"], "Mostly at ports of entry", "Mostly between the ports"
+        ),
         "ports.opening.size": "larger" if numbers["ports.fentanyl.size_ratio.last_full"] > 1 else "smaller",
         "ports.opening.marijuana": majority(marijuana, "follows the same pattern", "is the exception"),
     }
@@ -46,9 +48,11 @@ def who(numbers: dict, convictions_tolerance: float) -> dict:
     citizens = numbers["who.ports.fentanyl.pct_citizen"]
     return {
         "who.opening.majority": majority(citizens, "Mostly U.S. citizens", "Mostly non-citizens"),
-        "who.opening.vs_convictions_claim": compared(numbers["who.ussc.drug_trafficking.pct_citizen.fy2023"],
-                                                     numbers["who.claims.who_80pct_convictions"],
-                                                     convictions_tolerance),
+        "who.opening.vs_convictions_claim": compared(
+            numbers["who.ussc.drug_trafficking.pct_citizen.fy2023"],
+            numbers["who.claims.who_80pct_convictions"],
+            convictions_tolerance,
+        ),
         "who.opening.vs_table_claim": compared(citizens, numbers["who.claims.doc001_table_citizens_62"]),
     }
 
@@ -57,10 +61,12 @@ def budget(numbers: dict) -> dict:
     """budget.opening.* : how the money is split now (ONDCP's latest demand share, a majority or not),
     and how that share compares with the document's starting split."""
     return {
-        "budget.opening.split": majority(numbers["budget.latest.demand_share"],
-                                         "Already mostly demand reduction", "Mostly supply reduction"),
-        "budget.opening.vs_document": compared(numbers["budget.latest.demand_share"],
-                                               numbers["budget.claim.start_demand_share"]),
+        "budget.opening.split": majority(
+            numbers["budget.latest.demand_share"], "Already mostly demand reduction", "Mostly supply reduction"
+        ),
+        "budget.opening.vs_document": compared(
+            numbers["budget.latest.demand_share"], numbers["budget.claim.start_demand_share"]
+        ),
     }
 
 
@@ -77,11 +83,14 @@ def checks(numbers: dict) -> dict:
     if numbers["checks.record_low.since_fy1925.holds"]:
         record = "lower than the average month of every fiscal year back to FY1925"
     else:
-        record = (f"a record only for that series: in {numbers['checks.record_low.lower_years']:d} fiscal years "
-                  f"between FY{numbers['checks.record_low.lower_first']:d} and "
-                  f"FY{numbers['checks.record_low.lower_last']:d}, nationwide apprehensions averaged fewer a month")
+        record = (
+            f"a record only for that series: in {numbers['checks.record_low.lower_years']:d} fiscal years "
+            f"between FY{numbers['checks.record_low.lower_first']:d} and "
+            f"FY{numbers['checks.record_low.lower_last']:d}, nationwide apprehensions averaged fewer a month"
+        )
     return {
-        "checks.opening.gap_vs_claim": compared(numbers["sources.nsduh2022_treatment_gap"],
-                                                numbers["checks.claims.treatment_gap"]),
+        "checks.opening.gap_vs_claim": compared(
+            numbers["sources.nsduh2022_treatment_gap"], numbers["checks.claims.treatment_gap"]
+        ),
         "checks.opening.record": record,
     }

@@ -3,6 +3,7 @@
 OFO (Office of Field Operations) seizes at ports of entry; USBP (U.S. Border Patrol) between them,
 including at interior highway checkpoints. These are pure functions of the tidy seizure frame.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -60,7 +61,9 @@ def fiscal_year_label(fy: int, partial: bool) -> str:
     return f"FY{fy} (partial)" if partial else f"FY{fy}"
 
 
-def shares_by_year(frame: pd.DataFrame, drugs: list[str], regions: list[str], *, measure: str = "pounds") -> pd.DataFrame:
+def shares_by_year(
+    frame: pd.DataFrame, drugs: list[str], regions: list[str], *, measure: str = "pounds"
+) -> pd.DataFrame:
     """Port share per fiscal year and drug, nationwide and for each named region, with year labels.
 
     Columns: scope ('Nationwide' or the region), fy, partial, fy_label, drug, the component totals
@@ -68,8 +71,12 @@ def shares_by_year(frame: pd.DataFrame, drugs: list[str], regions: list[str], *,
     """
     unknown = sorted(set(drugs) - set(frame["drug"]))
     if unknown:
-        raise DataError("parameters", f"unknown drug {unknown[0]!r}", column="drugs",
-                        expected=f"names as CBP writes them: {sorted(frame['drug'].unique())}")
+        raise DataError(
+            "parameters",
+            f"unknown drug {unknown[0]!r}",
+            column="drugs",
+            expected=f"names as CBP writes them: {sorted(frame['drug'].unique())}",
+        )
     selected = frame[frame["drug"].isin(drugs)]
     scopes = [("Nationwide", selected)] + [(region, selected[selected["region"] == region]) for region in regions]
     tables = []
@@ -77,7 +84,9 @@ def shares_by_year(frame: pd.DataFrame, drugs: list[str], regions: list[str], *,
         table = port_share(rows, ["fy", "partial_fy", "drug"], measure=measure)
         tables.append(table.assign(scope=scope))
     shares = pd.concat(tables, ignore_index=True).rename(columns={"partial_fy": "partial"})
-    shares["fy_label"] = [fiscal_year_label(fy, partial) for fy, partial in zip(shares["fy"], shares["partial"])]
+    shares["fy_label"] = [
+        fiscal_year_label(fy, partial) for fy, partial in zip(shares["fy"], shares["partial"], strict=True)
+    ]
     shares["drug"] = pd.Categorical(shares["drug"], categories=drugs, ordered=True)
     return shares.sort_values(["scope", "drug", "fy"], ignore_index=True)
 

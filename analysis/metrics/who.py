@@ -1,4 +1,5 @@
 """Who is convicted, who is caught: citizenship figures from USSC, BJS and CBP records (curated)."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -19,6 +19,7 @@ Inference, each a convention a chapter names:
 - the wild cluster bootstrap (WCR: null imposed, Webb six-point weights), every draw at once from
   G x G matrices as Roodman et al.'s boottest does, with its Monte Carlo standard error.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
@@ -41,6 +42,7 @@ class Estimate:
     ``first`` and ``last`` are the sample's first and last periods (years or months); the wild
     bootstrap fields are filled when a bootstrap was run (``draws`` draws, Monte Carlo SE ``p_wild_se``).
     """
+
     coef: float
     se: float
     ci_low: float
@@ -66,13 +68,23 @@ class Estimate:
         return {**asdict(self), "span": self.span}
 
 
-def estimate(coef: float, se: float, df: float, *, n_obs: int, n_clusters: int, level: float = 0.95,
-             first=None, last=None) -> Estimate:
+def estimate(
+    coef: float, se: float, df: float, *, n_obs: int, n_clusters: int, level: float = 0.95, first=None, last=None
+) -> Estimate:
     """An ``Estimate`` with a two-sided ``level`` interval and p-value from t with ``df`` degrees of freedom."""
     critical = t_quantile(0.5 + level / 2, df)
-    return Estimate(coef=float(coef), se=float(se), ci_low=float(coef - critical * se), ci_high=float(coef + critical * se),
-                    p=float(2 * special.stdtr(df, -abs(coef / se))), df=float(df), n_obs=int(n_obs),
-                    n_clusters=int(n_clusters), first=first, last=last)
+    return Estimate(
+        coef=float(coef),
+        se=float(se),
+        ci_low=float(coef - critical * se),
+        ci_high=float(coef + critical * se),
+        p=float(2 * special.stdtr(df, -abs(coef / se))),
+        df=float(df),
+        n_obs=int(n_obs),
+        n_clusters=int(n_clusters),
+        first=first,
+        last=last,
+    )
 
 
 def t_quantile(probability: float, df: float) -> float:
@@ -123,8 +135,9 @@ def cr1_factor(clusters: int, n: int, k: int) -> float:
     return clusters / (clusters - 1) * (n - 1) / (n - k)
 
 
-def fit(y: np.ndarray, X: np.ndarray, basis: np.ndarray, clusters, weights: np.ndarray | None = None,
-        uncounted: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def fit(
+    y: np.ndarray, X: np.ndarray, basis: np.ndarray, clusters, weights: np.ndarray | None = None, uncounted: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Slopes of the columns of ``X`` after absorbing ``basis`` (built with the same ``weights``), and
     their CR1 covariance clustered by ``clusters``. ``uncounted`` absorbed effects are left out of k, as
     R's fixest does for effects nested in the clusters (a convention the state chapter compares)."""
@@ -135,8 +148,9 @@ def fit(y: np.ndarray, X: np.ndarray, basis: np.ndarray, clusters, weights: np.n
     beta = bread @ (X_r.T @ y_r)
     residual = y_r - X_r @ beta
     codes, groups = cluster_codes(clusters)
-    scores = np.column_stack([np.bincount(codes, weights=X_r[:, j] * residual, minlength=groups)
-                              for j in range(X_r.shape[1])])
+    scores = np.column_stack(
+        [np.bincount(codes, weights=X_r[:, j] * residual, minlength=groups) for j in range(X_r.shape[1])]
+    )
     factor = cr1_factor(groups, len(y), X.shape[1] + basis.shape[1] - uncounted)
     return beta, factor * bread @ (scores.T @ scores) @ bread
 
@@ -171,12 +185,12 @@ def cr2(x: np.ndarray, y: np.ndarray, basis: np.ndarray, codes: np.ndarray) -> t
         kept = values > 1e-10
         adjust = (vectors[:, kept] / np.sqrt(values[kept])) @ vectors[:, kept].T
         meat += float(x[rows] @ adjust @ residual[rows]) ** 2
-        weighted = adjust @ x[rows] / sxx                      # A_g x_g / x'x
+        weighted = adjust @ x[rows] / sxx  # A_g x_g / x'x
         column = -x * (x[rows] @ weighted) / sxx - basis @ (block.T @ weighted)
-        column[rows] += weighted                               # (I - H)[:, g] @ weighted
+        column[rows] += weighted  # (I - H)[:, g] @ weighted
         columns[:, group] = column
     eigenvalues = np.linalg.eigvalsh(columns.T @ columns)
-    return beta, float(np.sqrt(meat) / sxx), float(eigenvalues.sum() ** 2 / (eigenvalues ** 2).sum())
+    return beta, float(np.sqrt(meat) / sxx), float(eigenvalues.sum() ** 2 / (eigenvalues**2).sum())
 
 
 def driscoll_kraay(x: np.ndarray, residual: np.ndarray, periods: np.ndarray, lags: int, absorbed: int) -> float:
@@ -202,8 +216,9 @@ def bootstrap_weights(clusters: int, draws: int, seed: int):
         yield rng.choice(WEBB_WEIGHTS, size=(clusters, min(DRAW_BLOCK, draws - start)))
 
 
-def wild_t_draws(x: np.ndarray, restricted: np.ndarray, codes: np.ndarray, basis: np.ndarray,
-                 weights: np.ndarray, absorbed: int) -> np.ndarray:
+def wild_t_draws(
+    x: np.ndarray, restricted: np.ndarray, codes: np.ndarray, basis: np.ndarray, weights: np.ndarray, absorbed: int
+) -> np.ndarray:
     """Bootstrap t statistics (estimate minus the null, over its CR1 error) for every column of ``weights``.
 
     ``x`` is the residualized regressor and ``restricted`` the residuals with the null imposed (the
@@ -219,12 +234,12 @@ def wild_t_draws(x: np.ndarray, restricted: np.ndarray, codes: np.ndarray, basis
     cluster[np.arange(len(x)), codes] = 1.0
     a = np.bincount(codes, weights=x * restricted, minlength=groups)
     q = np.bincount(codes, weights=x * x, minlength=groups)
-    flipped = residualize(basis, restricted[:, None] * cluster)          # M diag(r) D, n x G
-    K = cluster.T @ (x[:, None] * flipped)                                # G x G
-    shift = a @ weights / sxx                                             # slope - null, per draw
+    flipped = residualize(basis, restricted[:, None] * cluster)  # M diag(r) D, n x G
+    K = cluster.T @ (x[:, None] * flipped)  # G x G
+    shift = a @ weights / sxx  # slope - null, per draw
     scores = K @ weights - q[:, None] * shift[None, :]
     factor = cr1_factor(groups, len(x), absorbed + 1)
-    return shift / (np.sqrt(factor * (scores ** 2).sum(axis=0)) / sxx)
+    return shift / (np.sqrt(factor * (scores**2).sum(axis=0)) / sxx)
 
 
 def monte_carlo_se(p: float, draws: int) -> float:
@@ -232,8 +247,18 @@ def monte_carlo_se(p: float, draws: int) -> float:
     return float(np.sqrt(p * (1 - p) / draws))
 
 
-def wild_bootstrap_p(x: np.ndarray, y: np.ndarray, codes: np.ndarray, basis: np.ndarray, absorbed: int, *,
-                     draws: int, seed: int, null: float = 0.0, alternative: str = "two-sided") -> tuple[float, float]:
+def wild_bootstrap_p(
+    x: np.ndarray,
+    y: np.ndarray,
+    codes: np.ndarray,
+    basis: np.ndarray,
+    absorbed: int,
+    *,
+    draws: int,
+    seed: int,
+    null: float = 0.0,
+    alternative: str = "two-sided",
+) -> tuple[float, float]:
     """Wild cluster bootstrap p-value of H0: slope = ``null`` and its Monte Carlo standard error.
 
     ``alternative``: 'two-sided' (|t*| >= |t|) or 'less' (H0: slope >= null against slope < null,
@@ -257,8 +282,9 @@ def monte_carlo_reading(p: float, mc_se: float, alpha: float = 0.05) -> str:
     return "below" if p < alpha else "not below"
 
 
-def poisson_fit(y: np.ndarray, design: np.ndarray, offset: np.ndarray | None = None, tolerance: float = 1e-11,
-                iterations: int = 100) -> tuple[np.ndarray, np.ndarray]:
+def poisson_fit(
+    y: np.ndarray, design: np.ndarray, offset: np.ndarray | None = None, tolerance: float = 1e-11, iterations: int = 100
+) -> tuple[np.ndarray, np.ndarray]:
     """Poisson maximum likelihood of ``y`` on a full-rank ``design`` (with a log ``offset``) by iteratively
     reweighted least squares, started as GLMs are (mu = (y + mean y) / 2): coefficients and fitted means."""
     offset = np.zeros(len(y)) if offset is None else offset
@@ -278,8 +304,9 @@ def poisson_fit(y: np.ndarray, design: np.ndarray, offset: np.ndarray | None = N
     return beta, mu
 
 
-def poisson_fixed_effects(y: np.ndarray, x: np.ndarray, effects: np.ndarray, codes: np.ndarray,
-                          offset: np.ndarray | None = None) -> tuple[float, float, int]:
+def poisson_fixed_effects(
+    y: np.ndarray, x: np.ndarray, effects: np.ndarray, codes: np.ndarray, offset: np.ndarray | None = None
+) -> tuple[float, float, int]:
     """Poisson (pseudo-)maximum likelihood of ``y`` on ``x`` and the ``effects`` dummies (full rank),
     with an optional log ``offset``: the slope in log points, its CR1 cluster-robust error (the
     factor statsmodels uses, k counting every column) and the number of parameters. A test checks
@@ -288,14 +315,23 @@ def poisson_fixed_effects(y: np.ndarray, x: np.ndarray, effects: np.ndarray, cod
     beta, mu = poisson_fit(y, design, offset)
     bread = np.linalg.pinv(design.T @ (design * mu[:, None]))
     groups = int(codes.max()) + 1
-    scores = np.column_stack([np.bincount(codes, weights=design[:, j] * (y - mu), minlength=groups)
-                              for j in range(design.shape[1])])
+    scores = np.column_stack(
+        [np.bincount(codes, weights=design[:, j] * (y - mu), minlength=groups) for j in range(design.shape[1])]
+    )
     vcov = cr1_factor(groups, len(y), design.shape[1]) * bread @ (scores.T @ scores) @ bread
     return float(beta[0]), float(np.sqrt(vcov[0, 0])), design.shape[1]
 
 
-def score_bootstrap_p(y: np.ndarray, x: np.ndarray, effects: np.ndarray, codes: np.ndarray, *, draws: int,
-                      seed: int, offset: np.ndarray | None = None) -> tuple[float, float]:
+def score_bootstrap_p(
+    y: np.ndarray,
+    x: np.ndarray,
+    effects: np.ndarray,
+    codes: np.ndarray,
+    *,
+    draws: int,
+    seed: int,
+    offset: np.ndarray | None = None,
+) -> tuple[float, float]:
     """Wild cluster score bootstrap p-value (Kline & Santos 2012) of H0: slope = 0 in a Poisson model
     with fixed effects, and its Monte Carlo standard error.
 
@@ -311,12 +347,13 @@ def score_bootstrap_p(y: np.ndarray, x: np.ndarray, effects: np.ndarray, codes: 
     exceed = 0
     for weights in bootstrap_weights(len(cluster_scores), draws, seed):
         drawn = weights * cluster_scores[:, None]
-        exceed += int((np.abs(drawn.sum(axis=0)) / np.sqrt((drawn ** 2).sum(axis=0)) >= observed).sum())
+        exceed += int((np.abs(drawn.sum(axis=0)) / np.sqrt((drawn**2).sum(axis=0)) >= observed).sum())
     p = float((exceed + 1) / (draws + 1))
     return p, monte_carlo_se(p, draws)
 
 
 # --- frames to arrays: the two-way models both panels run (units x periods) ---
+
 
 def within(panel: pd.DataFrame, column: str, unit: str = "aor", time: str = "month") -> np.ndarray:
     """A column net of unit and period effects (what a two-way fixed-effects slope is estimated from)."""
@@ -333,25 +370,51 @@ def _linear(x: np.ndarray, y: np.ndarray, basis: np.ndarray, clusters, periods, 
     return replace(result, p_wild=p_wild, p_wild_se=p_wild_se, draws=draws)
 
 
-def twfe(panel: pd.DataFrame, outcome: str, regressor: str, unit: str = "aor", time: str = "month", *,
-         draws: int = 9999, seed: int = 20261122) -> Estimate:
+def twfe(
+    panel: pd.DataFrame,
+    outcome: str,
+    regressor: str,
+    unit: str = "aor",
+    time: str = "month",
+    *,
+    draws: int = 9999,
+    seed: int = 20261122,
+) -> Estimate:
     """Two-way fixed-effects slope of ``outcome`` on ``regressor``, clustered by ``unit``, with a wild
     cluster bootstrap p-value from ``draws`` draws."""
     data = panel[[outcome, regressor, unit, time]].dropna()
     basis = effects_basis(data[unit], data[time])
-    return _linear(data[regressor].to_numpy(float), data[outcome].to_numpy(float), basis, data[unit], data[time],
-                   draws, seed)
+    return _linear(
+        data[regressor].to_numpy(float), data[outcome].to_numpy(float), basis, data[unit], data[time], draws, seed
+    )
 
 
-def first_differences(panel: pd.DataFrame, outcome: str, regressor: str, unit: str = "aor", time: str = "month", *,
-                      draws: int = 9999, seed: int = 20261122) -> Estimate:
+def first_differences(
+    panel: pd.DataFrame,
+    outcome: str,
+    regressor: str,
+    unit: str = "aor",
+    time: str = "month",
+    *,
+    draws: int = 9999,
+    seed: int = 20261122,
+) -> Estimate:
     """Slope of the period-to-period change in ``outcome`` on the change in ``regressor``, with period
     effects, clustered by ``unit``."""
     ordered = panel.sort_values([unit, time])
-    changes = ordered.assign(**{c: ordered.groupby(unit)[c].diff() for c in (outcome, regressor)}).dropna(subset=[outcome, regressor])
+    changes = ordered.assign(**{c: ordered.groupby(unit)[c].diff() for c in (outcome, regressor)}).dropna(
+        subset=[outcome, regressor]
+    )
     basis = effects_basis(changes[time])
-    return _linear(changes[regressor].to_numpy(float), changes[outcome].to_numpy(float), basis, changes[unit],
-                   changes[time], draws, seed)
+    return _linear(
+        changes[regressor].to_numpy(float),
+        changes[outcome].to_numpy(float),
+        basis,
+        changes[unit],
+        changes[time],
+        draws,
+        seed,
+    )
 
 
 def correlation(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -370,8 +433,16 @@ def positive_groups(data: pd.DataFrame, outcome: str, keys: list[str]) -> pd.Dat
     return data
 
 
-def ppml(panel: pd.DataFrame, outcome: str, regressor: str, unit: str = "aor", time: str = "month", *,
-         draws: int = 9999, seed: int = 20261122) -> Estimate:
+def ppml(
+    panel: pd.DataFrame,
+    outcome: str,
+    regressor: str,
+    unit: str = "aor",
+    time: str = "month",
+    *,
+    draws: int = 9999,
+    seed: int = 20261122,
+) -> Estimate:
     """Poisson pseudo-maximum likelihood (PPML) slope with unit and time fixed effects.
 
     Suited to counts and amounts with many zeros and heavy tails (Santos Silva & Tenreyro 2006):
@@ -380,11 +451,15 @@ def ppml(panel: pd.DataFrame, outcome: str, regressor: str, unit: str = "aor", t
     bootstrap p-value (Kline & Santos 2012; null imposed, Webb weights), which simulations find
     closer to its nominal size than the analytic errors when clusters are few (still approximate).
     """
-    data = positive_groups(panel[[outcome, regressor, unit, time]].dropna(), outcome, [unit, time]).reset_index(drop=True)
+    data = positive_groups(panel[[outcome, regressor, unit, time]].dropna(), outcome, [unit, time]).reset_index(
+        drop=True
+    )
     y, x = data[outcome].to_numpy(float), data[regressor].to_numpy(float)
     effects = np.column_stack([dummies(data[unit]), dummies(data[time])[:, 1:]])
     codes, groups = cluster_codes(data[unit])
     beta, se, _ = poisson_fixed_effects(y, x, effects, codes)
     p_wild, p_wild_se = score_bootstrap_p(y, x, effects, codes, draws=draws, seed=seed)
-    result = estimate(beta, se, groups - 1, n_obs=len(y), n_clusters=groups, first=data[time].min(), last=data[time].max())
+    result = estimate(
+        beta, se, groups - 1, n_obs=len(y), n_clusters=groups, first=data[time].min(), last=data[time].max()
+    )
     return replace(result, p_wild=p_wild, p_wild_se=p_wild_se, draws=draws)

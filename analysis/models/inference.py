@@ -7,6 +7,7 @@ rate under any dependence among the tests; Benjamini-Hochberg 1995, which contro
 discovery rate when the tests are independent or positively dependent), and flag cells whose 95%
 interval and p-value come from different methods and disagree.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -85,11 +86,21 @@ def scan_family(estimates: dict[tuple[str, str], object], alpha: float = 0.05) -
     the wild-bootstrap p-values of the whole family: every cell a reader could pick a "significant"
     one from. ``disagree`` flags cells whose interval and wild p differ about zero at ``alpha``.
     """
-    rows = [{"group": group, "model": model, "coef": e.coef, "ci_low": e.ci_low, "ci_high": e.ci_high,
-             "p_cluster": e.p, "p_wild": e.p_wild, "p_wild_se": e.p_wild_se,
-             "disagree": interval_and_p_disagree(e.ci_low, e.ci_high, e.p_wild, alpha),
-             "reading": monte_carlo_reading(e.p_wild, e.p_wild_se, alpha)}
-            for (group, model), e in estimates.items()]
+    rows = [
+        {
+            "group": group,
+            "model": model,
+            "coef": e.coef,
+            "ci_low": e.ci_low,
+            "ci_high": e.ci_high,
+            "p_cluster": e.p,
+            "p_wild": e.p_wild,
+            "p_wild_se": e.p_wild_se,
+            "disagree": interval_and_p_disagree(e.ci_low, e.ci_high, e.p_wild, alpha),
+            "reading": monte_carlo_reading(e.p_wild, e.p_wild_se, alpha),
+        }
+        for (group, model), e in estimates.items()
+    ]
     family = pd.DataFrame(rows)
     family["p_holm"] = holm(family["p_wild"])
     family["p_bh"] = benjamini_hochberg(family["p_wild"])
@@ -101,8 +112,10 @@ def surviving_phrase(family: pd.DataFrame, alpha: float = 0.05) -> str:
     holm_count, bh_count = int((family["p_holm"] < alpha).sum()), int((family["p_bh"] < alpha).sum())
     if holm_count == bh_count == 0:
         return f"none stays below {alpha:g} after either adjustment"
-    return (f"{holm_count} stay{'s' if holm_count == 1 else ''} below {alpha:g} after Holm's adjustment "
-            f"and {bh_count} after Benjamini-Hochberg's")
+    return (
+        f"{holm_count} stay{'s' if holm_count == 1 else ''} below {alpha:g} after Holm's adjustment "
+        f"and {bh_count} after Benjamini-Hochberg's"
+    )
 
 
 def zero_phrase(ci_low: float, ci_high: float) -> str:
@@ -117,5 +130,9 @@ def zero_phrase(ci_low: float, ci_high: float) -> str:
 def significant_associations(estimates: dict[str, dict[str, object]], alpha: float = 0.05) -> list[str]:
     """'<group> (<model>, positive|negative)' for every estimate whose wild bootstrap p is below
     ``alpha``, whatever its sign. ``estimates`` maps group -> model label -> ``Estimate``."""
-    return [f"{group} ({label}, {'positive' if e.coef > 0 else 'negative'})"
-            for group, models in estimates.items() for label, e in models.items() if e.p_wild < alpha]
+    return [
+        f"{group} ({label}, {'positive' if e.coef > 0 else 'negative'})"
+        for group, models in estimates.items()
+        for label, e in models.items()
+        if e.p_wild < alpha
+    ]

@@ -13,6 +13,7 @@ decided by ``verdict`` from the main estimate and the trend-robust estimates onl
   ``SMALLEST_INCREASE`` (their upper 95% bounds lie below it);
 - **inconclusive** otherwise.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,18 +24,19 @@ import numpy as np
 @dataclass(frozen=True)
 class Spec:
     """One specification: how it differs from the main two-way fixed-effects model."""
+
     key: str
     label: str
-    weighted: bool = False          # population weights
-    state_trends: bool = False      # a linear trend per state
-    first_diff: bool = False        # changes between consecutive observed years, year effects
+    weighted: bool = False  # population weights
+    state_trends: bool = False  # a linear trend per state
+    first_diff: bool = False  # changes between consecutive observed years, year effects
     years_within: str | None = None  # year effects per group (e.g. Census division) instead of common ones
-    lead: bool = False              # adds next period's share; the reported coefficient is the lead's
-    poisson: bool = False           # Poisson on counts, log-population offset (coefficient in log points)
-    controls: bool = False          # adds CONTROLS
-    drop_censored: bool = False     # leaves out cells the source censors (Pew's '<5,000', '<10,000')
-    controls_sample: bool = False   # keeps only state-years where CONTROLS exist, without adding them
-    first_year: int | None = None   # starts the window later than the analysis does
+    lead: bool = False  # adds next period's share; the reported coefficient is the lead's
+    poisson: bool = False  # Poisson on counts, log-population offset (coefficient in log points)
+    controls: bool = False  # adds CONTROLS
+    drop_censored: bool = False  # leaves out cells the source censors (Pew's '<5,000', '<10,000')
+    controls_sample: bool = False  # keeps only state-years where CONTROLS exist, without adding them
+    first_year: int | None = None  # starts the window later than the analysis does
 
 
 SPECIFICATIONS = (
@@ -75,12 +77,12 @@ DESCRIPTIONS = {
     "first_diff": "Change from one published year to the next, with year effects.",
     "division_years": "Year effects for each of the nine Census divisions instead of common ones.",
     "lead": "Adds the share at the source's next published year ({lead_gap}); its coefficient is reported and "
-            "should be near zero.",
+    "should be near zero.",
     "poisson": "Counts, not rates, with log population as offset; coefficient in log points.",
     "controls": "Adds unemployment, poverty (138% line) and urban share (available 2000-2018).",
     "uncensored": "Drops the source's censored small-state cells (CMS has none, so its estimate equals the main one).",
     "controls_sample": "The controls row's state-years, without the controls: separates the change of sample from "
-                       "the change of model.",
+    "the change of model.",
     "from_1995": "Starts in 1995: leaves out the years before the UCR's 1994 change of method (arrest analyses only).",
 }
 
@@ -97,50 +99,116 @@ CONTROLS = ("unemployment_pct", "poverty138_pct", "urban_pct")
 # study's own published magnitude as the threshold (``sensitivity``).
 SMALLEST_INCREASE = 0.05
 # The rationale as first declared (commit af8b1f6), quoted by the chapter beside the current wording.
-SMALLEST_INCREASE_REASON_DECLARED = ("an increase per percentage point of 5% of the outcome's mean, about the size "
-                                     "(with the opposite sign) of the association the study reported for drug arrests")
-SMALLEST_INCREASE_REASON = ("an increase per percentage point of 5% of the outcome's mean in the main sample "
-                            "(a threshold expressed relative to the sample's own mean)")
+SMALLEST_INCREASE_REASON_DECLARED = (
+    "an increase per percentage point of 5% of the outcome's mean, about the size "
+    "(with the opposite sign) of the association the study reported for drug arrests"
+)
+SMALLEST_INCREASE_REASON = (
+    "an increase per percentage point of 5% of the outcome's mean in the main sample "
+    "(a threshold expressed relative to the sample's own mean)"
+)
 
 # Alternative conventions the chapter reports beside the declared one (never used for the verdict).
-EQUIVALENCE_LEVEL = 0.90   # the standard two one-sided tests (TOST) at 5% use the 90% interval
+EQUIVALENCE_LEVEL = 0.90  # the standard two one-sided tests (TOST) at 5% use the 90% interval
 
 
 @dataclass(frozen=True)
 class Analysis:
     """One outcome on one undocumented-population source over one window of years."""
-    outcome: str        # key in glue: drug_arrests, dui_arrests, overdose
-    source: str         # key in glue: pew, cms, pew_1999_2023
-    rate: str           # panel column: per 100,000
-    count: str          # panel column: the count, for Poisson
-    exposure: str       # panel column: the rate's denominator, for the Poisson offset
-    share: str          # panel column: undocumented share, percent
-    years: tuple[int, int]   # the window asked for; the years actually used come from the sample
-    label: str               # without years: tables append the sample's years
+
+    outcome: str  # key in glue: drug_arrests, dui_arrests, overdose
+    source: str  # key in glue: pew, cms, pew_1999_2023
+    rate: str  # panel column: per 100,000
+    count: str  # panel column: the count, for Poisson
+    exposure: str  # panel column: the rate's denominator, for the Poisson offset
+    share: str  # panel column: undocumented share, percent
+    years: tuple[int, int]  # the window asked for; the years actually used come from the sample
+    label: str  # without years: tables append the sample's years
     censored: str | None = None  # panel column flagging the source's censored cells, if it has any
-    measure: str = ""            # the outcome in words, with its unit and data source
-    share_source: str = ""       # the undocumented-population source in words
+    measure: str = ""  # the outcome in words, with its unit and data source
+    share_source: str = ""  # the undocumented-population source in words
 
 
 ANALYSES = (
-    Analysis("drug_arrests", "pew", "drug_arrest_rate", "drug_arrests", "arrest_population", "unauthorized_pct_pew",
-             (1990, 2008), "Drug arrests per 100,000, Pew share", "censored_pew",
-             "drug arrests per 100,000 residents (FBI UCR county files)", "Pew"),
-    Analysis("dui_arrests", "pew", "dui_arrest_rate", "dui_arrests", "arrest_population", "unauthorized_pct_pew",
-             (1990, 2008), "DUI arrests per 100,000, Pew share", "censored_pew",
-             "DUI arrests per 100,000 residents (FBI UCR county files)", "Pew"),
-    Analysis("overdose", "pew", "overdose_rate", "overdose_deaths", "population", "unauthorized_pct_pew",
-             (1999, 2014), "Overdose deaths per 100,000, Pew share, the study's overlap", "censored_pew",
-             "drug-poisoning deaths per 100,000 residents (NCHS final, by residence)", "Pew"),
-    Analysis("overdose", "pew_1999_2023", "overdose_rate", "overdose_deaths", "population", "unauthorized_pct_pew",
-             (1999, 2023), "Overdose deaths per 100,000, Pew share, to 2023 (provisional from 2019)", "censored_pew",
-             "drug-poisoning deaths per 100,000 residents (NCHS final by residence to 2018, CDC provisional by occurrence from 2019)", "Pew"),
-    Analysis("overdose", "pew_2010_2014", "overdose_rate", "overdose_deaths", "population", "unauthorized_pct_pew",
-             (2010, 2014), "Overdose deaths per 100,000, Pew share, CMS years", "censored_pew",
-             "drug-poisoning deaths per 100,000 residents (NCHS final, by residence)", "Pew"),
-    Analysis("overdose", "cms", "overdose_rate", "overdose_deaths", "population", "unauthorized_pct_cms",
-             (2010, 2014), "Overdose deaths per 100,000, CMS share", None,
-             "drug-poisoning deaths per 100,000 residents (NCHS final, by residence)", "CMS"),
+    Analysis(
+        "drug_arrests",
+        "pew",
+        "drug_arrest_rate",
+        "drug_arrests",
+        "arrest_population",
+        "unauthorized_pct_pew",
+        (1990, 2008),
+        "Drug arrests per 100,000, Pew share",
+        "censored_pew",
+        "drug arrests per 100,000 residents (FBI UCR county files)",
+        "Pew",
+    ),
+    Analysis(
+        "dui_arrests",
+        "pew",
+        "dui_arrest_rate",
+        "dui_arrests",
+        "arrest_population",
+        "unauthorized_pct_pew",
+        (1990, 2008),
+        "DUI arrests per 100,000, Pew share",
+        "censored_pew",
+        "DUI arrests per 100,000 residents (FBI UCR county files)",
+        "Pew",
+    ),
+    Analysis(
+        "overdose",
+        "pew",
+        "overdose_rate",
+        "overdose_deaths",
+        "population",
+        "unauthorized_pct_pew",
+        (1999, 2014),
+        "Overdose deaths per 100,000, Pew share, the study's overlap",
+        "censored_pew",
+        "drug-poisoning deaths per 100,000 residents (NCHS final, by residence)",
+        "Pew",
+    ),
+    Analysis(
+        "overdose",
+        "pew_1999_2023",
+        "overdose_rate",
+        "overdose_deaths",
+        "population",
+        "unauthorized_pct_pew",
+        (1999, 2023),
+        "Overdose deaths per 100,000, Pew share, to 2023 (provisional from 2019)",
+        "censored_pew",
+        "drug-poisoning deaths per 100,000 residents (NCHS final by residence to 2018, "
+        "CDC provisional by occurrence from 2019)",
+        "Pew",
+    ),
+    Analysis(
+        "overdose",
+        "pew_2010_2014",
+        "overdose_rate",
+        "overdose_deaths",
+        "population",
+        "unauthorized_pct_pew",
+        (2010, 2014),
+        "Overdose deaths per 100,000, Pew share, CMS years",
+        "censored_pew",
+        "drug-poisoning deaths per 100,000 residents (NCHS final, by residence)",
+        "Pew",
+    ),
+    Analysis(
+        "overdose",
+        "cms",
+        "overdose_rate",
+        "overdose_deaths",
+        "population",
+        "unauthorized_pct_cms",
+        (2010, 2014),
+        "Overdose deaths per 100,000, CMS share",
+        None,
+        "drug-poisoning deaths per 100,000 residents (NCHS final, by residence)",
+        "CMS",
+    ),
 )
 
 # The claim "not associated with increased drug crime" is decided on drug arrests (the direct
@@ -149,8 +217,11 @@ DRUG_CRIME = ("drug_arrests", "pew")
 
 OUTCOME_NAMES = {"drug_arrests": "Drug arrests", "dui_arrests": "DUI arrests", "overdose": "Overdose deaths"}
 
-REASON_NAMES = {"twfe": "main (state and year effects)", "state_trends": "with state trends",
-                "division_years": "with division-by-year effects"}
+REASON_NAMES = {
+    "twfe": "main (state and year effects)",
+    "state_trends": "with state trends",
+    "division_years": "with division-by-year effects",
+}
 
 VERDICTS = ("contradicted", "supported", "inconclusive")
 
@@ -187,21 +258,26 @@ def verdict(intervals: dict[str, tuple[float, float]], threshold: float) -> str:
     return "inconclusive"
 
 
-def verdict_reason(result: str, intervals: dict[str, tuple[float, float]], coefs: dict[str, float],
-                   threshold: float, what: str) -> str:
+def verdict_reason(
+    result: str, intervals: dict[str, tuple[float, float]], coefs: dict[str, float], threshold: float, what: str
+) -> str:
     """One plain sentence, built from the numbers, saying what decided ``result``.
 
     ``what`` names the outcome, unit, source and years, e.g. 'drug arrests per 100,000 per point of
     the Pew undocumented share, 1990-2008'.
     """
-    parts = [f"{REASON_NAMES[key]} {coefs[key]:+.1f} ({intervals[key][0]:+.1f} to {intervals[key][1]:+.1f})"
-             for key in (MAIN, *TREND_ROBUST)]
+    parts = [
+        f"{REASON_NAMES[key]} {coefs[key]:+.1f} ({intervals[key][0]:+.1f} to {intervals[key][1]:+.1f})"
+        for key in (MAIN, *TREND_ROBUST)
+    ]
     listed = ", ".join(parts[:-1]) + " and " + parts[-1]
     decisive = intervals_for(intervals)
     above = sum(low > 0 for low, _ in decisive)
     below = sum(high < threshold for _, high in decisive)
-    counts = (f"{above} of these {len(decisive)} intervals lie entirely above zero and {below} of {len(decisive)} "
-              f"lie below {threshold:+.1f}, the smallest increase declared meaningful")
+    counts = (
+        f"{above} of these {len(decisive)} intervals lie entirely above zero and {below} of {len(decisive)} "
+        f"lie below {threshold:+.1f}, the smallest increase declared meaningful"
+    )
     if result == "contradicted":
         why = "so every one shows an increase"
     elif result == "supported":
@@ -209,8 +285,10 @@ def verdict_reason(result: str, intervals: dict[str, tuple[float, float]], coefs
     else:
         why = "so they neither all show an increase nor all rule one out"
     highest = max(high for _, high in decisive)
-    margin = (f" The highest upper bound, {highest:+.1f}, is {abs(highest - threshold):.1f} "
-              f"{'above' if highest >= threshold else 'below'} the threshold.")
+    margin = (
+        f" The highest upper bound, {highest:+.1f}, is {abs(highest - threshold):.1f} "
+        f"{'above' if highest >= threshold else 'below'} the threshold."
+    )
     return f"For {what}, the estimates are {listed}; {counts}, {why}.{margin}"
 
 

@@ -12,6 +12,7 @@
 
 None of these is part of the declared rule: they are shown beside the verdict.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -23,9 +24,22 @@ from scipy import special
 from analysis.models import fixed_effects
 from analysis.models.fixed_effects import Estimate
 from analysis.models.specifications import MAIN, Analysis, Spec
-from analysis.models.state_models import (DECISIVE, SPECS, decisive_fits, estimate_row, estimates_frame, fit_linear,
-                                          fit_spec, fixed_effects_basis, spec_sample, state_estimate, verdict_of,
-                                          with_lag, with_lead, with_state_dummies)
+from analysis.models.state_models import (
+    DECISIVE,
+    SPECS,
+    decisive_fits,
+    estimate_row,
+    estimates_frame,
+    fit_linear,
+    fit_spec,
+    fixed_effects_basis,
+    spec_sample,
+    state_estimate,
+    verdict_of,
+    with_lag,
+    with_lead,
+    with_state_dummies,
+)
 
 # Pew publishes 90% margins of error: the standard error is the margin / z(0.95).
 MARGIN_Z = float(special.ndtri(0.95))
@@ -46,12 +60,13 @@ SEAM_YEAR = 2009
 class Reliability:
     """How much of the share's variation left by one specification's fixed effects is signal rather
     than sampling error: lambda = 1 - s2u (n - k) / n / W."""
-    spec: str                     # the specification whose fixed effects are removed
-    within_variance: float        # W: observed variance of the share after the fixed effects, points squared
-    error_variance: float         # s2u: mean sampling variance of the share (from the 90% margins), points squared
-    surviving: float              # (n - k) / n: the share of independent noise the projection leaves
-    ratio: float                  # lambda; may be negative (never clipped)
-    cells_with_margin: int        # state-years of the sample whose margin is published
+
+    spec: str  # the specification whose fixed effects are removed
+    within_variance: float  # W: observed variance of the share after the fixed effects, points squared
+    error_variance: float  # s2u: mean sampling variance of the share (from the 90% margins), points squared
+    surviving: float  # (n - k) / n: the share of independent noise the projection leaves
+    ratio: float  # lambda; may be negative (never clipped)
+    cells_with_margin: int  # state-years of the sample whose margin is published
     cells: int
 
 
@@ -75,8 +90,15 @@ def reliability(panel: pd.DataFrame, analysis: Analysis, margin: str, spec: Spec
     margins = sample[margin].dropna() if margin in sample else pd.Series(dtype=float)
     error_variance = float(((margins / MARGIN_Z) ** 2).mean()) if len(margins) else np.nan
     surviving = (len(share) - basis.shape[1]) / len(share)
-    return Reliability(spec.key, within_variance, error_variance, surviving,
-                       1 - error_variance * surviving / within_variance, int(len(margins)), len(sample))
+    return Reliability(
+        spec.key,
+        within_variance,
+        error_variance,
+        surviving,
+        1 - error_variance * surviving / within_variance,
+        int(len(margins)),
+        len(sample),
+    )
 
 
 def reliability_words(ratio: float) -> str:
@@ -94,9 +116,10 @@ def margins_by_year(panel: pd.DataFrame, analysis: Analysis, margin: str) -> pd.
 @dataclass
 class PowerCost:
     """What classical measurement error does to a true effect the size of the threshold."""
-    reliability: float        # lambda used (clipped to [0, 1]: the attenuation factor)
-    attenuated: float         # the slope expected when the true slope equals the threshold
-    below_share: float        # probability that the upper 95% bound still lies below the threshold
+
+    reliability: float  # lambda used (clipped to [0, 1]: the attenuation factor)
+    attenuated: float  # the slope expected when the true slope equals the threshold
+    below_share: float  # probability that the upper 95% bound still lies below the threshold
 
 
 def power_cost(fit: Estimate, ratio: float, threshold: float) -> PowerCost:
@@ -116,47 +139,93 @@ def leave_one_out_verdicts(panel: pd.DataFrame, analysis: Analysis, threshold: f
     rows = []
     for state in sorted(spec_sample(data, analysis, SPECS[MAIN])["state"].unique()):
         fits = decisive_fits(data, analysis, drop_states=(state,))
-        rows.append({"omitted": state, **{f"upper_{key}": fits[key].ci_high for key in DECISIVE},
-                     "verdict": verdict_of(fits, threshold)})
+        rows.append(
+            {
+                "omitted": state,
+                **{f"upper_{key}": fits[key].ci_high for key in DECISIVE},
+                "verdict": verdict_of(fits, threshold),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def with_min_coverage(panel: pd.DataFrame, cutoff: float, coverage: str = "arrest_coverage",
-                      rates: tuple[str, ...] = ("drug_arrest_rate", "dui_arrest_rate")) -> pd.DataFrame:
+def with_min_coverage(
+    panel: pd.DataFrame,
+    cutoff: float,
+    coverage: str = "arrest_coverage",
+    rates: tuple[str, ...] = ("drug_arrest_rate", "dui_arrest_rate"),
+) -> pd.DataFrame:
     """The panel with arrest rates missing where the reported share of the data is below ``cutoff``
     percent (above the loader's own cut-off; a lower one needs the loader)."""
     low = panel[coverage] < cutoff
     return panel.assign(**{rate: panel[rate].mask(low) for rate in rates})
 
 
-def coverage_sweep(panel: pd.DataFrame, analysis: Analysis, threshold: float, cutoffs: tuple[float, ...]) -> pd.DataFrame:
+def coverage_sweep(
+    panel: pd.DataFrame, analysis: Analysis, threshold: float, cutoffs: tuple[float, ...]
+) -> pd.DataFrame:
     """The declared rule at each coverage cut-off (the declared threshold kept fixed): decisive
     estimates, upper bounds, state-years and the verdict."""
     rows = []
     for cutoff in cutoffs:
         fits = decisive_fits(with_min_coverage(panel, cutoff), analysis)
-        rows.append({"cutoff": cutoff, "n_obs": fits[MAIN].n_obs, **{f"coef_{key}": fits[key].coef for key in DECISIVE},
-                     **{f"upper_{key}": fits[key].ci_high for key in DECISIVE}, "verdict": verdict_of(fits, threshold)})
+        rows.append(
+            {
+                "cutoff": cutoff,
+                "n_obs": fits[MAIN].n_obs,
+                **{f"coef_{key}": fits[key].coef for key in DECISIVE},
+                **{f"upper_{key}": fits[key].ci_high for key in DECISIVE},
+                "verdict": verdict_of(fits, threshold),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def period_rows(panel: pd.DataFrame, analysis: Analysis, starts: tuple[int, ...], complete_coverage: float) -> pd.DataFrame:
+def period_rows(
+    panel: pd.DataFrame, analysis: Analysis, starts: tuple[int, ...], complete_coverage: float
+) -> pd.DataFrame:
     """Where the main association comes from: the main model from each later start year, with only
     state-years whose coverage is at least ``complete_coverage`` percent, and with the share at the
     source's previous published year beside the current one (both coefficients, on the sample where
     the previous year exists; the current share alone on that sample is shown too)."""
     rows = [estimate_row("full", "Full window", fit_spec(panel, analysis, SPECS[MAIN]))]
     for start in starts:
-        rows.append(estimate_row(f"from_{start}", f"From {start}", fit_spec(panel, analysis, Spec("", "", first_year=start))))
-    rows.append(estimate_row(f"coverage_{complete_coverage:.0f}", f"Coverage of at least {complete_coverage:.0f}%",
-                             fit_spec(with_min_coverage(panel, complete_coverage), analysis, SPECS[MAIN])))
-    lagged = spec_sample(with_lag(panel, analysis.share), analysis, SPECS[MAIN]).dropna(subset=["lag_share"]).reset_index(drop=True)
-    rows.append(estimate_row("lag_sample", "Current share only, on the lag model's state-years",
-                             fit_linear(lagged, analysis.rate, [analysis.share])))
-    rows.append(estimate_row("lag_current", "Current share, with the previous period's share",
-                             fit_linear(lagged, analysis.rate, [analysis.share, "lag_share"])))
-    rows.append(estimate_row("lag_previous", "Previous period's share, with the current one",
-                             fit_linear(lagged, analysis.rate, ["lag_share", analysis.share])))
+        rows.append(
+            estimate_row(f"from_{start}", f"From {start}", fit_spec(panel, analysis, Spec("", "", first_year=start)))
+        )
+    rows.append(
+        estimate_row(
+            f"coverage_{complete_coverage:.0f}",
+            f"Coverage of at least {complete_coverage:.0f}%",
+            fit_spec(with_min_coverage(panel, complete_coverage), analysis, SPECS[MAIN]),
+        )
+    )
+    lagged = (
+        spec_sample(with_lag(panel, analysis.share), analysis, SPECS[MAIN])
+        .dropna(subset=["lag_share"])
+        .reset_index(drop=True)
+    )
+    rows.append(
+        estimate_row(
+            "lag_sample",
+            "Current share only, on the lag model's state-years",
+            fit_linear(lagged, analysis.rate, [analysis.share]),
+        )
+    )
+    rows.append(
+        estimate_row(
+            "lag_current",
+            "Current share, with the previous period's share",
+            fit_linear(lagged, analysis.rate, [analysis.share, "lag_share"]),
+        )
+    )
+    rows.append(
+        estimate_row(
+            "lag_previous",
+            "Previous period's share, with the current one",
+            fit_linear(lagged, analysis.rate, ["lag_share", analysis.share]),
+        )
+    )
     return estimates_frame(rows)
 
 
@@ -169,18 +238,20 @@ def randomization_p(panel: pd.DataFrame, analysis: Analysis, *, draws: int, seed
     sample = spec_sample(panel, analysis, SPECS[MAIN])
     basis = fixed_effects_basis(sample)
     y = fixed_effects.residualize(basis, sample[analysis.rate].to_numpy(float))
-    paths = panel[panel["state"].isin(sample["state"].unique())].pivot(index="state", columns="year", values=analysis.share)
+    paths = panel[panel["state"].isin(sample["state"].unique())].pivot(
+        index="state", columns="year", values=analysis.share
+    )
     rows, columns = paths.index.get_indexer(sample["state"]), paths.columns.get_indexer(sample["year"])
     values = paths.to_numpy()
     x = fixed_effects.residualize(basis, values[rows, columns])
     observed = float(x @ y / (x @ x))
     rng = np.random.default_rng(seed)
-    permuted = np.array([rng.permutation(len(paths)) for _ in range(draws)]).T        # states x draws
-    shares = values[permuted[rows], columns[:, None]]                                  # n x draws
+    permuted = np.array([rng.permutation(len(paths)) for _ in range(draws)]).T  # states x draws
+    shares = values[permuted[rows], columns[:, None]]  # n x draws
     if np.isnan(shares).any():
         raise ValueError("a permuted share path has no value in a year of the sample")
     shares = fixed_effects.residualize(basis, shares)
-    slopes = (shares.T @ y) / (shares ** 2).sum(axis=0)
+    slopes = (shares.T @ y) / (shares**2).sum(axis=0)
     p = float(((np.abs(slopes) >= abs(observed)).sum() + 1) / (draws + 1))
     return observed, p, fixed_effects.monte_carlo_se(p, draws)
 
@@ -190,7 +261,11 @@ def long_difference(panel: pd.DataFrame, analysis: Analysis) -> Estimate:
     one row per state with both years, with a constant (the common change); HC2 errors, t with n - 2 df."""
     sample = spec_sample(panel, analysis, SPECS[MAIN])
     first, last = int(sample["year"].min()), int(sample["year"].max())
-    ends = sample[sample["year"].isin([first, last])].pivot(index="state", columns="year", values=[analysis.rate, analysis.share]).dropna()
+    ends = (
+        sample[sample["year"].isin([first, last])]
+        .pivot(index="state", columns="year", values=[analysis.rate, analysis.share])
+        .dropna()
+    )
     dy = (ends[(analysis.rate, last)] - ends[(analysis.rate, first)]).to_numpy()
     dx = (ends[(analysis.share, last)] - ends[(analysis.share, first)]).to_numpy()
     X = np.column_stack([np.ones_like(dx), dx])
@@ -198,9 +273,10 @@ def long_difference(panel: pd.DataFrame, analysis: Analysis) -> Estimate:
     beta = bread @ X.T @ dy
     residual = dy - X @ beta
     leverage = np.einsum("ij,jk,ik->i", X, bread, X)
-    vcov = bread @ (X.T * (residual ** 2 / (1 - leverage))) @ X @ bread
-    return fixed_effects.estimate(beta[1], np.sqrt(vcov[1, 1]), len(dy) - 2, n_obs=len(dy), n_clusters=len(dy),
-                                  first=first, last=last)
+    vcov = bread @ (X.T * (residual**2 / (1 - leverage))) @ X @ bread
+    return fixed_effects.estimate(
+        beta[1], np.sqrt(vcov[1, 1]), len(dy) - 2, n_obs=len(dy), n_clusters=len(dy), first=first, last=last
+    )
 
 
 def driscoll_kraay_fit(panel: pd.DataFrame, analysis: Analysis, lags: int | None = None) -> Estimate:
@@ -228,7 +304,10 @@ def rule_of_thumb_lags(years: int) -> int:
 def with_control(panel: pd.DataFrame, analysis: Analysis, control: str) -> tuple[Estimate, Estimate]:
     """The main model with ``control`` added, and without it on the same state-years (where it exists)."""
     sample = spec_sample(panel, analysis, SPECS[MAIN]).dropna(subset=[control]).reset_index(drop=True)
-    return (fit_linear(sample, analysis.rate, [analysis.share, control]), fit_linear(sample, analysis.rate, [analysis.share]))
+    return (
+        fit_linear(sample, analysis.rate, [analysis.share, control]),
+        fit_linear(sample, analysis.rate, [analysis.share]),
+    )
 
 
 def change_correlation(panel: pd.DataFrame, first: str, second: str, years: tuple[int, int]) -> tuple[float, int]:
@@ -245,9 +324,10 @@ def change_correlation(panel: pd.DataFrame, first: str, second: str, years: tupl
 @dataclass
 class DivisionBias:
     """The bias a shared, mismeasured population denominator puts into a slope of rate on share."""
-    error_sd: float          # SD of the log population error assumed (from the gap between two Census vintages)
-    bias: float              # expected bias of the slope, outcome units per point (positive: upward)
-    cells: int               # state-years compared to measure error_sd
+
+    error_sd: float  # SD of the log population error assumed (from the gap between two Census vintages)
+    bias: float  # expected bias of the slope, outcome units per point (positive: upward)
+    cells: int  # state-years compared to measure error_sd
 
 
 def division_bias(panel: pd.DataFrame, analysis: Analysis, vintage_gap: pd.Series) -> DivisionBias:
@@ -266,8 +346,9 @@ def division_bias(panel: pd.DataFrame, analysis: Analysis, vintage_gap: pd.Serie
     return DivisionBias(float(np.sqrt(variance)), product * variance / within, int(vintage_gap.notna().sum()))
 
 
-def window_rows(panel: pd.DataFrame, analysis: Analysis, windows: tuple[tuple[int, int], ...], break_year: int,
-                threshold: float) -> pd.DataFrame:
+def window_rows(
+    panel: pd.DataFrame, analysis: Analysis, windows: tuple[tuple[int, int], ...], break_year: int, threshold: float
+) -> pd.DataFrame:
     """The decisive specifications over other windows of years, with the rule's reading against the
     declared ``threshold`` (shown, never the verdict), and for windows that straddle ``break_year``
     (the seam between two arrest sources) the main and state-trends models with a level shift per
@@ -277,9 +358,18 @@ def window_rows(panel: pd.DataFrame, analysis: Analysis, windows: tuple[tuple[in
     for first, last in windows:
         window = replace(analysis, years=(first, last))
         fits = decisive_fits(data, window)
-        row = {"window": f"{first}-{last}", "verdict": verdict_of(fits, threshold),
-               **{f"{key}_{field}": getattr(fits[key], field) for key in DECISIVE for field in ("coef", "ci_low", "ci_high")},
-               "n_obs": fits[MAIN].n_obs, "n_states": fits[MAIN].n_clusters, "years": fits[MAIN].span}
+        row = {
+            "window": f"{first}-{last}",
+            "verdict": verdict_of(fits, threshold),
+            **{
+                f"{key}_{field}": getattr(fits[key], field)
+                for key in DECISIVE
+                for field in ("coef", "ci_low", "ci_high")
+            },
+            "n_obs": fits[MAIN].n_obs,
+            "n_states": fits[MAIN].n_clusters,
+            "years": fits[MAIN].span,
+        }
         sample = spec_sample(data, window, SPECS[MAIN])
         if sample["year"].min() < break_year <= sample["year"].max():
             shifted, flags = with_state_dummies(sample, sample["year"] >= break_year, "after")
@@ -302,9 +392,19 @@ def study_comparison(published: pd.DataFrame, pairs: list[tuple[str, str, pd.Ser
     rows = []
     for key, source, fit in pairs:
         value = float(published.loc[key, "value"])
-        rows.append({"id": key, "outcome": published.loc[key, "outcome"], "study": value, "coef": fit["coef"],
-                     "ci_low": fit["ci_low"], "ci_high": fit["ci_high"], "years": fit["years"], "source": source,
-                     "reading": "contains" if fit["ci_low"] <= value <= fit["ci_high"] else "excludes",
-                     "same_sign": bool(np.sign(fit["coef"]) == np.sign(value)),
-                     "book_significant": bool(fit["ci_low"] > 0 or fit["ci_high"] < 0)})
+        rows.append(
+            {
+                "id": key,
+                "outcome": published.loc[key, "outcome"],
+                "study": value,
+                "coef": fit["coef"],
+                "ci_low": fit["ci_low"],
+                "ci_high": fit["ci_high"],
+                "years": fit["years"],
+                "source": source,
+                "reading": "contains" if fit["ci_low"] <= value <= fit["ci_high"] else "excludes",
+                "same_sign": bool(np.sign(fit["coef"]) == np.sign(value)),
+                "book_significant": bool(fit["ci_low"] > 0 or fit["ci_high"] < 0),
+            }
+        )
     return pd.DataFrame(rows)

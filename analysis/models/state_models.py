@@ -12,6 +12,7 @@ entered as regressors); ``sensitivity`` computes what that changes rather than a
 Poisson models (counts with a log-population offset) use the kernel's Poisson with state and year
 dummies and state-clustered errors (checked against statsmodels' GLM).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,12 +27,26 @@ from analysis.models.specifications import CONTROLS, MAIN, SPECIFICATIONS, Analy
 DECISIVE = (MAIN, *specifications.TREND_ROBUST)
 SPECS = {spec.key: spec for spec in (*SPECIFICATIONS, *specifications.ROBUSTNESS, *specifications.TREND_COMBINATIONS)}
 # The columns of an estimates table (``estimates_frame``): one row per specification or check.
-COLUMNS = ("key", "label", "coef", "se", "ci_low", "ci_high", "p", "df", "n_obs", "n_states", "first_year",
-           "last_year", "years")
+COLUMNS = (
+    "key",
+    "label",
+    "coef",
+    "se",
+    "ci_low",
+    "ci_high",
+    "p",
+    "df",
+    "n_obs",
+    "n_states",
+    "first_year",
+    "last_year",
+    "years",
+)
 
 
-def effects_matrix(sample: pd.DataFrame, state_effects: bool = True, years_within: str | None = None,
-                   state_trends: bool = False) -> np.ndarray:
+def effects_matrix(
+    sample: pd.DataFrame, state_effects: bool = True, years_within: str | None = None, state_trends: bool = False
+) -> np.ndarray:
     """The fixed effects' dummies: year effects (common, or one set per ``years_within`` group), state
     effects, and a linear trend per state (years centred on the sample's mean)."""
     year = sample["year"].astype(str)
@@ -44,17 +59,32 @@ def effects_matrix(sample: pd.DataFrame, state_effects: bool = True, years_withi
     return np.column_stack(columns)
 
 
-def fixed_effects_basis(sample: pd.DataFrame, state_effects: bool = True, years_within: str | None = None,
-                        state_trends: bool = False, weights: np.ndarray | None = None) -> np.ndarray:
+def fixed_effects_basis(
+    sample: pd.DataFrame,
+    state_effects: bool = True,
+    years_within: str | None = None,
+    state_trends: bool = False,
+    weights: np.ndarray | None = None,
+) -> np.ndarray:
     """Orthonormal basis of the fixed effects of ``effects_matrix`` (with ``weights``: scaled as WLS does)."""
     return fixed_effects.orthonormal_basis(effects_matrix(sample, state_effects, years_within, state_trends), weights)
 
 
-def state_estimate(coef: float, se: float, sample: pd.DataFrame, level: float = 0.95, df: float | None = None) -> Estimate:
+def state_estimate(
+    coef: float, se: float, sample: pd.DataFrame, level: float = 0.95, df: float | None = None
+) -> Estimate:
     """An estimate on ``sample`` with a two-sided ``level`` interval, t with (states - 1) df unless ``df`` is given."""
     states = int(sample["state"].nunique())
-    return fixed_effects.estimate(coef, se, states - 1 if df is None else df, level=level, n_obs=len(sample),
-                                  n_clusters=states, first=int(sample["year"].min()), last=int(sample["year"].max()))
+    return fixed_effects.estimate(
+        coef,
+        se,
+        states - 1 if df is None else df,
+        level=level,
+        n_obs=len(sample),
+        n_clusters=states,
+        first=int(sample["year"].min()),
+        last=int(sample["year"].max()),
+    )
 
 
 def nested_rank(sample: pd.DataFrame, state_trends: bool = False) -> int:
@@ -67,20 +97,31 @@ def nested_rank(sample: pd.DataFrame, state_trends: bool = False) -> int:
     return int(np.linalg.matrix_rank(states))
 
 
-def fit_linear(sample: pd.DataFrame, outcome: str, regressors: list[str], weights: str | None = None,
-               years_within: str | None = None, state_trends: bool = False, state_effects: bool = True,
-               level: float = 0.95, count_nested: bool = True) -> Estimate:
+def fit_linear(
+    sample: pd.DataFrame,
+    outcome: str,
+    regressors: list[str],
+    weights: str | None = None,
+    years_within: str | None = None,
+    state_trends: bool = False,
+    state_effects: bool = True,
+    level: float = 0.95,
+    count_nested: bool = True,
+) -> Estimate:
     """Least squares of ``outcome`` on ``regressors`` with fixed effects, clustered by state; the
     coefficient reported is the first regressor's, with a two-sided ``level`` interval. The sample
     must have no missing values. ``count_nested=False`` is fixest's small-sample convention."""
     needed = [outcome, *regressors] + ([weights] if weights else [])
     if sample[needed].isna().any().any():
-        raise ValueError(f"the sample has missing values in {sample[needed].columns[sample[needed].isna().any()].tolist()}")
+        raise ValueError(
+            f"the sample has missing values in {sample[needed].columns[sample[needed].isna().any()].tolist()}"
+        )
     w = sample[weights].to_numpy(float) if weights else None
     basis = fixed_effects_basis(sample, state_effects, years_within, state_trends, w)
     uncounted = 0 if count_nested or not state_effects else nested_rank(sample, state_trends)
-    beta, vcov = fixed_effects.fit(sample[outcome].to_numpy(float), sample[regressors].to_numpy(float), basis,
-                                   sample["state"], w, uncounted)
+    beta, vcov = fixed_effects.fit(
+        sample[outcome].to_numpy(float), sample[regressors].to_numpy(float), basis, sample["state"], w, uncounted
+    )
     return state_estimate(beta[0], np.sqrt(vcov[0, 0]), sample, level)
 
 
@@ -93,7 +134,9 @@ def first_differences(sample: pd.DataFrame, outcome: str, regressor: str, period
     changes = data.assign(d_y=grouped[outcome].diff(), d_x=grouped[regressor].diff(), step=grouped["period"].diff())
     changes = changes[changes["step"] == 1].reset_index(drop=True)
     basis = fixed_effects_basis(changes, state_effects=False)
-    beta, vcov = fixed_effects.fit(changes["d_y"].to_numpy(float), changes[["d_x"]].to_numpy(float), basis, changes["state"])
+    beta, vcov = fixed_effects.fit(
+        changes["d_y"].to_numpy(float), changes[["d_x"]].to_numpy(float), basis, changes["state"]
+    )
     return state_estimate(beta[0], np.sqrt(vcov[0, 0]), changes)
 
 
@@ -102,8 +145,13 @@ def fit_poisson(sample: pd.DataFrame, count: str, regressor: str, exposure: str)
     as offset, state-clustered errors (coefficient in log points per unit of the regressor)."""
     effects = np.column_stack([fixed_effects.dummies(sample["year"]), fixed_effects.dummies(sample["state"])[:, 1:]])
     codes, _ = fixed_effects.cluster_codes(sample["state"])
-    beta, se, _ = fixed_effects.poisson_fixed_effects(sample[count].to_numpy(float), sample[regressor].to_numpy(float),
-                                                      effects, codes, np.log(sample[exposure].to_numpy(float)))
+    beta, se, _ = fixed_effects.poisson_fixed_effects(
+        sample[count].to_numpy(float),
+        sample[regressor].to_numpy(float),
+        effects,
+        codes,
+        np.log(sample[exposure].to_numpy(float)),
+    )
     return state_estimate(beta, se, sample)
 
 
@@ -120,7 +168,9 @@ def with_lag(panel: pd.DataFrame, share: str) -> pd.DataFrame:
 def _shifted(panel: pd.DataFrame, share: str, name: str, forward: bool) -> pd.DataFrame:
     """The same state's share at the next (``forward``) or previous published year of the source."""
     years = sorted(panel.loc[panel[share].notna(), "year"].unique())
-    other = dict(zip(years[:-1], years[1:])) if forward else dict(zip(years[1:], years[:-1]))
+    other = (
+        dict(zip(years[:-1], years[1:], strict=False)) if forward else dict(zip(years[1:], years[:-1], strict=False))
+    )
     shares = panel[["state", "year", share]].rename(columns={share: name, "year": "other_year"})
     keyed = panel.drop(columns=[name], errors="ignore").assign(other_year=panel["year"].map(other))
     return keyed.merge(shares, on=["state", "other_year"], how="left").drop(columns="other_year")
@@ -140,8 +190,14 @@ def spec_sample(panel: pd.DataFrame, analysis: Analysis, spec: Spec, drop_states
     return data.dropna(subset=needed).reset_index(drop=True)
 
 
-def fit_spec(panel: pd.DataFrame, analysis: Analysis, spec: Spec, drop_states: tuple[str, ...] = (),
-             level: float = 0.95, count_nested: bool = True) -> Estimate:
+def fit_spec(
+    panel: pd.DataFrame,
+    analysis: Analysis,
+    spec: Spec,
+    drop_states: tuple[str, ...] = (),
+    level: float = 0.95,
+    count_nested: bool = True,
+) -> Estimate:
     """Fit one pre-declared specification for one analysis (``level`` and ``count_nested`` apply to
     linear specifications: the interval's level and the small-sample convention of ``fit_linear``).
     ``panel`` needs ``lead_share`` (``with_lead``) for the lead specification."""
@@ -153,16 +209,35 @@ def fit_spec(panel: pd.DataFrame, analysis: Analysis, spec: Spec, drop_states: t
         return first_differences(sample, analysis.rate, analysis.share, periods)
     regressors = ["lead_share", analysis.share] if spec.lead else [analysis.share]
     regressors += list(CONTROLS) if spec.controls else []
-    return fit_linear(sample, analysis.rate, regressors, weights="population" if spec.weighted else None,
-                      years_within=spec.years_within, state_trends=spec.state_trends, level=level,
-                      count_nested=count_nested)
+    return fit_linear(
+        sample,
+        analysis.rate,
+        regressors,
+        weights="population" if spec.weighted else None,
+        years_within=spec.years_within,
+        state_trends=spec.state_trends,
+        level=level,
+        count_nested=count_nested,
+    )
 
 
 def estimate_row(key: str, label: str, fit: Estimate) -> dict:
     """One row of an estimates table (``COLUMNS``)."""
-    return {"key": key, "label": label, "coef": fit.coef, "se": fit.se, "ci_low": fit.ci_low, "ci_high": fit.ci_high,
-            "p": fit.p, "df": fit.df, "n_obs": fit.n_obs, "n_states": fit.n_clusters, "first_year": fit.first,
-            "last_year": fit.last, "years": fit.span}
+    return {
+        "key": key,
+        "label": label,
+        "coef": fit.coef,
+        "se": fit.se,
+        "ci_low": fit.ci_low,
+        "ci_high": fit.ci_high,
+        "p": fit.p,
+        "df": fit.df,
+        "n_obs": fit.n_obs,
+        "n_states": fit.n_clusters,
+        "first_year": fit.first,
+        "last_year": fit.last,
+        "years": fit.span,
+    }
 
 
 def estimates_frame(rows: list[dict]) -> pd.DataFrame:
@@ -173,15 +248,22 @@ def estimates_frame(rows: list[dict]) -> pd.DataFrame:
 def run_analysis(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     """Every specification of ``SPECIFICATIONS`` for ``analysis``; one row per specification."""
     data = with_lead(panel, analysis.share)
-    return estimates_frame([estimate_row(spec.key, spec.label, fit_spec(data, analysis, spec)) for spec in SPECIFICATIONS])
+    return estimates_frame(
+        [estimate_row(spec.key, spec.label, fit_spec(data, analysis, spec)) for spec in SPECIFICATIONS]
+    )
 
 
 def run_robustness(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     """The ``ROBUSTNESS`` rows that change ``analysis``' sample (a later start only if the window
     begins earlier; the controls' sample only if it drops state-years); one row per row kept."""
     main = len(spec_sample(panel, analysis, SPECS[MAIN]))
-    return estimates_frame([estimate_row(spec.key, spec.label, fit_spec(panel, analysis, spec))
-                            for spec in specifications.ROBUSTNESS if len(spec_sample(panel, analysis, spec)) != main])
+    return estimates_frame(
+        [
+            estimate_row(spec.key, spec.label, fit_spec(panel, analysis, spec))
+            for spec in specifications.ROBUSTNESS
+            if len(spec_sample(panel, analysis, spec)) != main
+        ]
+    )
 
 
 def including_zero(table: pd.DataFrame) -> list[str]:
@@ -200,7 +282,9 @@ def lead_check(table: pd.DataFrame) -> str:
     return "uninformative" if lead["ci_low"] <= main <= lead["ci_high"] else "passes"
 
 
-def projected(sample: pd.DataFrame, analysis: Analysis, spec: Spec) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def projected(
+    sample: pd.DataFrame, analysis: Analysis, spec: Spec
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """An unweighted linear specification's share and outcome net of its fixed effects, the basis and the
     state codes: what the CR2 errors and the wild bootstrap work on."""
     basis = fixed_effects_basis(sample, years_within=spec.years_within, state_trends=spec.state_trends)
@@ -209,8 +293,9 @@ def projected(sample: pd.DataFrame, analysis: Analysis, spec: Spec) -> tuple[np.
     return x, y, basis, fixed_effects.cluster_codes(sample["state"])[0]
 
 
-def fit_cr2(sample: pd.DataFrame, analysis: Analysis, spec: Spec, level: float = 0.95,
-            bell_mccaffrey_df: bool = False) -> Estimate:
+def fit_cr2(
+    sample: pd.DataFrame, analysis: Analysis, spec: Spec, level: float = 0.95, bell_mccaffrey_df: bool = False
+) -> Estimate:
     """An unweighted linear specification with CR2 (Bell-McCaffrey) state-clustered errors; the interval
     uses t with (states - 1) degrees of freedom, or with ``bell_mccaffrey_df`` the Bell-McCaffrey /
     Satterthwaite degrees of freedom. A referee's alternative, never the verdict's."""
@@ -229,15 +314,30 @@ CONVENTIONS = (
 )
 
 
-def decisive_fits(panel: pd.DataFrame, analysis: Analysis, convention: str = "cr1", level: float = 0.95,
-                  drop_states: tuple[str, ...] = ()) -> dict[str, Estimate]:
+def decisive_fits(
+    panel: pd.DataFrame,
+    analysis: Analysis,
+    convention: str = "cr1",
+    level: float = 0.95,
+    drop_states: tuple[str, ...] = (),
+) -> dict[str, Estimate]:
     """The decisive specifications' estimates under one inference ``convention`` ('cr1' declared,
     'cr1_nested' fixest's factor, 'cr2', 'cr2_bm'). ``panel`` needs ``lead_share`` only for the lead."""
     if convention.startswith("cr2"):
-        return {key: fit_cr2(spec_sample(panel, analysis, SPECS[key], drop_states), analysis, SPECS[key], level,
-                             convention == "cr2_bm") for key in DECISIVE}
-    return {key: fit_spec(panel, analysis, SPECS[key], drop_states, level=level, count_nested=convention == "cr1")
-            for key in DECISIVE}
+        return {
+            key: fit_cr2(
+                spec_sample(panel, analysis, SPECS[key], drop_states),
+                analysis,
+                SPECS[key],
+                level,
+                convention == "cr2_bm",
+            )
+            for key in DECISIVE
+        }
+    return {
+        key: fit_spec(panel, analysis, SPECS[key], drop_states, level=level, count_nested=convention == "cr1")
+        for key in DECISIVE
+    }
 
 
 def verdict_of(fits: dict[str, Estimate], threshold: float) -> str:
@@ -250,37 +350,51 @@ def sensitivity(panel: pd.DataFrame, analysis: Analysis, threshold: float, study
 
     One row per convention of ``CONVENTIONS``, then the declared intervals against ``study_threshold``
     (the size of the study's reported drug-arrest figure, which was negative, as an increase: the
-    quantity the declared threshold was first calibrated to, so not an independent alternative): the decisive specifications' upper
-    bounds, the highest one, its margin to the threshold (negative: below it) and the rule's verdict.
+    quantity the declared threshold was first calibrated to, so not an independent alternative): the
+    decisive specifications' upper bounds, the highest one, its margin to the threshold (negative:
+    below it) and the rule's verdict.
     """
     data = with_lead(panel, analysis.share)
     rows = []
-    study = (f"declared interval against an increase the size of the study's figure (the study reported "
-             f"{-study_threshold:+g}; the quantity the threshold was calibrated to)")
+    study = (
+        f"declared interval against an increase the size of the study's figure (the study reported "
+        f"{-study_threshold:+g}; the quantity the threshold was calibrated to)"
+    )
     for key, words, level, convention in (*CONVENTIONS, ("study_threshold", study, 0.95, "cr1")):
         fits = decisive_fits(data, analysis, convention, level)
         limit = study_threshold if key == "study_threshold" else threshold
         highest = max(fit.ci_high for fit in fits.values())
-        rows.append({"key": key, "convention": words, "threshold": limit,
-                     **{f"upper_{name}": fits[name].ci_high for name in DECISIVE},
-                     **{f"df_{name}": fits[name].df for name in DECISIVE},
-                     "highest_upper": highest, "margin": highest - limit, "verdict": verdict_of(fits, limit)})
+        rows.append(
+            {
+                "key": key,
+                "convention": words,
+                "threshold": limit,
+                **{f"upper_{name}": fits[name].ci_high for name in DECISIVE},
+                **{f"df_{name}": fits[name].df for name in DECISIVE},
+                "highest_upper": highest,
+                "margin": highest - limit,
+                "verdict": verdict_of(fits, limit),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def threshold_bootstrap_p(panel: pd.DataFrame, analysis: Analysis, spec: Spec, threshold: float, *,
-                          draws: int = 99999, seed: int = 20261123) -> tuple[float, float]:
+def threshold_bootstrap_p(
+    panel: pd.DataFrame, analysis: Analysis, spec: Spec, threshold: float, *, draws: int = 99999, seed: int = 20261123
+) -> tuple[float, float]:
     """One-sided wild cluster bootstrap p-value of H0: slope >= ``threshold`` against slope <
     threshold (Webb weights, the null imposed), with its Monte Carlo standard error. A small p means
     the data rule out an increase as large as ``threshold``; at 5% it tests the same hypothesis as the
     equivalence test's upper side (TOST)."""
     x, y, basis, codes = projected(spec_sample(with_lead(panel, analysis.share), analysis, spec), analysis, spec)
-    return fixed_effects.wild_bootstrap_p(x, y, codes, basis, basis.shape[1], draws=draws, seed=seed, null=threshold,
-                                          alternative="less")
+    return fixed_effects.wild_bootstrap_p(
+        x, y, codes, basis, basis.shape[1], draws=draws, seed=seed, null=threshold, alternative="less"
+    )
 
 
-def wild_bootstrap_p(panel: pd.DataFrame, analysis: Analysis, *, draws: int = 99999,
-                     seed: int = 20261123) -> tuple[float, float]:
+def wild_bootstrap_p(
+    panel: pd.DataFrame, analysis: Analysis, *, draws: int = 99999, seed: int = 20261123
+) -> tuple[float, float]:
     """Wild cluster bootstrap p-value (null imposed, Webb weights, clustered by state) of the main
     estimate, and its Monte Carlo standard error."""
     x, y, basis, codes = projected(spec_sample(panel, analysis, SPECS[MAIN]), analysis, SPECS[MAIN])
@@ -294,27 +408,39 @@ def trend_combinations(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     data = with_lead(panel, analysis.share)
     trends = SPECS["state_trends"]
     base = len(spec_sample(data, analysis, trends))
-    kept = [trends] + [spec for spec in specifications.TREND_COMBINATIONS
-                       if spec.weighted or len(spec_sample(data, analysis, spec)) != base]
+    kept = [trends] + [
+        spec
+        for spec in specifications.TREND_COMBINATIONS
+        if spec.weighted or len(spec_sample(data, analysis, spec)) != base
+    ]
     return estimates_frame([estimate_row(spec.key, spec.label, fit_spec(data, analysis, spec)) for spec in kept])
 
 
 def leave_one_out(panel: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     """The main estimate re-fitted without each state in turn (one row per omitted state)."""
     sample = spec_sample(panel, analysis, SPECS[MAIN])
-    rows = [{"omitted": state, **estimate_row(MAIN, state, fit_linear(sample[sample["state"] != state].reset_index(drop=True),
-                                                                       analysis.rate, [analysis.share]))}
-            for state in sorted(sample["state"].unique())]
+    rows = [
+        {
+            "omitted": state,
+            **estimate_row(
+                MAIN,
+                state,
+                fit_linear(sample[sample["state"] != state].reset_index(drop=True), analysis.rate, [analysis.share]),
+            ),
+        }
+        for state in sorted(sample["state"].unique())
+    ]
     return pd.DataFrame(rows)
 
 
 @dataclass
 class Identification:
     """How much within-state variation identifies the main estimate."""
-    within_variance_share: float   # variance of the share left after state and year effects / total variance
-    within_sd: float               # standard deviation of that residual share, percentage points
-    median_state_range: float      # median over states of (max - min) of the share in the window, points
-    effect_per_within_sd: float    # main coefficient x within_sd, in the outcome's units
+
+    within_variance_share: float  # variance of the share left after state and year effects / total variance
+    within_sd: float  # standard deviation of that residual share, percentage points
+    median_state_range: float  # median over states of (max - min) of the share in the window, points
+    effect_per_within_sd: float  # main coefficient x within_sd, in the outcome's units
 
 
 def identification(panel: pd.DataFrame, analysis: Analysis, coef: float) -> Identification:
@@ -324,9 +450,12 @@ def identification(panel: pd.DataFrame, analysis: Analysis, coef: float) -> Iden
     residual = fixed_effects.residualize(fixed_effects_basis(sample), share)
     within_sd = float(np.sqrt(residual @ residual / len(share)))
     ranges = sample.groupby("state")[analysis.share].agg(lambda s: s.max() - s.min())
-    return Identification(within_variance_share=float((residual @ residual) / ((share - share.mean()) @ (share - share.mean()))),
-                          within_sd=within_sd, median_state_range=float(ranges.median()),
-                          effect_per_within_sd=float(coef * within_sd))
+    return Identification(
+        within_variance_share=float((residual @ residual) / ((share - share.mean()) @ (share - share.mean()))),
+        within_sd=within_sd,
+        median_state_range=float(ranges.median()),
+        effect_per_within_sd=float(coef * within_sd),
+    )
 
 
 def interval_words(low: float, high: float) -> str:
@@ -337,6 +466,7 @@ def interval_words(low: float, high: float) -> str:
 @dataclass
 class Decision:
     """The verdict rule applied to one analysis."""
+
     verdict: str
     reason: str
     threshold: float
@@ -352,18 +482,22 @@ def decide(panel: pd.DataFrame, analysis: Analysis, table: pd.DataFrame) -> Deci
     intervals = {key: (rows.loc[key, "ci_low"], rows.loc[key, "ci_high"]) for key in rows.index}
     coefs = {key: rows.loc[key, "coef"] for key in rows.index}
     result = specifications.verdict(intervals, limit)
-    what = (f"{analysis.measure} per percentage point of the {analysis.share_source} undocumented share, "
-            f"{rows.loc[MAIN, 'years']}")
+    what = (
+        f"{analysis.measure} per percentage point of the {analysis.share_source} undocumented share, "
+        f"{rows.loc[MAIN, 'years']}"
+    )
     return Decision(result, specifications.verdict_reason(result, intervals, coefs, limit, what), limit, mean)
 
 
 def provisional_gap(final: pd.DataFrame, provisional: pd.DataFrame) -> pd.DataFrame:
     """Per state, over the years both report: provisional (occurrence) / final (residence) deaths - 1, percent."""
-    both = final[["state", "year", "overdose_deaths"]].merge(provisional.rename(columns={"deaths": "provisional"}),
-                                                            on=["state", "year"])
+    both = final[["state", "year", "overdose_deaths"]].merge(
+        provisional.rename(columns={"deaths": "provisional"}), on=["state", "year"]
+    )
     sums = both.groupby("state")[["overdose_deaths", "provisional"]].sum()
-    return pd.DataFrame({"state": sums.index, "gap_pct": 100 * (sums["provisional"] / sums["overdose_deaths"] - 1)}
-                        ).reset_index(drop=True)
+    return pd.DataFrame(
+        {"state": sums.index, "gap_pct": 100 * (sums["provisional"] / sums["overdose_deaths"] - 1)}
+    ).reset_index(drop=True)
 
 
 def residence_checks(panel: pd.DataFrame, analysis: Analysis, gap: pd.DataFrame) -> dict[str, Estimate]:
@@ -372,11 +506,15 @@ def residence_checks(panel: pd.DataFrame, analysis: Analysis, gap: pd.DataFrame)
     (``gap`` from ``provisional_gap``), and a separate provisional-years dummy for each state."""
     ratio = panel["state"].map(gap.set_index("state")["gap_pct"] / 100 + 1)
     provisional = panel["provisional"].fillna(False).astype(bool)
-    rescaled = panel.assign(**{analysis.rate: np.where(provisional, panel[analysis.rate] / ratio, panel[analysis.rate])})
+    rescaled = panel.assign(
+        **{analysis.rate: np.where(provisional, panel[analysis.rate] / ratio, panel[analysis.rate])}
+    )
     sample = spec_sample(panel, analysis, SPECS[MAIN])
     with_flags, flags = with_state_dummies(sample, sample["provisional"].fillna(False).astype(bool), "provisional")
-    return {"rescaled": fit_spec(rescaled, analysis, SPECS[MAIN]),
-            "state_provisional": fit_linear(with_flags, analysis.rate, [analysis.share, *flags])}
+    return {
+        "rescaled": fit_spec(rescaled, analysis, SPECS[MAIN]),
+        "state_provisional": fit_linear(with_flags, analysis.rate, [analysis.share, *flags]),
+    }
 
 
 def with_state_dummies(sample: pd.DataFrame, active: pd.Series, prefix: str) -> tuple[pd.DataFrame, list[str]]:

@@ -1,5 +1,6 @@
 """Figures and downloads: one call gives the static drawing, its interactive twin and its data; every
 table or figure with a download writes a CSV with its description; charts fill their column."""
+
 from __future__ import annotations
 
 import base64
@@ -31,8 +32,18 @@ def share_rows():
     for scope in ("Nationwide", "Southwest Border"):
         for drug, share in (("Fentanyl", 0.9), ("Marijuana", 0.4)):
             for fy, partial in ((2023, False), (2024, False), (2025, True)):
-                rows.append({"scope": scope, "fy": fy, "partial": partial, "fy_label": f"FY{fy}", "drug": drug,
-                             "ofo_share": share, "pounds_ofo": 900.0 * share, "pounds_usbp": 900.0 * (1 - share)})
+                rows.append(
+                    {
+                        "scope": scope,
+                        "fy": fy,
+                        "partial": partial,
+                        "fy_label": f"FY{fy}",
+                        "drug": drug,
+                        "ofo_share": share,
+                        "pounds_ofo": 900.0 * share,
+                        "pounds_usbp": 900.0 * (1 - share),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -49,8 +60,14 @@ def test_save_writes_the_csv_and_its_description(build_dir):
     assert address == "../_static/data/test-shares.csv"
     assert (build_dir / "figure-data" / "test-shares.csv").read_text() == "year,share\n2023,0.123456789\n2024,0.5\n"
     described = json.loads((build_dir / "figure-data" / "test-shares.json").read_text())
-    assert described == {"name": "test-shares", "title": "Shares in a test", "units": "share: fraction (0-1)",
-                         "source": "synthetic", "rows": 2, "columns": ["year", "share"]}
+    assert described == {
+        "name": "test-shares",
+        "title": "Shares in a test",
+        "units": "share: fraction (0-1)",
+        "source": "synthetic",
+        "rows": 2,
+        "columns": ["year", "share"],
+    }
 
 
 def test_save_refuses_an_empty_frame():
@@ -63,8 +80,9 @@ def test_a_table_with_a_download_links_its_csv_under_it(build_dir):
     raw = pd.DataFrame({"year": [2023], "share": [0.123]})
     text = tables.markdown_table(shown, download=ABOUT, data=raw).data
     assert text.startswith("```{list-table}")
-    assert text.endswith('<p class="data-links">Download: <a href="../_static/data/test-shares.csv" download>'
-                         'table (CSV)</a></p>')
+    assert text.endswith(
+        '<p class="data-links">Download: <a href="../_static/data/test-shares.csv" download>table (CSV)</a></p>'
+    )
     assert (build_dir / "figure-data" / "test-shares.csv").read_text() == "year,share\n2023,0.123\n"
     assert "data-links" not in tables.markdown_table(shown).data
 
@@ -81,7 +99,11 @@ def test_port_share_is_one_call_with_static_interactive_and_data(build_dir):
     assert len(figure.panels) == 2 and figure.linked == ("pick",)
     assert 'data-linked="pick"' in bundle["text/html"] and bundle["text/html"].count('class="vega-chart"') == 2
     for panel in figure.panels:
-        assert panel["width"] == "container" and panel["autosize"] == {"type": "fit-x", "contains": "padding", "resize": True}
+        assert panel["width"] == "container" and panel["autosize"] == {
+            "type": "fit-x",
+            "contains": "padding",
+            "resize": True,
+        }
     legends = [layer["encoding"]["color"].get("legend", {}) for panel in figure.panels for layer in panel["layer"][:1]]
     assert legends[0] is None and legends[1]["orient"] == "bottom"
     # partial years hollow: the points' fill is white where partial_year, the drug's colour elsewhere
@@ -97,8 +119,17 @@ def test_the_html_of_a_chart_cannot_be_closed_by_its_data(build_dir):
 
 def test_a_static_only_figure_shows_its_png_with_its_size(build_dir):
     rows = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [2.0, 1.0, 4.0]})
-    figure = correlation.raw_and_within_scatter(rows["x"], rows["y"], rows["x"] - 2, rows["y"] - 2, "Fentanyl", "Test",
-                                                "synthetic", slope=0.5, slope_label="slope")
+    figure = correlation.raw_and_within_scatter(
+        rows["x"],
+        rows["y"],
+        rows["x"] - 2,
+        rows["y"] - 2,
+        "Fentanyl",
+        "Test",
+        "synthetic",
+        slope=0.5,
+        slope_label="slope",
+    )
     width, height = interactive.png_size(figure.png)
     assert figure.panels == []
     assert 'src="../_static/data/correlation-scatter.png" alt="Two scatter plots of fentanyl' in figure.html()
@@ -106,17 +137,27 @@ def test_a_static_only_figure_shows_its_png_with_its_size(build_dir):
     # on a phone the two panels come stacked, from their own file
     narrow_width, narrow_height = figure.narrow_size
     assert narrow_width < width and narrow_height > height
-    assert ('<picture><source media="(max-width: 640px)" srcset="../_static/data/correlation-scatter-narrow.png" '
-            f'width="{narrow_width}" height="{narrow_height}" />') in figure.html()
-    assert interactive.png_size((build_dir / "figure-data" / "correlation-scatter-narrow.png").read_bytes()) == figure.narrow_size
+    assert (
+        '<picture><source media="(max-width: 640px)" srcset="../_static/data/correlation-scatter-narrow.png" '
+        f'width="{narrow_width}" height="{narrow_height}" />'
+    ) in figure.html()
+    assert (
+        interactive.png_size((build_dir / "figure-data" / "correlation-scatter-narrow.png").read_bytes())
+        == figure.narrow_size
+    )
     assert list(pd.read_csv(build_dir / "figure-data" / "correlation-scatter.csv").columns) == [
-        "encounters_thousands", "pounds", "encounters_within", "pounds_within"]
+        "encounters_thousands",
+        "pounds",
+        "encounters_within",
+        "pounds_within",
+    ]
 
 
 def test_compact_png_keeps_the_size_and_at_most_256_colours():
-    from PIL import Image
     import io
+
     import matplotlib.pyplot as plt
+    from PIL import Image
 
     figure, axis = plt.subplots(figsize=(4, 3))
     axis.imshow([[i + j for i in range(64)] for j in range(64)])
@@ -139,15 +180,22 @@ def test_png_size_reads_the_header_and_refuses_other_files():
 def test_wrapped_legend_labels_break_long_labels_only():
     expression = interactive.wrapped_labels(["short", "a label long enough to need two lines here"], 20)
     mapping = json.loads(expression.split(")[datum.label]")[0][1:])
-    assert mapping == {"short": ["short"], "a label long enough to need two lines here":
-                       ["a label long enough", "to need two lines", "here"]}
+    assert mapping == {
+        "short": ["short"],
+        "a label long enough to need two lines here": ["a label long enough", "to need two lines", "here"],
+    }
     assert expression.endswith("|| datum.label")
 
 
 def test_monthly_lines_shade_a_period_in_both_drawings(build_dir):
     months = pd.date_range("2020-01-01", periods=4, freq="MS")
-    monthly = pd.DataFrame({"month": list(months) * 2, "title_of_authority": ["Title 8"] * 4 + ["Title 42"] * 4,
-                            "encounters": [5, 6, 7, 8, 1, 2, 0, 0]})
+    monthly = pd.DataFrame(
+        {
+            "month": list(months) * 2,
+            "title_of_authority": ["Title 8"] * 4 + ["Title 42"] * 4,
+            "encounters": [5, 6, 7, 8, 1, 2, 0, 0],
+        }
+    )
     figure = encounters.by_title(monthly, (months[1], months[2]), "synthetic")
     band, lines = figure.panels[0]["layer"]
     period = figure.panels[0]["datasets"][band["data"]["name"]][0]
@@ -158,8 +206,15 @@ def test_monthly_lines_shade_a_period_in_both_drawings(build_dir):
 
 
 def test_seizure_size_bars_start_at_the_log_axis_in_the_interactive_drawing(build_dir):
-    sizes = pd.DataFrame({"drug": ["Fentanyl", "Fentanyl"], "component": ["OFO", "USBP"], "pounds": [150.0, 63.0],
-                          "events": [10, 10], "lbs_per_event": [15.0, 6.3]})
+    sizes = pd.DataFrame(
+        {
+            "drug": ["Fentanyl", "Fentanyl"],
+            "component": ["OFO", "USBP"],
+            "pounds": [150.0, 63.0],
+            "events": [10, 10],
+            "lbs_per_event": [15.0, 6.3],
+        }
+    )
     figure = ports.seizure_size(sizes, 2025, "synthetic")
     bars = figure.panels[0]["layer"][0]["encoding"]
     assert bars["y"]["scale"] == {"type": "log", "domain": [1.0, 24.0]} and bars["y2"] == {"datum": 1.0}

@@ -1,4 +1,5 @@
 """Glue: numbers published under stable keys as plain Python values; NaN is refused."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Book tables: cell text Markdown will not reinterpret, and PDF column widths that fit their content."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,7 +30,14 @@ def test_character_widths_and_unbreakable_pieces():
     assert tables.cell_extent("2024") == (2.0, 2.0)  # four digits of half an em
     assert tables.cell_extent("`ab`") == (1.2, 1.2)  # code: 0.6 em a character
     assert tables.unbreakable_pieces("ports.fentanyl.ofo_share fy2023/a-b", split_code=True) == [
-        "ports.", "fentanyl.", "ofo_", "share", "fy2023/", "a-", "b"]
+        "ports.",
+        "fentanyl.",
+        "ofo_",
+        "share",
+        "fy2023/",
+        "a-",
+        "b",
+    ]
     assert tables.unbreakable_pieces("ports.fentanyl share") == ["ports.fentanyl", "share"]
     assert tables.cell_extent("x `ab.cd.ef.gh.ij.kl`", split_code=True)[1] == tables.text_em("ab.", code=True)
     whole, piece = tables.cell_extent("a long sentence that wraps between words ab")
@@ -50,7 +58,9 @@ def test_share_line_gives_the_rest_in_proportion_and_never_less_than_the_minimum
     assert tables.share_line([1, 1, 2], [10, 60, 0], 100) == pytest.approx([40 / 3, 60, 80 / 3])
     inf = float("inf")
     assert tables.share_line([1, 1, 1], [0, 0, 0], 100, maximum=[10, inf, inf]) == pytest.approx([10, 45, 45])  # capped
-    assert tables.share_line([1, 1], [0, 0], 100, maximum=[10, 30]) == pytest.approx([25, 75])  # all fit: by natural width
+    assert tables.share_line([1, 1], [0, 0], 100, maximum=[10, 30]) == pytest.approx(
+        [25, 75]
+    )  # all fit: by natural width
     # when the rest then fits, no column goes below its minimum (sharing by natural width once did)
     widths = tables.share_line([1, 10, 10], [40, 20, 0], 100, maximum=[70, 20, 20])
     assert widths == pytest.approx([40 + 20 * 70 / 110, 20 + 20 * 20 / 110, 20 + 20 * 20 / 110])
@@ -60,15 +70,24 @@ def test_short_columns_hold_their_whole_cells_and_text_takes_the_rest():
     import pandas as pd
 
     text = "DHS written testimony of CBP (Provost/Wagner), FY18 budget request hearing " * 2
-    frame = pd.DataFrame({"Figure": ["President's budget request"] * 3, "FY": [2018, 2020, 2024],
-                          "Value": ["13.9", "20.8", "19.6"], "Unit": ["USD billion"] * 3, "Source": [text] * 3})
+    frame = pd.DataFrame(
+        {
+            "Figure": ["President's budget request"] * 3,
+            "FY": [2018, 2020, 2024],
+            "Value": ["13.9", "20.8", "19.6"],
+            "Unit": ["USD billion"] * 3,
+            "Source": [text] * 3,
+        }
+    )
     layout = tables.table_layout(frame)
     size = font_points(layout)
     points = column_points(layout)
     for column, cell in [(1, "2024"), (2, "Value"), (3, "USD billion")]:
         assert points[column] >= tables.cell_extent(cell, header=cell == "Value")[0] * size
     assert points[4] == max(points)  # the long source text takes the widest column ...
-    assert points[3] == pytest.approx(tables.text_em("USD billion") * size, abs=0.5)  # ... short ones no more than needed
+    assert points[3] == pytest.approx(
+        tables.text_em("USD billion") * size, abs=0.5
+    )  # ... short ones no more than needed
 
 
 def test_preferred_widths_are_raised_to_what_the_content_needs():

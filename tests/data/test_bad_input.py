@@ -5,10 +5,10 @@ committed). A harmless variation must load to exactly the numbers of the unmodif
 other change must raise DataError naming the file and, where one is at fault, the column.
 Run just these with ``pytest -k bad_input``.
 """
+
 from __future__ import annotations
 
 import hashlib
-import shutil
 
 import openpyxl
 import pandas as pd
@@ -86,41 +86,100 @@ HARMLESS = {
 # Harmful changes: (mutation, column expected in the error or None, words expected in the message).
 HARMFUL = {
     "missing_column": (lambda t: drop_column(t, "Region"), "Region", "required column missing"),
-    "renamed_column": (lambda t: t.replace("Sum Qty (lbs)", "Sum Qty (kg)", 1), "Sum Qty (lbs)", "required column missing"),
-    "extra_column": (lambda t: rebuild([line + (",Notes" if i == 0 else ",x") for i, line in enumerate(lines_of(t))]),
-                     "Notes", "unexpected column"),
-    "non_numeric_quantity": (lambda t: edit_column(t, "Sum Qty (lbs)", first_row_only(lambda v: "n/a")),
-                             "Sum Qty (lbs)", "not a non-negative number"),
-    "negative_quantity": (lambda t: edit_column(t, "Sum Qty (lbs)", first_row_only(lambda v: "-" + v)),
-                          "Sum Qty (lbs)", "not a non-negative number"),
-    "thousands_separator": (lambda t: edit_column(t, "Sum Qty (lbs)", first_row_only(lambda v: '"1,234.5"')),
-                            "Sum Qty (lbs)", "not a non-negative number"),
-    "nan_text_quantity": (lambda t: edit_column(t, "Sum Qty (lbs)", first_row_only(lambda v: "NaN")),
-                          "Sum Qty (lbs)", "not a non-negative number"),
-    "empty_quantity": (lambda t: edit_column(t, "Sum Qty (lbs)", first_row_only(lambda v: "")),
-                       "Sum Qty (lbs)", "not a non-negative number"),
-    "fractional_event_count": (lambda t: edit_column(t, "Count of Event", first_row_only(lambda v: "2.5")),
-                               "Count of Event", "not a whole number"),
+    "renamed_column": (
+        lambda t: t.replace("Sum Qty (lbs)", "Sum Qty (kg)", 1),
+        "Sum Qty (lbs)",
+        "required column missing",
+    ),
+    "extra_column": (
+        lambda t: rebuild([line + (",Notes" if i == 0 else ",x") for i, line in enumerate(lines_of(t))]),
+        "Notes",
+        "unexpected column",
+    ),
+    "non_numeric_quantity": (
+        lambda t: edit_column(t, "Sum Qty (lbs)", first_row_only(lambda v: "n/a")),
+        "Sum Qty (lbs)",
+        "not a non-negative number",
+    ),
+    "negative_quantity": (
+        lambda t: edit_column(t, "Sum Qty (lbs)", first_row_only(lambda v: "-" + v)),
+        "Sum Qty (lbs)",
+        "not a non-negative number",
+    ),
+    "thousands_separator": (
+        lambda t: edit_column(t, "Sum Qty (lbs)", first_row_only(lambda v: '"1,234.5"')),
+        "Sum Qty (lbs)",
+        "not a non-negative number",
+    ),
+    "nan_text_quantity": (
+        lambda t: edit_column(t, "Sum Qty (lbs)", first_row_only(lambda v: "NaN")),
+        "Sum Qty (lbs)",
+        "not a non-negative number",
+    ),
+    "empty_quantity": (
+        lambda t: edit_column(t, "Sum Qty (lbs)", first_row_only(lambda v: "")),
+        "Sum Qty (lbs)",
+        "not a non-negative number",
+    ),
+    "fractional_event_count": (
+        lambda t: edit_column(t, "Count of Event", first_row_only(lambda v: "2.5")),
+        "Count of Event",
+        "not a whole number",
+    ),
     "empty_file": (lambda t: "", None, "empty file"),
     "header_only": (lambda t: rebuild(lines_of(t)[:1]), None, "no data rows"),
     "truncated_mid_row": (lambda t: t[: len(t) // 2], None, ""),
-    "too_many_fields": (lambda t: rebuild(lines_of(t)[:50] + [lines_of(t)[50] + ",extra"] + lines_of(t)[51:]),
-                        None, "not a well-formed CSV"),
+    "too_many_fields": (
+        lambda t: rebuild(lines_of(t)[:50] + [lines_of(t)[50] + ",extra"] + lines_of(t)[51:]),
+        None,
+        "not a well-formed CSV",
+    ),
     "duplicated_rows": (lambda t: rebuild(lines_of(t) + lines_of(t)[1:3]), None, "duplicated rows"),
-    "unknown_component": (lambda t: edit_column(t, "Component", first_row_only(lambda v: "Air and Marine Operations")),
-                          "Component", "unknown value"),
-    "unknown_drug_type": (lambda t: edit_column(t, "Drug Type", first_row_only(lambda v: "Xylazine")),
-                          "Drug Type", "unknown value"),
-    "unknown_region": (lambda t: edit_column(t, "Region", first_row_only(lambda v: "Gulf Coast")), "Region", "unknown value"),
-    "unknown_land_filter": (lambda t: edit_column(t, "Land Filter", first_row_only(lambda v: "Sea Only")),
-                            "Land Filter", "unknown value"),
-    "fy_label_fy27": (lambda t: edit_column(t, "FY", first_row_only(lambda v: "FY27")), "FY", "unrecognized fiscal-year label"),
-    "fy_label_two_digit": (lambda t: edit_column(t, "FY", first_row_only(lambda v: "26")), "FY", "unrecognized fiscal-year label"),
-    "unknown_month": (lambda t: edit_column(t, "Month (abbv)", first_row_only(lambda v: "SEPT")), "Month (abbv)", "unknown value"),
-    "empty_area_of_responsibility": (lambda t: edit_column(t, "Area of Responsibility", first_row_only(lambda v: "")),
-                                     "Area of Responsibility", "empty value"),
-    "trailing_footnote_rows": (lambda t: t + "Note: FY2026 data are preliminary,,,,,,,,\r\n", "FY",
-                               "unrecognized fiscal-year label"),
+    "unknown_component": (
+        lambda t: edit_column(t, "Component", first_row_only(lambda v: "Air and Marine Operations")),
+        "Component",
+        "unknown value",
+    ),
+    "unknown_drug_type": (
+        lambda t: edit_column(t, "Drug Type", first_row_only(lambda v: "Xylazine")),
+        "Drug Type",
+        "unknown value",
+    ),
+    "unknown_region": (
+        lambda t: edit_column(t, "Region", first_row_only(lambda v: "Gulf Coast")),
+        "Region",
+        "unknown value",
+    ),
+    "unknown_land_filter": (
+        lambda t: edit_column(t, "Land Filter", first_row_only(lambda v: "Sea Only")),
+        "Land Filter",
+        "unknown value",
+    ),
+    "fy_label_fy27": (
+        lambda t: edit_column(t, "FY", first_row_only(lambda v: "FY27")),
+        "FY",
+        "unrecognized fiscal-year label",
+    ),
+    "fy_label_two_digit": (
+        lambda t: edit_column(t, "FY", first_row_only(lambda v: "26")),
+        "FY",
+        "unrecognized fiscal-year label",
+    ),
+    "unknown_month": (
+        lambda t: edit_column(t, "Month (abbv)", first_row_only(lambda v: "SEPT")),
+        "Month (abbv)",
+        "unknown value",
+    ),
+    "empty_area_of_responsibility": (
+        lambda t: edit_column(t, "Area of Responsibility", first_row_only(lambda v: "")),
+        "Area of Responsibility",
+        "empty value",
+    ),
+    "trailing_footnote_rows": (
+        lambda t: t + "Note: FY2026 data are preliminary,,,,,,,,\r\n",
+        "FY",
+        "unrecognized fiscal-year label",
+    ),
 }
 
 
@@ -235,7 +294,8 @@ OFO_BLOCK = "Office of Field Operations (at Ports of Entry)"
 def test_bad_input_formula_where_a_number_is_expected(table_78_rows, tmp_path):
     def formula(worksheet):
         cell_of(worksheet, 2017, OFO_BLOCK, "Fentanyl").value = "=SUM(C5:C6)"
-    path = workbook_with(table_78_rows, tmp_path, edit=formula)   # saved without a cached value
+
+    path = workbook_with(table_78_rows, tmp_path, edit=formula)  # saved without a cached value
     with pytest.raises(DataError, match="not a non-negative number") as error:
         ondcp.load_table_78(path)
     assert error.value.column == "Fentanyl" and "supplement.xlsx" in str(error.value)
@@ -245,6 +305,7 @@ def test_bad_input_total_that_does_not_reconcile(table_78_rows, tmp_path):
     def inflate(worksheet):
         cell = cell_of(worksheet, 2017, OFO_BLOCK, "Heroin")
         cell.value = cell.value + 100
+
     with pytest.raises(DataError, match="Total differs from OFO \\+ USBP for 2017") as error:
         ondcp.load_table_78(workbook_with(table_78_rows, tmp_path, edit=inflate))
     assert error.value.column == "Heroin"

@@ -1,4 +1,5 @@
 """Catalog validation and fetch/verify on temporary mirrors."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,9 +13,16 @@ from analysis.errors import DataError
 
 
 def entry(content: bytes, **overrides) -> dict:
-    item = {"id": "demo", "file": "demo/demo.csv", "sha256": hashlib.sha256(content).hexdigest(),
-            "dataset": "demo", "publisher": "Agency", "title": "Demo", "url": "https://example.org/demo",
-            "license": "public domain"}
+    item = {
+        "id": "demo",
+        "file": "demo/demo.csv",
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "dataset": "demo",
+        "publisher": "Agency",
+        "title": "Demo",
+        "url": "https://example.org/demo",
+        "license": "public domain",
+    }
     item.update(overrides)
     return item
 
@@ -64,37 +72,49 @@ def write_catalog(tmp_path, body: str):
 
 def test_catalog_paths_must_stay_inside_data_raw(tmp_path):
     for bad in ("../outside.csv", "/etc/passwd", "a/../../b.csv"):
-        path = write_catalog(tmp_path, f"""
+        path = write_catalog(
+            tmp_path,
+            f"""
             files:
               - {{id: x, file: "{bad}", sha256: abc, dataset: d, publisher: p, title: t,
                   url: "https://example.org", license: l}}
-            """)
+            """,
+        )
         with pytest.raises(DataError, match="leaves data/raw"):
             catalog.load_catalog(path)
 
 
 def test_catalog_urls_must_be_https(tmp_path):
-    path = write_catalog(tmp_path, """
+    path = write_catalog(
+        tmp_path,
+        """
         files:
           - {id: x, file: a.csv, sha256: abc, dataset: d, publisher: p, title: t,
              url: "http://example.org", license: l}
-        """)
+        """,
+    )
     with pytest.raises(DataError, match="not HTTPS"):
         catalog.load_catalog(path)
 
 
 def test_catalog_requires_fields_and_unique_ids(tmp_path):
-    path = write_catalog(tmp_path, """
+    path = write_catalog(
+        tmp_path,
+        """
         files:
           - {id: x, file: a.csv, dataset: d, publisher: p, title: t, url: "https://e.org", license: l}
-        """)
+        """,
+    )
     with pytest.raises(DataError, match="lacks sha256"):
         catalog.load_catalog(path)
-    path = write_catalog(tmp_path, """
+    path = write_catalog(
+        tmp_path,
+        """
         files:
           - {id: x, file: a.csv, sha256: a, dataset: d, publisher: p, title: t, url: "https://e.org", license: l}
           - {id: x, file: b.csv, sha256: b, dataset: d, publisher: p, title: t, url: "https://e.org", license: l}
-        """)
+        """,
+    )
     with pytest.raises(DataError, match="duplicate id"):
         catalog.load_catalog(path)
 
@@ -119,7 +139,9 @@ def test_every_file_named_like_a_reissued_dataset_is_catalogued_under_it_with_a_
         assert named, spec.dataset
         assert {e["dataset"] for e in named} == {spec.dataset}
         assert all(e.get("vintage") for e in named)
-        assert [e["id"] for e in vintages.entries(spec, entries)] == [e["id"] for e in sorted(named, key=lambda e: e["vintage"])]
+        assert [e["id"] for e in vintages.entries(spec, entries)] == [
+            e["id"] for e in sorted(named, key=lambda e: e["vintage"])
+        ]
 
 
 def test_a_file_is_found_in_a_flat_mirror_by_its_name_and_verified(real_data, tmp_path, monkeypatch):

@@ -1,4 +1,5 @@
 """Curated tables: every row sourced, percentages in range."""
+
 from __future__ import annotations
 
 import pytest

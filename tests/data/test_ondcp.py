@@ -1,4 +1,5 @@
 """ONDCP Data Supplement tables (78, 67, 43) parsed from synthetic rows."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -14,8 +15,10 @@ def rows(ofo_2019=(1.0, 2.0, 3.0, 4.0, 5.0), total_2019=(1.5, 2.5, 3.5, 4.5, 5.5
     return [
         (None, "Drug Seizures by the U.S. Customs and Border Protection, 2016-2019* (Pounds)"),
         HEADER,
-        (None, "Total"), (None, "2019*", *total_2019),
-        (None, "Office of Field Operations (at Ports of Entry)"), (None, "2019*", *ofo_2019),
+        (None, "Total"),
+        (None, "2019*", *total_2019),
+        (None, "Office of Field Operations (at Ports of Entry)"),
+        (None, "2019*", *ofo_2019),
         (None, "U.S. Border Patrol (between the Ports of Entry, including domestic highway checkpoints)"),
         (None, "2019*", 0.5, 0.5, 0.5, 0.5, 0.5),
         (None, "* Data through September 30, 2019."),
@@ -63,18 +66,25 @@ def test_blocks_with_different_years_are_refused():
 
 
 TABLE_67_ROWS = [
-    ("Estimated Number of Persons ... (Thousands)", None), ("Year", "Totals", "Age Group"),
+    ("Estimated Number of Persons ... (Thousands)", None),
+    ("Year", "Totals", "Age Group"),
     (None, "Total who needed treatment for an illicit drug problem in the past year", None),
-    (2017, 8000, 700), ("20181", 10000, 800),
-    ("Received treatment at a specialty facility", None), (2017, 2000, 50), ("20181", 1500, 60),
-    ("Did not receive treatment at a specialty facility", None), (2017, 6000, 650),
+    (2017, 8000, 700),
+    ("20181", 10000, 800),
+    ("Received treatment at a specialty facility", None),
+    (2017, 2000, 50),
+    ("20181", 1500, 60),
+    ("Did not receive treatment at a specialty facility", None),
+    (2017, 6000, 650),
 ]
 
 
 def test_treatment_table_reads_blocks_and_footnoted_years():
     table = ondcp.treatment_table(TABLE_67_ROWS)
-    assert table.to_dict("index") == {2017: {"needed": 8000.0, "received": 2000.0},
-                                      2018: {"needed": 10000.0, "received": 1500.0}}
+    assert table.to_dict("index") == {
+        2017: {"needed": 8000.0, "received": 2000.0},
+        2018: {"needed": 10000.0, "received": 1500.0},
+    }
 
 
 def test_treatment_table_refuses_a_missing_block_and_impossible_counts():
@@ -86,9 +96,14 @@ def test_treatment_table_refuses_a_missing_block_and_impossible_counts():
 
 
 TABLE_43_ROWS = [
-    ("Deaths from Drug Poisoning and Other Injury Causes",), ("Year", "Drug Poisoning1", "Firearms2", "Suicide3"),
-    ("Number of Deaths", None), (2016, 100, 120, 90), (2017, 130, 120, 90), (2018, 140, None, None),
-    ("Age Adjusted Death Rates (Per 100,000 Population)",), (2017, 21.7, 12.0, 14.0),
+    ("Deaths from Drug Poisoning and Other Injury Causes",),
+    ("Year", "Drug Poisoning1", "Firearms2", "Suicide3"),
+    ("Number of Deaths", None),
+    (2016, 100, 120, 90),
+    (2017, 130, 120, 90),
+    (2018, 140, None, None),
+    ("Age Adjusted Death Rates (Per 100,000 Population)",),
+    (2017, 21.7, 12.0, 14.0),
 ]
 
 

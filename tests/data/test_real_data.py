@@ -1,4 +1,5 @@
 """The loaders on the real, verified CBP and ONDCP files: known published totals."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,7 +34,7 @@ def test_fentanyl_port_share(seizure_rows):
 def test_fiscal_years_come_from_the_newest_vintage(seizure_rows):
     coverage = seizures.source_by_fiscal_year(seizure_rows).set_index("fy")
     assert coverage.loc[2019, "source_file"] == "nationwide-drugs-fy19-fy22.csv"
-    assert coverage.loc[2022, "source_file"] == "nationwide-drugs-fy21-fy24.csv"   # newer than fy20-fy23
+    assert coverage.loc[2022, "source_file"] == "nationwide-drugs-fy21-fy24.csv"  # newer than fy20-fy23
     assert coverage.loc[2023, "source_file"] == "nationwide-drugs-fy23-fy26-dec.csv"
     assert (coverage.loc[2019:2025, "months"] == 12).all() and not coverage.loc[2019:2025, "partial"].any()
     assert coverage.loc[2026, "partial"] and coverage.loc[2026, "months"] == 3
@@ -42,13 +43,17 @@ def test_fiscal_years_come_from_the_newest_vintage(seizure_rows):
 def test_combining_preserves_every_row_of_the_winning_vintages(real_data):
     frames = vintages.load(seizures.NATIONWIDE).frames
     assert [f["source_file"].iloc[0] for f in frames] == [
-        "nationwide-drugs-fy19-fy22.csv", "nationwide-drugs-fy20-fy23.csv", "nationwide-drugs-fy21-fy24.csv",
-        "nationwide-drugs-fy23-fy26-dec.csv"]
+        "nationwide-drugs-fy19-fy22.csv",
+        "nationwide-drugs-fy20-fy23.csv",
+        "nationwide-drugs-fy21-fy24.csv",
+        "nationwide-drugs-fy23-fy26-dec.csv",
+    ]
     combined = vintages.combine(frames, seizures.NATIONWIDE.values)
     newest = frames[-1]
     assert combined.loc[combined["fy"] >= 2023, "pounds"].sum() == pytest.approx(newest["pounds"].sum(), rel=1e-12)
-    assert len(combined) == len(frames[0][frames[0]["fy"] == 2019]) + len(frames[1][frames[1]["fy"] == 2020]) + \
-        len(frames[2][frames[2]["fy"].between(2021, 2022)]) + len(newest)
+    assert len(combined) == len(frames[0][frames[0]["fy"] == 2019]) + len(frames[1][frames[1]["fy"] == 2020]) + len(
+        frames[2][frames[2]["fy"].between(2021, 2022)]
+    ) + len(newest)
 
 
 def test_table_78_reconciles_and_matches_the_workbook(real_data):

@@ -1,4 +1,5 @@
 """The CBP seizure loader on small synthetic files: exact values, vintages, partial years, errors."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -39,8 +40,10 @@ def test_year_with_fewer_than_twelve_months_is_partial_even_without_label(write_
 
 
 def test_twelve_months_make_a_full_year(write_csv):
-    rows = [f"2024,{m},U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,1.0"
-            for m in calendar.FISCAL_MONTHS]
+    rows = [
+        f"2024,{m},U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,1.0"
+        for m in calendar.FISCAL_MONTHS
+    ]
     frame = vintages.mark_partial(seizures.read_seizure_file(write_csv(seizure_csv(rows))))
     assert not frame["partial_fy"].any()
 
@@ -58,16 +61,22 @@ def test_harmless_variations_load_to_the_same_numbers(write_csv):
         pd.testing.assert_frame_equal(plain.drop(columns="source_file"), other.drop(columns="source_file"))
 
 
-@pytest.mark.parametrize("mutation, column", [
-    (lambda rows: [r.replace(",Fentanyl,", ",Xylazine,") for r in rows], "Drug Type"),
-    (lambda rows: [r.replace("Office of Field Operations", "Air and Marine Operations") for r in rows], "Component"),
-    (lambda rows: [r.replace(",OCT,", ",OKT,") for r in rows], "Month (abbv)"),
-    (lambda rows: [r.replace("2023,", "FY23,", 1) for r in rows], "FY"),
-    (lambda rows: [r.replace(",30.5", ",-30.5") for r in rows], "Sum Qty (lbs)"),
-    (lambda rows: [r.replace(",100", ',"1,000"') for r in rows], "Sum Qty (lbs)"),
-    (lambda rows: [r.replace(",3,30.5", ",three,30.5") for r in rows], "Count of Event"),
-    (lambda rows: [r.replace(",3,30.5", ",3.5,30.5") for r in rows], "Count of Event"),
-])
+@pytest.mark.parametrize(
+    "mutation, column",
+    [
+        (lambda rows: [r.replace(",Fentanyl,", ",Xylazine,") for r in rows], "Drug Type"),
+        (
+            lambda rows: [r.replace("Office of Field Operations", "Air and Marine Operations") for r in rows],
+            "Component",
+        ),
+        (lambda rows: [r.replace(",OCT,", ",OKT,") for r in rows], "Month (abbv)"),
+        (lambda rows: [r.replace("2023,", "FY23,", 1) for r in rows], "FY"),
+        (lambda rows: [r.replace(",30.5", ",-30.5") for r in rows], "Sum Qty (lbs)"),
+        (lambda rows: [r.replace(",100", ',"1,000"') for r in rows], "Sum Qty (lbs)"),
+        (lambda rows: [r.replace(",3,30.5", ",three,30.5") for r in rows], "Count of Event"),
+        (lambda rows: [r.replace(",3,30.5", ",3.5,30.5") for r in rows], "Count of Event"),
+    ],
+)
 def test_bad_values_name_the_column(write_csv, mutation, column):
     with pytest.raises(DataError) as error:
         seizures.read_seizure_file(write_csv(seizure_csv(mutation(ROWS))))
@@ -77,8 +86,9 @@ def test_bad_values_name_the_column(write_csv, mutation, column):
 
 def test_missing_and_extra_columns_are_refused(write_csv):
     with pytest.raises(DataError, match="required column missing") as error:
-        seizures.read_seizure_file(write_csv(seizure_csv([r.rsplit(",", 1)[0] for r in ROWS],
-                                                         header=HEADER.replace(",Sum Qty (lbs)", ""))))
+        seizures.read_seizure_file(
+            write_csv(seizure_csv([r.rsplit(",", 1)[0] for r in ROWS], header=HEADER.replace(",Sum Qty (lbs)", "")))
+        )
     assert error.value.column == "Sum Qty (lbs)"
     with pytest.raises(DataError, match="unexpected column") as error:
         seizures.read_seizure_file(write_csv(seizure_csv([r + ",x" for r in ROWS], header=HEADER + ",Notes")))
@@ -104,14 +114,28 @@ def test_latin1_bytes_are_refused(write_csv):
 
 
 def test_newest_vintage_wins_per_fiscal_month(write_csv):
-    old = seizures.read_seizure_file(write_csv(seizure_csv([
-        "2022,SEP,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,10",
-        "2023,OCT,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,20",
-    ]), "old.csv"))
-    new = seizures.read_seizure_file(write_csv(seizure_csv([
-        "2023,OCT,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,2,25",
-        "2023,NOV,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,5",
-    ]), "new.csv"))
+    old = seizures.read_seizure_file(
+        write_csv(
+            seizure_csv(
+                [
+                    "2022,SEP,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,10",
+                    "2023,OCT,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,20",
+                ]
+            ),
+            "old.csv",
+        )
+    )
+    new = seizures.read_seizure_file(
+        write_csv(
+            seizure_csv(
+                [
+                    "2023,OCT,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,2,25",
+                    "2023,NOV,U.S. Border Patrol,Southwest Border,Land Only,YUMA SECTOR,Fentanyl,1,5",
+                ]
+            ),
+            "new.csv",
+        )
+    )
     combined = vintages.combine([old, new], seizures.NATIONWIDE.values)
     by_month = combined.set_index("month")
     assert by_month.loc["2022-09-01", "pounds"] == 10 and by_month.loc["2022-09-01", "source_file"] == "old.csv"

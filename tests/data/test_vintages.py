@@ -3,6 +3,7 @@
 Small synthetic vintages with exact values; then ``make add-data``'s checks on files made from the
 real catalogued vintages (a closed year changed, a file cut at a line, a month missing).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -14,16 +15,35 @@ from analysis.data import catalog, encounters, vintages
 from analysis.errors import DataError
 from bookmachine import changes, newdata
 
-MONTHS = pd.date_range("2023-10-01", periods=12, freq="MS")          # FY2024
-SPEC = vintages.Reissued("test", "Test dataset", "test", r"^t-fy(?P<first_fy>\d{2})-fy(?P<last_fy>\d{2})"
-                         + vintages.MONTH_SUFFIX + r"\.csv$", read=None, key=("month", "region", "cell"),
-                         values=("encounters",), coverage=("region",))
+MONTHS = pd.date_range("2023-10-01", periods=12, freq="MS")  # FY2024
+SPEC = vintages.Reissued(
+    "test",
+    "Test dataset",
+    "test",
+    r"^t-fy(?P<first_fy>\d{2})-fy(?P<last_fy>\d{2})" + vintages.MONTH_SUFFIX + r"\.csv$",
+    read=None,
+    key=("month", "region", "cell"),
+    values=("encounters",),
+    coverage=("region",),
+)
 
 
 def vintage(name, months, value=100, fytd=False, regions=("A", "B")):
     """A synthetic vintage: one row per month, region and cell ('x', 'y'), each ``value`` encounters."""
-    rows = [{"month": m, "fy": m.year + (m.month >= 10), "region": r, "cell": c, "encounters": float(value),
-             "fytd": fytd, "source_file": name} for m in months for r in regions for c in ("x", "y")]
+    rows = [
+        {
+            "month": m,
+            "fy": m.year + (m.month >= 10),
+            "region": r,
+            "cell": c,
+            "encounters": float(value),
+            "fytd": fytd,
+            "source_file": name,
+        }
+        for m in months
+        for r in regions
+        for c in ("x", "y")
+    ]
     return pd.DataFrame(rows)
 
 
@@ -33,13 +53,16 @@ def changed(frame, month, region, cell, value):
     return frame
 
 
-@pytest.mark.parametrize("name, first, last", [
-    ("nationwide-drugs-fy23-fy26-dec.csv", "2022-10-01", "2025-12-01"),
-    ("sbo-encounters-fy22-fy25-aug.csv", "2021-10-01", "2025-08-01"),
-    ("nationwide-encounters-fy20-fy23-state.csv", "2019-10-01", "2023-09-01"),
-    ("nationwide-encounters-fy21-fy24-oct-state.csv", "2020-10-01", "2023-10-01"),
-    ("ohss-khsm-encounters-usbp-fy25m11.xlsx", None, "2024-11-01"),
-])
+@pytest.mark.parametrize(
+    "name, first, last",
+    [
+        ("nationwide-drugs-fy23-fy26-dec.csv", "2022-10-01", "2025-12-01"),
+        ("sbo-encounters-fy22-fy25-aug.csv", "2021-10-01", "2025-08-01"),
+        ("nationwide-encounters-fy20-fy23-state.csv", "2019-10-01", "2023-09-01"),
+        ("nationwide-encounters-fy21-fy24-oct-state.csv", "2020-10-01", "2023-10-01"),
+        ("ohss-khsm-encounters-usbp-fy25m11.xlsx", None, "2024-11-01"),
+    ],
+)
 def test_file_names_promise_first_and_last_month(name, first, last):
     spec = next(spec for spec in newdata.REISSUED if spec.matches(name))
     promised_first, promised_last = vintages.promise(spec, name)
@@ -55,14 +78,18 @@ def test_missing_months_are_named():
 
 def test_newest_vintage_supplies_every_month_it_holds_and_each_revised_cell_is_listed():
     old = vintage("old.csv", MONTHS[:6], fytd=True)
-    new = changed(changed(vintage("new.csv", MONTHS[2:9], fytd=True), MONTHS[4], "A", "x", 112), MONTHS[5], "B", "y", 93)
+    new = changed(
+        changed(vintage("new.csv", MONTHS[2:9], fytd=True), MONTHS[4], "A", "x", 112), MONTHS[5], "B", "y", 93
+    )
     combined = vintages.combine([old, new], ("encounters",))
     by_month = combined.groupby("month")["source_file"].agg(set)
     assert by_month[MONTHS[0]] == {"old.csv"} and by_month[MONTHS[2]] == {"new.csv"} and len(by_month) == 9
     assert combined["encounters"].sum() == 100 * 4 * 9 + 12 - 7
     revised = vintages.cell_changes(old, new, SPEC)
     assert revised[["month", "region", "cell", "old", "new", "closed"]].values.tolist() == [
-        [MONTHS[4], "A", "x", 100, 112, False], [MONTHS[5], "B", "y", 100, 93, False]]
+        [MONTHS[4], "A", "x", 100, 112, False],
+        [MONTHS[5], "B", "y", 100, 93, False],
+    ]
     assert set(revised["old_file"]) == {"old.csv"} and set(revised["new_file"]) == {"new.csv"}
 
 
@@ -84,18 +111,24 @@ def test_open_year_revisions_are_accepted_and_listed():
 
 def test_a_change_to_a_closed_year_is_named_cell_by_cell():
     held = vintage("t-fy23-fy24-oct.csv", pd.date_range("2022-10-01", "2023-10-01", freq="MS"))
-    candidate = changed(vintage("t-fy23-fy24-nov.csv", pd.date_range("2022-10-01", "2023-11-01", freq="MS")),
-                        pd.Timestamp("2023-03-01"), "B", "y", 101)
+    candidate = changed(
+        vintage("t-fy23-fy24-nov.csv", pd.date_range("2022-10-01", "2023-11-01", freq="MS")),
+        pd.Timestamp("2023-03-01"),
+        "B",
+        "y",
+        101,
+    )
     review = vintages.review(SPEC, "t-fy23-fy24-nov.csv", candidate, [held])
     assert not review.truncated and review.revisions.empty
     assert review.closed_changes[["fy", "month", "region", "cell", "old", "new", "old_file"]].values.tolist() == [
-        [2023, pd.Timestamp("2023-03-01"), "B", "y", 100, 101, "t-fy23-fy24-oct.csv"]]
+        [2023, pd.Timestamp("2023-03-01"), "B", "y", 100, 101, "t-fy23-fy24-oct.csv"]
+    ]
 
 
 @pytest.mark.parametrize("fall, refused", [(vintages.FALL_LIMIT * 0.9, False), (vintages.FALL_LIMIT * 1.1, True)])
 def test_a_month_falling_by_more_than_the_limit_is_truncation(fall, refused):
     held = vintage("t-fy24-fy24-jan.csv", MONTHS[:4], fytd=True)
-    lower = 100 - 400 * fall                                   # the month's total is 4 cells x 100
+    lower = 100 - 400 * fall  # the month's total is 4 cells x 100
     candidate = changed(vintage("t-fy24-fy24-feb.csv", MONTHS[:5], fytd=True), MONTHS[1], "A", "x", lower)
     review = vintages.review(SPEC, "t-fy24-fy24-feb.csv", candidate, [held])
     assert review.truncated == refused
@@ -106,10 +139,10 @@ def test_a_month_falling_by_more_than_the_limit_is_truncation(fall, refused):
 def test_a_month_lacking_a_region_is_truncation_within_the_file_and_against_the_book():
     held = vintage("t-fy24-fy24-jan.csv", MONTHS[:4], fytd=True)
     candidate = vintage("t-fy24-fy24-feb.csv", MONTHS[:5], fytd=True)
-    cut = candidate[~((candidate["month"] == MONTHS[4]) & (candidate["region"] == "B"))]      # a new month, partial
+    cut = candidate[~((candidate["month"] == MONTHS[4]) & (candidate["region"] == "B"))]  # a new month, partial
     review = vintages.review(SPEC, "t-fy24-fy24-feb.csv", cut, [held])
     assert review.lacking.values.tolist() == [[MONTHS[4], "B"]]
-    only_a = vintage("t-fy24-fy24-feb.csv", MONTHS[:5], fytd=True, regions=("A",))            # B gone everywhere
+    only_a = vintage("t-fy24-fy24-feb.csv", MONTHS[:5], fytd=True, regions=("A",))  # B gone everywhere
     assert vintages.review(SPEC, "t-fy24-fy24-feb.csv", only_a, [held]).lacking["month"].tolist() == list(MONTHS[:4])
 
 
@@ -123,16 +156,19 @@ def test_a_file_missing_a_promised_month_or_holding_a_later_one_is_truncation():
 
 def test_an_older_file_fills_months_no_newer_file_holds_and_is_not_a_revision():
     newer = vintage("t-fy23-fy24-mar.csv", pd.date_range("2022-10-01", "2024-03-01", freq="MS"))
-    older = changed(vintage("t-fy22-fy24-jan.csv", pd.date_range("2021-10-01", "2024-01-01", freq="MS")),
-                    MONTHS[1], "A", "x", 50)                       # an open-year month the newer file revised
+    older = changed(
+        vintage("t-fy22-fy24-jan.csv", pd.date_range("2021-10-01", "2024-01-01", freq="MS")), MONTHS[1], "A", "x", 50
+    )  # an open-year month the newer file revised
     review = vintages.review(SPEC, "t-fy22-fy24-jan.csv", older, [newer])
     assert not review.truncated and review.revisions.empty and review.closed_changes.empty
-    assert review.newer_held == ["t-fy23-fy24-mar.csv"] and review.fills == list(pd.date_range("2021-10-01",
-                                                                                              "2022-09-01", freq="MS"))
-    wrong = changed(older, pd.Timestamp("2023-02-01"), "A", "y", 7)   # FY2023: closed in the older file
+    assert review.newer_held == ["t-fy23-fy24-mar.csv"] and review.fills == list(
+        pd.date_range("2021-10-01", "2022-09-01", freq="MS")
+    )
+    wrong = changed(older, pd.Timestamp("2023-02-01"), "A", "y", 7)  # FY2023: closed in the older file
     closed = vintages.review(SPEC, "t-fy22-fy24-jan.csv", wrong, [newer]).closed_changes
     assert closed[["month", "old", "new", "new_file"]].values.tolist() == [
-        [pd.Timestamp("2023-02-01"), 7, 100, "t-fy23-fy24-mar.csv"]]
+        [pd.Timestamp("2023-02-01"), 7, 100, "t-fy23-fy24-mar.csv"]
+    ]
     combined = vintages.combine([older, newer], ("encounters",))
     assert set(combined.loc[combined["month"] >= "2022-10-01", "source_file"]) == {"t-fy23-fy24-mar.csv"}
 
@@ -140,18 +176,27 @@ def test_an_older_file_fills_months_no_newer_file_holds_and_is_not_a_revision():
 def test_the_summary_counts_months_releases_net_change_and_the_largest_relative_change():
     first = vintage("t-fy24-fy24-jan.csv", MONTHS[:4], fytd=True)
     second = changed(vintage("t-fy24-fy24-feb.csv", MONTHS[:5], fytd=True), MONTHS[0], "A", "x", 90)
-    third = changed(changed(second.assign(source_file="t-fy24-fy24-mar.csv"), MONTHS[0], "A", "x", 95),
-                    MONTHS[2], "B", "y", 104)
-    combined = vintages.Combined(SPEC, [], [first, second, third], vintages.combine([first, second, third], ("encounters",)))
+    third = changed(
+        changed(second.assign(source_file="t-fy24-fy24-mar.csv"), MONTHS[0], "A", "x", 95), MONTHS[2], "B", "y", 104
+    )
+    combined = vintages.Combined(
+        SPEC, [], [first, second, third], vintages.combine([first, second, third], ("encounters",))
+    )
     summary = vintages.revision_summary(combined.revised_months)
-    assert summary.values.tolist() == [[2024, "A", "encounters", 1, 2, -5.0, -0.05],
-                                       [2024, "B", "encounters", 1, 1, 4.0, 0.02]]
+    assert summary.values.tolist() == [
+        [2024, "A", "encounters", 1, 2, -5.0, -0.05],
+        [2024, "B", "encounters", 1, 1, 4.0, 0.02],
+    ]
     shown = revisions.summary([combined])
-    assert shown.values.tolist() == [["Test dataset", "2024", "A", "1", "2", "-5", "-5%"],
-                                     ["Test dataset", "2024", "B", "1", "1", "+4", "+2%"]]
+    assert shown.values.tolist() == [
+        ["Test dataset", "2024", "A", "1", "2", "-5", "-5%"],
+        ["Test dataset", "2024", "B", "1", "1", "+4", "+2%"],
+    ]
     facts = revisions.facts([combined])
     assert (facts["cells"], facts["months"], facts["closed_cells"], facts["fiscal_years"]) == (3, 2, 0, "FY2024")
-    assert facts["largest"] == "A month's total for one component or region fell by at most 5% and rose by at most 2.6%."
+    assert (
+        facts["largest"] == "A month's total for one component or region fell by at most 5% and rose by at most 2.6%."
+    )
     [(first_file, first_table), (second_file, second_table)] = revisions.cells_tables(combined)
     assert (first_file, second_file) == ("t-fy24-fy24-feb.csv", "t-fy24-fy24-mar.csv")
     assert list(first_table.columns) == ["Month", "Region", "Cell", "Before", "After"]
@@ -162,7 +207,9 @@ def test_the_summary_counts_months_releases_net_change_and_the_largest_relative_
 def test_a_dataset_without_revisions_displays_without_error():
     """The chapters' tables on vintages that revise nothing (an empty, untyped frame; once a crash)."""
     one = vintage("t-fy24-fy24-jan.csv", MONTHS[:4], fytd=True)
-    combined = vintages.Combined(SPEC, [], [one, one.assign(source_file="t2")], vintages.combine([one], ("encounters",)))
+    combined = vintages.Combined(
+        SPEC, [], [one, one.assign(source_file="t2")], vintages.combine([one], ("encounters",))
+    )
     assert revisions.summary([combined]).empty and revisions.cells_tables(combined) == []
     assert revisions.facts([combined])["largest"] == "No month's total changed."
     assert revisions.cells_csv([combined]).empty
@@ -170,9 +217,11 @@ def test_a_dataset_without_revisions_displays_without_error():
 
 def test_counts_written_with_a_decimal_zero_are_whole_and_older_category_names_read_as_newer(tmp_path):
     path = tmp_path / "sbo.csv"
-    rows = ["2021,FYTD,OCT,U.S. Border Patrol,UC / Single Minors,Mexico,Title 42,Apprehensions,126001.0",
-            "2021,FYTD,OCT,U.S. Border Patrol,Single Adults,Mexico,Title 8,Apprehensions,5.00",
-            "2022 (FYTD),FYTD,OCT,Office of Field Operations,Single Adults,Other,Title 42,Expulsions,3"]
+    rows = [
+        "2021,FYTD,OCT,U.S. Border Patrol,UC / Single Minors,Mexico,Title 42,Apprehensions,126001.0",
+        "2021,FYTD,OCT,U.S. Border Patrol,Single Adults,Mexico,Title 8,Apprehensions,5.00",
+        "2022 (FYTD),FYTD,OCT,Office of Field Operations,Single Adults,Other,Title 42,Expulsions,3",
+    ]
     path.write_text("\r\n".join([",".join(encounters.SBO_COLUMNS), *rows]) + "\r\n")
     frame = encounters.load_sbo(path)
     assert frame["encounters"].tolist() == [126001, 5, 3]
@@ -220,8 +269,9 @@ def test_a_real_vintage_with_a_new_month_and_an_open_year_revision_is_accepted(s
     at = next(i for i, line in enumerate(sbo_lines) if line.startswith("2025 (FYTD),FYTD,JUL,U.S. Border Patrol"))
     cells = sbo_lines[at].split(",")
     cells[-1] = str(int(cells[-1]) + 3)
-    entry = newdata.check(write(tmp_path / SEPTEMBER, with_september(sbo_lines[:at] + [",".join(cells)]
-                                                                     + sbo_lines[at + 1:])))
+    entry = newdata.check(
+        write(tmp_path / SEPTEMBER, with_september(sbo_lines[:at] + [",".join(cells)] + sbo_lines[at + 1 :]))
+    )
     assert entry["vintage"] == "2025-09" and "accepted_revisions" not in entry
     assert entry["in_year_revisions"] == ["FY2025 encounters: 1 cells in 1 month (Jul 2025), net +3"]
     assert entry["read_by"] == ["checks", "encounters", "revisions"]
@@ -231,7 +281,7 @@ def test_a_closed_year_change_is_refused_with_its_cell_and_accepted_only_with_th
     at = next(i for i, line in enumerate(sbo_lines) if line.startswith("2024,FYTD,MAR,U.S. Border Patrol"))
     cells = sbo_lines[at].split(",")
     cells[-1] = str(int(cells[-1]) + 7)
-    path = write(tmp_path / SEPTEMBER, with_september(sbo_lines[:at] + [",".join(cells)] + sbo_lines[at + 1:]))
+    path = write(tmp_path / SEPTEMBER, with_september(sbo_lines[:at] + [",".join(cells)] + sbo_lines[at + 1 :]))
     with pytest.raises(DataError) as refused:
         newdata.check(path)
     message = str(refused.value)
@@ -264,6 +314,6 @@ def test_the_version_is_bumped_once_per_release(tmp_path):
     citation.write_text("cff-version: 1.2.0\nversion: 1.1.0\ndate-released: 2026-01-01\n")
     releases.write_text("version,date,commit\n1.0.0,2026-01-01,abc\n1.1.0,2026-02-01,def\n")
     assert newdata.bump_minor_version(citation, releases) == ("1.2.0", True)
-    assert newdata.bump_minor_version(citation, releases) == ("1.2.0", False)     # 1.2.0 is not released yet
+    assert newdata.bump_minor_version(citation, releases) == ("1.2.0", False)  # 1.2.0 is not released yet
     assert citation.read_text().splitlines()[:2] == ["cff-version: 1.2.0", "version: 1.2.0"]
     assert newdata.bump_minor_version(citation, tmp_path / "none.csv") == ("1.2.0", False)

@@ -1,5 +1,6 @@
 """The one .xlsx reader: every kind of cell on a hand-written workbook, errors, and the real workbooks
 read exactly as openpyxl reads them."""
+
 from __future__ import annotations
 
 import datetime
@@ -33,11 +34,16 @@ STRINGS = f"""<sst {MAIN}><si><t>Year</t></si>
 def handwritten_workbook(path):
     """A workbook written member by member, so each kind of cell is exactly what Excel stores."""
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("xl/workbook.xml", f'<workbook {MAIN} {RELATIONSHIPS}><sheets>'
-                                            f'<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        archive.writestr("xl/_rels/workbook.xml.rels",
-                         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                         '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>')
+        archive.writestr(
+            "xl/workbook.xml",
+            f"<workbook {MAIN} {RELATIONSHIPS}><sheets>"
+            f'<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
         archive.writestr("xl/worksheets/sheet1.xml", SHEET)
         archive.writestr("xl/sharedStrings.xml", STRINGS)
         archive.writestr("xl/styles.xml", STYLES)
@@ -47,10 +53,17 @@ def handwritten_workbook(path):
 def test_every_kind_of_cell_is_read_as_stored(tmp_path):
     rows = xlsx.read_sheet(handwritten_workbook(tmp_path / "book.xlsx"), "Data")
     assert rows == [
-        ("Year", None, "inline", None, None, None),         # row 2 is empty and row 3 absent: both skipped
-        (2017, 2.5, 1000.0, True, "#N/A", "cached"),        # a formula without a cached value (G4) is blank
-        (None, datetime.datetime(2020, 1, 1), datetime.datetime(2020, 1, 1, 12), datetime.time(6),
-         datetime.timedelta(days=1.5), "rich text")]        # rows padded to the widest (F)
+        ("Year", None, "inline", None, None, None),  # row 2 is empty and row 3 absent: both skipped
+        (2017, 2.5, 1000.0, True, "#N/A", "cached"),  # a formula without a cached value (G4) is blank
+        (
+            None,
+            datetime.datetime(2020, 1, 1),
+            datetime.datetime(2020, 1, 1, 12),
+            datetime.time(6),
+            datetime.timedelta(days=1.5),
+            "rich text",
+        ),
+    ]  # rows padded to the widest (F)
     assert [type(value) for value in rows[1][:3]] == [int, float, float]
 
 
@@ -76,8 +89,14 @@ def test_the_real_workbooks_read_as_openpyxl_reads_them(real_data, file_id):
         warnings.simplefilter("ignore", UserWarning)  # openpyxl cannot parse some page headers
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            expected = {name: [tuple(row) for row in workbook[name].iter_rows(values_only=True)
-                               if any(cell is not None for cell in row)] for name in workbook.sheetnames}
+            expected = {
+                name: [
+                    tuple(row)
+                    for row in workbook[name].iter_rows(values_only=True)
+                    if any(cell is not None for cell in row)
+                ]
+                for name in workbook.sheetnames
+            }
         finally:
             workbook.close()
     found = xlsx.read_sheets(path, list(expected))

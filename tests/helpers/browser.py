@@ -5,6 +5,7 @@ JSON commands on file descriptor 3 and writes replies and events on 4, each term
 byte. ``Browser.open`` loads a page with a given screen size and returns a ``Page`` that measures
 it: JavaScript results and the bytes every request transferred.
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,8 +21,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -32,7 +41,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
     """Serve ``directory`` over HTTP on a free local port (so the browser transfers files as a reader's
     would, uncompressed); returns the base address and the server (``shutdown()`` it)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}/", server
 
@@ -40,14 +51,16 @@ def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
 @dataclass
 class Page:
     """A loaded page: its session in the browser and the bytes each request transferred."""
-    browser: "Browser"
+
+    browser: Browser
     session: str
     transferred: dict[str, int] = field(default_factory=dict)
 
     def evaluate(self, expression: str):
         """The value of a JavaScript expression in the page (promises are awaited)."""
-        reply = self.browser.send("Runtime.evaluate", self.session, expression=expression, returnByValue=True,
-                                  awaitPromise=True)
+        reply = self.browser.send(
+            "Runtime.evaluate", self.session, expression=expression, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in reply:
             raise RuntimeError(f"JavaScript failed: {reply['exceptionDetails']}")
         return reply["result"].get("value")
@@ -80,10 +93,14 @@ class Browser:
             os.dup2(read, 3)
             os.dup2(write, 4)
 
-        self.process = subprocess.Popen([executable, *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self.profile}",
-                                         "about:blank"], preexec_fn=pipes_as_3_and_4, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, close_fds=False)  # closing would close 3 and 4
-                                        # (Python's own descriptors are not inherited anyway)
+        self.process = subprocess.Popen(
+            [executable, *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self.profile}", "about:blank"],
+            preexec_fn=pipes_as_3_and_4,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=False,
+        )  # closing would close 3 and 4
+        # (Python's own descriptors are not inherited anyway)
         os.close(to_child)
         os.close(from_child)
         self._buffer = b""
@@ -98,7 +115,12 @@ class Browser:
     def send(self, method: str, session: str | None = None, timeout: float = 60.0, **params) -> dict:
         """Send one command and wait for its reply (events that arrive meanwhile are kept)."""
         self._last_id += 1
-        message = {"id": self._last_id, "method": method, "params": params, **({"sessionId": session} if session else {})}
+        message = {
+            "id": self._last_id,
+            "method": method,
+            "params": params,
+            **({"sessionId": session} if session else {}),
+        }
         os.write(self._to_child, json.dumps(message).encode() + b"\0")
         deadline = time.monotonic() + timeout
         while True:
@@ -137,8 +159,14 @@ class Browser:
     def open(self, url: str, width: int, height: int, mobile: bool) -> Page:
         """Load ``url`` fresh (no cache) on a screen of ``width`` x ``height`` CSS pixels (``mobile``:
         a phone's viewport rules) and wait for its load event."""
-        self.send("Emulation.setDeviceMetricsOverride", self.session, width=width, height=height, deviceScaleFactor=1,
-                  mobile=mobile)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            self.session,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=mobile,
+        )
         self._events.clear()
         page = Page(self, self.session)
         self.send("Page.navigate", self.session, url=url)

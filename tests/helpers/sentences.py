@@ -6,6 +6,7 @@ Each such marker must lie inside a quote of the register, so that a second claim
 sentence is not lost; a sentence whose markers fall in two clauses holds two claims and needs two
 quotes, unless the register marks its one quote as not a factual claim.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,18 +14,20 @@ import re
 CITATION = re.compile(r"\[\d+\]")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*(\"“])")
 NOT_CLAIMS = (
-    re.compile(r"^#"),                                  # headings ("### Solution 1: ...")
-    re.compile(r"^- (Up|Previous|Next):"),              # navigation links
-    re.compile(r"\]\(\.\./"),                           # links to other pages of the source site
+    re.compile(r"^#"),  # headings ("### Solution 1: ...")
+    re.compile(r"^- (Up|Previous|Next):"),  # navigation links
+    re.compile(r"\]\(\.\./"),  # links to other pages of the source site
     re.compile(r"^Checked on |^Last Updated:|HSI Tip Line"),  # page furniture
-    re.compile(r"^\|[-| ]+\|$"),                        # table rules
+    re.compile(r"^\|[-| ]+\|$"),  # table rules
 )
 TABLE_RULE = re.compile(r"^\|[-| :]+\|$")
-ENUMERATOR = re.compile(r"^\d+\.$")                     # "1." left over from a numbered heading
-QUANTIFIERS = (r"most|majority|largest|primary|principal|dominant|record(?:-low|-high)?|sharp|shift|"
-               r"increas\w*|declin\w*|rising|fell|dropped|hundreds|thousands|millions|significant(?:ly)?|"
-               r"sizable|notable|zero|tremendous|largely|routinely|surpass\w*|larger|higher|lower|fewer|"
-               r"large|many|weak|more|leading(?! to\b| the way)")
+ENUMERATOR = re.compile(r"^\d+\.$")  # "1." left over from a numbered heading
+QUANTIFIERS = (
+    r"most|majority|largest|primary|principal|dominant|record(?:-low|-high)?|sharp|shift|"
+    r"increas\w*|declin\w*|rising|fell|dropped|hundreds|thousands|millions|significant(?:ly)?|"
+    r"sizable|notable|zero|tremendous|largely|routinely|surpass\w*|larger|higher|lower|fewer|"
+    r"large|many|weak|more|leading(?! to\b| the way)"
+)
 MARKER = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{QUANTIFIERS})\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r";|, and |, but | and that | while | — | -- ")
 
@@ -37,7 +40,7 @@ def candidate_sentences(text: str) -> list[str]:
         if not line or any(pattern.search(line) for pattern in NOT_CLAIMS):
             continue
         if line.startswith("|") and number + 1 < len(lines) and TABLE_RULE.match(lines[number + 1]):
-            continue                                    # a table's header row names columns, it claims nothing
+            continue  # a table's header row names columns, it claims nothing
         pieces = [line] if line.startswith("|") else SENTENCE_END.split(line)
         for piece in pieces:
             piece = piece.strip()
@@ -63,7 +66,7 @@ def clauses_with_markers(sentence: str) -> int:
     """How many clauses of the sentence hold a marker (2 or more: the sentence may hold two claims)."""
     spans = markers(sentence)
     bounds = [0] + [m.end() for m in CLAUSE_BREAK.finditer(sentence)] + [len(sentence) + 1]
-    return sum(any(lo <= start < hi for start, _ in spans) for lo, hi in zip(bounds, bounds[1:]))
+    return sum(any(lo <= start < hi for start, _ in spans) for lo, hi in zip(bounds, bounds[1:], strict=False))
 
 
 def _quote_spans(sentence: str, quotes: list[str]) -> list[tuple[int, int]]:

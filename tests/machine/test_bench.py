@@ -1,7 +1,6 @@
 """make bench reads the build's progress lines: where the time went, and which notebooks ran again."""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 from bookmachine import bench
 
@@ -18,15 +17,22 @@ LOG = """[   0.6s] notebooks: 10 notebooks, up to 2 at a time
 
 
 def test_the_bench_reads_where_a_build_spent_its_time():
-    assert bench.phases(LOG) == ["2 notebooks ran; the longest, encounters: 3.9 s (2.2 s CPU)",
-                                 "notebooks and staging done at 8.4 s",
-                                 "html: 4.8 s (4.6 s CPU), from the end of staging",
-                                 "pdflatex: 11.7 s (11.0 s CPU), from the end of staging"]
+    assert bench.phases(LOG) == [
+        "2 notebooks ran; the longest, encounters: 3.9 s (2.2 s CPU)",
+        "notebooks and staging done at 8.4 s",
+        "html: 4.8 s (4.6 s CPU), from the end of staging",
+        "pdflatex: 11.7 s (11.0 s CPU), from the end of staging",
+    ]
     assert bench.reran(LOG) == ["encounters", "claims"]
 
 
 def test_the_bench_removes_exactly_one_catalog_entry():
     text = "- id: a\n  file: x/a.csv\n- id: nationwide-encounters-fy23-fy26-nov-state\n  file: y\n- id: c\n  file: z\n"
-    assert bench.without_entry(text, "nationwide-encounters-fy23-fy26-nov-state") == \
-        "- id: a\n  file: x/a.csv\n- id: c\n  file: z\n"
-    assert bench.without_entry(text, "c") == "- id: a\n  file: x/a.csv\n- id: nationwide-encounters-fy23-fy26-nov-state\n  file: y\n"
+    assert (
+        bench.without_entry(text, "nationwide-encounters-fy23-fy26-nov-state")
+        == "- id: a\n  file: x/a.csv\n- id: c\n  file: z\n"
+    )
+    assert (
+        bench.without_entry(text, "c")
+        == "- id: a\n  file: x/a.csv\n- id: nationwide-encounters-fy23-fy26-nov-state\n  file: y\n"
+    )

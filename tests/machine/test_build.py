@@ -5,6 +5,7 @@ The notebooks run once per session (the ``executed_book`` fixture in conftest.py
 seeded from it and re-execute only what their change touches. The HTML/PDF rendering itself is
 exercised by test_html.py and by `make book` in CI.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ import re
 import shutil
 
 import pandas as pd
-
 import pytest
 
 from analysis import config
@@ -54,11 +54,11 @@ def test_staged_book_has_pages_parameters_and_reproducibility(default_build):
     injected = [c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
     assert injected and "remove-cell" in injected[0]["metadata"]["tags"]
     page = (staged / "chapters" / "reproducibility.md").read_text()
-    assert "book-numbers.csv" in page and "book-inputs.csv" in page   # the page lists the downloads ...
+    assert "book-numbers.csv" in page and "book-inputs.csv" in page  # the page lists the downloads ...
     downloads = staged / "_static" / "data"
     numbers = json.loads((default_build / "numbers.json").read_text())
     listed = pd.read_csv(downloads / "book-numbers.csv", dtype=str, keep_default_na=False)
-    assert list(listed["key"]) == list(numbers)                          # ... which hold every number
+    assert list(listed["key"]) == list(numbers)  # ... which hold every number
     assert json.loads((downloads / "numbers.json").read_text()) == numbers
     assert "nationwide-drugs-fy23-fy26-dec.csv" in (downloads / "book-inputs.csv").read_text()
     parameters = pd.read_csv(downloads / "book-parameters.csv", dtype=str, keep_default_na=False)
@@ -66,7 +66,7 @@ def test_staged_book_has_pages_parameters_and_reproducibility(default_build):
 
 
 def test_each_builder_reads_a_staged_source_without_the_other_formats_blocks(default_build):
-    html = (default_build / "src" / "chapters" / "data.md").read_text()     # the Data page has a block for each
+    html = (default_build / "src" / "chapters" / "data.md").read_text()  # the Data page has a block for each
     latex = (default_build / "pdflatex" / "src" / "chapters" / "data.md").read_text()
     assert "````{only} html" in html and "{only} latex" not in html
     assert "````{only} latex" in latex and "{only} html" not in latex
@@ -77,10 +77,13 @@ def test_each_builder_reads_a_staged_source_without_the_other_formats_blocks(def
 def test_manifest_records_version_inputs_and_parameters(default_build, tmp_path, monkeypatch):
     monkeypatch.setattr(release, "HTML_DIR", tmp_path)
     monkeypatch.setattr(release, "NUMBERS_FILE", default_build / "numbers.json")
-    state = {"version": "0.1.0 (test)", "params_file": config.PARAMS_DIR / "default.yml",
-             "runs": plan.load_runs(config.PARAMS_DIR / "default.yml"),
-             "inputs": [{"id": "x", "file": "x.csv", "sha256": "0" * 64, "bytes": 1}],
-             "reads": {"ports": [["catalog", "x"]]}}
+    state = {
+        "version": "0.1.0 (test)",
+        "params_file": config.PARAMS_DIR / "default.yml",
+        "runs": plan.load_runs(config.PARAMS_DIR / "default.yml"),
+        "inputs": [{"id": "x", "file": "x.csv", "sha256": "0" * 64, "bytes": 1}],
+        "reads": {"ports": [["catalog", "x"]]},
+    }
     manifest = json.loads(release.write_manifest(state, ["html"]).read_text())
     assert manifest["version"] == "0.1.0 (test)"
     assert manifest["parameters"]["ports"]["parameters"]["first_fy"] == 2019
@@ -134,7 +137,7 @@ def test_budget_scenarios_render_as_separate_pages_with_their_parameters(default
     document = (executed / "budget_document.ipynb").read_text()
     latest = (executed / "budget_latest.ipynb").read_text()
     assert "start_demand_share = 0.43" in document and 'scenario = \\"document\\"' in document
-    assert "start_demand_share = \\\"latest\\\"" in latest or "start_demand_share = 'latest'" in latest
+    assert 'start_demand_share = \\"latest\\"' in latest or "start_demand_share = 'latest'" in latest
     assert not (executed / "budget_scenario.ipynb").exists()
     numbers = json.loads((default_build / "numbers.json").read_text())
     assert numbers["budget.rebalance.extra_per_year.document"] == pytest.approx(44.5 * 0.17)
@@ -144,8 +147,11 @@ def test_budget_scenarios_render_as_separate_pages_with_their_parameters(default
 def readers_of(build_dir, dataset):
     """Pages whose recorded dependencies include a dataset."""
     records = (build_dir / "executed" / "chapters").glob("*.deps.json")
-    return {p.name.removesuffix(".deps.json") for p in records
-            if f"dataset {dataset}" in json.loads(p.read_text())["components"]}
+    return {
+        p.name.removesuffix(".deps.json")
+        for p in records
+        if f"dataset {dataset}" in json.loads(p.read_text())["components"]
+    }
 
 
 def test_a_newer_seizure_vintage_reruns_only_the_chapters_that_read_seizures(seizure_vintage_rebuild, default_build):
@@ -156,7 +162,7 @@ def test_a_newer_seizure_vintage_reruns_only_the_chapters_that_read_seizures(sei
     assert {"ports", "who", "correlation"} <= readers and "state_panel" not in readers
     all_runs = plan.load_runs(config.PARAMS_DIR / "default.yml")
     runs = {run.name for run in all_runs}
-    number_readers = {run.name for run in all_runs if plan.reads_numbers(run)}   # the register and the landing page
+    number_readers = {run.name for run in all_runs if plan.reads_numbers(run)}  # the register and the landing page
     assert number_readers == {"claims", "intro"}
     reason = "dataset cbp-drug-seizures changed (new entry nationwide-drugs-fy23-fy26-jan)"
     for name in sorted(runs):
@@ -190,9 +196,12 @@ def test_parallel_and_serial_builds_give_identical_numbers(tmp_path, default_bui
 
 def test_the_manifest_and_reproducibility_page_list_the_files_each_page_read(default_build):
     reads = json.loads((default_build / "executed" / "chapters" / "ports.deps.json").read_text())["reads"]
-    assert ["catalog", "nationwide-drugs-fy23-fy26-dec"] in reads and ["catalog", "census-nst-est2019-alldata"] not in reads
+    assert ["catalog", "nationwide-drugs-fy23-fy26-dec"] in reads and [
+        "catalog",
+        "census-nst-est2019-alldata",
+    ] not in reads
     listed = pd.read_csv(default_build / "src" / "_static" / "data" / "book-reads.csv", dtype=str)
-    ports_files = set(listed.loc[listed["page"] == "ports", "file"])     # the Reproducibility page's download
+    ports_files = set(listed.loc[listed["page"] == "ports", "file"])  # the Reproducibility page's download
     assert "cbp-drug-seizures/nationwide-drugs-fy23-fy26-dec.csv" in ports_files
     assert any(name.endswith("ports_context.csv") for name in ports_files)
 

@@ -1,4 +1,5 @@
 """The versions list and the "What changed" page (bookmachine/changes.py)."""
+
 from __future__ import annotations
 
 
@@ -11,7 +12,10 @@ def test_versions_list_each_release_with_what_changed(tmp_path):
     changes.record_release("0.1.0", "2026-01-01", "a" * 40, tmp_path)
     changes.record_release("0.2.0", "2026-02-02", "c" * 40, tmp_path)  # a re-release replaces its line
     assert (tmp_path / "versions.csv").read_text().splitlines() == [
-        "version,date,commit", f"0.1.0,2026-01-01,{'a' * 40}", f"0.2.0,2026-02-02,{'c' * 40}"]
+        "version,date,commit",
+        f"0.1.0,2026-01-01,{'a' * 40}",
+        f"0.2.0,2026-02-02,{'c' * 40}",
+    ]
     table = changes.versions_markdown(tmp_path)
     assert "| 0.1.0 | 2026-01-01 | `aaaaaaaaaaaa` | first release | first release |" in table
     assert "| 0.2.0 | 2026-02-02 | `cccccccccccc` | 2 | 1 |" in table
@@ -22,10 +26,12 @@ def test_a_release_is_compared_with_the_release_before_it_and_a_new_version_with
     from bookmachine import changes
 
     (tmp_path / "numbers-0.9.0.json").write_text('{"a.b": 0.5, "c.d": 0.1, "claims.x.verdict": "supported"}')
-    (tmp_path / "numbers-1.0.0.json").write_text('{"a.b": 1.0, "c.d": 0.30000000000000004, "claims.x.verdict": "supported"}')
+    (tmp_path / "numbers-1.0.0.json").write_text(
+        '{"a.b": 1.0, "c.d": 0.30000000000000004, "claims.x.verdict": "supported"}'
+    )
     build = {"a.b": 2.0, "c.d": 0.3, "claims.x.verdict": "contradicted"}
     described, previous, numbers = changes.baseline("1.0.0", build, tmp_path)
-    assert (described, previous[0], numbers["a.b"]) == ("Release 1.0.0", "0.9.0", 1.0)   # the kept numbers
+    assert (described, previous[0], numbers["a.b"]) == ("Release 1.0.0", "0.9.0", 1.0)  # the kept numbers
     text = changes.changes_markdown(described, previous, numbers)
     assert text.startswith("Release 1.0.0 compared with release 0.9.0: 2 numbers changed")
     described, previous, numbers = changes.baseline("1.1.0", build, tmp_path)

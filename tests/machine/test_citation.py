@@ -1,4 +1,5 @@
 """CITATION.cff is valid Citation File Format 1.2.0 and carries the version the book prints."""
+
 from __future__ import annotations
 
 import json

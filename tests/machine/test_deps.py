@@ -1,5 +1,6 @@
 """What a notebook's cache key covers (bookmachine/deps.py): the analysis modules its code imports,
 followed through subpackages and relative imports, the inputs it read, and why it runs again."""
+
 from __future__ import annotations
 
 from analysis import config
@@ -32,8 +33,16 @@ def test_module_closure_counts_modules_imported_from_a_subpackage(tmp_path):
     (package / "errors.py").write_text("")
     found = deps.module_closure(["from analysis.data import seizures\n"], package)
     assert [p.relative_to(package).as_posix() for p in found] == [
-        "__init__.py", "data/__init__.py", "data/calendar.py", "data/deep/__init__.py", "data/deep/reader.py",
-        "data/seizures.py", "errors.py", "models/__init__.py", "models/kernel.py"]
+        "__init__.py",
+        "data/__init__.py",
+        "data/calendar.py",
+        "data/deep/__init__.py",
+        "data/deep/reader.py",
+        "data/seizures.py",
+        "errors.py",
+        "models/__init__.py",
+        "models/kernel.py",
+    ]
     found = deps.module_closure(["import analysis.data.calendar\n"], package)
     assert [p.relative_to(package).as_posix() for p in found] == ["__init__.py", "data/__init__.py", "data/calendar.py"]
 
@@ -41,20 +50,27 @@ def test_module_closure_counts_modules_imported_from_a_subpackage(tmp_path):
 def test_the_state_panel_cache_key_leaves_out_the_cbp_loaders():
     """Editing a CBP loader must not re-run the state-panel chapter, which never reads CBP data."""
     package = config.PROJECT_ROOT / "analysis"
-    closure = {path.relative_to(package).as_posix()
-               for path in deps.module_closure(deps.code_cells(config.CHAPTERS_DIR / "state_panel.md"), package)}
+    closure = {
+        path.relative_to(package).as_posix()
+        for path in deps.module_closure(deps.code_cells(config.CHAPTERS_DIR / "state_panel.md"), package)
+    }
     assert {"data/state_panel.py", "data/state_data.py", "data/ucr.py", "models/state_models.py"} <= closure
     cbp = {"data/encounters.py", "data/seizures.py", "data/vintages.py", "data/sector_panel.py"}
     assert closure & cbp == set()
-    assert cbp <= {path.relative_to(package).as_posix()  # the same scan does find them where they are used
-                   for path in deps.module_closure(deps.code_cells(config.CHAPTERS_DIR / "checks.md"), package)}
+    assert cbp <= {
+        path.relative_to(package).as_posix()  # the same scan does find them where they are used
+        for path in deps.module_closure(deps.code_cells(config.CHAPTERS_DIR / "checks.md"), package)
+    }
 
 
 def test_why_names_each_changed_dependency():
     before = {"notebook chapters/x.md": "1", "module analysis/a.py": "2", "file data/claims.csv": "3"}
     after = {"notebook chapters/x.md": "1", "module analysis/a.py": "9", "dataset d": "4"}
-    assert deps.why(before, after) == ["dataset d is new", "file data/claims.csv is no longer used",
-                                       "module analysis/a.py changed"]
+    assert deps.why(before, after) == [
+        "dataset d is new",
+        "file data/claims.csv is no longer used",
+        "module analysis/a.py changed",
+    ]
     assert deps.why(before, before) == []
     assert deps.why(None, after) == ["no cached result"]
 
@@ -70,5 +86,8 @@ def test_loaders_record_what_they_read_when_the_build_asks(tmp_path, monkeypatch
     catalog.path("nationwide-drugs-fy20-fy23")
     curated.load_curated("states")
     claims.load_claims()
-    assert deps.read_log(log) == [("catalog", "nationwide-drugs-fy20-fy23"), ("file", "data/curated/states.csv"),
-                                  ("file", "data/claims.csv")]
+    assert deps.read_log(log) == [
+        ("catalog", "nationwide-drugs-fy20-fy23"),
+        ("file", "data/curated/states.csv"),
+        ("file", "data/claims.csv"),
+    ]

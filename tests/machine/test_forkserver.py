@@ -1,5 +1,6 @@
 """Warm kernels (bookmachine.forkserver): a kernel forked from the server starts in the same state as a
 new ``python -m ipykernel_launcher``, runs in its own process, and leaves nothing behind."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,9 @@ def probe_kernel(tmp_path, warm: bool) -> dict:
     import papermill
 
     modules = [name for name in execute.warm_kernel_modules() if not name.startswith("ipykernel")]
-    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                                 "display_name": "Python 3"}})
+    notebook = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
+    )
     notebook.cells = [nbformat.v4.new_code_cell(PROBE.format(imports="\n".join(f"import {m}" for m in modules)))]
     source, output = tmp_path / f"probe-{warm}.ipynb", tmp_path / f"probe-{warm}-out.ipynb"
     nbformat.write(notebook, source)
@@ -49,9 +51,15 @@ def probe_kernel(tmp_path, warm: bool) -> dict:
         with execute.WarmKernels() as kernels:
             kernels.start()
             assert (execute.WARM_KERNELS is not None) == warm
-            papermill.execute_notebook(str(source), str(output), kernel_name="python3", progress_bar=False,
-                                       cwd=str(config.PROJECT_ROOT), extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                                       kernel_manager_class=execute.kernel_manager())
+            papermill.execute_notebook(
+                str(source),
+                str(output),
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(config.PROJECT_ROOT),
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                kernel_manager_class=execute.kernel_manager(),
+            )
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -65,7 +73,7 @@ def test_a_forked_kernel_starts_as_a_new_kernel_would(tmp_path):
     new, forked = probe_kernel(tmp_path, warm=False), probe_kernel(tmp_path, warm=True)
     assert forked.pop("pid") != new.pop("pid")
     assert forked["project modules already imported"] == []
-    assert forked["pandas options"]["display.max_columns"] == "20"   # a kernel's, not a terminal's 0
+    assert forked["pandas options"]["display.max_columns"] == "20"  # a kernel's, not a terminal's 0
     assert forked == new
 
 
@@ -78,8 +86,11 @@ def test_the_server_forks_kernels_that_exit_cleanly_and_stops_with_the_build(tmp
 
     async def run_one() -> tuple[int, int, int]:
         manager = execute.kernel_manager()(kernel_name="python3")
-        await manager.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"], cwd=str(tmp_path),
-                                   env=dict(os.environ, **execute.kernel_environment()))
+        await manager.start_kernel(
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            cwd=str(tmp_path),
+            env=dict(os.environ, **execute.kernel_environment()),
+        )
         process = manager.provisioner.process
         assert isinstance(process, forkserver.ForkedKernel)
         client = manager.client()
@@ -106,8 +117,11 @@ def test_the_server_forks_kernels_that_exit_cleanly_and_stops_with_the_build(tmp
 
 
 def test_only_ipykernel_launcher_kernels_are_forked():
-    assert forkserver.launcher_arguments(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "c.json", "--x"]) \
-        == ["-f", "c.json", "--x"]
+    assert forkserver.launcher_arguments(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "c.json", "--x"]) == [
+        "-f",
+        "c.json",
+        "--x",
+    ]
     assert forkserver.launcher_arguments(["/usr/bin/python3", "-m", "other_kernel", "-f", "c.json"]) is None
     assert forkserver.launcher_arguments(["R", "--slave", "-e", "IRkernel::main()"]) is None
 

@@ -6,6 +6,7 @@ then loads every page once in one headless Chromium (Debian's chromium package, 
 served over local HTTP: at 390x844 (a phone) and, for the landing page and the pages with a chart,
 at 1280x800 (a laptop). The tests read the measurements.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,12 +19,14 @@ import pytest
 
 from analysis import config
 from bookmachine import icons
-from tests.helpers.browser import FLAGS, Browser, serve
 from conftest import rendered_html
+from tests.helpers.browser import FLAGS, Browser, serve
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt.txt lists it; make system installs it)")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (apt.txt lists it; make system installs it)"
+)
 PHONE, LAPTOP = (390, 844, True), (1280, 800, False)
 LANDING = "chapters/intro.html"
 # Bytes a fresh load may transfer, every lazy image included, served uncompressed (a web server's
@@ -38,12 +41,23 @@ BUDGET_EXCEPTIONS = {"chapters/claims.html": 1_300_000}  # 170 claim cards, each
 # parameters, inputs and claims-comparison tables of show_* (their content is on the Reproducibility
 # page and in the register's CSV), the vintage tables (engineer A), the register and Reproducibility
 # (engineer C), the state panel and correlation (engineer B), What changed, and the Data page's own list.
-TABLES_WITHOUT_CSV = {"chapters/budget.html": 1, "chapters/budget_document.html": 1, "chapters/budget_latest.html": 1,
-                      "chapters/changes.html": 2, "chapters/checks.html": 1, "chapters/claims.html": 9,
-                      "chapters/correlation.html": 2, "chapters/data.html": 1, "chapters/encounters.html": 6,
-                      "chapters/ports.html": 5, "chapters/reproducibility.html": 20, "chapters/revisions.html": 4,
-                      "chapters/state_panel.html": 14, "chapters/state_panel_appendix.html": 11,
-                      "chapters/who.html": 1}
+TABLES_WITHOUT_CSV = {
+    "chapters/budget.html": 1,
+    "chapters/budget_document.html": 1,
+    "chapters/budget_latest.html": 1,
+    "chapters/changes.html": 2,
+    "chapters/checks.html": 1,
+    "chapters/claims.html": 9,
+    "chapters/correlation.html": 2,
+    "chapters/data.html": 1,
+    "chapters/encounters.html": 6,
+    "chapters/ports.html": 5,
+    "chapters/reproducibility.html": 20,
+    "chapters/revisions.html": 4,
+    "chapters/state_panel.html": 14,
+    "chapters/state_panel_appendix.html": 11,
+    "chapters/who.html": 1,
+}
 MEASURE = """(() => {
   const viewport = document.documentElement.clientWidth;
   const main = document.querySelector('main') || document.body;
@@ -176,9 +190,11 @@ def test_the_theme_icons_come_from_the_reduced_fonts(html_book):
 def test_no_page_is_wider_than_a_phone(pages):
     """At 390x844 nothing on any page reaches past the screen's right edge (wide tables scroll inside
     their own box)."""
-    problems = {page: screens["phone"]["wide"] or screens["phone"]["pageWidth"]
-                for page, screens in pages.items()
-                if screens["phone"]["wide"] or screens["phone"]["pageWidth"] > screens["phone"]["viewport"]}
+    problems = {
+        page: screens["phone"]["wide"] or screens["phone"]["pageWidth"]
+        for page, screens in pages.items()
+        if screens["phone"]["wide"] or screens["phone"]["pageWidth"] > screens["phone"]["viewport"]
+    }
     assert problems == {}
 
 
@@ -258,7 +274,8 @@ def test_sortable_tables_filter_and_sort(tmp_path):
     and clicking a header sorts numbers numerically (10 after 9), then in reverse."""
     script = (config.PROJECT_ROOT / "_static" / "table-tools.js").read_text(encoding="utf-8")
     page = tmp_path / "table.html"
-    page.write_text("""<!doctype html><html><body>
+    page.write_text(
+        """<!doctype html><html><body>
 <table class="sortable" id="t"><thead><tr><th>Claim</th><th>Value</th></tr></thead>
 <tbody><tr><td>alpha</td><td>10</td></tr><tr><td>beta</td><td>9</td></tr><tr><td>gamma</td><td>1,200</td></tr></tbody></table>
 <script>SCRIPT</script>
@@ -273,9 +290,15 @@ var box = document.querySelector("input.table-filter");
 box.value = "gam"; box.dispatchEvent(new Event("input"));
 document.body.setAttribute("data-visible", Array.from(document.querySelectorAll("#t tbody tr")).filter(r => !r.hidden).length);
 });
-</script></body></html>""".replace("SCRIPT", script), encoding="utf-8")
-    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
-                         capture_output=True, text=True, timeout=120).stdout
+</script></body></html>""".replace("SCRIPT", script),
+        encoding="utf-8",
+    )
+    dom = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     assert 'data-ascending="beta,alpha,gamma"' in dom
     assert 'data-descending="gamma,alpha,beta"' in dom
     assert 'data-visible="1"' in dom

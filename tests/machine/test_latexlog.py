@@ -1,4 +1,5 @@
 """The build's check of its own PDF: overflowing tables fail, naming the table; small body overflow is reported."""
+
 from __future__ import annotations
 
 from bookmachine import latexlog
@@ -30,8 +31,10 @@ Key & Value\\
 
 def box(points: float, line: int, kind: str = "paragraph") -> str:
     """An overfull-box message as XeLaTeX writes it, with its box dump and blank line."""
-    return (f"Overfull \\hbox ({points}pt too wide) in {kind} at lines {line}--{line}\n"
-            f"[]|\\TU/FreeSerif(0)/m/n/10.95 [2024| \n []\n\n")
+    return (
+        f"Overfull \\hbox ({points}pt too wide) in {kind} at lines {line}--{line}\n"
+        f"[]|\\TU/FreeSerif(0)/m/n/10.95 [2024| \n []\n\n"
+    )
 
 
 def run_check(tmp_path, log: str) -> tuple[str, list[str]]:

@@ -8,6 +8,7 @@ never made: a closed year rewritten, a file cut at a line, a file missing a mont
 with the file and the months or cells named, and nothing changed. The real files are read from the
 shared folder, never committed.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,16 +26,26 @@ from conftest import run_build, seed_build
 
 pytestmark = pytest.mark.slow
 VINTAGES_DIR = config.PROJECT_ROOT.parent / "shared" / "data" / "vintages"
-ORDER = ("sbo-encounters-fy19-fy22", "nationwide-encounters-fy21-fy24-oct-state",
-         "nationwide-encounters-fy21-fy24-jan-state", "nationwide-encounters-fy21-fy24-may-state",
-         "nationwide-encounters-fy21-fy24-state", "nationwide-encounters-fy22-fy25-state",
-         "nationwide-encounters-fy23-fy26-nov-state", "nationwide-drugs-fy21-fy24", "sbo-encounters-fy22-fy25-nov")
+ORDER = (
+    "sbo-encounters-fy19-fy22",
+    "nationwide-encounters-fy21-fy24-oct-state",
+    "nationwide-encounters-fy21-fy24-jan-state",
+    "nationwide-encounters-fy21-fy24-may-state",
+    "nationwide-encounters-fy21-fy24-state",
+    "nationwide-encounters-fy22-fy25-state",
+    "nationwide-encounters-fy23-fy26-nov-state",
+    "nationwide-drugs-fy21-fy24",
+    "sbo-encounters-fy22-fy25-nov",
+)
 
 
 def copy_project(target):
     """A copy of the project's source (no .venv, _build or raw data); raw files come from this checkout."""
-    shutil.copytree(config.PROJECT_ROOT, target, ignore=shutil.ignore_patterns(
-        ".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis"))
+    shutil.copytree(
+        config.PROJECT_ROOT,
+        target,
+        ignore=shutil.ignore_patterns(".venv", "_build", "raw", ".git", "__pycache__", ".pytest_cache", ".hypothesis"),
+    )
     return target
 
 
@@ -52,7 +63,7 @@ def add_data(project, path):
 def catalog_without(text, first_id):
     """The catalog as it was before ``first_id`` and the entries after it were appended by make add-data."""
     cut = text.index(f"\n- id: {first_id}\n")
-    return text[:cut + 1]
+    return text[: cut + 1]
 
 
 def latest_release():
@@ -62,8 +73,9 @@ def latest_release():
 
 def with_version(citation, version):
     text = citation.read_text()
-    citation.write_text("\n".join(f"version: {version}" if line.startswith("version: ") else line
-                                  for line in text.splitlines()) + "\n")
+    citation.write_text(
+        "\n".join(f"version: {version}" if line.startswith("version: ") else line for line in text.splitlines()) + "\n"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -82,19 +94,30 @@ def chain(tmp_path_factory, executed_book):
     before_last = run_build(build_dir, "notebooks", "--only", "encounters", cwd=project, **environment)
     added[ORDER[-1]] = add_data(project, VINTAGES_DIR / f"{ORDER[-1]}.csv")
     rebuilt = run_build(build_dir, "notebooks", cwd=project, **environment)
-    return {"project": project, "committed": committed, "added": added, "before_last": before_last,
-            "rebuilt": rebuilt, "build_dir": build_dir, "session": executed_book["build_dir"]}
+    return {
+        "project": project,
+        "committed": committed,
+        "added": added,
+        "before_last": before_last,
+        "rebuilt": rebuilt,
+        "build_dir": build_dir,
+        "session": executed_book["build_dir"],
+    }
 
 
 def test_the_nine_real_vintages_are_accepted_in_order_without_flags(chain):
     for name, result in chain["added"].items():
         assert result.returncode == 0, (name, result.stderr)
-        assert f"added cbp-" in result.stdout and "ACCEPTED" not in result.stdout
+        assert "added cbp-" in result.stdout and "ACCEPTED" not in result.stdout
     said = {name: result.stdout for name, result in chain["added"].items()}
     assert "in-year revisions: FY2024 encounters: 102 cells in 1 month (Oct 2023), net -156" in said[ORDER[2]]
-    assert "in-year revisions: FY2024 encounters: 238 cells in 4 months (Oct 2023 - Jan 2024), net -114" in said[ORDER[3]]
-    assert "in-year revisions: FY2024 encounters: 430 cells in 8 months (Oct 2023 - May 2024), net -299" in said[ORDER[4]]
-    assert "(36 months, Oct 2018 - Sep 2021)" in said[ORDER[0]]       # CBP's own FY2019-FY2021 Southwest counts
+    assert (
+        "in-year revisions: FY2024 encounters: 238 cells in 4 months (Oct 2023 - Jan 2024), net -114" in said[ORDER[3]]
+    )
+    assert (
+        "in-year revisions: FY2024 encounters: 430 cells in 8 months (Oct 2023 - May 2024), net -299" in said[ORDER[4]]
+    )
+    assert "(36 months, Oct 2018 - Sep 2021)" in said[ORDER[0]]  # CBP's own FY2019-FY2021 Southwest counts
 
 
 def test_the_chain_writes_the_committed_catalog_and_one_minor_version(chain):
@@ -111,21 +134,29 @@ def test_after_the_last_vintage_only_the_chapter_that_read_it_runs_again(chain):
     reason = "encounters: runs: dataset cbp-encounters-component changed (new entry sbo-encounters-fy22-fy25-nov)"
     assert reason in log and log.count("executed in") == 1
     assert "ports: reused: nothing it depends on changed" in log and "checks: reused:" in log
-    assert json.loads((chain["build_dir"] / "numbers.json").read_text()) == \
-        json.loads((chain["session"] / "numbers.json").read_text())
+    assert json.loads((chain["build_dir"] / "numbers.json").read_text()) == json.loads(
+        (chain["session"] / "numbers.json").read_text()
+    )
 
 
 def test_cbp_published_totals_and_the_in_year_revisions_reach_the_book(chain):
     numbers = json.loads((chain["build_dir"] / "numbers.json").read_text())
     assert (numbers["encounters.nationwide.last_month"], numbers["encounters.nationwide.last_month_value"]) == (
-        "November 2025", 30_375)                                     # CBP nationwide encounters, November 2025
-    assert numbers["encounters.usbp_sw.fy2021"] == 1_659_206          # CBP, not DHS's rounded 1,659,250
+        "November 2025",
+        30_375,
+    )  # CBP nationwide encounters, November 2025
+    assert numbers["encounters.usbp_sw.fy2021"] == 1_659_206  # CBP, not DHS's rounded 1,659,250
     assert numbers["encounters.vintages.revised_cells"] == 792 and numbers["encounters.vintages.closed_cells"] == 0
     assert numbers["encounters.vintages.revised_years"] == "FY2024, FY2025"
     listed = (chain["session"] / "figure-data" / "vintage-revisions.csv").read_text().splitlines()
     assert len(listed) == 1 + 792
-    assert sum(",nationwide-encounters-fy21-fy24-may-state.csv,nationwide-encounters-fy21-fy24-state.csv," in line
-               for line in listed) == 430
+    assert (
+        sum(
+            ",nationwide-encounters-fy21-fy24-may-state.csv,nationwide-encounters-fy21-fy24-state.csv," in line
+            for line in listed
+        )
+        == 430
+    )
     appendix = (chain["session"] / "executed" / "chapters" / "revisions.ipynb").read_text()
     assert "nationwide-encounters-fy21-fy24-jan-state.csv" in appendix
 
@@ -133,8 +164,12 @@ def test_cbp_published_totals_and_the_in_year_revisions_reach_the_book(chain):
 def test_fy2024_port_shares_are_unchanged_by_the_late_fy21_fy24_seizure_file(real_data):
     entries = catalog.load_catalog()
     without = [e for e in entries if e["id"] != "nationwide-drugs-fy21-fy24"]
-    shares = [ports.shares_by_year(vintages.load(seizures.NATIONWIDE, chosen).rows, ["Fentanyl", "Cocaine"],
-                                   ["Southwest Border"]) for chosen in (entries, without)]
+    shares = [
+        ports.shares_by_year(
+            vintages.load(seizures.NATIONWIDE, chosen).rows, ["Fentanyl", "Cocaine"], ["Southwest Border"]
+        )
+        for chosen in (entries, without)
+    ]
     assert len(vintages.load(seizures.NATIONWIDE, entries).frames) == 4
     fy2024 = [table[table["fy"] == 2024].reset_index(drop=True) for table in shares]
     assert len(fy2024[0]) and fy2024[0].equals(fy2024[1])
@@ -167,6 +202,7 @@ def attack(chain, tmp_path):
         assert result.returncode != 0 and "REFUSED" in result.stderr and path.name in result.stderr
         assert [(project / name).read_bytes() for name in ("data/catalog.yml", "CITATION.cff")] == before
         return result.stderr
+
     return lines, attempt
 
 
@@ -175,7 +211,7 @@ def test_a_closed_year_cell_changed_is_refused_naming_the_cell(attack):
     at = next(i for i, line in enumerate(lines) if line.startswith("2024,FYTD,MAR,U.S. Border Patrol,"))
     cells = lines[at].split(",")
     cells[-1] = str(int(cells[-1]) + 1)
-    refused = attempt(september(lines[:at] + [",".join(cells)] + lines[at + 1:]))
+    refused = attempt(september(lines[:at] + [",".join(cells)] + lines[at + 1 :]))
     assert "changes 1 cells of closed fiscal years (FY2024)" in refused
     cell = " / ".join(["USBP", *cells[4:8]])
     assert f"FY2024 Mar 2024 {cell}, encounters: {int(cells[-1]) - 1:,} in {ATTACKED}.csv, " in refused

@@ -1,6 +1,7 @@
 """Parsed inputs kept by input hash (analysis.data.parsed): reused only while the file, the arguments
 and the code are unchanged, the reads the loader recorded are recorded again, and nothing is kept
 outside the build."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -11,6 +12,7 @@ from analysis.data import parsed
 
 def counting_loader(calls: list):
     """A loader that records one read and counts how often it really parses."""
+
     @parsed.kept
     def load_lines(path, scale=1):
         calls.append(path)
@@ -18,6 +20,7 @@ def counting_loader(calls: list):
         frame = pd.DataFrame({"value": [int(line) * scale for line in path.read_text().split()]})
         frame.attrs["note"] = "kept with the frame"
         return frame
+
     return load_lines
 
 
@@ -42,7 +45,7 @@ def test_a_kept_parse_is_reused_until_the_file_or_the_arguments_change(tmp_path,
     assert len(calls) == 1
     pd.testing.assert_frame_equal(first, again)
     assert again.attrs == {"note": "kept with the frame"}
-    assert (tmp_path / "reads.log").read_text().count(f"file\t{source}\n") == 2   # recorded on reuse too
+    assert (tmp_path / "reads.log").read_text().count(f"file\t{source}\n") == 2  # recorded on reuse too
     assert load(source, scale=10)["value"].tolist() == [10, 20, 30] and len(calls) == 2
     source.write_text("4 5")
     assert load(source)["value"].tolist() == [4, 5] and len(calls) == 3

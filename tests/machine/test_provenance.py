@@ -1,4 +1,5 @@
 """The Reproducibility page and its downloads (bookmachine/provenance.py)."""
+
 from __future__ import annotations
 
 import json
@@ -12,24 +13,37 @@ def test_the_key_by_key_lists_are_downloads_and_the_page_stays_short():
     from bookmachine import provenance
     from bookmachine.plan import Run
 
-    runs = [Run("budget", config.CHAPTERS_DIR / "budget.md"),
-            Run("budget_latest", config.CHAPTERS_DIR / "budget_scenario.md",
-                {"scenario": "latest", "growth": 0.0, "numbers": [1, 2]})]
+    runs = [
+        Run("budget", config.CHAPTERS_DIR / "budget.md"),
+        Run(
+            "budget_latest",
+            config.CHAPTERS_DIR / "budget_scenario.md",
+            {"scenario": "latest", "growth": 0.0, "numbers": [1, 2]},
+        ),
+    ]
     numbers = {"budget.a.b": 0.123456789, "ports.c.d": "FY2025"}
     sources = {"budget.a.b": "budget", "ports.c.d": "ports"}
     reads = {"budget": [["catalog", "ndcs-data-supplement-2020-february"], ["file", "data/curated/x.csv"]]}
     files = provenance.downloads(runs, numbers, sources, reads)
     assert sorted(files) == sorted(f"_static/data/{name}" for name in provenance.FILES)
     assert files["_static/data/book-numbers.csv"].splitlines() == [
-        "key,value,page", "budget.a.b,0.123456789,budget", "ports.c.d,FY2025,ports"]
+        "key,value,page",
+        "budget.a.b,0.123456789,budget",
+        "ports.c.d,FY2025,ports",
+    ]
     assert files["_static/data/book-parameters.csv"].splitlines() == [
-        "page,notebook,parameter,value", "budget,chapters/budget.md,,notebook defaults",
-        "budget_latest,chapters/budget_scenario.md,scenario,latest", "budget_latest,chapters/budget_scenario.md,growth,0.0",
-        'budget_latest,chapters/budget_scenario.md,numbers,"[1, 2]"']
+        "page,notebook,parameter,value",
+        "budget,chapters/budget.md,,notebook defaults",
+        "budget_latest,chapters/budget_scenario.md,scenario,latest",
+        "budget_latest,chapters/budget_scenario.md,growth,0.0",
+        'budget_latest,chapters/budget_scenario.md,numbers,"[1, 2]"',
+    ]
     reads_rows = files["_static/data/book-reads.csv"].splitlines()
     assert reads_rows[0] == "page,kind,file" and reads_rows[2] == "budget,project file,data/curated/x.csv"
-    assert reads_rows[1].startswith("budget,raw input,") and reads_rows[1].endswith(".xlsx")   # the catalog's file name
+    assert reads_rows[1].startswith("budget,raw input,") and reads_rows[1].endswith(".xlsx")  # the catalog's file name
     assert json.loads(files["_static/data/numbers.json"]) == numbers
     listing = provenance.downloads_list({"book-numbers.csv": 2})
-    assert '<a href="../_static/data/book-numbers.csv" download>book-numbers.csv</a>' in listing and "(2 rows)" in listing
+    assert (
+        '<a href="../_static/data/book-numbers.csv" download>book-numbers.csv</a>' in listing and "(2 rows)" in listing
+    )
     assert "- `book-inputs.csv`:" in listing.split("{only} latex")[1]

@@ -4,6 +4,7 @@ Reproducibility page.
 
 Renders the session's executed book once (conftest.py ``html_book``) and reads the pages' HTML.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,11 @@ def opening(soup: BeautifulSoup) -> list:
     title = soup.find("article").find("h1")
     shown = []
     for element in title.find_next_siblings():
-        if element.name == "section" or element.find(["figure", "table", "img"]) or "admonition" in element.get("class", []):
+        if (
+            element.name == "section"
+            or element.find(["figure", "table", "img"])
+            or "admonition" in element.get("class", [])
+        ):
             break
         if element.get_text(strip=True):
             shown.append(element)
@@ -109,8 +114,9 @@ def test_each_chapter_opens_with_its_answer_in_at_most_120_plain_words(html_book
     before = opening(page(html_book[0], name))
     assert before, f"{name}: nothing before the first section or figure"
     assert sum(words(element) for element in before) <= 120
-    assert not [element for part in before for element in part.find_all(["strong", "b", "code"])], \
+    assert not [element for part in before for element in part.find_all(["strong", "b", "code"])], (
         f"{name}: bold or code in the opening"
+    )
 
 
 def test_reproducibility_is_a_short_page_whose_downloads_exist(html_book):

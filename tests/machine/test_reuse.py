@@ -1,5 +1,6 @@
 """Reuse: the citation and BibTeX come from CITATION.cff; the Data page lists exactly the downloads the
 pages link to; the header's icons come from fonts reduced to the icons the theme uses."""
+
 from __future__ import annotations
 
 import io
@@ -11,14 +12,20 @@ from fontTools.ttLib import TTFont
 from analysis import config
 from bookmachine import icons, reuse
 
-CFF = {"title": "A book: what the data say", "version": "2.1.0", "date-released": "2026-11-23",
-       "authors": [{"name": "The contributors"}, {"family-names": "Doe", "given-names": "Jane"}]}
+CFF = {
+    "title": "A book: what the data say",
+    "version": "2.1.0",
+    "date-released": "2026-11-23",
+    "authors": [{"name": "The contributors"}, {"family-names": "Doe", "given-names": "Jane"}],
+}
 
 
 def test_cite_text_and_bibtex_carry_the_version_and_date_of_citation_cff():
     assert reuse.cite_text(CFF) == "The contributors & Doe, Jane (2026). *A book: what the data say* (Version 2.1.0)."
-    assert reuse.bibtex(CFF) == ("@misc{a_book_2026,\n  author = {{The contributors} and Doe, Jane},\n"
-                                 "  title = {{A book: what the data say}},\n  year = {2026},\n  note = {Version 2.1.0}\n}")
+    assert reuse.bibtex(CFF) == (
+        "@misc{a_book_2026,\n  author = {{The contributors} and Doe, Jane},\n"
+        "  title = {{A book: what the data say}},\n  year = {2026},\n  note = {Version 2.1.0}\n}"
+    )
 
 
 def test_the_citation_names_the_repository_when_citation_cff_has_one():
@@ -37,9 +44,11 @@ def test_the_cite_block_uses_the_projects_own_citation_file():
 def test_linked_downloads_maps_each_download_to_the_first_page_linking_it(tmp_path):
     ports, claims = tmp_path / "ports.ipynb", tmp_path / "claims.ipynb"
     ports.write_text('{"data": "<a href=\\"../_static/data/ports-share.csv\\" download>"}')
-    claims.write_text('../_static/data/claims-register.csv ../_static/data/ports-share.csv https://x.gov/a.csv')
-    assert reuse.linked_downloads({"ports": ports, "claims": claims}) == {"ports-share": "ports",
-                                                                          "claims-register": "claims"}
+    claims.write_text("../_static/data/claims-register.csv ../_static/data/ports-share.csv https://x.gov/a.csv")
+    assert reuse.linked_downloads({"ports": ports, "claims": claims}) == {
+        "ports-share": "ports",
+        "claims-register": "claims",
+    }
 
 
 def test_a_link_to_a_download_saved_without_its_description_stops_the_build(tmp_path):
@@ -49,8 +58,14 @@ def test_a_link_to_a_download_saved_without_its_description_stops_the_build(tmp_
 
 
 def test_the_data_page_lists_every_download_with_units_source_version_and_licence(tmp_path):
-    described = {"name": "ports-share", "title": "Port share", "units": "share: fraction", "source": "CBP",
-                 "rows": 3, "columns": ["share"]}
+    described = {
+        "name": "ports-share",
+        "title": "Port share",
+        "units": "share: fraction",
+        "source": "CBP",
+        "rows": 3,
+        "columns": ["share"],
+    }
     (tmp_path / "ports-share.csv").write_text("share\n1\n")
     (tmp_path / "ports-share.json").write_text(json.dumps(described))
     rows = reuse.download_descriptions({"ports-share": "ports"}, tmp_path)
@@ -72,7 +87,10 @@ def test_icon_fonts_hold_every_named_icon_and_the_stylesheets_own_marks():
     for (family, _, _, woff), names in icons.ICONS.items():
         held = set(TTFont(io.BytesIO(files[woff])).getBestCmap())
         assert {icons.codepoint(name, css) for name in names} <= held, family
-        assert f'font-family: "{family}"' in files[icons.CSS_NAME].decode() and f'url("{woff}")' in files[icons.CSS_NAME].decode()
+        assert (
+            f'font-family: "{family}"' in files[icons.CSS_NAME].decode()
+            and f'url("{woff}")' in files[icons.CSS_NAME].decode()
+        )
         assert len(files[woff]) < 10_000
     solid = set(TTFont(io.BytesIO(files["icons-solid.woff"])).getBestCmap())
     assert icons.stylesheet_icons(css) - {0xF09B, 0xF296} <= solid  # all but the GitHub and GitLab marks (brands)
@@ -80,8 +98,8 @@ def test_icon_fonts_hold_every_named_icon_and_the_stylesheets_own_marks():
 
 def test_codepoint_refuses_an_icon_the_theme_does_not_have():
     with pytest.raises(ValueError, match="fa-no-such-icon"):
-        icons.codepoint("no-such-icon", ".fa-bars:before{content:\"\\f0c9\"}")
-    assert icons.codepoint("bars", ".fa-navicon:before,.fa-bars:before{content:\"\\f0c9\"}") == 0xF0C9
+        icons.codepoint("no-such-icon", '.fa-bars:before{content:"\\f0c9"}')
+    assert icons.codepoint("bars", '.fa-navicon:before,.fa-bars:before{content:"\\f0c9"}') == 0xF0C9
 
 
 def test_the_header_links_the_repository_only_when_one_is_known(monkeypatch):

@@ -1,5 +1,6 @@
 """Staging the book source (bookmachine.stage): each builder reads only its own format's ``{only}`` blocks,
 and the version reaches the pages without being a Sphinx environment setting."""
+
 from __future__ import annotations
 
 import yaml
@@ -43,9 +44,10 @@ def test_each_format_keeps_its_own_only_blocks_and_everything_else():
     assert "{list-table} Numbers" in latex and "| `a` | 1 |" not in latex and "A colon fence." in latex
     for text in (html, latex):
         assert "```python\n```{only} html\nshown as code, not a directive\n```\n" in text
-        assert "left alone: not a single format" in text and text.startswith("# A page\n") \
-            and text.endswith("The end.\n")
-    assert stage.for_format(html, "html") == html   # nothing left to drop
+        assert (
+            "left alone: not a single format" in text and text.startswith("# A page\n") and text.endswith("The end.\n")
+        )
+    assert stage.for_format(html, "html") == html  # nothing left to drop
 
 
 def test_an_unclosed_block_runs_to_the_end_of_the_page():

@@ -1,4 +1,5 @@
 """Budget editions, baseline matching and the rebalancing model, on hand-computed numbers."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -46,17 +47,29 @@ def test_bad_parameters_are_refused():
 
 
 def table(rows):
-    columns = ["fiscal_year", "budget_type", "edition", "demand_reduction_musd", "supply_reduction_musd",
-               "total_musd", "demand_pct", "source_title"]
+    columns = [
+        "fiscal_year",
+        "budget_type",
+        "edition",
+        "demand_reduction_musd",
+        "supply_reduction_musd",
+        "total_musd",
+        "demand_pct",
+        "source_title",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def test_demand_share_from_printed_split_or_total():
-    shares = budget.demand_shares(table([
-        (2015, "enacted", "2012-restructure", 11574.0, 14762.7, None, 43.9, "t"),
-        (2021, "request", "as-published", 18600.0, 17100.0, 35700.0, None, "t"),
-        (2012, "request", "as-published", 10700.0, None, 26200.0, None, "t"),
-    ])).set_index("fiscal_year")
+    shares = budget.demand_shares(
+        table(
+            [
+                (2015, "enacted", "2012-restructure", 11574.0, 14762.7, None, 43.9, "t"),
+                (2021, "request", "as-published", 18600.0, 17100.0, 35700.0, None, "t"),
+                (2012, "request", "as-published", 10700.0, None, 26200.0, None, "t"),
+            ]
+        )
+    ).set_index("fiscal_year")
     assert shares.loc[2015, "demand_share"] == 0.439 and shares.loc[2015, "basis"] == "printed"
     assert shares.loc[2021, "demand_share"] == pytest.approx(18600 / 35700)
     assert shares.loc[2012, "demand_share"] == pytest.approx(10700 / 26200)
@@ -73,12 +86,14 @@ def test_unknown_edition_is_refused():
         budget.demand_shares(table([(2015, "enacted", "someday", 1.0, 1.0, None, None, "t")]))
 
 
-SHARES = pd.DataFrame({
-    "edition": ["2009-summary", "2009-summary", "2012-restructure", "2012-restructure", "2012-restructure"],
-    "fiscal_year": [2008, 2009, 2009, 2010, 2015],
-    "budget_type": ["final", "final", "final", "final", "enacted"],
-    "demand_share": [0.377, 0.35, 0.369, 0.37, 0.439],
-})
+SHARES = pd.DataFrame(
+    {
+        "edition": ["2009-summary", "2009-summary", "2012-restructure", "2012-restructure", "2012-restructure"],
+        "fiscal_year": [2008, 2009, 2009, 2010, 2015],
+        "budget_type": ["final", "final", "final", "final", "enacted"],
+        "demand_share": [0.377, 0.35, 0.369, 0.37, 0.439],
+    }
+)
 
 
 def test_editions_are_never_joined_without_a_bridge():
@@ -111,10 +126,19 @@ def test_real_budget_table_loads_and_latest_split_is_known(real_data):
 
 
 def test_a_scenario_publishes_its_path_under_keys_ending_in_its_name():
-    path = budget.rebalance(2025, 0.5, 0.6, years_to_target=2, start_total=10.0)      # demand 5.0, 5.5, 6.0: extra 0, 0.5, 1.0
+    path = budget.rebalance(
+        2025, 0.5, 0.6, years_to_target=2, start_total=10.0
+    )  # demand 5.0, 5.5, 6.0: extra 0, 0.5, 1.0
     numbers = budget.rebalance_numbers(path, "test", 0.5, 0.6, 10.0)
-    assert numbers == pytest.approx({"budget.rebalance.extra_per_year.test": 1.0, "budget.rebalance.cumulative.test": 1.5,
-                                     "budget.rebalance.mean_extra_per_year.test": 0.75,
-                                     "budget.rebalance.start_share.test": 0.5, "budget.rebalance.target_share.test": 0.6,
-                                     "budget.rebalance.start_total.test": 10.0, "budget.rebalance.final_year.test": 2027})
+    assert numbers == pytest.approx(
+        {
+            "budget.rebalance.extra_per_year.test": 1.0,
+            "budget.rebalance.cumulative.test": 1.5,
+            "budget.rebalance.mean_extra_per_year.test": 0.75,
+            "budget.rebalance.start_share.test": 0.5,
+            "budget.rebalance.target_share.test": 0.6,
+            "budget.rebalance.start_total.test": 10.0,
+            "budget.rebalance.final_year.test": 2027,
+        }
+    )
     assert isinstance(numbers["budget.rebalance.final_year.test"], int)

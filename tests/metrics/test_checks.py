@@ -1,4 +1,5 @@
 """The 'Other checks' metrics on small synthetic inputs, with exact values."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,21 +10,26 @@ from analysis.metrics import checks
 
 
 def test_treatment_gap_is_the_share_who_needed_and_did_not_receive():
-    gap = checks.treatment_gap(pd.DataFrame({"needed": [8000.0, 10000.0], "received": [2000.0, 1500.0]},
-                                            index=pd.Index([2017, 2018], name="year")))
+    gap = checks.treatment_gap(
+        pd.DataFrame(
+            {"needed": [8000.0, 10000.0], "received": [2000.0, 1500.0]}, index=pd.Index([2017, 2018], name="year")
+        )
+    )
     assert gap["gap"].tolist() == pytest.approx([0.75, 0.85]) and list(gap.columns) == ["needed", "received", "gap"]
 
 
 def test_the_leading_listed_cause_is_that_of_the_latest_complete_year():
-    deaths = pd.DataFrame({"Drug Poisoning": [100.0, 130.0, 140.0], "Firearms": [120.0, 120.0, None],
-                           "Suicide": [90.0, 90.0, None]}, index=pd.Index([2016, 2017, 2018], name="year"))
-    assert checks.leading_cause(deaths) == (2017, "Drug Poisoning", 130.0)   # 2018 is incomplete
+    deaths = pd.DataFrame(
+        {"Drug Poisoning": [100.0, 130.0, 140.0], "Firearms": [120.0, 120.0, None], "Suicide": [90.0, 90.0, None]},
+        index=pd.Index([2016, 2017, 2018], name="year"),
+    )
+    assert checks.leading_cause(deaths) == (2017, "Drug Poisoning", 130.0)  # 2018 is incomplete
     assert checks.leading_cause(deaths.loc[[2016]]) == (2016, "Firearms", 120.0)
 
 
 def test_years_with_a_lower_average_month():
     annual = pd.DataFrame({"fiscal_year": [1925, 1926, 1927], "value": [12_000, 12_012, 60_000]})
-    assert checks.years_with_lower_average_month(annual, 1001.0) == [1925]      # 12,012 / 12 = 1,001 is not lower
+    assert checks.years_with_lower_average_month(annual, 1001.0) == [1925]  # 12,012 / 12 = 1,001 is not lower
     assert checks.years_with_lower_average_month(annual, 500.0) == []
     with pytest.raises(DataError, match="value"):
         checks.years_with_lower_average_month(annual.rename(columns={"value": "n"}), 1.0)
@@ -50,12 +56,23 @@ def test_record_low_numbers():
 
 
 def seizure_frame():
-    return pd.DataFrame({
-        "fy": [2022, 2022, 2023, 2023, 2023],
-        "component": ["OFO", "USBP", "OFO", "USBP", "OFO"],
-        "region": ["Southwest Border", "Southwest Border", "Southwest Border", "Southwest Border", "Northern Border"],
-        "drug": ["Fentanyl"] * 5, "events": [8, 2, 6, 3, 1], "pounds": [90.0, 10.0, 70.0, 5.0, 25.0],
-        "partial_fy": [False] * 5})
+    return pd.DataFrame(
+        {
+            "fy": [2022, 2022, 2023, 2023, 2023],
+            "component": ["OFO", "USBP", "OFO", "USBP", "OFO"],
+            "region": [
+                "Southwest Border",
+                "Southwest Border",
+                "Southwest Border",
+                "Southwest Border",
+                "Northern Border",
+            ],
+            "drug": ["Fentanyl"] * 5,
+            "events": [8, 2, 6, 3, 1],
+            "pounds": [90.0, 10.0, 70.0, 5.0, 25.0],
+            "partial_fy": [False] * 5,
+        }
+    )
 
 
 def test_between_ports_and_region_shares():
@@ -75,8 +92,7 @@ def test_within():
 
 
 def test_co_occurrence_share_counts_sector_months_with_both():
-    panel = pd.DataFrame({"encounters": [10, 0, 5, 7], "events_fentanyl": [1, 2, 0, 0],
-                          "events_cocaine": [0, 0, 0, 3]})
+    panel = pd.DataFrame({"encounters": [10, 0, 5, 7], "events_fentanyl": [1, 2, 0, 0], "events_cocaine": [0, 0, 0, 3]})
     assert checks.co_occurrence_share(panel, ["Fentanyl", "Cocaine"]) == pytest.approx(0.5)
     assert checks.co_occurrence_share(panel, ["Fentanyl"]) == pytest.approx(0.25)
     with pytest.raises(DataError, match="missing counts"):
@@ -88,14 +104,22 @@ def test_co_occurrence_share_counts_sector_months_with_both():
 def test_strongest_direction_is_the_most_positive_outcome():
     assert checks.strongest_direction(pd.Series(["negative and significant", "not significant"]), "s.csv") == 0.0
     assert checks.strongest_direction(pd.Series(["negative and significant"] * 3), "s.csv") == -1.0
-    assert checks.strongest_direction(pd.Series(["negative and significant", "positive and significant"]), "s.csv") == 1.0
+    assert (
+        checks.strongest_direction(pd.Series(["negative and significant", "positive and significant"]), "s.csv") == 1.0
+    )
     with pytest.raises(DataError, match="significance"):
         checks.strongest_direction(pd.Series(["negative", "not significant"]), "s.csv")
 
 
 def test_component_share_uses_the_latest_full_year():
-    sbo = pd.DataFrame({"fy": [2023, 2023, 2024, 2024, 2025], "partial_fy": [False, False, False, False, True],
-                        "component": ["USBP", "OFO", "USBP", "OFO", "USBP"], "encounters": [60, 40, 30, 10, 99]})
+    sbo = pd.DataFrame(
+        {
+            "fy": [2023, 2023, 2024, 2024, 2025],
+            "partial_fy": [False, False, False, False, True],
+            "component": ["USBP", "OFO", "USBP", "OFO", "USBP"],
+            "encounters": [60, 40, 30, 10, 99],
+        }
+    )
     assert checks.component_share(sbo, "USBP") == (2024, 0.75)
     assert checks.component_share(sbo, "OFO") == (2024, 0.25)
     with pytest.raises(ValueError):

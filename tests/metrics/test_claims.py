@@ -1,8 +1,8 @@
 """Verdict rules at their boundaries, the register's integrity, its coverage of the documents, and
 the rule that a missing metric stops the build."""
+
 from __future__ import annotations
 
-import math
 import re
 
 import pandas as pd
@@ -19,16 +19,26 @@ NAN = float("nan")
 
 # --- every verdict rule at its boundaries -------------------------------------------------------
 
-@pytest.mark.parametrize("value, expected", [
-    (0.90, "supported"), (0.925, "supported"), (0.875, "supported"),       # exactly at the tolerance
-    (0.9251, "contradicted"), (0.8749, "contradicted"), (0.80, "contradicted"),
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (0.90, "supported"),
+        (0.925, "supported"),
+        (0.875, "supported"),  # exactly at the tolerance
+        (0.9251, "contradicted"),
+        (0.8749, "contradicted"),
+        (0.80, "contradicted"),
+    ],
+)
 def test_within_tolerance_boundaries(value, expected):
     assert claims.verdict("within_tolerance", 0.9, 0.9, 0.025, value) == expected
 
 
-@pytest.mark.parametrize("value, expected", [(7.0, "supported"), (10.0, "supported"), (8.5, "supported"),
-                                             (6.999, "contradicted"), (10.001, "contradicted")])
+@pytest.mark.parametrize(
+    "value, expected",
+    [(7.0, "supported"), (10.0, "supported"), (8.5, "supported"), (6.999, "contradicted"), (10.001, "contradicted")],
+)
 def test_range_boundaries(value, expected):
     assert claims.verdict("within_tolerance", 7, 10, 0, value) == expected
 
@@ -56,23 +66,63 @@ def test_more_than_x_is_judged_on_its_open_end():
     assert claims.verdict("lower_bound", 1e6, 1e6, 0, 1_338_266.0) == "contradicted"
 
 
-@pytest.mark.parametrize("evidence, outcome, expected", [
-    ("secondary", "supported", "consistent, not confirmed"), ("secondary", "contradicted", "inconclusive"),
-    ("secondary", "matches its cited source", "consistent, not confirmed"),
-    ("secondary", "misstates its cited source", "inconclusive"),
-    ("proxy", "supported", "consistent, not confirmed"), ("proxy", "contradicted", "inconclusive"),
-    ("other source", "matches its cited source", "consistent, not confirmed"),
-    ("partial", "supported", "partly supported"), ("partial", "contradicted", "contradicted"),
-    ("", "supported", "supported"), ("proxy", "inconclusive", "inconclusive")])
+@pytest.mark.parametrize(
+    "evidence, outcome, expected",
+    [
+        ("secondary", "supported", "consistent, not confirmed"),
+        ("secondary", "contradicted", "inconclusive"),
+        ("secondary", "matches its cited source", "consistent, not confirmed"),
+        ("secondary", "misstates its cited source", "inconclusive"),
+        ("proxy", "supported", "consistent, not confirmed"),
+        ("proxy", "contradicted", "inconclusive"),
+        ("other source", "matches its cited source", "consistent, not confirmed"),
+        ("partial", "supported", "partly supported"),
+        ("partial", "contradicted", "contradicted"),
+        ("", "supported", "supported"),
+        ("proxy", "inconclusive", "inconclusive"),
+    ],
+)
 def test_weak_evidence_caps_the_verdict(evidence, outcome, expected):
     assert claims.capped(outcome, evidence) == expected
     assert set(claims.EVIDENCE_CAPS[evidence].values() if evidence else []) <= set(claims.VERDICTS)
 
 
 def test_a_single_secondary_page_cannot_confirm_or_refute_a_source_check(tmp_path):
-    register = synthetic_register(tmp_path, [
-        ["a", "d.txt", "q", "288", 288, 288, "arrests", "x", "s", "source_check", 0, "checks", "One secondary page."],
-        ["b", "d.txt", "q", "288", 288, 288, "arrests", "x", "s", "source_check", 0, "checks", "One secondary page."]])
+    register = synthetic_register(
+        tmp_path,
+        [
+            [
+                "a",
+                "d.txt",
+                "q",
+                "288",
+                288,
+                288,
+                "arrests",
+                "x",
+                "s",
+                "source_check",
+                0,
+                "checks",
+                "One secondary page.",
+            ],
+            [
+                "b",
+                "d.txt",
+                "q",
+                "288",
+                288,
+                288,
+                "arrests",
+                "x",
+                "s",
+                "source_check",
+                0,
+                "checks",
+                "One secondary page.",
+            ],
+        ],
+    )
     register["evidence"] = "secondary"
     assessed = claims.assess(register, {"s": 288.0})
     assert list(assessed["verdict"]) == ["consistent, not confirmed"] * 2
@@ -87,8 +137,15 @@ def test_different_measure_and_not_checked():
     assert claims.VERDICTS["not checked: source not held"] == "not checked"
 
 
-@pytest.mark.parametrize("interval, expected", [((0.5, 0.1, 0.9), "contradicted"), ((0.5, 0.0, 0.9), "inconclusive"),
-                                                 ((0.0, -0.5, 0.5), "inconclusive"), ((-0.5, -0.9, 0.0), "supported")])
+@pytest.mark.parametrize(
+    "interval, expected",
+    [
+        ((0.5, 0.1, 0.9), "contradicted"),
+        ((0.5, 0.0, 0.9), "inconclusive"),
+        ((0.0, -0.5, 0.5), "inconclusive"),
+        ((-0.5, -0.9, 0.0), "supported"),
+    ],
+)
 def test_no_increase(interval, expected):
     assert claims.verdict("no_increase", NAN, NAN, 0, interval) == expected
 
@@ -97,12 +154,17 @@ def test_parts_name_what_holds():
     assert claims.verdict("parts", NAN, NAN, 0, (True, True)) == "supported"
     assert claims.verdict("parts", NAN, NAN, 0, (True, False)) == "partly supported"
     assert claims.verdict("parts", NAN, NAN, 0, (False, False)) == "contradicted"
-    row = pd.Series({"rule": "parts", "reason": "since 2000|since 1925", "metric_key": "a.holds|b.holds", "unit": "none"})
+    row = pd.Series(
+        {"rule": "parts", "reason": "since 2000|since 1925", "metric_key": "a.holds|b.holds", "unit": "none"}
+    )
     assert claims.reason(row, (True, False), "partly supported", {}) == "holds: since 2000; fails: since 1925"
 
 
 def test_chapter_verdict_is_taken_with_its_reason():
-    numbers = {"state_panel.drug_crime.verdict": "inconclusive", "state_panel.drug_crime.reason": "Specifications disagree."}
+    numbers = {
+        "state_panel.drug_crime.verdict": "inconclusive",
+        "state_panel.drug_crime.reason": "Specifications disagree.",
+    }
     value = claims.metric_value("chapter_verdict", "state_panel.drug_crime", numbers)
     assert claims.verdict("chapter_verdict", NAN, NAN, 0, value) == "inconclusive"
     row = pd.Series({"rule": "chapter_verdict", "metric_key": "state_panel.drug_crime", "about": "x"})
@@ -122,7 +184,7 @@ def test_source_check():
     assert claims.verdict("source_check", 288, 288, 0, 287.0) == "misstates its cited source"
     assert claims.verdict("source_check", 4, 7, 0, (4.0, 7.0)) == "matches its cited source"
     assert claims.verdict("source_check", 4, 7, 0, (4.0, 6.0)) == "misstates its cited source"
-    assert claims.verdict("source_check", NAN, 0, 0, -22.0) == "matches its cited source"      # 'not an increase'
+    assert claims.verdict("source_check", NAN, 0, 0, -22.0) == "matches its cited source"  # 'not an increase'
     assert claims.verdict("source_check", NAN, 0, 0, 0.1) == "misstates its cited source"
 
 
@@ -142,36 +204,118 @@ def test_every_rule_can_give_only_verdicts_of_the_taxonomy():
 
 # --- a missing metric stops the build -------------------------------------------------------------
 
+
 def synthetic_register(tmp_path, rows, tolerance_reason="rounding"):
-    columns = ["id", "document", "quote", "claimed", "claimed_low", "claimed_high", "unit", "about", "metric_key",
-               "rule", "tolerance", "chapter", "reason"]
+    columns = [
+        "id",
+        "document",
+        "quote",
+        "claimed",
+        "claimed_low",
+        "claimed_high",
+        "unit",
+        "about",
+        "metric_key",
+        "rule",
+        "tolerance",
+        "chapter",
+        "reason",
+    ]
     path = tmp_path / "claims.csv"
     pd.DataFrame(rows, columns=columns).assign(tolerance_reason=tolerance_reason).to_csv(path, index=False)
     return claims.load_claims(path)
 
 
 def test_a_missing_metric_fails_and_names_every_missing_key(tmp_path):
-    register = synthetic_register(tmp_path, [
-        ["a", "d.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "ports.share", "within_tolerance", 0.02, "ports", ""],
-        ["b", "d.txt", "q", "no rise", "", 0, "none", "x", "state_panel.drug_crime", "chapter_verdict", "", "state-panel", ""],
-        ["c", "d.txt", "q", "328", "", "", "ports", "x", "", "no_public_data", "", "claims", "Not in the data held."],
-    ])
+    register = synthetic_register(
+        tmp_path,
+        [
+            ["a", "d.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "ports.share", "within_tolerance", 0.02, "ports", ""],
+            [
+                "b",
+                "d.txt",
+                "q",
+                "no rise",
+                "",
+                0,
+                "none",
+                "x",
+                "state_panel.drug_crime",
+                "chapter_verdict",
+                "",
+                "state-panel",
+                "",
+            ],
+            [
+                "c",
+                "d.txt",
+                "q",
+                "328",
+                "",
+                "",
+                "ports",
+                "x",
+                "",
+                "no_public_data",
+                "",
+                "claims",
+                "Not in the data held.",
+            ],
+        ],
+    )
     with pytest.raises(claims.MissingMetric) as raised:
         claims.assess(register, {"ports.share": 0.9})
     assert "b: state_panel.drug_crime.verdict" in str(raised.value) and "a:" not in str(raised.value)
-    assessed = claims.assess(register, {"ports.share": 0.9, "state_panel.drug_crime.verdict": "contradicted",
-                                        "state_panel.drug_crime.reason": "Interval above zero."})
+    assessed = claims.assess(
+        register,
+        {
+            "ports.share": 0.9,
+            "state_panel.drug_crime.verdict": "contradicted",
+            "state_panel.drug_crime.reason": "Interval above zero.",
+        },
+    )
     assert list(assessed["verdict"]) == ["supported", "contradicted", "no public data"]
     assert list(assessed["why"])[1:] == ["Interval above zero.", "Not in the data held."]
 
 
 def test_headline_counts_add_up(tmp_path):
-    register = synthetic_register(tmp_path, [
-        ["a", "d.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02, "ports", ""],
-        ["b", "d.txt", "q", "", "", "", "none", "x", "", "not_a_claim", "", "claims", "Not a factual claim: a target."],
-        ["c", "d.txt", "q", "328", "", "", "ports", "x", "", "no_public_data", "", "claims", "Not in the data held."],
-        ["d", "d.txt", "q", "288", 288, 288, "arrests", "x", "s", "source_check", 0, "checks", ""],
-    ])
+    register = synthetic_register(
+        tmp_path,
+        [
+            ["a", "d.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02, "ports", ""],
+            [
+                "b",
+                "d.txt",
+                "q",
+                "",
+                "",
+                "",
+                "none",
+                "x",
+                "",
+                "not_a_claim",
+                "",
+                "claims",
+                "Not a factual claim: a target.",
+            ],
+            [
+                "c",
+                "d.txt",
+                "q",
+                "328",
+                "",
+                "",
+                "ports",
+                "x",
+                "",
+                "no_public_data",
+                "",
+                "claims",
+                "Not in the data held.",
+            ],
+            ["d", "d.txt", "q", "288", 288, 288, "arrests", "x", "s", "source_check", 0, "checks", ""],
+        ],
+    )
     counts = claims.headline_counts(claims.assess(register, {"k": 0.5, "s": 288.0}))
     assert counts["claims.count.total"] == 4 and counts["claims.count.factual"] == 3
     assert counts["claims.count.not_a_claim"] == 1 and counts["claims.count.no_public_data"] == 1
@@ -182,12 +326,43 @@ def test_headline_counts_add_up(tmp_path):
 
 
 def test_not_checked_and_second_checks_are_counted_apart(tmp_path):
-    register = synthetic_register(tmp_path, [
-        ["a", "d.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02, "ports", ""],
-        ["b", "d.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02, "ports", ""],
-        ["c", "d.txt", "q", "173", "", "", "n", "x", "", "not_checked", "", "claims", "Not checked: list not held."],
-        ["d", "d.txt", "q", "328", "", "", "ports", "x", "", "no_public_data", "", "claims", "Not in the data held."],
-    ])
+    register = synthetic_register(
+        tmp_path,
+        [
+            ["a", "d.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02, "ports", ""],
+            ["b", "d.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02, "ports", ""],
+            [
+                "c",
+                "d.txt",
+                "q",
+                "173",
+                "",
+                "",
+                "n",
+                "x",
+                "",
+                "not_checked",
+                "",
+                "claims",
+                "Not checked: list not held.",
+            ],
+            [
+                "d",
+                "d.txt",
+                "q",
+                "328",
+                "",
+                "",
+                "ports",
+                "x",
+                "",
+                "no_public_data",
+                "",
+                "claims",
+                "Not in the data held.",
+            ],
+        ],
+    )
     register["same_claim_as"] = ["", "a", "", ""]
     counts = claims.headline_counts(claims.assess(register, {"k": 0.9}))
     assert counts["claims.count.total"] == 4 and counts["claims.count.second_checks"] == 1
@@ -200,27 +375,75 @@ def test_not_checked_and_second_checks_are_counted_apart(tmp_path):
 
 
 def test_a_chapter_shows_the_registers_comparison_for_what_it_computed(tmp_path):
-    register = synthetic_register(tmp_path, [
-        ["a", "000_x.txt", "| about 90% |", "about 90%", 0.9, 0.9, "fraction", "share at ports, FY2023, by weight",
-         "ports.share", "within_tolerance", 0.02, "ports", ""],
-        ["b", "000_x.txt", "over 2", "over 2", 2, 2, "times", "ratio", "ports.ratio", "greater_than", "", "ports", ""],
-        ["c", "000_x.txt", "328", "328", "", "", "ports", "x", "", "no_public_data", "", "ports", "Not in the data held."],
-        ["d", "000_x.txt", "9%", "9%", 0.09, 0.09, "fraction", "x", "who.share", "within_tolerance", 0, "who", ""],
-    ])
+    register = synthetic_register(
+        tmp_path,
+        [
+            [
+                "a",
+                "000_x.txt",
+                "| about 90% |",
+                "about 90%",
+                0.9,
+                0.9,
+                "fraction",
+                "share at ports, FY2023, by weight",
+                "ports.share",
+                "within_tolerance",
+                0.02,
+                "ports",
+                "",
+            ],
+            [
+                "b",
+                "000_x.txt",
+                "over 2",
+                "over 2",
+                2,
+                2,
+                "times",
+                "ratio",
+                "ports.ratio",
+                "greater_than",
+                "",
+                "ports",
+                "",
+            ],
+            [
+                "c",
+                "000_x.txt",
+                "328",
+                "328",
+                "",
+                "",
+                "ports",
+                "x",
+                "",
+                "no_public_data",
+                "",
+                "ports",
+                "Not in the data held.",
+            ],
+            ["d", "000_x.txt", "9%", "9%", 0.09, 0.09, "fraction", "x", "who.share", "within_tolerance", 0, "who", ""],
+        ],
+    )
     table = claims.chapter_comparison(register, "ports", {"ports.share": 0.85})
     assert list(table["claim"]) == ["000: \u201cabout 90%\u201d", "000: \u201cover 2\u201d"]
     assert list(table["claimed"]) == ["about 90%", "over 2"]
     assert list(table["verdict"]) == ["contradicted", claims.NOT_COMPUTED_HERE]
-    assert table["why"][0] == ("85.0%: share at ports, FY2023, by weight; off the claim by 5.0 points "
-                               "(tolerance 2.0 points)")
+    assert table["why"][0] == (
+        "85.0%: share at ports, FY2023, by weight; off the claim by 5.0 points (tolerance 2.0 points)"
+    )
     assessed = claims.assess(register.loc[["a"]], {"ports.share": 0.85})
     assert table["why"][0] == assessed["why"][0] and table["verdict"][0] == assessed["verdict"][0]
-    assert list(claims.chapter_comparison(register, "ports", {"ports.share": 0.9, "ports.ratio": 2.5})["verdict"]) \
-        == ["supported", "supported"]
+    assert list(claims.chapter_comparison(register, "ports", {"ports.share": 0.9, "ports.ratio": 2.5})["verdict"]) == [
+        "supported",
+        "supported",
+    ]
 
 
 def test_published_values_are_recorded_for_the_chapters_comparison():
     from analysis.book import glue
+
     glue.publish("test.claims.value", 0.5)
     assert glue.PUBLISHED["test.claims.value"] == 0.5
     with pytest.raises(ValueError):
@@ -230,17 +453,23 @@ def test_published_values_are_recorded_for_the_chapters_comparison():
 
 def test_register_refuses_rows_without_reason_or_metric(tmp_path):
     with pytest.raises(DataError, match="lacks a reason"):
-        synthetic_register(tmp_path, [["c", "d.txt", "q", "328", "", "", "ports", "x", "", "no_public_data", "", "claims", ""]])
+        synthetic_register(
+            tmp_path, [["c", "d.txt", "q", "328", "", "", "ports", "x", "", "no_public_data", "", "claims", ""]]
+        )
     with pytest.raises(DataError, match="lacks a metric"):
         synthetic_register(tmp_path, [["a", "d.txt", "q", "9", 9, 9, "n", "x", "", "within_tolerance", 0, "ports", ""]])
     with pytest.raises(DataError, match="lacks the reason for the claim's tolerance"):
-        synthetic_register(tmp_path, [["a", "d.txt", "q", "9", 9, 9, "n", "x", "k", "within_tolerance", 0.5, "ports", ""]],
-                           tolerance_reason="")
+        synthetic_register(
+            tmp_path,
+            [["a", "d.txt", "q", "9", 9, 9, "n", "x", "k", "within_tolerance", 0.5, "ports", ""]],
+            tolerance_reason="",
+        )
     with pytest.raises(DataError, match="unknown rule"):
         synthetic_register(tmp_path, [["a", "d.txt", "q", "9", 9, 9, "n", "x", "k", "untested", 0, "ports", ""]])
 
 
 # --- the register itself --------------------------------------------------------------------------
+
 
 def test_every_no_public_data_row_names_why():
     register = claims.load_claims()
@@ -255,18 +484,26 @@ def test_every_figure_from_a_secondary_page_is_capped():
     """Finding: a single secondary page never confirms. Every claim whose metric is a figure
     transcribed from a secondary page carries evidence 'secondary' (or a stronger cap)."""
     from analysis.data import curated
+
     register = claims.load_claims()
     sources = curated.load_curated("cited_sources")
     secondary = {f"sources.{i}" for i in sources.loc[sources["source_kind"] == "secondary", "id"]}
-    uncapped = [row.id for row in register.itertuples()
-                if set(claims.metric_keys(row.rule, row.metric_key)) & secondary and row.evidence == ""]
+    uncapped = [
+        row.id
+        for row in register.itertuples()
+        if set(claims.metric_keys(row.rule, row.metric_key)) & secondary and row.evidence == ""
+    ]
     assert uncapped == []
 
 
 def _assess_with_any_values(register):
     judged = register[~register["rule"].isin(claims.NO_METRIC_RULES)]
     # any value will do (200001 also reads as a year and month, January 2000)
-    numbers = {key: 200001.0 for rule, key in zip(judged["rule"], judged["metric_key"]) for key in claims.metric_keys(rule, key)}
+    numbers = {
+        key: 200001.0
+        for rule, key in zip(judged["rule"], judged["metric_key"], strict=True)
+        for key in claims.metric_keys(rule, key)
+    }
     numbers.update({key: "inconclusive" for key in numbers if key.endswith(".verdict")})
     numbers.update(claims.arithmetic_numbers(register))
     return claims.assess(register, numbers)
@@ -282,7 +519,7 @@ def test_judged_share_of_the_real_register():
     judged = factual[~factual["rule"].isin(claims.NO_METRIC_RULES)]
     assert counts["claims.count.judged"] == len(judged)
     assert counts["claims.count.judged_share"] == pytest.approx(len(judged) / len(factual))
-    assert 3 * counts["claims.count.judged"] >= 2 * counts["claims.count.factual"]   # exact, no float rounding
+    assert 3 * counts["claims.count.judged"] >= 2 * counts["claims.count.factual"]  # exact, no float rounding
     assert counts["claims.count.judged"] < counts["claims.count.factual"]
 
 
@@ -310,9 +547,12 @@ def test_basis_counts_of_the_real_register_add_up_to_the_judged():
     assessed = _assess_with_any_values(register)
     counts = claims.headline_counts(assessed)
     bases = claims.basis_counts(assessed, claims.source_kinds())
-    assert sum(bases[f"claims.count.basis.{key}"] for key in claims.BASIS_KEYS.values()) == counts["claims.count.judged"]
-    assert bases["claims.count.cited_work_read"] == (counts["claims.count.verdict.matches_source"]
-                                                      + counts["claims.count.verdict.misstates_source"])
+    assert (
+        sum(bases[f"claims.count.basis.{key}"] for key in claims.BASIS_KEYS.values()) == counts["claims.count.judged"]
+    )
+    assert bases["claims.count.cited_work_read"] == (
+        counts["claims.count.verdict.matches_source"] + counts["claims.count.verdict.misstates_source"]
+    )
 
 
 def test_claimed_and_dependencies():
@@ -324,8 +564,8 @@ def test_claimed_and_dependencies():
     assert register.loc["doc001_table_other_10", "depends_on"] == "doc001_table_citizens_62|doc001_table_migrants_28"
     assert register.loc["doc003_portugal_80_16", "depends_on"] == "doc003_portugal_deaths_80_16"
     assert register.loc["doc000_state_level_data", "same_claim_as"] == "doc000_state_level_source"
-    assert register.loc["doc003_unified_prevention", "unit"] == "fraction"   # +300% is 3.0 as a fraction
-    assert "doc003_current_43" not in register.index    # the 43% baseline is one claim, quoted twice
+    assert register.loc["doc003_unified_prevention", "unit"] == "fraction"  # +300% is 3.0 as a fraction
+    assert "doc003_current_43" not in register.index  # the 43% baseline is one claim, quoted twice
 
 
 def test_shown_values_and_differences():
@@ -341,17 +581,26 @@ def test_shown_values_and_differences():
 
 
 def test_parts_show_their_values():
-    row = pd.Series({"rule": "parts", "reason": "by weight|by events", "metric_key": "w.holds|e.holds", "unit": "fraction"})
+    row = pd.Series(
+        {"rule": "parts", "reason": "by weight|by events", "metric_key": "w.holds|e.holds", "unit": "fraction"}
+    )
     numbers = {"w.value": 0.895, "e.value": 0.789}
-    assert claims.reason(row, (True, False), "partly supported", numbers) == "holds: by weight 89.5%; fails: by events 78.9%"
+    assert (
+        claims.reason(row, (True, False), "partly supported", numbers)
+        == "holds: by weight 89.5%; fails: by events 78.9%"
+    )
 
 
 @pytest.mark.skipif(not DOCUMENTS.is_dir(), reason="../shared/source-documents is absent: quotes cannot be checked")
 def test_every_quote_is_verbatim():
     texts = {path.name: path.read_text(encoding="utf-8") for path in DOCUMENTS.glob("*.txt")}
     register = claims.load_claims()
-    not_verbatim = [f"{row.id}: {quote[:40]}" for row in register.itertuples()
-                    for quote in [row.quote, *filter(None, row.other_quotes.split("\n"))] if quote not in texts[row.document]]
+    not_verbatim = [
+        f"{row.id}: {quote[:40]}"
+        for row in register.itertuples()
+        for quote in [row.quote, *filter(None, row.other_quotes.split("\n"))]
+        if quote not in texts[row.document]
+    ]
     assert not_verbatim == []
 
 
@@ -381,15 +630,20 @@ def test_arithmetic_operations():
 
 # --- the coverage test on a small text ------------------------------------------------------------
 
-TEXT = ("### Solution 1: Title\n1.\nU.S. citizens are 80% of cases. Most smugglers are citizens.\n"
-        "Encounters fell sharply, and releases were zero. No claim here [2].\n| Group | Primary share |\n|---|---|\n"
-        "| A | 62% |\nHSI is leading the way.")
+TEXT = (
+    "### Solution 1: Title\n1.\nU.S. citizens are 80% of cases. Most smugglers are citizens.\n"
+    "Encounters fell sharply, and releases were zero. No claim here [2].\n| Group | Primary share |\n|---|---|\n"
+    "| A | 62% |\nHSI is leading the way."
+)
 
 
 def test_candidate_sentences_include_digitless_claims():
     assert sentences.candidate_sentences(TEXT) == [
-        "U.S. citizens are 80% of cases.", "Most smugglers are citizens.",
-        "Encounters fell sharply, and releases were zero.", "| A | 62% |"]
+        "U.S. citizens are 80% of cases.",
+        "Most smugglers are citizens.",
+        "Encounters fell sharply, and releases were zero.",
+        "| A | 62% |",
+    ]
     assert sentences.numeric_sentences(TEXT) == ["U.S. citizens are 80% of cases.", "| A | 62% |"]
 
 
@@ -404,14 +658,19 @@ def test_a_two_claim_sentence_needs_two_quotes():
     assert sentences.clauses_with_markers(sentence) == 2
     assert sentences.uncovered(sentence, [sentence]) == "two claims in one quote"
     assert sentences.uncovered(sentence, ["Encounters fell sharply", "releases were zero"]) is None
-    assert sentences.uncovered(sentence, [sentence], whole_ok=[sentence]) is None   # a non-claim, quoted whole
+    assert sentences.uncovered(sentence, [sentence], whole_ok=[sentence]) is None  # a non-claim, quoted whole
     assert sentences.uncovered("U.S. citizens are 80% of cases.", ["citizens are 80%"]) is None
 
 
-@pytest.mark.parametrize("sentence, marker", [("Citizens make up a large share.", "large"),
-                                              ("Many seizures occur at ports.", "Many"),
-                                              ("The link is weak.", "weak"),
-                                              ("Citizens smuggle more fentanyl than migrants.", "more")])
+@pytest.mark.parametrize(
+    "sentence, marker",
+    [
+        ("Citizens make up a large share.", "large"),
+        ("Many seizures occur at ports.", "Many"),
+        ("The link is weak.", "weak"),
+        ("Citizens smuggle more fentanyl than migrants.", "more"),
+    ],
+)
 def test_large_many_weak_and_more_are_markers(sentence, marker):
     assert sentences.candidate_sentences(sentence) == [sentence]
     assert sentences.uncovered(sentence, []) == f"not quoted: {marker}"
@@ -425,16 +684,24 @@ def test_citizen_share_floor():
 
 # --- links, corrections and the download (the register as readers use it) ---------------------------
 
-@pytest.mark.parametrize("claim_id, expected", [("doc003_bil_3_4b", "claim-doc003-bil-3-4b"),
-                                                ("ports_fentanyl_90pct", "claim-ports-fentanyl-90pct"),
-                                                ("A__b--c", "claim-a-b-c")])
+
+@pytest.mark.parametrize(
+    "claim_id, expected",
+    [
+        ("doc003_bil_3_4b", "claim-doc003-bil-3-4b"),
+        ("ports_fentanyl_90pct", "claim-ports-fentanyl-90pct"),
+        ("A__b--c", "claim-a-b-c"),
+    ],
+)
 def test_a_claims_anchor_is_what_sphinx_makes_of_its_label(claim_id, expected):
     from docutils.nodes import make_id
+
     assert claims.anchor(claim_id) == expected == make_id(expected)
 
 
 def test_every_real_claim_has_a_distinct_anchor_sphinx_keeps_as_written():
     from docutils.nodes import make_id
+
     register = claims.load_claims()
     anchors = register["id"].map(claims.anchor)
     assert anchors.is_unique and all(make_id(anchor) == anchor for anchor in anchors)
@@ -442,9 +709,13 @@ def test_every_real_claim_has_a_distinct_anchor_sphinx_keeps_as_written():
 
 def test_ids_that_would_share_a_link_are_refused(tmp_path):
     with pytest.raises(DataError, match="share the link 'claim-a-b'"):
-        synthetic_register(tmp_path, [
-            ["a_b", "d.txt", "q", "9", 9, 9, "n", "x", "k", "within_tolerance", 0, "ports", ""],
-            ["a-b", "d.txt", "q", "9", 9, 9, "n", "x", "k", "within_tolerance", 0, "ports", ""]])
+        synthetic_register(
+            tmp_path,
+            [
+                ["a_b", "d.txt", "q", "9", 9, 9, "n", "x", "k", "within_tolerance", 0, "ports", ""],
+                ["a-b", "d.txt", "q", "9", 9, 9, "n", "x", "k", "within_tolerance", 0, "ports", ""],
+            ],
+        )
 
 
 def test_a_quote_is_cited_with_its_document_number_and_without_table_pipes():
@@ -455,17 +726,51 @@ def test_a_quote_is_cited_with_its_document_number_and_without_table_pipes():
 def test_a_correction_fills_in_the_computed_value_and_chapter_numbers():
     numbers = {"budget.latest.fy": 2023, "budget.latest.budget_type": "request", "x.share": 0.4391}
     template = "Demand had {value} in FY{budget.latest.fy:d} ({budget.latest.budget_type}); {x.share:.1%} then."
-    assert claims.correction(template, 0.571, "fraction", numbers) == "Demand had 57.1% in FY2023 (request); 43.9% then."
+    assert (
+        claims.correction(template, 0.571, "fraction", numbers) == "Demand had 57.1% in FY2023 (request); 43.9% then."
+    )
     assert claims.correction("No number here.", 1.0, "n", {}) == "No number here."
     with pytest.raises(claims.MissingMetric, match="needs budget.missing"):
         claims.correction("{budget.missing:.1f}", 1.0, "n", numbers)
 
 
 def test_wrong_claims_carry_their_correction_or_else_their_reason(tmp_path):
-    register = synthetic_register(tmp_path, [
-        ["a", "000_x.txt", "q", "90%", 0.9, 0.9, "fraction", "share at ports", "k", "within_tolerance", 0.02, "ports", ""],
-        ["b", "000_x.txt", "q", "10%", 0.1, 0.1, "fraction", "share between", "j", "within_tolerance", 0.02, "ports", ""],
-        ["c", "000_x.txt", "q", "50%", 0.5, 0.5, "fraction", "x", "i", "within_tolerance", 0.02, "ports", ""]])
+    register = synthetic_register(
+        tmp_path,
+        [
+            [
+                "a",
+                "000_x.txt",
+                "q",
+                "90%",
+                0.9,
+                0.9,
+                "fraction",
+                "share at ports",
+                "k",
+                "within_tolerance",
+                0.02,
+                "ports",
+                "",
+            ],
+            [
+                "b",
+                "000_x.txt",
+                "q",
+                "10%",
+                0.1,
+                0.1,
+                "fraction",
+                "share between",
+                "j",
+                "within_tolerance",
+                0.02,
+                "ports",
+                "",
+            ],
+            ["c", "000_x.txt", "q", "50%", 0.5, 0.5, "fraction", "x", "i", "within_tolerance", 0.02, "ports", ""],
+        ],
+    )
     register["correction"] = ["The share is {value}, not 90%.", "", "Never shown: the claim holds."]
     assessed, numbers = claims.judge({"k": 0.8, "j": 0.3, "i": 0.5}, register)
     wrong = claims.wrong_claims(assessed, numbers)
@@ -474,12 +779,44 @@ def test_wrong_claims_carry_their_correction_or_else_their_reason(tmp_path):
 
 
 def test_the_registers_download_links_each_claim_to_its_card(tmp_path):
-    register = synthetic_register(tmp_path, [
-        ["a_1", "000_x.txt", "| about 90% |", "about 90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02,
-         "ports", ""],
-        ["b", "004_y.txt", "we will", "", "", "", "", "x", "", "not_a_claim", "", "claims", "Not a factual claim: a plan."]])
-    documents = pd.DataFrame({"id": ["000", "004"], "title": ["T0", "T4"], "publisher": ["P0", "P4"],
-                              "date": ["undated", "2024-04-22"]}).set_index("id", drop=False)
+    register = synthetic_register(
+        tmp_path,
+        [
+            [
+                "a_1",
+                "000_x.txt",
+                "| about 90% |",
+                "about 90%",
+                0.9,
+                0.9,
+                "fraction",
+                "x",
+                "k",
+                "within_tolerance",
+                0.02,
+                "ports",
+                "",
+            ],
+            [
+                "b",
+                "004_y.txt",
+                "we will",
+                "",
+                "",
+                "",
+                "",
+                "x",
+                "",
+                "not_a_claim",
+                "",
+                "claims",
+                "Not a factual claim: a plan.",
+            ],
+        ],
+    )
+    documents = pd.DataFrame(
+        {"id": ["000", "004"], "title": ["T0", "T4"], "publisher": ["P0", "P4"], "date": ["undated", "2024-04-22"]}
+    ).set_index("id", drop=False)
     assessed, _ = claims.judge({"k": 0.95}, register)
     frame = claims.register_download(assessed, documents, {})
     assert list(frame["link"]) == ["chapters/claims.html#claim-a-1", "chapters/claims.html#claim-b"]
@@ -497,16 +834,25 @@ def test_every_verdict_has_one_plain_word():
 
 
 def test_the_registers_numbers_count_wrong_claims_and_citations_read_elsewhere(tmp_path):
-    register = synthetic_register(tmp_path, [
-        ["a", "000_x.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02, "ports", ""],
-        ["s", "000_x.txt", "q", "288", 288, 288, "arrests", "x", "s", "source_check", 0, "checks", "One page."],
-        ["t", "000_x.txt", "q", "12", 12, 12, "n", "x", "t", "source_check", 0, "checks", ""]])
+    register = synthetic_register(
+        tmp_path,
+        [
+            ["a", "000_x.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "k", "within_tolerance", 0.02, "ports", ""],
+            ["s", "000_x.txt", "q", "288", 288, 288, "arrests", "x", "s", "source_check", 0, "checks", "One page."],
+            ["t", "000_x.txt", "q", "12", 12, 12, "n", "x", "t", "source_check", 0, "checks", ""],
+        ],
+    )
     register["evidence"] = ["", "secondary", ""]
-    numbers = {"k": 0.5, "s": 288.0, "t": 13.0, "who.ports.fentanyl.pct_citizen": 0.8,
-               "checks.fentanyl.between_ports_event_share.earlier_mean": 0.25}
+    numbers = {
+        "k": 0.5,
+        "s": 288.0,
+        "t": 13.0,
+        "who.ports.fentanyl.pct_citizen": 0.8,
+        "checks.fentanyl.between_ports_event_share.earlier_mean": 0.25,
+    }
     assessed, numbers = claims.judge(numbers, register)
     published = claims.register_numbers(assessed, numbers, {})
-    assert published["claims.count.wrong"] == 2       # a contradicted, t misstates its source
+    assert published["claims.count.wrong"] == 2  # a contradicted, t misstates its source
     assert published["claims.count.source_checked"] == 2 and published["claims.count.cited_work_read"] == 1
     assert published["claims.count.source_read_elsewhere"] == 1
     assert published["claims.s.verdict"] == "consistent, not confirmed"
@@ -526,7 +872,9 @@ def test_the_real_registers_corrections_type_only_the_documents_own_numbers():
         assert all(number.rstrip(".,") in row.quote + row.claimed + row.about for number in typed), row.id
 
 
-@pytest.mark.skipif(not DOCUMENTS.is_dir(), reason="../shared/source-documents is absent: the transcription cannot be checked")
+@pytest.mark.skipif(
+    not DOCUMENTS.is_dir(), reason="../shared/source-documents is absent: the transcription cannot be checked"
+)
 def test_the_documents_title_publisher_and_date_are_read_from_their_copies():
     documents = claims.load_documents()
     assert list(documents.index) == ["000", "001", "002", "003", "004"]

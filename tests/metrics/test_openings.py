@@ -1,4 +1,5 @@
 """The words of the chapters' opening answers and of the landing page, chosen by rules from numbers."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,68 +14,120 @@ def test_majority_comparison_and_range_words():
     assert openings.inside(7.0, 7, 10) == "inside" and openings.inside(10.01, 7, 10) == "outside"
 
 
-PORTS = {"ports.fentanyl.ofo_share.last_full": 0.86, "ports.fentanyl.size_ratio.last_full": 2.4,
-         "ports.marijuana.ofo_share_southwest_border.fy2023": 0.34}
+PORTS = {
+    "ports.fentanyl.ofo_share.last_full": 0.86,
+    "ports.fentanyl.size_ratio.last_full": 2.4,
+    "ports.marijuana.ofo_share_southwest_border.fy2023": 0.34,
+}
 
 
 def test_ports_opening_follows_the_numbers():
-    assert openings.ports(PORTS) == {"ports.opening.where": "Mostly at ports of entry", "ports.opening.size": "larger",
-                                     "ports.opening.marijuana": "is the exception"}
-    flipped = openings.ports({**PORTS, "ports.fentanyl.ofo_share.last_full": 0.4,
-                              "ports.fentanyl.size_ratio.last_full": 0.9,
-                              "ports.marijuana.ofo_share_southwest_border.fy2023": 0.6})
-    assert flipped == {"ports.opening.where": "Mostly between the ports", "ports.opening.size": "smaller",
-                       "ports.opening.marijuana": "follows the same pattern"}
+    assert openings.ports(PORTS) == {
+        "ports.opening.where": "Mostly at ports of entry",
+        "ports.opening.size": "larger",
+        "ports.opening.marijuana": "is the exception",
+    }
+    flipped = openings.ports(
+        {
+            **PORTS,
+            "ports.fentanyl.ofo_share.last_full": 0.4,
+            "ports.fentanyl.size_ratio.last_full": 0.9,
+            "ports.marijuana.ofo_share_southwest_border.fy2023": 0.6,
+        }
+    )
+    assert flipped == {
+        "ports.opening.where": "Mostly between the ports",
+        "ports.opening.size": "smaller",
+        "ports.opening.marijuana": "follows the same pattern",
+    }
 
 
 def test_who_opening_compares_with_the_documents_figures():
-    numbers = {"who.ports.fentanyl.pct_citizen": 0.802, "who.ussc.drug_trafficking.pct_citizen.fy2023": 0.819,
-               "who.claims.who_80pct_convictions": 0.8, "who.claims.doc001_table_citizens_62": 0.62}
-    assert openings.who(numbers, 0.025) == {"who.opening.majority": "Mostly U.S. citizens",
-                                            "who.opening.vs_convictions_claim": "close to",
-                                            "who.opening.vs_table_claim": "above"}
+    numbers = {
+        "who.ports.fentanyl.pct_citizen": 0.802,
+        "who.ussc.drug_trafficking.pct_citizen.fy2023": 0.819,
+        "who.claims.who_80pct_convictions": 0.8,
+        "who.claims.doc001_table_citizens_62": 0.62,
+    }
+    assert openings.who(numbers, 0.025) == {
+        "who.opening.majority": "Mostly U.S. citizens",
+        "who.opening.vs_convictions_claim": "close to",
+        "who.opening.vs_table_claim": "above",
+    }
     assert openings.who(numbers, 0.01)["who.opening.vs_convictions_claim"] == "above"
-    assert openings.who({**numbers, "who.ports.fentanyl.pct_citizen": 0.45}, 0.025)["who.opening.majority"] \
+    assert (
+        openings.who({**numbers, "who.ports.fentanyl.pct_citizen": 0.45}, 0.025)["who.opening.majority"]
         == "Mostly non-citizens"
+    )
 
 
 def test_budget_opening_and_scenario_range():
     numbers = {"budget.latest.demand_share": 0.571, "budget.claim.start_demand_share": 0.43}
-    assert openings.budget(numbers) == {"budget.opening.split": "Already mostly demand reduction",
-                                        "budget.opening.vs_document": "above"}
-    assert openings.budget({**numbers, "budget.latest.demand_share": 0.42})["budget.opening.split"] \
+    assert openings.budget(numbers) == {
+        "budget.opening.split": "Already mostly demand reduction",
+        "budget.opening.vs_document": "above",
+    }
+    assert (
+        openings.budget({**numbers, "budget.latest.demand_share": 0.42})["budget.opening.split"]
         == "Mostly supply reduction"
+    )
     assert openings.scenario("latest", 1.29, 7, 10) == {"budget.opening.vs_claimed_range.latest": "outside"}
     assert openings.scenario("document", 7.57, 7, 10) == {"budget.opening.vs_claimed_range.document": "inside"}
 
 
 def test_checks_opening_says_what_the_low_is_a_record_of():
-    numbers = {"sources.nsduh2022_treatment_gap": 0.76, "checks.claims.treatment_gap": 0.76,
-               "checks.record_low.since_fy1925.holds": False, "checks.record_low.lower_years": 29,
-               "checks.record_low.lower_first": 1925, "checks.record_low.lower_last": 1965}
+    numbers = {
+        "sources.nsduh2022_treatment_gap": 0.76,
+        "checks.claims.treatment_gap": 0.76,
+        "checks.record_low.since_fy1925.holds": False,
+        "checks.record_low.lower_years": 29,
+        "checks.record_low.lower_first": 1925,
+        "checks.record_low.lower_last": 1965,
+    }
     assert openings.checks(numbers) == {
         "checks.opening.gap_vs_claim": "close to",
         "checks.opening.record": "a record only for that series: in 29 fiscal years between FY1925 and FY1965, "
-                                 "nationwide apprehensions averaged fewer a month"}
-    assert openings.checks({**numbers, "checks.record_low.since_fy1925.holds": True})["checks.opening.record"] \
+        "nationwide apprehensions averaged fewer a month",
+    }
+    assert (
+        openings.checks({**numbers, "checks.record_low.since_fy1925.holds": True})["checks.opening.record"]
         == "lower than the average month of every fiscal year back to FY1925"
+    )
 
 
-@pytest.mark.parametrize("interval, expected", [((-0.29, 1.07), "No detectable link"), ((0.0, 1.0), "No detectable link"),
-                                                ((0.01, 1.0), "More seizures"), ((-1.0, -0.01), "Fewer seizures")])
+@pytest.mark.parametrize(
+    "interval, expected",
+    [
+        ((-0.29, 1.07), "No detectable link"),
+        ((0.0, 1.0), "No detectable link"),
+        ((0.01, 1.0), "More seizures"),
+        ((-1.0, -0.01), "Fewer seizures"),
+    ],
+)
 def test_the_landing_reads_an_interval_in_words(interval, expected):
     assert answers.interval_reading(*interval) == expected
 
 
-@pytest.mark.parametrize("verdict, interval, answer, direction", [
-    ("inconclusive", (-60.2, -15.6), "Inconclusive, a rise is not ruled out", "fewer"),
-    ("supported", (-9.0, 3.0), "No, a meaningful rise is ruled out", "no clear difference in"),
-    ("contradicted", (2.0, 20.0), "Yes, arrests rose with the share", "more")])
+@pytest.mark.parametrize(
+    "verdict, interval, answer, direction",
+    [
+        ("inconclusive", (-60.2, -15.6), "Inconclusive, a rise is not ruled out", "fewer"),
+        ("supported", (-9.0, 3.0), "No, a meaningful rise is ruled out", "no clear difference in"),
+        ("contradicted", (2.0, 20.0), "Yes, arrests rose with the share", "more"),
+    ],
+)
 def test_the_landing_answers_the_state_question_from_the_chapters_verdict(verdict, interval, answer, direction):
-    numbers = {"state_panel.drug_crime.verdict": verdict, "state_panel.drug_arrests.pew.twfe.ci_low": interval[0],
-               "state_panel.drug_arrests.pew.twfe.ci_high": interval[1],
-               "correlation.fentanyl.twfe.ci_low": -0.29, "correlation.fentanyl.twfe.ci_high": 1.07}
-    assert answers.landing_answers(numbers) == {"intro.state.answer": answer, "intro.state.direction": direction,
-                                                "intro.correlation.answer": "No detectable link"}
+    numbers = {
+        "state_panel.drug_crime.verdict": verdict,
+        "state_panel.drug_arrests.pew.twfe.ci_low": interval[0],
+        "state_panel.drug_arrests.pew.twfe.ci_high": interval[1],
+        "correlation.fentanyl.twfe.ci_low": -0.29,
+        "correlation.fentanyl.twfe.ci_high": 1.07,
+    }
+    assert answers.landing_answers(numbers) == {
+        "intro.state.answer": answer,
+        "intro.state.direction": direction,
+        "intro.correlation.answer": "No detectable link",
+    }
     with pytest.raises(KeyError):
         answers.landing_answers({**numbers, "state_panel.drug_crime.verdict": "partly supported"})

@@ -1,4 +1,5 @@
 """Port-share and seizure-size metrics on hand-made frames with exact answers."""
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,9 @@ def frame(rows):
 
 
 def test_port_share_is_ofo_over_ofo_plus_usbp():
-    data = frame([(2023, "Fentanyl", "OFO", 90.0, 3), (2023, "Fentanyl", "USBP", 10.0, 7),
-                  (2023, "Fentanyl", "OFO", 0.0, 0)])
+    data = frame(
+        [(2023, "Fentanyl", "OFO", 90.0, 3), (2023, "Fentanyl", "USBP", 10.0, 7), (2023, "Fentanyl", "OFO", 0.0, 0)]
+    )
     result = ports.port_share(data, ["fy", "drug"]).iloc[0]
     assert result["ofo_share"] == pytest.approx(0.9, abs=1e-15)
     events = ports.port_share(data, ["fy", "drug"], measure="events").iloc[0]
@@ -23,8 +25,7 @@ def test_port_share_is_ofo_over_ofo_plus_usbp():
 
 
 def test_component_absent_from_a_group_is_missing_not_zero_but_share_is_defined():
-    data = frame([(2023, "Heroin", "OFO", 5.0, 1), (2023, "Cocaine", "OFO", 1.0, 1),
-                  (2023, "Cocaine", "USBP", 3.0, 1)])
+    data = frame([(2023, "Heroin", "OFO", 5.0, 1), (2023, "Cocaine", "OFO", 1.0, 1), (2023, "Cocaine", "USBP", 3.0, 1)])
     totals = ports.component_totals(data, ["drug"]).set_index("drug")
     assert math.isnan(totals.loc["Heroin", "pounds_usbp"])
     shares = ports.port_share(data, ["drug"]).set_index("drug")["ofo_share"]
@@ -38,8 +39,9 @@ def test_share_is_missing_when_nothing_was_seized():
 
 
 def test_pounds_per_event():
-    data = frame([(2023, "Fentanyl", "OFO", 30.0, 3), (2023, "Fentanyl", "USBP", 8.0, 4),
-                  (2024, "Fentanyl", "USBP", 0.0, 0)])
+    data = frame(
+        [(2023, "Fentanyl", "OFO", 30.0, 3), (2023, "Fentanyl", "USBP", 8.0, 4), (2024, "Fentanyl", "USBP", 0.0, 0)]
+    )
     sizes = ports.pounds_per_event(data, ["fy"]).set_index(["fy", "component"])["lbs_per_event"]
     assert sizes[(2023, "OFO")] == 10.0
     assert sizes[(2023, "USBP")] == 2.0

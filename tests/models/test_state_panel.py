@@ -1,4 +1,5 @@
 """The state panel: estimators on synthetic panels, loaders on synthetic files, and the real inputs."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,6 +17,7 @@ YEARS = list(range(2010, 2019))
 
 # --- estimators on synthetic panels: every pre-declared specification recovers a known coefficient ---
 
+
 def spec(key: str) -> specifications.Spec:
     return next(item for item in specifications.SPECIFICATIONS if item.key == key)
 
@@ -25,7 +27,9 @@ def known_effect():
     return state_models.with_lead(synthetic.synthetic_state_panel(51, YEARS, effect=3.0, seed=7), "share")
 
 
-@pytest.mark.parametrize("key", ["twfe", "weighted", "state_trends", "first_diff", "division_years", "controls", "uncensored"])
+@pytest.mark.parametrize(
+    "key", ["twfe", "weighted", "state_trends", "first_diff", "division_years", "controls", "uncensored"]
+)
 def test_each_linear_specification_recovers_a_known_effect(known_effect, key):
     result = state_models.fit_spec(known_effect, synthetic.SYNTHETIC, spec(key))
     assert result.coef == pytest.approx(3.0, abs=0.3)
@@ -40,7 +44,9 @@ def test_poisson_recovers_a_known_log_rate_effect(known_effect):
 
 
 def test_lead_specification_reports_the_leads_coefficient():
-    data = state_models.with_lead(synthetic.synthetic_state_panel(51, YEARS, effect=1.0, seed=9, lead_effect=2.0), "share")
+    data = state_models.with_lead(
+        synthetic.synthetic_state_panel(51, YEARS, effect=1.0, seed=9, lead_effect=2.0), "share"
+    )
     result = state_models.fit_spec(data, synthetic.SYNTHETIC, spec("lead"))
     assert result.coef == pytest.approx(2.0, abs=0.3) and result.n_obs == 51 * (len(YEARS) - 1)
     placebo = state_models.with_lead(synthetic.synthetic_state_panel(51, YEARS, effect=1.0, seed=9), "share")
@@ -57,9 +63,17 @@ def test_first_differences_use_consecutive_published_years_only():
 
 def statsmodels_reference(data: pd.DataFrame, weights: str | None, year_labels: pd.Series):
     import statsmodels.api as sm
-    X = sm.add_constant(pd.concat([data[["share", "unemployment_pct"]],
-                                   pd.get_dummies(data["state"], drop_first=True, dtype=float),
-                                   pd.get_dummies(year_labels, drop_first=True, dtype=float)], axis=1))
+
+    X = sm.add_constant(
+        pd.concat(
+            [
+                data[["share", "unemployment_pct"]],
+                pd.get_dummies(data["state"], drop_first=True, dtype=float),
+                pd.get_dummies(year_labels, drop_first=True, dtype=float),
+            ],
+            axis=1,
+        )
+    )
     model = sm.WLS(data["rate"], X, weights=data[weights]) if weights else sm.OLS(data["rate"], X)
     return model.fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(data["state"])[0]}, use_t=True)
 
@@ -107,8 +121,14 @@ def test_leave_one_out_drops_each_state_once():
 
 
 def test_identification_measures_within_state_variation():
-    data = pd.DataFrame({"state": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2,
-                         "share": [1.0, 2.0, 3.0, 5.0, 5.0, 5.0], "rate": [0.0] * 6})
+    data = pd.DataFrame(
+        {
+            "state": ["A"] * 3 + ["B"] * 3,
+            "year": [1, 2, 3] * 2,
+            "share": [1.0, 2.0, 3.0, 5.0, 5.0, 5.0],
+            "rate": [0.0] * 6,
+        }
+    )
     found = state_models.identification(data, synthetic.SYNTHETIC, coef=2.0)
     # after state and year effects the share is -0.5, 0, +0.5 in A and the reverse in B
     assert found.within_variance_share == pytest.approx(1.0 / 15.5)  # residual SS 4 x 0.25 over total SS 15.5
@@ -127,10 +147,13 @@ def test_wild_bootstrap_p_is_small_for_a_strong_effect_and_not_for_none():
 
 # --- the verdict rule, declared before the results ---------------------------------------------------
 
+
 def decisive_intervals(data: pd.DataFrame) -> dict:
     data = state_models.with_lead(data, "share")
-    fits = {key: state_models.fit_spec(data, synthetic.SYNTHETIC, spec(key))
-            for key in (specifications.MAIN, *specifications.TREND_ROBUST)}
+    fits = {
+        key: state_models.fit_spec(data, synthetic.SYNTHETIC, spec(key))
+        for key in (specifications.MAIN, *specifications.TREND_ROBUST)
+    }
     return {key: (fit.ci_low, fit.ci_high) for key, fit in fits.items()}
 
 
@@ -152,13 +175,16 @@ def test_rule_true_zero_is_never_contradicted(seed):
     assert specifications.verdict(decisive_intervals(data), threshold=1.0) in ("supported", "inconclusive")
 
 
-@pytest.mark.parametrize("intervals, expected", [
-    ({"twfe": (0.1, 1), "state_trends": (0.2, 2), "division_years": (0.3, 3)}, "contradicted"),
-    ({"twfe": (-1, 0.4), "state_trends": (-2, 0.9), "division_years": (-3, 0.5)}, "supported"),
-    ({"twfe": (-1, 0.4), "state_trends": (-2, 1.1), "division_years": (-3, 0.5)}, "inconclusive"),
-    ({"twfe": (0.1, 1), "state_trends": (-0.2, 2), "division_years": (0.3, 3)}, "inconclusive"),
-    ({"twfe": (0.1, 1), "division_years": (0.3, 3)}, "inconclusive"),
-])
+@pytest.mark.parametrize(
+    "intervals, expected",
+    [
+        ({"twfe": (0.1, 1), "state_trends": (0.2, 2), "division_years": (0.3, 3)}, "contradicted"),
+        ({"twfe": (-1, 0.4), "state_trends": (-2, 0.9), "division_years": (-3, 0.5)}, "supported"),
+        ({"twfe": (-1, 0.4), "state_trends": (-2, 1.1), "division_years": (-3, 0.5)}, "inconclusive"),
+        ({"twfe": (0.1, 1), "state_trends": (-0.2, 2), "division_years": (0.3, 3)}, "inconclusive"),
+        ({"twfe": (0.1, 1), "division_years": (0.3, 3)}, "inconclusive"),
+    ],
+)
 def test_rule_on_given_intervals(intervals, expected):
     assert specifications.verdict(intervals, threshold=1.0) == expected
 
@@ -211,6 +237,7 @@ def test_rule_under_a_true_zero_is_rarely_contradicted_monte_carlo():
 
 # --- alternative conventions, robustness rows, reliability, residence ------------------------------------
 
+
 def test_fixest_convention_leaves_nested_effects_out_of_k_exactly():
     data = synthetic.synthetic_state_panel(10, YEARS, effect=1.0, seed=5)
     for trends in (False, True):
@@ -221,14 +248,22 @@ def test_fixest_convention_leaves_nested_effects_out_of_k_exactly():
         nested = states * (2 if trends else 1)
         assert state_models.nested_rank(data, trends) == nested
         assert fixest.coef == declared.coef
-        assert fixest.se / declared.se == pytest.approx(np.sqrt((n - 1 - absorbed) / (n - 1 - absorbed + nested)), rel=1e-12)
+        assert fixest.se / declared.se == pytest.approx(
+            np.sqrt((n - 1 - absorbed) / (n - 1 - absorbed + nested)), rel=1e-12
+        )
 
 
 def test_ninety_percent_interval_uses_the_95th_t_quantile():
     from scipy import stats
+
     data = synthetic.synthetic_state_panel(10, YEARS, effect=1.0, seed=5)
-    wide, narrow = state_models.fit_linear(data, "rate", ["share"]), state_models.fit_linear(data, "rate", ["share"], level=0.90)
-    assert (narrow.ci_high - narrow.coef) / (wide.ci_high - wide.coef) == pytest.approx(stats.t.ppf(0.95, 9) / stats.t.ppf(0.975, 9))
+    wide, narrow = (
+        state_models.fit_linear(data, "rate", ["share"]),
+        state_models.fit_linear(data, "rate", ["share"], level=0.90),
+    )
+    assert (narrow.ci_high - narrow.coef) / (wide.ci_high - wide.coef) == pytest.approx(
+        stats.t.ppf(0.95, 9) / stats.t.ppf(0.975, 9)
+    )
 
 
 def test_robustness_rows_run_only_where_they_change_the_sample():
@@ -243,11 +278,18 @@ def test_robustness_rows_run_only_where_they_change_the_sample():
 
 
 def test_including_zero_and_lead_check_read_the_bounds():
-    table = pd.DataFrame({"key": ["twfe", "lead", "x"], "label": ["Main", "Lead", "X"], "coef": [-1.5, 1.0, 1.0],
-                          "ci_low": [-2.0, 0.1, 0.0], "ci_high": [-1.0, 2.0, 3.0]})
+    table = pd.DataFrame(
+        {
+            "key": ["twfe", "lead", "x"],
+            "label": ["Main", "Lead", "X"],
+            "coef": [-1.5, 1.0, 1.0],
+            "ci_low": [-2.0, 0.1, 0.0],
+            "ci_high": [-1.0, 2.0, 3.0],
+        }
+    )
     assert state_models.including_zero(table) == ["X"]
     assert state_models.lead_check(table) == "fails"
-    wide = table.assign(ci_low=-1.0)                 # lead [-1, 2]: includes zero
+    wide = table.assign(ci_low=-1.0)  # lead [-1, 2]: includes zero
     assert state_models.lead_check(wide) == "passes"  # and not the main estimate -1.5
     assert state_models.lead_check(wide.assign(coef=[-0.5, 1.0, 1.0])) == "uninformative"  # includes -0.5 too
 
@@ -298,7 +340,10 @@ def test_trend_combinations_run_only_where_they_change_the_model():
     rows = state_models.trend_combinations(data, window).set_index("key")
     assert rows.index[0] == "state_trends" and "state_trends_weighted" in rows.index
     assert rows.loc["state_trends_from_1995", "years"] == "1995-2008"
-    assert rows.loc["state_trends", "coef"] == state_models.fit_spec(state_models.with_lead(data, "share"), window, spec("state_trends")).coef
+    assert (
+        rows.loc["state_trends", "coef"]
+        == state_models.fit_spec(state_models.with_lead(data, "share"), window, spec("state_trends")).coef
+    )
     later = specifications.Analysis("x", "y", "rate", "count", "population", "share", (2000, 2008), "x", "censored")
     assert "state_trends_from_1995" not in state_models.trend_combinations(data, later)["key"].tolist()
 
@@ -307,7 +352,9 @@ def test_threshold_bootstrap_rejects_only_thresholds_the_data_rule_out():
     data = state_models.with_lead(synthetic.synthetic_state_panel(30, YEARS, effect=0.0, seed=3), "share")
     far, error = state_models.threshold_bootstrap_p(data, synthetic.SYNTHETIC, spec("twfe"), threshold=5.0, draws=199)
     assert far == pytest.approx(1 / 200) and error == pytest.approx(np.sqrt(far * (1 - far) / 199))
-    below, _ = state_models.threshold_bootstrap_p(data, synthetic.SYNTHETIC, spec("state_trends"), threshold=-5.0, draws=199)
+    below, _ = state_models.threshold_bootstrap_p(
+        data, synthetic.SYNTHETIC, spec("state_trends"), threshold=-5.0, draws=199
+    )
     assert below > 0.95
 
 
@@ -328,17 +375,24 @@ def test_threshold_bootstrap_draw_equals_refitting_the_bootstrap_sample(key):
 
 
 def test_reliability_from_margins_corrects_for_the_noise_inside_the_within_variance():
-    data = pd.DataFrame({"state": ["A"] * 3 + ["B"] * 3, "year": [1, 2, 3] * 2,
-                         "share": [1.0, 2.0, 3.0, 5.0, 5.0, 5.0], "rate": [0.0] * 6,
-                         "moe": [1.6448536269514722] * 5 + [np.nan]})
+    data = pd.DataFrame(
+        {
+            "state": ["A"] * 3 + ["B"] * 3,
+            "year": [1, 2, 3] * 2,
+            "share": [1.0, 2.0, 3.0, 5.0, 5.0, 5.0],
+            "rate": [0.0] * 6,
+            "moe": [1.6448536269514722] * 5 + [np.nan],
+        }
+    )
     found = state_checks.reliability(data, synthetic.SYNTHETIC, "moe")
     # within-state variance W = 1/6; standard error = margin / 1.645 = 1, so s2u = 1; n = 6, k = 2 + 3 - 1 = 4
     assert found.within_variance == pytest.approx(1 / 6) and found.error_variance == pytest.approx(1.0)
     assert (found.cells_with_margin, found.cells) == (5, 6)
     # (n - k)/n = 1/3 = (1 - 1/T)(1 - 1/N) for this balanced panel; lambda = 1 - 1 x (1/3) / (1/6) = -1, not clipped
     assert found.surviving == pytest.approx(1 / 3) and found.ratio == pytest.approx(-1.0)
-    assert state_checks.reliability_words(found.ratio) == \
-        "-1.00: the variation left is no larger than the sampling noise"
+    assert (
+        state_checks.reliability_words(found.ratio) == "-1.00: the variation left is no larger than the sampling noise"
+    )
     precise = state_checks.reliability(data.assign(moe=data["moe"] / 10), synthetic.SYNTHETIC, "moe")
     assert precise.ratio == pytest.approx(1 - 0.01 * (1 / 3) * 6)  # 0.98
     assert state_checks.reliability_words(precise.ratio) == "0.98"
@@ -350,13 +404,15 @@ def test_reliability_per_specification_counts_every_absorbed_effect():
     trends = state_checks.reliability(data, synthetic.SYNTHETIC, "moe", spec("state_trends"))
     basis = state_models.fixed_effects_basis(data, state_trends=True)
     residual = fixed_effects.residualize(basis, data["share"].to_numpy())
-    assert basis.shape[1] == 6 + len(YEARS) - 1 + 5        # a trend per state, one collinear with the year effects
+    assert basis.shape[1] == 6 + len(YEARS) - 1 + 5  # a trend per state, one collinear with the year effects
     assert trends.surviving == pytest.approx((len(data) - basis.shape[1]) / len(data))
     assert trends.ratio == pytest.approx(1 - trends.surviving / (residual @ residual / len(data)))
 
 
 def test_provisional_gap_and_residence_checks():
-    final = pd.DataFrame({"state": ["A", "A", "B"], "year": [2017, 2018, 2018], "overdose_deaths": [100.0, 100.0, 50.0]})
+    final = pd.DataFrame(
+        {"state": ["A", "A", "B"], "year": [2017, 2018, 2018], "overdose_deaths": [100.0, 100.0, 50.0]}
+    )
     provisional = pd.DataFrame({"state": ["A", "A", "B"], "year": [2017, 2018, 2018], "deaths": [110.0, 110.0, 50.0]})
     gap = state_models.provisional_gap(final, provisional).set_index("state")["gap_pct"]
     assert gap.to_dict() == pytest.approx({"A": 10.0, "B": 0.0})
@@ -369,9 +425,16 @@ def test_provisional_gap_and_residence_checks():
 
 # --- samples, missing cells, coverage --------------------------------------------------------------
 
+
 def tiny_panel() -> pd.DataFrame:
-    return pd.DataFrame({"state": ["A"] * 3 + ["B"] * 3, "year": [2010, 2011, 2012] * 2,
-                         "share": [1.0, 2.0, 3.0, 4.0, np.nan, 6.0], "rate": [10.0, 11, 12, 13, 14, 15]})
+    return pd.DataFrame(
+        {
+            "state": ["A"] * 3 + ["B"] * 3,
+            "year": [2010, 2011, 2012] * 2,
+            "share": [1.0, 2.0, 3.0, 4.0, np.nan, 6.0],
+            "rate": [10.0, 11, 12, 13, 14, 15],
+        }
+    )
 
 
 def test_spec_sample_drops_missing_and_reports_why():
@@ -379,11 +442,23 @@ def test_spec_sample_drops_missing_and_reports_why():
     main = spec("twfe")
     window = specifications.Analysis("x", "y", "rate", "rate", "rate", "share", (2010, 2012), "tiny")
     sample = state_models.spec_sample(tiny, window, main)
-    assert list(zip(sample["state"], sample["year"])) == [("A", 2010), ("A", 2011), ("A", 2012), ("B", 2010), ("B", 2012)]
+    assert list(zip(sample["state"], sample["year"], strict=True)) == [
+        ("A", 2010),
+        ("A", 2011),
+        ("A", 2012),
+        ("B", 2010),
+        ("B", 2012),
+    ]
     dropped = state_panel.dropped_from_sample(tiny, sample, (2010, 2012))
-    assert list(zip(dropped["state"], dropped["year"])) == [("B", 2011)]
-    reasons = pd.DataFrame({"state": ["B", "B"], "year": [2011, 2011], "variable": ["share", "other"],
-                            "reason": ["blank in the source", "not this model's"]})
+    assert list(zip(dropped["state"], dropped["year"], strict=True)) == [("B", 2011)]
+    reasons = pd.DataFrame(
+        {
+            "state": ["B", "B"],
+            "year": [2011, 2011],
+            "variable": ["share", "other"],
+            "reason": ["blank in the source", "not this model's"],
+        }
+    )
     why = state_panel.why_dropped(dropped, reasons, ["rate", "share"])
     assert why["reason"].tolist() == ["blank in the source"]
     assert state_panel.dropped_summary(why) == "blank in the source: B (1)"
@@ -397,7 +472,9 @@ def test_missing_reasons_name_each_kind_of_gap():
         grid.loc[(grid["state"] == state) & (grid["year"] == year), "drug_arrest_rate"] = value
     for column in state_panel.VARIABLES:
         grid[column] = grid.get(column, np.nan)
-    known = pd.DataFrame({"state": ["B"], "year": [2012], "variable": ["drug_arrest_rate"], "reason": ["reported zero arrests"]})
+    known = pd.DataFrame(
+        {"state": ["B"], "year": [2012], "variable": ["drug_arrest_rate"], "reason": ["reported zero arrests"]}
+    )
     reasons = state_panel.missing_reasons(grid, known).set_index(["state", "year"])["reason"]
     assert reasons[("A", 2009)] == "outside the source's years (2010-2012)"
     assert reasons[("A", 2011)] == "year not in the source"
@@ -406,9 +483,17 @@ def test_missing_reasons_name_each_kind_of_gap():
 
 
 def test_zero_arrests_and_low_coverage_become_missing_with_reasons():
-    arrests = pd.DataFrame({"state": ["A", "B", "C"], "year": 2000, "drug_arrests": [0.0, 50.0, 300.0],
-                            "dui_arrests": [5.0, 0.0, 100.0], "population": 1e5, "rate_population": [1e5, 1e5, 2e5],
-                            "coverage": [90.0, 30.0, 80.0]})
+    arrests = pd.DataFrame(
+        {
+            "state": ["A", "B", "C"],
+            "year": 2000,
+            "drug_arrests": [0.0, 50.0, 300.0],
+            "dui_arrests": [5.0, 0.0, 100.0],
+            "population": 1e5,
+            "rate_population": [1e5, 1e5, 2e5],
+            "coverage": [90.0, 30.0, 80.0],
+        }
+    )
     cleaned, reasons = ucr.apply_missing_rules(arrests, min_coverage=50)
     assert cleaned["drug_arrests"].isna().tolist() == [True, True, False]
     assert cleaned["drug_arrest_rate"].iloc[2] == 150.0
@@ -419,8 +504,13 @@ def test_zero_arrests_and_low_coverage_become_missing_with_reasons():
 
 # --- loaders on synthetic files ------------------------------------------------------------------------
 
-LAYOUT = pd.DataFrame({"field": ["state_fips", "county_fips", "population", "coverage", "drug_arrests", "dui_arrests"],
-                       "start": [1, 3, 6, 12, 18, 22], "width": [2, 3, 6, 6, 4, 4]})
+LAYOUT = pd.DataFrame(
+    {
+        "field": ["state_fips", "county_fips", "population", "coverage", "drug_arrests", "dui_arrests"],
+        "start": [1, 3, 6, 12, 18, 22],
+        "width": [2, 3, 6, 6, 4, 4],
+    }
+)
 
 
 def test_county_file_fields_and_state_totals(tmp_path):
@@ -457,7 +547,7 @@ def test_cms_reader_refuses_unknown_states_and_bad_numbers(tmp_path):
     path.write_text('State,Year,Total\nAtlantis,2010,"1,000"\n')
     with pytest.raises(DataError, match="Atlantis"):
         state_data.read_cms_undocumented(path)
-    path.write_text('State,Year,Total\nAlabama,2010,about 90k\n')
+    path.write_text("State,Year,Total\nAlabama,2010,about 90k\n")
     with pytest.raises(DataError, match="Total"):
         state_data.read_cms_undocumented(path)
 
@@ -466,7 +556,12 @@ def test_unauthorized_contract(tmp_path):
     path = tmp_path / "series.csv"
     path.write_text("state,year,population,source,margin_of_error\nTexas,2015,1700000,Pew,100000\n")
     frame = state_data.read_unauthorized_csv(path)
-    assert frame.loc[0, ["state", "year", "population", "margin_of_error"]].tolist() == ["Texas", 2015, 1700000.0, 100000.0]
+    assert frame.loc[0, ["state", "year", "population", "margin_of_error"]].tolist() == [
+        "Texas",
+        2015,
+        1700000.0,
+        100000.0,
+    ]
     path.write_text("state,year,count\nTexas,2015,1700000\n")
     with pytest.raises(DataError, match="population"):
         state_data.read_unauthorized_csv(path)
@@ -483,8 +578,16 @@ def test_curated_states_are_unique():
 
 # --- the claim's verdict rule ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("interval, expected", [((0.5, 0.1, 0.9), "contradicted"), ((0.0, -0.5, 0.5), "inconclusive"),
-                                                 ((-0.5, -0.9, 0.0), "supported"), ((-0.5, -0.9, -0.1), "supported")])
+
+@pytest.mark.parametrize(
+    "interval, expected",
+    [
+        ((0.5, 0.1, 0.9), "contradicted"),
+        ((0.0, -0.5, 0.5), "inconclusive"),
+        ((-0.5, -0.9, 0.0), "supported"),
+        ((-0.5, -0.9, -0.1), "supported"),
+    ],
+)
 def test_no_increase_rule(interval, expected):
     assert claims.verdict("no_increase", np.nan, np.nan, 0.0, interval) == expected
 
@@ -492,11 +595,12 @@ def test_no_increase_rule(interval, expected):
 def test_interval_rule_reads_the_three_numbers():
     numbers = {"x.twfe.coef": 1.0, "x.twfe.ci_low": 0.5, "x.twfe.ci_high": 1.5}
     assert claims.metric_value("no_increase", "x.twfe", numbers) == (1.0, 0.5, 1.5)
-    with pytest.raises(claims.MissingMetric):   # a missing estimate stops the build
+    with pytest.raises(claims.MissingMetric):  # a missing estimate stops the build
         claims.metric_value("no_increase", "x.other", numbers)
 
 
 # --- real inputs ----------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def real_panel(real_data):
@@ -532,13 +636,23 @@ def test_coverage_table_matches_the_panel_and_the_model_sample(real_panel):
 
 def test_pew_cross_check_lists_every_difference(real_data):
     pew = state_data.read_pew_unauthorized(catalog.path("pew-unauthorized-by-state-1990-2023"))
-    transcribed = state_data.read_pew_transcription(catalog.path("pew-undocumented-by-state-2000-2005-2009-transcribed"))
+    transcribed = state_data.read_pew_transcription(
+        catalog.path("pew-undocumented-by-state-2000-2005-2009-transcribed")
+    )
     compared = state_data.compare_pew(pew, transcribed)
     assert compared["note"].value_counts().to_dict() == {
-        "equal": 257, "small state (censored in Pew, blank here)": 42, "not in the Pew series": 6, "values differ": 1}
+        "equal": 257,
+        "small state (censored in Pew, blank here)": 42,
+        "not in the Pew series": 6,
+        "values differ": 1,
+    }
     differ = compared[compared["note"] == "values differ"].iloc[0]
     assert (differ["state"], differ["year"], differ["population_transcribed"], differ["population_pew"]) == (
-        "New York", 2008, 870_000, 875_000)
+        "New York",
+        2008,
+        870_000,
+        875_000,
+    )
     assert set(compared.loc[compared["note"] == "not in the Pew series", "state"]) == {"District of Columbia"}
 
 
@@ -553,7 +667,9 @@ def test_vsrr_extract_equals_the_mirrored_vsrr_file(real_data):
     extract = state_data.read_vsrr_json(catalog.path("vsrr-overdose-deaths-by-state-year-2015-2024"))
     mirrored = state_data.read_vsrr_csv_december(catalog.path("vsrr-provisional-drug-overdose-death-counts-2015-2018"))
     both = extract.merge(mirrored, on=["state", "year"], suffixes=("_json", "_csv"))
-    assert len(both) == 51 * 3 and (both["deaths_json"] == both["deaths_csv"]).all()  # Dec 2015-2017 (the CSV ends Oct 2018)
+    assert (
+        len(both) == 51 * 3 and (both["deaths_json"] == both["deaths_csv"]).all()
+    )  # Dec 2015-2017 (the CSV ends Oct 2018)
     totals = extract.groupby("year")["deaths"].sum()
     assert totals[2019] == 71130 and totals[2021] == 107573  # the catalog's check sums
     assert 2025 not in totals.index  # null, i.e. missing, not zero
@@ -563,7 +679,7 @@ def test_published_death_totals(real_data):
     deaths = state_panel.load_deaths()
     national = deaths.national.set_index("year")["deaths"]
     assert national[1999] == 16849 and national[2017] == 70237  # NCHS Data Brief 329
-    assert national[2018] == 67367                               # NCHS Data Brief 356
+    assert national[2018] == 67367  # NCHS Data Brief 356
     overlap = deaths.overlap
     assert len(overlap) == 51 * 19 and (overlap["overdose_deaths_nchs"] == overlap["overdose_deaths_ondcp"]).all()
     final = deaths.states[~deaths.states["provisional"]]
@@ -573,7 +689,9 @@ def test_published_death_totals(real_data):
 
 
 def test_table_69_reads_published_state_figures(real_data):
-    table = ucr.read_table_69(catalog.path("fbi-cius-2013-table-69-arrests-by-state"), state_data.states()).set_index("state")
+    table = ucr.read_table_69(catalog.path("fbi-cius-2013-table-69-arrests-by-state"), state_data.states()).set_index(
+        "state"
+    )
     assert len(table) == 51
     assert table.loc["California", "drug_arrests"] == 217520  # CIUS 2013 Table 69, total all ages
     assert table.loc["Texas", "drug_arrests"] == 133711
@@ -584,42 +702,82 @@ def test_every_table_69_passes_its_own_printed_totals_and_holds_the_noted_gaps(r
     tables = ucr.load_tables_69(state_data.states())
     assert list(tables) == [2009, 2010, 2011, 2012, 2013, 2014, 2015, 2017, 2018, 2019]
     held = {year: set(table["state"]) for year, table in tables.items()}
-    assert "District of Columbia" not in held[2010] | held[2012] and "Hawaii" not in held[2011]   # MANIFEST notes
+    assert "District of Columbia" not in held[2010] | held[2012] and "Hawaii" not in held[2011]  # MANIFEST notes
     assert all(len(held[year]) == 51 for year in (2009, 2013, 2014, 2015, 2017, 2018, 2019))
     iowa = tables[2018].set_index("state").loc["Iowa"]
-    assert np.isnan(iowa["drug_arrests"]) and np.isnan(iowa["covered_population"])   # "Limited data for 2018"
+    assert np.isnan(iowa["drug_arrests"]) and np.isnan(iowa["covered_population"])  # "Limited data for 2018"
     alabama = tables[2019].set_index("state").loc["Alabama"]
-    assert alabama["footnoted"] and alabama["covered_population"] == 85670   # "Limited data for 2019 were available"
+    assert alabama["footnoted"] and alabama["covered_population"] == 85670  # "Limited data for 2019 were available"
 
 
-HEADER_69 = ["State", "", "Total all classes", "Violent crime", "Property crime", "Murder and nonnegligent manslaughter",
-             "Rape", "Robbery", "Aggravated assault", "Burglary", "Larceny- theft", "Motor vehicle theft", "Arson",
-             "Drug abuse violations", "Driving under the influence", "Number of agencies", "2013 estimated population"]
+HEADER_69 = [
+    "State",
+    "",
+    "Total all classes",
+    "Violent crime",
+    "Property crime",
+    "Murder and nonnegligent manslaughter",
+    "Rape",
+    "Robbery",
+    "Aggravated assault",
+    "Burglary",
+    "Larceny- theft",
+    "Motor vehicle theft",
+    "Arson",
+    "Drug abuse violations",
+    "Driving under the influence",
+    "Number of agencies",
+    "2013 estimated population",
+]
 
 
 def test_printed_totals_check_names_the_file_column_and_row():
     row = [60.0, 10.0, 10.0, 1.0, 2.0, 3.0, 4.0, 2.0, 3.0, 4.0, 1.0, 25.0, 15.0, 9.0, 1000.0]
-    ucr.check_printed_totals(row, HEADER_69, 4, "t69.xls")                       # 10 + 10 + 25 + 15 = 60
+    ucr.check_printed_totals(row, HEADER_69, 4, "t69.xls")  # 10 + 10 + 25 + 15 = 60
     # a blank offense is counted under another one (Florida's footnote): the total is the sum of those printed
     ucr.check_printed_totals([45.0, *row[1:12], np.nan, *row[13:]], HEADER_69, 4, "t69.xls")
     with pytest.raises(DataError) as error:
         ucr.check_printed_totals([61.0, *row[1:]], HEADER_69, 4, "t69.xls")
-    assert str(error.value) == ("t69.xls: column 'C': printed total 61 differs from the sum of the offenses 60 "
-                                "(first offending rows: 5).")
+    assert str(error.value) == (
+        "t69.xls: column 'C': printed total 61 differs from the sum of the offenses 60 (first offending rows: 5)."
+    )
     with pytest.raises(DataError, match="Violent crime"):
         ucr.check_printed_totals([60.0, 11.0, *row[2:]], HEADER_69, 9, "t69.xls")
 
 
 def test_table_69_years_get_coverage_and_reasons_for_what_is_missing():
     states = pd.DataFrame({"state": ["Alabama", "Iowa", "Hawaii"]})
-    tables = {2010: pd.DataFrame({"state": ["Alabama", "Iowa"], "year": 2010, "footnoted": [True, False],
-                                  "drug_arrests": [300.0, np.nan], "dui_arrests": [40.0, np.nan], "agencies": [2.0, np.nan],
-                                  "covered_population": [85_000.0, np.nan]}),
-              2012: pd.DataFrame({"state": ["Alabama", "Iowa", "Hawaii"], "year": 2012, "footnoted": False,
-                                  "drug_arrests": [9000.0, 5000.0, 800.0], "dui_arrests": [1.0, 2.0, 3.0],
-                                  "agencies": [300.0, 200.0, 1.0], "covered_population": [4.7e6, 3.0e6, np.nan]})}
-    people = pd.DataFrame({"state": ["Alabama", "Iowa", "Hawaii"] * 2, "year": [2010] * 3 + [2012] * 3,
-                           "population": [4.8e6, 3.0e6, 1.4e6, 4.8e6, 3.1e6, 1.4e6]})
+    tables = {
+        2010: pd.DataFrame(
+            {
+                "state": ["Alabama", "Iowa"],
+                "year": 2010,
+                "footnoted": [True, False],
+                "drug_arrests": [300.0, np.nan],
+                "dui_arrests": [40.0, np.nan],
+                "agencies": [2.0, np.nan],
+                "covered_population": [85_000.0, np.nan],
+            }
+        ),
+        2012: pd.DataFrame(
+            {
+                "state": ["Alabama", "Iowa", "Hawaii"],
+                "year": 2012,
+                "footnoted": False,
+                "drug_arrests": [9000.0, 5000.0, 800.0],
+                "dui_arrests": [1.0, 2.0, 3.0],
+                "agencies": [300.0, 200.0, 1.0],
+                "covered_population": [4.7e6, 3.0e6, np.nan],
+            }
+        ),
+    }
+    people = pd.DataFrame(
+        {
+            "state": ["Alabama", "Iowa", "Hawaii"] * 2,
+            "year": [2010] * 3 + [2012] * 3,
+            "population": [4.8e6, 3.0e6, 1.4e6, 4.8e6, 3.1e6, 1.4e6],
+        }
+    )
     arrests, reasons = ucr.table_69_arrests(tables, states, people)
     alabama = arrests.set_index(["state", "year"]).loc[("Alabama", 2010)]
     assert alabama["coverage"] == pytest.approx(100 * 85_000 / 4.8e6) and alabama["rate_population"] == 85_000
@@ -630,8 +788,10 @@ def test_table_69_years_get_coverage_and_reasons_for_what_is_missing():
     assert drug[("Hawaii", 2012)] == "no population printed for the reporting agencies in Table 69"
     assert drug[("Iowa", 2011)] == "year not held"
     kept, why = ucr.apply_missing_rules(arrests, 50.0)
-    assert np.isnan(kept.set_index(["state", "year"]).loc[("Alabama", 2010), "drug_arrest_rate"])   # 1.8% coverage
-    assert kept.set_index(["state", "year"]).loc[("Alabama", 2012), "drug_arrest_rate"] == pytest.approx(1e5 * 9000 / 4.7e6)
+    assert np.isnan(kept.set_index(["state", "year"]).loc[("Alabama", 2010), "drug_arrest_rate"])  # 1.8% coverage
+    assert kept.set_index(["state", "year"]).loc[("Alabama", 2012), "drug_arrest_rate"] == pytest.approx(
+        1e5 * 9000 / 4.7e6
+    )
 
 
 def test_cms_totals_and_the_blank_north_dakota_year(real_data):
@@ -643,10 +803,13 @@ def test_cms_totals_and_the_blank_north_dakota_year(real_data):
 
 # --- new loaders on small synthetic files ----------------------------------------------------------
 
+
 def test_pew_reader_flags_censored_cells_and_refuses_bad_numbers(tmp_path):
     path = tmp_path / "pew.csv"
-    path.write_text("state_name,year,unauth_pew,moe90_pew\nAlabama,2023,85000.0,10000.0\nVermont,2023,2500.0,\n"
-                    "Wyoming,2023,5000.0,5000.0\n")
+    path.write_text(
+        "state_name,year,unauth_pew,moe90_pew\nAlabama,2023,85000.0,10000.0\nVermont,2023,2500.0,\n"
+        "Wyoming,2023,5000.0,5000.0\n"
+    )
     pew = state_data.read_pew_unauthorized(path)
     assert pew["censored"].tolist() == [False, True, True]
     assert pew["margin_of_error"].isna().tolist() == [False, True, False]
@@ -657,10 +820,14 @@ def test_pew_reader_flags_censored_cells_and_refuses_bad_numbers(tmp_path):
 
 def test_vsrr_json_reads_mort_only_and_keeps_nulls_missing(tmp_path):
     path = tmp_path / "vsrr.json"
-    path.write_text('{"01": {"2019": {"mort": 739, "fent": 999999}, "2025": {"mort": null}}, '
-                    '"36": {"2019": {"mort": 3634}}}')
+    path.write_text(
+        '{"01": {"2019": {"mort": 739, "fent": 999999}, "2025": {"mort": null}}, "36": {"2019": {"mort": 3634}}}'
+    )
     frame = state_data.read_vsrr_json(path)
-    assert list(zip(frame["state"], frame["year"], frame["deaths"])) == [("Alabama", 2019, 739.0), ("New York", 2019, 3634.0)]
+    assert list(zip(frame["state"], frame["year"], frame["deaths"], strict=True)) == [
+        ("Alabama", 2019, 739.0),
+        ("New York", 2019, 3634.0),
+    ]
     path.write_text('{"99": {"2019": {"mort": 1}}}')
     with pytest.raises(DataError, match="FIPS"):
         state_data.read_vsrr_json(path)
@@ -669,24 +836,37 @@ def test_vsrr_json_reads_mort_only_and_keeps_nulls_missing(tmp_path):
 def test_provisional_years_follow_the_final_ones_and_are_flagged():
     final = state_data.Deaths(
         states=pd.DataFrame({"state": ["Alabama", "Alabama"], "year": [2017, 2018], "overdose_deaths": [10.0, 12.0]}),
-        overlap=pd.DataFrame(), national=pd.DataFrame({"year": [2017, 2018], "deaths": [10.0, 12.0], "source": "NCHS"}))
+        overlap=pd.DataFrame(),
+        national=pd.DataFrame({"year": [2017, 2018], "deaths": [10.0, 12.0], "source": "NCHS"}),
+    )
     provisional = pd.DataFrame({"state": ["Alabama"] * 3, "year": [2017, 2018, 2019], "deaths": [11.0, 12.0, 15.0]})
     combined = state_data.with_provisional(final, provisional)
     assert combined.states[["year", "overdose_deaths", "provisional"]].values.tolist() == [
-        [2017, 10.0, False], [2018, 12.0, False], [2019, 15.0, True]]
+        [2017, 10.0, False],
+        [2018, 12.0, False],
+        [2019, 15.0, True],
+    ]
     assert combined.national["deaths"].sum() == 37.0
     compared = state_data.final_vs_provisional(combined.states[~combined.states["provisional"]], provisional)
     assert compared["excess_pct"].round(6).tolist() == [10.0, 0.0]
 
 
-@pytest.mark.parametrize("low, high, words", [(0.1, 2.0, "lies above zero"), (-2.0, -0.1, "lies below zero"),
-                                              (-1.0, 1.0, "includes zero"), (0.0, 1.0, "includes zero")])
+@pytest.mark.parametrize(
+    "low, high, words",
+    [
+        (0.1, 2.0, "lies above zero"),
+        (-2.0, -0.1, "lies below zero"),
+        (-1.0, 1.0, "includes zero"),
+        (0.0, 1.0, "includes zero"),
+    ],
+)
 def test_interval_words_are_derived_from_the_bounds(low, high, words):
     assert state_models.interval_words(low, high) == words
 
 
 def test_xlsx_reader_places_values_by_column_and_refuses_a_missing_sheet(tmp_path):
     import openpyxl
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "112 NVSS ST Drug Poison Num"
@@ -701,6 +881,7 @@ def test_xlsx_reader_places_values_by_column_and_refuses_a_missing_sheet(tmp_pat
     assert rows[1] == ("State or jurisdiction", 2017, 2018) and rows[2] == ("Ohio1", 5111, None)
     table = ondcp.state_tables(path, ["112 NVSS ST Drug Poison Num"])["112 NVSS ST Drug Poison Num"]
     assert table.set_index(["state", "year"])["value"].to_dict() == pytest.approx(
-        {("Ohio", 2017): 5111.0, ("Ohio", 2018): np.nan, ("Texas", 2017): 2989.0, ("Texas", 2018): 3021.0}, nan_ok=True)
+        {("Ohio", 2017): 5111.0, ("Ohio", 2018): np.nan, ("Texas", 2017): 2989.0, ("Texas", 2018): 3021.0}, nan_ok=True
+    )
     with pytest.raises(DataError, match="sheet '113"):
         ondcp.state_tables(path, ["113 NVSS ST Drug Poison Rate"])

@@ -3,6 +3,7 @@
 Each function returns the figure a chapter cell shows (``interactive.book_figure``): the static
 drawing for the PDF, its interactive twin where it has one, and the plotted data as CSV.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -27,16 +28,31 @@ def demand_share(shares: pd.DataFrame, labels: dict, breaks: dict, references: d
     drawn as dotted horizontals (the document's baseline and target). Both drawings label the lines.
     """
     data = shares[shares["edition"].isin(list(labels))].sort_values(["edition", "fiscal_year"])
-    data = pd.DataFrame({"fiscal_year": data["fiscal_year"], "edition": data["edition"],
-                         "edition_label": data["edition"].map(labels), "demand_share": data["demand_share"]})
+    data = pd.DataFrame(
+        {
+            "fiscal_year": data["fiscal_year"],
+            "edition": data["edition"],
+            "edition_label": data["edition"].map(labels),
+            "demand_share": data["demand_share"],
+        }
+    )
     editions = [edition for edition in labels if edition in set(data["edition"])]
-    colors = dict(zip(editions, OKABE_ITO))
-    about = Download("budget-demand-share", SHARE_TITLE, "demand_share: demand reduction's fraction of the federal "
-                     "drug-control budget (0-1), as each edition of ONDCP's tables reports it", source)
-    return book_figure(share_static(data, labels, colors, breaks, references, source), about,
-                       "Line chart of the demand-reduction share of the federal drug budget by fiscal year, one line per "
-                       "ONDCP edition, with the scope changes and the document's baseline and target marked", data,
-                       panels=[share_panel(data, labels, colors, breaks, references)])
+    colors = dict(zip(editions, OKABE_ITO, strict=False))
+    about = Download(
+        "budget-demand-share",
+        SHARE_TITLE,
+        "demand_share: demand reduction's fraction of the federal "
+        "drug-control budget (0-1), as each edition of ONDCP's tables reports it",
+        source,
+    )
+    return book_figure(
+        share_static(data, labels, colors, breaks, references, source),
+        about,
+        "Line chart of the demand-reduction share of the federal drug budget by fiscal year, one line per "
+        "ONDCP edition, with the scope changes and the document's baseline and target marked",
+        data,
+        panels=[share_panel(data, labels, colors, breaks, references)],
+    )
 
 
 def share_static(data, labels: dict, colors: dict, breaks: dict, references: dict, source: str):
@@ -44,12 +60,28 @@ def share_static(data, labels: dict, colors: dict, breaks: dict, references: dic
     figure, axis = plt.subplots(figsize=(9, 4.8))
     for edition, color in colors.items():
         series = data[data["edition"] == edition]
-        axis.plot(series["fiscal_year"], series["demand_share"], marker="o", markersize=4, linewidth=1.4,
-                  color=color, label=labels[edition])
+        axis.plot(
+            series["fiscal_year"],
+            series["demand_share"],
+            marker="o",
+            markersize=4,
+            linewidth=1.4,
+            color=color,
+            label=labels[edition],
+        )
     for year, note in breaks.items():
         axis.axvline(year, color="#444444", linestyle="--", linewidth=0.9)
-        axis.text(year + 0.2, 0.99, note, rotation=90, va="top", ha="left", fontsize=7, color="#444444",
-                  transform=axis.get_xaxis_transform())
+        axis.text(
+            year + 0.2,
+            0.99,
+            note,
+            rotation=90,
+            va="top",
+            ha="left",
+            fontsize=7,
+            color="#444444",
+            transform=axis.get_xaxis_transform(),
+        )
     for label, share in references.items():
         axis.axhline(share, color="#888888", linestyle=":", linewidth=1)
         axis.text(data["fiscal_year"].min(), share + 0.006, f"{label} ({share:.0%})", fontsize=8, color="#555555")
@@ -72,25 +104,53 @@ def share_panel(data, labels: dict, colors: dict, breaks: dict, references: dict
     order = [labels[edition] for edition in colors]
     pick = alt.selection_point(name="pick", fields=["edition_label"], bind="legend")
     x = alt.X("fiscal_year:Q", title="Fiscal year", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, nice=False))
-    lines = alt.Chart(data).mark_line(point=True).encode(
-        x=x, y=alt.Y("demand_share:Q", title="Demand share of the budget", axis=alt.Axis(format="%"),
-                     scale=alt.Scale(domain=list(SHARE_LIMITS))),
-        color=alt.Color("edition_label:N", title="Edition (click to highlight)", sort=order,
-                        scale=alt.Scale(domain=order, range=list(colors.values())),
-                        legend=alt.Legend(orient="bottom", columns=1, labelExpr=wrapped_labels(order, 46), labelLimit=0)),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
-        tooltip=[alt.Tooltip("fiscal_year:Q", title="Fiscal year", format="d"), alt.Tooltip("edition_label:N", title="Edition"),
-                 alt.Tooltip("demand_share:Q", title="Demand share", format=".1%")]).add_params(pick)
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "demand_share:Q",
+                title="Demand share of the budget",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=list(SHARE_LIMITS)),
+            ),
+            color=alt.Color(
+                "edition_label:N",
+                title="Edition (click to highlight)",
+                sort=order,
+                scale=alt.Scale(domain=order, range=list(colors.values())),
+                legend=alt.Legend(orient="bottom", columns=1, labelExpr=wrapped_labels(order, 46), labelLimit=0),
+            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+            tooltip=[
+                alt.Tooltip("fiscal_year:Q", title="Fiscal year", format="d"),
+                alt.Tooltip("edition_label:N", title="Edition"),
+                alt.Tooltip("demand_share:Q", title="Demand share", format=".1%"),
+            ],
+        )
+        .add_params(pick)
+    )
     scope = pd.DataFrame({"fiscal_year": list(breaks), "note": list(breaks.values()), "label": "scope change"})
-    scope_rules = alt.Chart(scope).mark_rule(strokeDash=[5, 3], color="#444444").encode(
-        x="fiscal_year:Q", tooltip=[alt.Tooltip("note:N", title="Scope change")])
-    scope_labels = alt.Chart(scope).mark_text(align="left", baseline="top", dx=3, y=2, fontSize=10, color="#444444").encode(
-        x="fiscal_year:Q", text="label:N")
-    reference = pd.DataFrame({"share": list(references.values()),
-                              "label": [f"{label} ({share:.0%})" for label, share in references.items()]})
+    scope_rules = (
+        alt.Chart(scope)
+        .mark_rule(strokeDash=[5, 3], color="#444444")
+        .encode(x="fiscal_year:Q", tooltip=[alt.Tooltip("note:N", title="Scope change")])
+    )
+    scope_labels = (
+        alt.Chart(scope)
+        .mark_text(align="left", baseline="top", dx=3, y=2, fontSize=10, color="#444444")
+        .encode(x="fiscal_year:Q", text="label:N")
+    )
+    reference = pd.DataFrame(
+        {"share": list(references.values()), "label": [f"{label} ({share:.0%})" for label, share in references.items()]}
+    )
     reference_rules = alt.Chart(reference).mark_rule(strokeDash=[1, 3], color="#555555").encode(y="share:Q")
-    reference_labels = alt.Chart(reference).mark_text(align="left", baseline="bottom", x=3, dy=-2, fontSize=10,
-                                                      color="#555555").encode(y="share:Q", text="label:N")
+    reference_labels = (
+        alt.Chart(reference)
+        .mark_text(align="left", baseline="bottom", x=3, dy=-2, fontSize=10, color="#555555")
+        .encode(y="share:Q", text="label:N")
+    )
     return responsive(alt.layer(lines, scope_rules, scope_labels, reference_rules, reference_labels), 260)
 
 
@@ -98,12 +158,19 @@ def rebalance_path(path: pd.DataFrame, title: str, source: str, name: str):
     """Stacked demand and supply dollars per year along a rebalancing path (``metrics.budget.rebalance``),
     with the demand had the starting split been held (dashed); the legend sits below the bars. The HTML
     also gets it drawn for a phone's width (legend in one column)."""
+
     def draw(size: tuple[float, float], legend_columns: int):
         figure, axis = plt.subplots(figsize=size)
         axis.bar(path["year"], path["demand"], color="#009E73", label="Demand reduction")
         axis.bar(path["year"], path["supply"], bottom=path["demand"], color="#E69F00", label="Supply reduction")
-        axis.plot(path["year"], path["demand_at_start_split"], color="black", linestyle="--", marker=".",
-                  label="Demand at the starting split")
+        axis.plot(
+            path["year"],
+            path["demand_at_start_split"],
+            color="black",
+            linestyle="--",
+            marker=".",
+            label="Demand at the starting split",
+        )
         axis.set_ylabel("USD billion")
         axis.set_xlabel("Fiscal year")
         axis.set_title("\n".join(textwrap.wrap(title, 48 if legend_columns == 1 else 90)))
@@ -112,8 +179,24 @@ def rebalance_path(path: pd.DataFrame, title: str, source: str, name: str):
         add_source(figure, source)
         return figure
 
-    data = path[["year", "total", "demand_share", "demand", "supply", "demand_at_start_split", "extra_demand",
-                 "cumulative_extra"]].rename(columns={"year": "fiscal_year"})
+    data = path[
+        [
+            "year",
+            "total",
+            "demand_share",
+            "demand",
+            "supply",
+            "demand_at_start_split",
+            "extra_demand",
+            "cumulative_extra",
+        ]
+    ].rename(columns={"year": "fiscal_year"})
     about = Download(name, title, "demand_share: fraction (0-1); every other column: USD billion", source)
-    return book_figure(draw((8.5, 4.4), 3), about, "Stacked bars of demand and supply reduction dollars per year, with "
-                       "a dashed line for demand at the starting split", data, narrow=draw((5.2, 5.2), 1))
+    return book_figure(
+        draw((8.5, 4.4), 3),
+        about,
+        "Stacked bars of demand and supply reduction dollars per year, with "
+        "a dashed line for demand at the starting split",
+        data,
+        narrow=draw((5.2, 5.2), 1),
+    )

@@ -3,6 +3,7 @@
 Each function returns the figure a chapter cell shows (``interactive.book_figure``): the static
 drawing for the PDF, its interactive twin where it has one, and the plotted data as CSV.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -20,24 +21,56 @@ from analysis.book.style import OKABE_ITO, add_source, two_panels, within_panel
 LABEL_CHARS = 48
 
 
-def coverage_heatmap(presence, total: int, title: str, source: str, marked_years: list[int] | None = None,
-                     marked_label: str = "", name: str = "state-coverage"):
+def coverage_heatmap(
+    presence,
+    total: int,
+    title: str,
+    source: str,
+    marked_years: list[int] | None = None,
+    marked_label: str = "",
+    name: str = "state-coverage",
+):
     """Variables x years: how many of the ``total`` jurisdictions have a value (blank = none), the
     count printed in each cell and keyed by the colour bar below the map. ``marked_years`` (e.g.
     provisional years) are framed and labelled ``marked_label`` above the map."""
     figure, axis = plt.subplots(figsize=(10, 0.5 * len(presence) + 2.4))
     shown = presence.where(presence > 0)
     shown.index = [textwrap.fill(str(label), 24) for label in shown.index]  # two-line labels leave the cells room
-    sns.heatmap(shown, ax=axis, cmap="viridis", vmin=0, vmax=total, annot=True, fmt=".0f", annot_kws={"fontsize": 8.5},
-                linewidths=0.4, linecolor="white",
-                cbar_kws={"orientation": "horizontal", "shrink": 0.35, "aspect": 40, "pad": 0.12, "anchor": (1.0, 1.0),
-                          "label": f"States with data (of {total})"})
+    sns.heatmap(
+        shown,
+        ax=axis,
+        cmap="viridis",
+        vmin=0,
+        vmax=total,
+        annot=True,
+        fmt=".0f",
+        annot_kws={"fontsize": 8.5},
+        linewidths=0.4,
+        linecolor="white",
+        cbar_kws={
+            "orientation": "horizontal",
+            "shrink": 0.35,
+            "aspect": 40,
+            "pad": 0.12,
+            "anchor": (1.0, 1.0),
+            "label": f"States with data (of {total})",
+        },
+    )
     if marked_years:
         columns = [list(presence.columns).index(year) for year in marked_years if year in presence.columns]
         if columns:
             left, right = min(columns), max(columns) + 1
-            axis.add_patch(plt.Rectangle((left, 0), right - left, len(presence), fill=False, edgecolor="#D55E00",
-                                         linewidth=2.2, clip_on=False))
+            axis.add_patch(
+                plt.Rectangle(
+                    (left, 0),
+                    right - left,
+                    len(presence),
+                    fill=False,
+                    edgecolor="#D55E00",
+                    linewidth=2.2,
+                    clip_on=False,
+                )
+            )
             axis.text(right, -0.2, marked_label, ha="right", va="bottom", fontsize=9, color="#D55E00")
     axis.tick_params(axis="x", labelsize=9)
     axis.tick_params(axis="y", labelsize=9.5)
@@ -46,27 +79,50 @@ def coverage_heatmap(presence, total: int, title: str, source: str, marked_years
     axis.set_title(f"{title} (cells: states with data, of {total})", pad=22, loc="left")
     figure.tight_layout()
     add_source(figure, source)
-    data = (presence.rename_axis(index="variable", columns="year").stack().rename("states_with_data").reset_index())
-    about = Download(name, title, f"states_with_data: jurisdictions (of {total}: the states and DC) with a value for "
-                     "the variable in the year", source)
+    data = presence.rename_axis(index="variable", columns="year").stack().rename("states_with_data").reset_index()
+    about = Download(
+        name,
+        title,
+        f"states_with_data: jurisdictions (of {total}: the states and DC) with a value for the variable in the year",
+        source,
+    )
     return book_figure(figure, about, "Heatmap of variables by year with the count of states holding data", data)
 
 
-def within_state_scatter(sample, x: str, y: str, within_x, within_y, xlabel: str, ylabel: str, slope: float,
-                         title: str, source: str, name: str = "state-scatter"):
+def within_state_scatter(
+    sample,
+    x: str,
+    y: str,
+    within_x,
+    within_y,
+    xlabel: str,
+    ylabel: str,
+    slope: float,
+    title: str,
+    source: str,
+    name: str = "state-scatter",
+):
     """State-years as observed (one colour per Census region) beside the same after state and year
     effects are removed, with the fixed-effects slope drawn through the second."""
+
     def draw(stacked: bool):
         figure, axes = two_panels(stacked)
-        for color, region in zip(OKABE_ITO, sorted(sample["region"].unique())):
+        for color, region in zip(OKABE_ITO, sorted(sample["region"].unique()), strict=False):
             rows = sample["region"] == region
             axes[0].scatter(sample.loc[rows, x], sample.loc[rows, y], s=12, alpha=0.6, color=color, label=region)
         axes[0].legend(fontsize=7, title="Census region", title_fontsize=7)
         axes[0].set_xlabel(xlabel)
         axes[0].set_ylabel(ylabel)
         axes[0].set_title("As observed (state-years)")
-        within_panel(axes[1], within_x, within_y, "#0072B2", "Share, within state and year (points)",
-                     "Rate, within state and year", "After state and year effects")
+        within_panel(
+            axes[1],
+            within_x,
+            within_y,
+            "#0072B2",
+            "Share, within state and year (points)",
+            "Rate, within state and year",
+            "After state and year effects",
+        )
         line_x = pd.Series([min(within_x), max(within_x)])
         axes[1].plot(line_x, slope * line_x, color="#D55E00", linewidth=2, label=f"slope {slope:+.2f}")
         axes[1].legend(fontsize=8)
@@ -75,18 +131,44 @@ def within_state_scatter(sample, x: str, y: str, within_x, within_y, xlabel: str
         add_source(figure, source)
         return figure
 
-    data = pd.DataFrame({"state": sample["state"].to_numpy(), "year": sample["year"].to_numpy(),
-                         "region": sample["region"].to_numpy(), x: sample[x].to_numpy(), y: sample[y].to_numpy(),
-                         f"{x}_within": np.asarray(within_x), f"{y}_within": np.asarray(within_y)})
-    about = Download(name, title, f"{x}: {xlabel}; {y}: {ylabel}; *_within: the same after removing state and year "
-                     "means (two-way fixed effects)", source)
-    return book_figure(draw(stacked=False), about, "Two scatter plots of state-years, as observed and after removing "
-                       "state and year effects, with the fixed-effects slope", data, narrow=draw(stacked=True))
+    data = pd.DataFrame(
+        {
+            "state": sample["state"].to_numpy(),
+            "year": sample["year"].to_numpy(),
+            "region": sample["region"].to_numpy(),
+            x: sample[x].to_numpy(),
+            y: sample[y].to_numpy(),
+            f"{x}_within": np.asarray(within_x),
+            f"{y}_within": np.asarray(within_y),
+        }
+    )
+    about = Download(
+        name,
+        title,
+        f"{x}: {xlabel}; {y}: {ylabel}; *_within: the same after removing state and year means (two-way fixed effects)",
+        source,
+    )
+    return book_figure(
+        draw(stacked=False),
+        about,
+        "Two scatter plots of state-years, as observed and after removing "
+        "state and year effects, with the fixed-effects slope",
+        data,
+        narrow=draw(stacked=True),
+    )
 
 
-def estimates(estimates: pd.DataFrame, reference: float | None, reference_label: str, xlabel: str, title: str,
-              source: str, threshold: float | None = None, decisive: tuple[str, ...] = (),
-              name: str = "state-drug-arrest-estimates"):
+def estimates(
+    estimates: pd.DataFrame,
+    reference: float | None,
+    reference_label: str,
+    xlabel: str,
+    title: str,
+    source: str,
+    threshold: float | None = None,
+    decisive: tuple[str, ...] = (),
+    name: str = "state-drug-arrest-estimates",
+):
     """One row per specification: the coefficient and its 95% interval, with a dashed line at zero,
     a solid line at the verdict's ``threshold`` and a dotted line at a published magnitude
     (``reference``), all named in the legend. Rows whose ``key`` is in ``decisive`` have filled
@@ -97,12 +179,21 @@ def estimates(estimates: pd.DataFrame, reference: float | None, reference_label:
     data = estimates[["key", "label", "coef", "ci_low", "ci_high", "n_obs", "n_states", "years"]].reset_index(drop=True)
     data = data.assign(decisive=data["key"].isin(decisive))
     lines = reference_lines(reference, reference_label, threshold)
-    about = Download(name, title, f"coef, ci_low, ci_high: {xlabel.lower()} (estimate and 95% interval); n_obs: "
-                     "state-years; n_states: states; decisive: one of the specifications that decide the verdict", source)
-    return book_figure(estimates_static(data, lines, xlabel, title, source), about,
-                       "Interval plot of the estimate with its 95% interval for each specification, with lines at zero, "
-                       "at the verdict's threshold and at the published magnitude", data,
-                       panels=[estimates_panel(data, lines, xlabel)])
+    about = Download(
+        name,
+        title,
+        f"coef, ci_low, ci_high: {xlabel.lower()} (estimate and 95% interval); n_obs: "
+        "state-years; n_states: states; decisive: one of the specifications that decide the verdict",
+        source,
+    )
+    return book_figure(
+        estimates_static(data, lines, xlabel, title, source),
+        about,
+        "Interval plot of the estimate with its 95% interval for each specification, with lines at zero, "
+        "at the verdict's threshold and at the published magnitude",
+        data,
+        panels=[estimates_panel(data, lines, xlabel)],
+    )
 
 
 def reference_lines(reference: float | None, reference_label: str, threshold: float | None) -> pd.DataFrame:
@@ -121,19 +212,28 @@ def estimates_static(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str, title
     figure, axis = plt.subplots(figsize=(8.5, 0.42 * len(data) + 2.2))
     rows = list(range(len(data)))[::-1]
     axis.hlines(rows, data["ci_low"], data["ci_high"], color="#0072B2", linewidth=2)
-    for row, coef, filled in zip(rows, data["coef"], data["decisive"]):
+    for row, coef, filled in zip(rows, data["coef"], data["decisive"], strict=True):
         axis.plot(coef, row, "o", color="#0072B2", markerfacecolor="#0072B2" if filled else "white", markersize=7)
     for line in lines.itertuples():
-        axis.axvline(line.x, color=line.color, linestyle=line.style, linewidth=1.6 if line.style != "--" else 1,
-                     label=line.line)
-    marker_handles = [plt.Line2D([], [], color="#0072B2", marker="o", markerfacecolor=fill, linestyle="", label=label)
-                      for fill, label in (("#0072B2", "decides the verdict"), ("white", "other specification"))]
+        axis.axvline(
+            line.x, color=line.color, linestyle=line.style, linewidth=1.6 if line.style != "--" else 1, label=line.line
+        )
+    marker_handles = [
+        plt.Line2D([], [], color="#0072B2", marker="o", markerfacecolor=fill, linestyle="", label=label)
+        for fill, label in (("#0072B2", "decides the verdict"), ("white", "other specification"))
+    ]
     handles = axis.get_legend_handles_labels()[0] + marker_handles
-    axis.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(data) + 4)),
-                ncol=2, frameon=False)
+    axis.legend(
+        handles=handles,
+        fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(data) + 4)),
+        ncol=2,
+        frameon=False,
+    )
     axis.set_yticks(rows)
     axis.set_yticklabels(data["label"], fontsize=9)
-    for label, filled in zip(axis.get_yticklabels(), data["decisive"]):
+    for label, filled in zip(axis.get_yticklabels(), data["decisive"], strict=True):
         label.set_fontweight("bold" if filled else "normal")
     axis.set_xlabel(xlabel)
     axis.set_title(title)
@@ -150,21 +250,48 @@ def estimates_panel(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str):
     data = data.assign(row=range(len(data)), lines=[textwrap.fill(label, LABEL_CHARS) for label in data["label"]])
     y = alt.Y("row:O", axis=None)
     x = alt.X("ci_low:Q", title=xlabel)
-    tooltip = [alt.Tooltip("label:N", title="Specification"), alt.Tooltip("coef:Q", title="Estimate", format="+.2f"),
-               alt.Tooltip("ci_low:Q", title="95% low", format="+.2f"), alt.Tooltip("ci_high:Q", title="95% high", format="+.2f"),
-               alt.Tooltip("n_obs:Q", title="State-years"), alt.Tooltip("n_states:Q", title="States"),
-               alt.Tooltip("years:N", title="Years")]
+    tooltip = [
+        alt.Tooltip("label:N", title="Specification"),
+        alt.Tooltip("coef:Q", title="Estimate", format="+.2f"),
+        alt.Tooltip("ci_low:Q", title="95% low", format="+.2f"),
+        alt.Tooltip("ci_high:Q", title="95% high", format="+.2f"),
+        alt.Tooltip("n_obs:Q", title="State-years"),
+        alt.Tooltip("n_states:Q", title="States"),
+        alt.Tooltip("years:N", title="Years"),
+    ]
     base = alt.Chart(data)
-    intervals = base.mark_rule(strokeWidth=2, color="#0072B2", yOffset=7).encode(x=x, x2="ci_high:Q", y=y, tooltip=tooltip)
+    intervals = base.mark_rule(strokeWidth=2, color="#0072B2", yOffset=7).encode(
+        x=x, x2="ci_high:Q", y=y, tooltip=tooltip
+    )
     points = base.mark_point(size=60, strokeWidth=2, color="#0072B2", yOffset=7).encode(
-        x="coef:Q", y=y, tooltip=tooltip, fill=alt.condition("datum.decisive", alt.value("#0072B2"), alt.value("white")),
-        fillOpacity=alt.value(1.0))
-    labels = [base.transform_filter(test).mark_text(align="left", baseline="bottom", yOffset=-1, fontSize=12,
-                                                    lineBreak="\n", fontWeight=weight).encode(x=alt.value(0), y=y, text="lines:N")
-              for test, weight in (("datum.decisive", "bold"), ("!datum.decisive", "normal"))]
+        x="coef:Q",
+        y=y,
+        tooltip=tooltip,
+        fill=alt.condition("datum.decisive", alt.value("#0072B2"), alt.value("white")),
+        fillOpacity=alt.value(1.0),
+    )
+    labels = [
+        base.transform_filter(test)
+        .mark_text(align="left", baseline="bottom", yOffset=-1, fontSize=12, lineBreak="\n", fontWeight=weight)
+        .encode(x=alt.value(0), y=y, text="lines:N")
+        for test, weight in (("datum.decisive", "bold"), ("!datum.decisive", "normal"))
+    ]
     order = list(lines["line"])
-    rules = alt.Chart(lines.drop(columns=["style"])).mark_rule(strokeWidth=1.6).encode(
-        x="x:Q", color=alt.Color("line:N", sort=order, title=None, scale=alt.Scale(domain=order, range=list(lines["color"])),
-                                 legend=alt.Legend(orient="bottom", columns=1, labelExpr=wrapped_labels(order, 46), labelLimit=0)),
-        strokeDash=alt.StrokeDash("line:N", sort=order, scale=alt.Scale(domain=order, range=list(lines["dash"])), legend=None))
+    rules = (
+        alt.Chart(lines.drop(columns=["style"]))
+        .mark_rule(strokeWidth=1.6)
+        .encode(
+            x="x:Q",
+            color=alt.Color(
+                "line:N",
+                sort=order,
+                title=None,
+                scale=alt.Scale(domain=order, range=list(lines["color"])),
+                legend=alt.Legend(orient="bottom", columns=1, labelExpr=wrapped_labels(order, 46), labelLimit=0),
+            ),
+            strokeDash=alt.StrokeDash(
+                "line:N", sort=order, scale=alt.Scale(domain=order, range=list(lines["dash"])), legend=None
+            ),
+        )
+    )
     return responsive(alt.layer(rules, intervals, points, *labels), 56 * len(data))

@@ -4,6 +4,7 @@ reads, the words chosen from the numbers, and the tables.
 Key families (one per analysis, ``<outcome>.<source>`` as in ``specifications.ANALYSES``) follow the
 pattern ``state_panel.<outcome>.<source>.<specification>.<field>``; a section's own keys are written out.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,47 +36,80 @@ def estimate_numbers(analysis: Analysis, table: pd.DataFrame, decision: Decision
         values[f"{family}.{row.key}.reading"] = interval_words(row.ci_low, row.ci_high)
     main = table.set_index("key").loc[MAIN]
     values[f"{family}.twfe.direction"] = "more" if main["coef"] > 0 else "fewer"
-    values.update({f"{family}.verdict": decision.verdict, f"{family}.reason": decision.reason,
-                   f"{family}.threshold": decision.threshold, f"{family}.outcome_mean": decision.outcome_mean})
+    values.update(
+        {
+            f"{family}.verdict": decision.verdict,
+            f"{family}.reason": decision.reason,
+            f"{family}.threshold": decision.threshold,
+            f"{family}.outcome_mean": decision.outcome_mean,
+        }
+    )
     return values
 
 
-def detail_numbers(analysis: Analysis, robustness: pd.DataFrame, found: Identification, wild: tuple[float, float],
-                   loo: pd.DataFrame, reliable: state_checks.Reliability, lead: str, table: pd.DataFrame) -> dict:
+def detail_numbers(
+    analysis: Analysis,
+    robustness: pd.DataFrame,
+    found: Identification,
+    wild: tuple[float, float],
+    loo: pd.DataFrame,
+    reliable: state_checks.Reliability,
+    lead: str,
+    table: pd.DataFrame,
+) -> dict:
     """The appendix's numbers for one analysis: robustness rows, the main estimate's wild bootstrap p
     (with its Monte Carlo SE) and whether it agrees with the interval, the variation that identifies
     it, the leave-one-out range, the lead check, the reliability of the share, and which intervals
     include zero (the lead left out: it is a falsification check, not an estimate)."""
     family = prefix(analysis)
-    values = {f"{family}.{row.key}.{field}": getattr(row, field) for row in robustness.itertuples()
-              for field in ESTIMATE_FIELDS if field != "p"}
+    values = {
+        f"{family}.{row.key}.{field}": getattr(row, field)
+        for row in robustness.itertuples()
+        for field in ESTIMATE_FIELDS
+        if field != "p"
+    }
     main = table.set_index("key").loc[MAIN]
     p_wild, p_wild_se = wild
     excludes_zero = not main["ci_low"] <= 0 <= main["ci_high"]
     low, high = loo.loc[loo["coef"].idxmin()], loo.loc[loo["coef"].idxmax()]
-    with_zero = [row.label for row in pd.concat([table[table["key"] != "lead"], robustness]).itertuples()
-                 if row.ci_low <= 0 <= row.ci_high]
-    values.update({
-        f"{family}.twfe.p_wild": p_wild, f"{family}.twfe.p_wild_se": p_wild_se,
-        f"{family}.twfe.methods_agree": "agree" if excludes_zero == (p_wild < 0.05) else "disagree",
-        f"{family}.within_variance_share": found.within_variance_share, f"{family}.within_sd": found.within_sd,
-        f"{family}.median_state_range": found.median_state_range,
-        f"{family}.effect_per_within_sd": found.effect_per_within_sd,
-        f"{family}.loo.min": low["coef"], f"{family}.loo.min_state": low["omitted"],
-        f"{family}.loo.max": high["coef"], f"{family}.loo.max_state": high["omitted"],
-        f"{family}.lead.check": lead, f"{family}.reliability": reliable.ratio,
-        f"{family}.reliability_words": state_checks.reliability_words(reliable.ratio),
-        f"{family}.includes_zero": "; ".join(with_zero) or "none",
-        f"{family}.robustness_words": ("has an interval excluding zero in every one" if not with_zero else
-                                       f"does not hold in every one: {len(with_zero)} intervals include zero "
-                                       f"({'; '.join(with_zero)})")})
+    with_zero = [
+        row.label
+        for row in pd.concat([table[table["key"] != "lead"], robustness]).itertuples()
+        if row.ci_low <= 0 <= row.ci_high
+    ]
+    values.update(
+        {
+            f"{family}.twfe.p_wild": p_wild,
+            f"{family}.twfe.p_wild_se": p_wild_se,
+            f"{family}.twfe.methods_agree": "agree" if excludes_zero == (p_wild < 0.05) else "disagree",
+            f"{family}.within_variance_share": found.within_variance_share,
+            f"{family}.within_sd": found.within_sd,
+            f"{family}.median_state_range": found.median_state_range,
+            f"{family}.effect_per_within_sd": found.effect_per_within_sd,
+            f"{family}.loo.min": low["coef"],
+            f"{family}.loo.min_state": low["omitted"],
+            f"{family}.loo.max": high["coef"],
+            f"{family}.loo.max_state": high["omitted"],
+            f"{family}.lead.check": lead,
+            f"{family}.reliability": reliable.ratio,
+            f"{family}.reliability_words": state_checks.reliability_words(reliable.ratio),
+            f"{family}.includes_zero": "; ".join(with_zero) or "none",
+            f"{family}.robustness_words": (
+                "has an interval excluding zero in every one"
+                if not with_zero
+                else f"does not hold in every one: {len(with_zero)} intervals include zero ({'; '.join(with_zero)})"
+            ),
+        }
+    )
     return values
 
 
 # --- the short answer ---
 
-def direction_word(low: float, high: float, more: str = "more", fewer: str = "fewer",
-                   neither: str = "no clear difference in") -> str:
+
+def direction_word(
+    low: float, high: float, more: str = "more", fewer: str = "fewer", neither: str = "no clear difference in"
+) -> str:
     """The direction an interval shows: ``more`` above zero, ``fewer`` below it, ``neither`` across it."""
     return more if low > 0 else fewer if high < 0 else neither
 
@@ -92,8 +126,13 @@ def fragility_phrase(periods: pd.DataFrame, later_start: str, complete: str) -> 
         return bool(np.sign(row["coef"]) == np.sign(whole["coef"]) and not row["ci_low"] <= 0 <= row["ci_high"])
 
     start = int(later["first_year"])
-    first = (f"holds from {start}" if holds(later) else
-             f"rests on the {start - 10}s" if start % 10 == 0 else f"rests on the years before {start}")
+    first = (
+        f"holds from {start}"
+        if holds(later)
+        else f"rests on the {start - 10}s"
+        if start % 10 == 0
+        else f"rests on the years before {start}"
+    )
     second = "holds with complete reporting" if holds(full) else "weakens with complete reporting"
     return f"{first} and {second}"
 
@@ -124,10 +163,13 @@ def turns_sentence(verdict: str, loo: pd.DataFrame, sweep: pd.DataFrame, sensiti
         parts.append(f"{len(changed)} of the {len(conventions)} other error conventions")
     if not parts:
         return "No single state, coverage cut-off or error convention shown here changes it."
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + (", or " if len(parts) > 2 else " or ") + parts[-1]
-    readings = sorted(set(pd.concat([flipped["verdict"], sweep.loc[sweep["verdict"] != verdict, "verdict"],
-                                     changed["verdict"]])))
-    return f"{listed[0].upper()}{listed[1:]} would read \"{' or '.join(readings)}\"."
+    listed = (
+        parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + (", or " if len(parts) > 2 else " or ") + parts[-1]
+    )
+    readings = sorted(
+        set(pd.concat([flipped["verdict"], sweep.loc[sweep["verdict"] != verdict, "verdict"], changed["verdict"]]))
+    )
+    return f'{listed[0].upper()}{listed[1:]} would read "{" or ".join(readings)}".'
 
 
 def study_sentence(comparison: pd.DataFrame, outcome: str) -> str:
@@ -141,9 +183,19 @@ def study_sentence(comparison: pd.DataFrame, outcome: str) -> str:
     return f"The study's reported {name} is reproduced for some of its reported figures only."
 
 
-def short_answer(verdict: str, drug: pd.DataFrame, periods: pd.DataFrame, reliability_trend: float, threshold: float,
-                 loo: pd.DataFrame, sweep: pd.DataFrame, sensitivity: pd.DataFrame, comparison: pd.DataFrame,
-                 later_start: int, complete_coverage: float) -> dict:
+def short_answer(
+    verdict: str,
+    drug: pd.DataFrame,
+    periods: pd.DataFrame,
+    reliability_trend: float,
+    threshold: float,
+    loo: pd.DataFrame,
+    sweep: pd.DataFrame,
+    sensitivity: pd.DataFrame,
+    comparison: pd.DataFrame,
+    later_start: int,
+    complete_coverage: float,
+) -> dict:
     """The chapter's first paragraph: the verdict (with 'on a knife-edge' where an alternative shown
     flips it), whether any drug-arrest estimate shows more arrests, the main model's direction and
     what it rests on, what the state-trends model can say and why, where the verdict turns, and
@@ -156,11 +208,15 @@ def short_answer(verdict: str, drug: pd.DataFrame, periods: pd.DataFrame, reliab
     title = verdict.capitalize() + ("" if turns.startswith("No single") else ", on a knife-edge")
     return {
         "state_panel.answer.verdict": title,
-        "state_panel.answer.arrests": ("No estimate shows more drug arrests where undocumented shares rose." if above == 0
-                                       else f"{above} of {len(linear)} estimates show more drug arrests where "
-                                            "undocumented shares rose."),
+        "state_panel.answer.arrests": (
+            "No estimate shows more drug arrests where undocumented shares rose."
+            if above == 0
+            else f"{above} of {len(linear)} estimates show more drug arrests where undocumented shares rose."
+        ),
         "state_panel.answer.main_direction": direction_word(main["ci_low"], main["ci_high"]),
-        "state_panel.answer.fragility": fragility_phrase(periods, f"from_{later_start}", f"coverage_{complete_coverage:.0f}"),
+        "state_panel.answer.fragility": fragility_phrase(
+            periods, f"from_{later_start}", f"coverage_{complete_coverage:.0f}"
+        ),
         "state_panel.answer.trend": trend_sentence(trends["ci_high"], threshold, reliability_trend),
         "state_panel.answer.turns": turns,
         "state_panel.answer.overdose": study_sentence(comparison, "drug overdose deaths per 100000"),
@@ -169,9 +225,17 @@ def short_answer(verdict: str, drug: pd.DataFrame, periods: pd.DataFrame, reliab
 
 # --- the verdict and where it turns ---
 
-def verdict_numbers(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.DataFrame,
-                    reliabilities: dict[str, state_checks.Reliability], power: state_checks.PowerCost,
-                    threshold_test: tuple[float, float], draws: int, rate_ratio: float) -> dict:
+
+def verdict_numbers(
+    sensitivity: pd.DataFrame,
+    loo: pd.DataFrame,
+    sweep: pd.DataFrame,
+    reliabilities: dict[str, state_checks.Reliability],
+    power: state_checks.PowerCost,
+    threshold_test: tuple[float, float],
+    draws: int,
+    rate_ratio: float,
+) -> dict:
     """The verdict section's numbers: each convention's highest upper bound and verdict, the
     Bell-McCaffrey degrees of freedom of the state-trends model, the leave-one-state-out and coverage
     cut-off counts, lambda per decisive specification, the power cost of measurement error, the
@@ -181,31 +245,47 @@ def verdict_numbers(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.Data
     verdict = declared["verdict"]
     flipped, cut = loo[loo["verdict"] != verdict], sweep[sweep["verdict"] != verdict]
     p, error = threshold_test
-    values = {f"state_panel.drug_crime.sensitivity.{key}.{field}": by_key.loc[key, field]
-              for key in by_key.index for field in ("highest_upper", "verdict")}
-    values.update({
-        "state_panel.drug_crime.margin": declared["margin"],
-        "state_panel.drug_crime.cr2_bm.df": by_key.loc["cr2_bm", "df_state_trends"],
-        "state_panel.drug_crime.rate_ratio": rate_ratio,
-        "state_panel.knife_edge.loo.n_flipped": len(flipped), "state_panel.knife_edge.loo.n_states": len(loo),
-        "state_panel.knife_edge.loo.flipped_states": ", ".join(flipped["omitted"]) or "none",
-        "state_panel.knife_edge.loo.trend_upper_min": float(flipped["upper_state_trends"].min()) if len(flipped) else np.nan,
-        "state_panel.knife_edge.loo.trend_upper_max": float(flipped["upper_state_trends"].max()) if len(flipped) else np.nan,
-        "state_panel.knife_edge.coverage.n_flipped": len(cut), "state_panel.knife_edge.coverage.n_cutoffs": len(sweep),
-        "state_panel.knife_edge.coverage.flipped": " and ".join(f"{c:g}%" for c in cut["cutoff"]) or "none",
-        "state_panel.reliability.twfe": reliabilities[MAIN].ratio,
-        "state_panel.reliability.state_trends": reliabilities["state_trends"].ratio,
-        "state_panel.reliability.division_years": reliabilities["division_years"].ratio,
-        "state_panel.reliability.state_trends_within_sd": float(np.sqrt(reliabilities["state_trends"].within_variance)),
-        "state_panel.reliability.rms_se": float(np.sqrt(reliabilities[MAIN].error_variance)),
-        "state_panel.power.reliability": power.reliability, "state_panel.power.attenuated": power.attenuated,
-        "state_panel.power.below_share": power.below_share,
-        "state_panel.drug_crime.threshold_p.state_trends": p, "state_panel.drug_crime.threshold_p.state_trends.mc_se": error,
-        "state_panel.drug_crime.threshold_p.draws": draws,
-        "state_panel.drug_crime.cr2_bm.effect": ("widens" if by_key.loc["cr2_bm", "upper_state_trends"] > declared["upper_state_trends"]
-                                                 else "narrows"),
-        "state_panel.verdict.why": why_sentence(declared, reliabilities),
-    })
+    values = {
+        f"state_panel.drug_crime.sensitivity.{key}.{field}": by_key.loc[key, field]
+        for key in by_key.index
+        for field in ("highest_upper", "verdict")
+    }
+    values.update(
+        {
+            "state_panel.drug_crime.margin": declared["margin"],
+            "state_panel.drug_crime.cr2_bm.df": by_key.loc["cr2_bm", "df_state_trends"],
+            "state_panel.drug_crime.rate_ratio": rate_ratio,
+            "state_panel.knife_edge.loo.n_flipped": len(flipped),
+            "state_panel.knife_edge.loo.n_states": len(loo),
+            "state_panel.knife_edge.loo.flipped_states": ", ".join(flipped["omitted"]) or "none",
+            "state_panel.knife_edge.loo.trend_upper_min": float(flipped["upper_state_trends"].min())
+            if len(flipped)
+            else np.nan,
+            "state_panel.knife_edge.loo.trend_upper_max": float(flipped["upper_state_trends"].max())
+            if len(flipped)
+            else np.nan,
+            "state_panel.knife_edge.coverage.n_flipped": len(cut),
+            "state_panel.knife_edge.coverage.n_cutoffs": len(sweep),
+            "state_panel.knife_edge.coverage.flipped": " and ".join(f"{c:g}%" for c in cut["cutoff"]) or "none",
+            "state_panel.reliability.twfe": reliabilities[MAIN].ratio,
+            "state_panel.reliability.state_trends": reliabilities["state_trends"].ratio,
+            "state_panel.reliability.division_years": reliabilities["division_years"].ratio,
+            "state_panel.reliability.state_trends_within_sd": float(
+                np.sqrt(reliabilities["state_trends"].within_variance)
+            ),
+            "state_panel.reliability.rms_se": float(np.sqrt(reliabilities[MAIN].error_variance)),
+            "state_panel.power.reliability": power.reliability,
+            "state_panel.power.attenuated": power.attenuated,
+            "state_panel.power.below_share": power.below_share,
+            "state_panel.drug_crime.threshold_p.state_trends": p,
+            "state_panel.drug_crime.threshold_p.state_trends.mc_se": error,
+            "state_panel.drug_crime.threshold_p.draws": draws,
+            "state_panel.drug_crime.cr2_bm.effect": (
+                "widens" if by_key.loc["cr2_bm", "upper_state_trends"] > declared["upper_state_trends"] else "narrows"
+            ),
+            "state_panel.verdict.why": why_sentence(declared, reliabilities),
+        }
+    )
     return {key: value for key, value in values.items() if not (isinstance(value, float) and np.isnan(value))}
 
 
@@ -215,8 +295,9 @@ def why_sentence(declared: pd.Series, reliabilities: dict[str, state_checks.Reli
     above = [key for key in DECISIVE if declared[f"upper_{key}"] >= declared["threshold"]]
     if not above:
         return "Every decisive upper bound lies below the threshold."
-    names = " and ".join(f"the {NAMES[key].replace('with ', '')} model" if key != MAIN else "the main model"
-                         for key in above)
+    names = " and ".join(
+        f"the {NAMES[key].replace('with ', '')} model" if key != MAIN else "the main model" for key in above
+    )
     noise = [key for key in above if reliabilities[key].ratio <= 0]
     low = [key for key in above if 0 < reliabilities[key].ratio < state_checks.RELIABILITY_FLOOR]
     verb = "comes" if len(above) == 1 else "come"
@@ -229,17 +310,24 @@ def why_sentence(declared: pd.Series, reliabilities: dict[str, state_checks.Reli
     return f"The upper bound above the threshold {verb} from {names}, {tail}."
 
 
-def decisive_table(drug: pd.DataFrame, reliabilities: dict[str, state_checks.Reliability], threshold: float) -> pd.DataFrame:
+def decisive_table(
+    drug: pd.DataFrame, reliabilities: dict[str, state_checks.Reliability], threshold: float
+) -> pd.DataFrame:
     """The three estimates that decide: estimate and interval, upper bound minus the threshold, and the
     reliability of the share's variation each one uses."""
     rows = drug.set_index("key")
-    return pd.DataFrame({
-        "Decisive specification": [NAMES[key] for key in DECISIVE],
-        "Estimate [95% interval]": [interval(rows.loc[key, "coef"], rows.loc[key, "ci_low"], rows.loc[key, "ci_high"], 1)
-                                    for key in DECISIVE],
-        "Upper bound - threshold": [f"{rows.loc[key, 'ci_high'] - threshold:+.1f}" for key in DECISIVE],
-        "Reliability of the share's variation (lambda)": [f"{reliabilities[key].ratio:.2f}" for key in DECISIVE],
-        "Interval": [interval_words(rows.loc[key, "ci_low"], rows.loc[key, "ci_high"]) for key in DECISIVE]})
+    return pd.DataFrame(
+        {
+            "Decisive specification": [NAMES[key] for key in DECISIVE],
+            "Estimate [95% interval]": [
+                interval(rows.loc[key, "coef"], rows.loc[key, "ci_low"], rows.loc[key, "ci_high"], 1)
+                for key in DECISIVE
+            ],
+            "Upper bound - threshold": [f"{rows.loc[key, 'ci_high'] - threshold:+.1f}" for key in DECISIVE],
+            "Reliability of the share's variation (lambda)": [f"{reliabilities[key].ratio:.2f}" for key in DECISIVE],
+            "Interval": [interval_words(rows.loc[key, "ci_low"], rows.loc[key, "ci_high"]) for key in DECISIVE],
+        }
+    )
 
 
 def knife_edge_table(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.DataFrame) -> pd.DataFrame:
@@ -247,47 +335,92 @@ def knife_edge_table(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.Dat
     threshold, states left out one at a time (grouped by verdict) and coverage cut-offs; the state-trends
     upper bound (the one that decides the margin) and the rule's verdict. Two decimals: a bound can
     miss the threshold by less than 0.1."""
-    rows = [{"Reading": row.convention, "Upper bound, with state trends": f"{row.upper_state_trends:+.2f}",
-             "Threshold": f"{row.threshold:+.2f}", "Verdict by the rule": row.verdict} for row in sensitivity.itertuples()]
+    rows = [
+        {
+            "Reading": row.convention,
+            "Upper bound, with state trends": f"{row.upper_state_trends:+.2f}",
+            "Threshold": f"{row.threshold:+.2f}",
+            "Verdict by the rule": row.verdict,
+        }
+        for row in sensitivity.itertuples()
+    ]
     limit = sensitivity.iloc[0]["threshold"]
     for verdict, group in loo.groupby("verdict", sort=False):
-        rows.append({"Reading": f"without one state: {len(group)} of {len(loo)} states"
-                                + (f" ({', '.join(group['omitted'])})" if len(group) <= 8 else ""),
-                     "Upper bound, with state trends": f"{group['upper_state_trends'].min():+.2f} to "
-                                                       f"{group['upper_state_trends'].max():+.2f}",
-                     "Threshold": f"{limit:+.2f}", "Verdict by the rule": verdict})
+        rows.append(
+            {
+                "Reading": f"without one state: {len(group)} of {len(loo)} states"
+                + (f" ({', '.join(group['omitted'])})" if len(group) <= 8 else ""),
+                "Upper bound, with state trends": f"{group['upper_state_trends'].min():+.2f} to "
+                f"{group['upper_state_trends'].max():+.2f}",
+                "Threshold": f"{limit:+.2f}",
+                "Verdict by the rule": verdict,
+            }
+        )
     for row in sweep.itertuples():
-        rows.append({"Reading": f"coverage cut-off {row.cutoff:g}% ({row.n_obs} state-years)",
-                     "Upper bound, with state trends": f"{row.upper_state_trends:+.2f}", "Threshold": f"{limit:+.2f}",
-                     "Verdict by the rule": row.verdict})
+        rows.append(
+            {
+                "Reading": f"coverage cut-off {row.cutoff:g}% ({row.n_obs} state-years)",
+                "Upper bound, with state trends": f"{row.upper_state_trends:+.2f}",
+                "Threshold": f"{limit:+.2f}",
+                "Verdict by the rule": row.verdict,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --- where the main association comes from ---
 
-PERIOD_KEYS = ("full", "from_1995", "from_1998", "from_2000", "coverage_90", "lag_sample", "lag_current", "lag_previous")
+PERIOD_KEYS = (
+    "full",
+    "from_1995",
+    "from_1998",
+    "from_2000",
+    "coverage_90",
+    "lag_sample",
+    "lag_current",
+    "lag_previous",
+)
 
 
-def period_numbers(periods: pd.DataFrame, randomization: tuple[float, float, float], draws: int,
-                   margins: pd.Series, early_last: int, late_first: int) -> dict:
+def period_numbers(
+    periods: pd.DataFrame,
+    randomization: tuple[float, float, float],
+    draws: int,
+    margins: pd.Series,
+    early_last: int,
+    late_first: int,
+) -> dict:
     """The by-period, coverage and lag rows (``state_panel.periods.<row>.<field>``), randomization
     inference, and Pew's mean 90% margin (points of share) in the years up to ``early_last`` and from
     ``late_first``, and year by year."""
-    values = {f"state_panel.periods.{row.key}.{field}": getattr(row, field) for row in periods.itertuples()
-              for field in ("coef", "ci_low", "ci_high", "n_obs", "years")}
+    values = {
+        f"state_panel.periods.{row.key}.{field}": getattr(row, field)
+        for row in periods.itertuples()
+        for field in ("coef", "ci_low", "ci_high", "n_obs", "years")
+    }
     _, p, error = randomization
     early, late = margins[margins.index <= early_last], margins[margins.index >= late_first]
-    values.update({"state_panel.periods.randomization_p": p, "state_panel.periods.randomization_mc_se": error,
-                   "state_panel.periods.randomization_draws": draws,
-                   "state_panel.margins.early_years": f"{early.index.min()}-{early.index.max()}",
-                   "state_panel.margins.early_min": float(early.min()), "state_panel.margins.early_max": float(early.max()),
-                   "state_panel.margins.late_years": f"{late.index.min()}-{late.index.max()}",
-                   "state_panel.margins.late_min": float(late.min()), "state_panel.margins.late_max": float(late.max()),
-                   "state_panel.margins.by_year": "; ".join(f"{year}: {value:.2f}" for year, value in margins.items()),
-                   "state_panel.margins.comparison": "wider" if early.min() > late.max() else
-                   "narrower" if early.max() < late.min() else "about as wide",
-                   "state_panel.periods.randomization_reading": "confirms" if p < 0.05 else "does not confirm",
-                   "state_panel.periods.lag_reading": lag_sentence(periods)})
+    values.update(
+        {
+            "state_panel.periods.randomization_p": p,
+            "state_panel.periods.randomization_mc_se": error,
+            "state_panel.periods.randomization_draws": draws,
+            "state_panel.margins.early_years": f"{early.index.min()}-{early.index.max()}",
+            "state_panel.margins.early_min": float(early.min()),
+            "state_panel.margins.early_max": float(early.max()),
+            "state_panel.margins.late_years": f"{late.index.min()}-{late.index.max()}",
+            "state_panel.margins.late_min": float(late.min()),
+            "state_panel.margins.late_max": float(late.max()),
+            "state_panel.margins.by_year": "; ".join(f"{year}: {value:.2f}" for year, value in margins.items()),
+            "state_panel.margins.comparison": "wider"
+            if early.min() > late.max()
+            else "narrower"
+            if early.max() < late.min()
+            else "about as wide",
+            "state_panel.periods.randomization_reading": "confirms" if p < 0.05 else "does not confirm",
+            "state_panel.periods.lag_reading": lag_sentence(periods),
+        }
+    )
     return values
 
 
@@ -295,9 +428,13 @@ def lag_sentence(periods: pd.DataFrame) -> str:
     """What adding the previous period's share does: whether the association stays with the current
     share, moves to the previous one, or is held by neither (from which intervals exclude zero)."""
     rows = periods.set_index("key")
-    current, previous = (not rows.loc[k, "ci_low"] <= 0 <= rows.loc[k, "ci_high"] for k in ("lag_current", "lag_previous"))
+    current, previous = (
+        not rows.loc[k, "ci_low"] <= 0 <= rows.loc[k, "ci_high"] for k in ("lag_current", "lag_previous")
+    )
     if previous and not current:
-        return "the association moves to the previous period's share: arrests follow where the share was, not where it is"
+        return (
+            "the association moves to the previous period's share: arrests follow where the share was, not where it is"
+        )
     if current and not previous:
         return "the association stays with the current share"
     if current and previous:
@@ -307,13 +444,19 @@ def lag_sentence(periods: pd.DataFrame) -> str:
 
 def period_table(periods: pd.DataFrame) -> pd.DataFrame:
     """The main model on each sample of ``state_checks.period_rows``."""
-    return pd.DataFrame({"Sample": periods["label"], "Years": periods["years"],
-                         "Estimate [95% interval]": [interval(r.coef, r.ci_low, r.ci_high, 1) for r in periods.itertuples()],
-                         "State-years": periods["n_obs"], "Interval": [interval_words(r.ci_low, r.ci_high)
-                                                                       for r in periods.itertuples()]})
+    return pd.DataFrame(
+        {
+            "Sample": periods["label"],
+            "Years": periods["years"],
+            "Estimate [95% interval]": [interval(r.coef, r.ci_low, r.ci_high, 1) for r in periods.itertuples()],
+            "State-years": periods["n_obs"],
+            "Interval": [interval_words(r.ci_low, r.ci_high) for r in periods.itertuples()],
+        }
+    )
 
 
 # --- arrests after 2008 ---
+
 
 def window_numbers(windows: pd.DataFrame) -> dict:
     """Each window's decisive estimates, break-indicator estimates and reading by the rule
@@ -325,7 +468,9 @@ def window_numbers(windows: pd.DataFrame) -> dict:
         values[f"{name}.n_obs"] = row["n_obs"]
         for key in (*DECISIVE, "break", "break_trends"):
             if not np.isnan(row.get(f"{key}_coef", np.nan)):
-                values.update({f"{name}.{key}.{field}": row[f"{key}_{field}"] for field in ("coef", "ci_low", "ci_high")})
+                values.update(
+                    {f"{name}.{key}.{field}": row[f"{key}_{field}"] for field in ("coef", "ci_low", "ci_high")}
+                )
                 values[f"{name}.{key}.reading"] = interval_words(row[f"{key}_ci_low"], row[f"{key}_ci_high"])
     return values
 
@@ -334,13 +479,17 @@ def window_table(windows: pd.DataFrame, declared: str) -> pd.DataFrame:
     """Specifications down, windows across: the decisive estimates over each window, the seam's
     break indicator where the window straddles it, and the rule's reading (shown; the verdict is the
     ``declared`` window's)."""
+
     def cell(row: dict, key: str) -> str:
         coef = row.get(f"{key}_coef", np.nan)
         return "" if np.isnan(coef) else interval(coef, row[f"{key}_ci_low"], row[f"{key}_ci_high"], 1)
 
     records = windows.to_dict("records")
-    rows = {**{NAMES[key].capitalize(): key for key in DECISIVE}, "Main, with a level shift per state at the seam": "break",
-            "With state trends and the shift": "break_trends"}
+    rows = {
+        **{NAMES[key].capitalize(): key for key in DECISIVE},
+        "Main, with a level shift per state at the seam": "break",
+        "With state trends and the shift": "break_trends",
+    }
     table = {"Specification": [*rows, "Rule's reading", "State-years"]}
     for r in records:
         name = r["window"] + (" (declared)" if r["window"] == declared else "")
@@ -350,12 +499,16 @@ def window_table(windows: pd.DataFrame, declared: str) -> pd.DataFrame:
 
 # --- compared with the published study ---
 
+
 def comparison_table(comparison: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     """The study's reported figure (sign as the study wrote it, source and wording) beside this book's
     estimate of the same outcome, with a one-line reading."""
+
     def reading(row) -> str:
-        study_significant = "significant" in published.loc[row.id, "significance"] and \
-            "not significant" not in published.loc[row.id, "significance"]
+        study_significant = (
+            "significant" in published.loc[row.id, "significance"]
+            and "not significant" not in published.loc[row.id, "significance"]
+        )
         sign = "same sign" if row.same_sign else "opposite sign"
         if row.same_sign and row.book_significant == study_significant:
             replicated = "sign and significance replicate"
@@ -363,47 +516,83 @@ def comparison_table(comparison: pd.DataFrame, published: pd.DataFrame) -> pd.Da
             replicated = "same sign; significance does not replicate (this book's interval "
             replicated += "excludes zero)" if row.book_significant else "includes zero)"
         else:
-            replicated = sign + (", and this book's interval excludes zero" if row.book_significant
-                                 else "; this book's interval includes zero")
+            replicated = sign + (
+                ", and this book's interval excludes zero"
+                if row.book_significant
+                else "; this book's interval includes zero"
+            )
         if row.reading == "contains":
             return f"contains the study's {row.study:+g}: {replicated}"
         return f"excludes the study's {row.study:+g}: not reproduced ({replicated})"
 
-    return pd.DataFrame({
-        "Outcome (share source)": comparison["outcome"].str.replace(" per 100000", "") + " (" + comparison["source"] + ")",
-        "Study, per point (as reported)": [f"{row.study:+g} ({published.loc[row.id, 'source_kind']}: "
-                                           f"{published.loc[row.id, 'source_title'].split(':')[0]})"
-                                           for row in comparison.itertuples()],
-        "This book [95% interval], years": [interval(r.coef, r.ci_low, r.ci_high) + f", {r.years}" for r in comparison.itertuples()],
-        "Reading": [reading(row) for row in comparison.itertuples()]})
+    return pd.DataFrame(
+        {
+            "Outcome (share source)": comparison["outcome"].str.replace(" per 100000", "")
+            + " ("
+            + comparison["source"]
+            + ")",
+            "Study, per point (as reported)": [
+                f"{row.study:+g} ({published.loc[row.id, 'source_kind']}: "
+                f"{published.loc[row.id, 'source_title'].split(':')[0]})"
+                for row in comparison.itertuples()
+            ],
+            "This book [95% interval], years": [
+                interval(r.coef, r.ci_low, r.ci_high) + f", {r.years}" for r in comparison.itertuples()
+            ],
+            "Reading": [reading(row) for row in comparison.itertuples()],
+        }
+    )
 
 
 # --- tables of the appendix ---
 
+
 def declaration_table(lead_gap: str) -> pd.DataFrame:
     """The declared specifications and robustness rows, what each changes, and whether it decides."""
     everything = (*specifications.SPECIFICATIONS, *specifications.ROBUSTNESS)
-    return pd.DataFrame({
-        "Specification": [spec.label for spec in everything],
-        "What it changes": [specifications.DESCRIPTIONS[spec.key].format(lead_gap=lead_gap) for spec in everything],
-        "Decides the verdict": ["yes" if spec.key in DECISIVE else "no (shown)" if spec in specifications.SPECIFICATIONS
-                                else "no (robustness row)" for spec in everything]})
+    return pd.DataFrame(
+        {
+            "Specification": [spec.label for spec in everything],
+            "What it changes": [specifications.DESCRIPTIONS[spec.key].format(lead_gap=lead_gap) for spec in everything],
+            "Decides the verdict": [
+                "yes"
+                if spec.key in DECISIVE
+                else "no (shown)"
+                if spec in specifications.SPECIFICATIONS
+                else "no (robustness row)"
+                for spec in everything
+            ],
+        }
+    )
 
 
 def all_estimates_table(results: dict, analyses: dict, outcomes: set[str]) -> pd.DataFrame:
     """Specifications down, the analyses of ``outcomes`` across (Poisson in log points, 3 decimals)."""
-    columns = {f"{specifications.OUTCOME_NAMES[a.outcome]}, {a.share_source}, {results[key].iloc[0]['years']}": results[key]
-               for key, a in analyses.items() if a.outcome in outcomes}
-    return estimates_table(columns, {spec.key: spec.label for spec in specifications.SPECIFICATIONS},
-                           digits={"poisson": 3})
+    columns = {
+        f"{specifications.OUTCOME_NAMES[a.outcome]}, {a.share_source}, {results[key].iloc[0]['years']}": results[key]
+        for key, a in analyses.items()
+        if a.outcome in outcomes
+    }
+    return estimates_table(
+        columns, {spec.key: spec.label for spec in specifications.SPECIFICATIONS}, digits={"poisson": 3}
+    )
 
 
 def robustness_table(robustness: dict, analyses: dict) -> pd.DataFrame:
     """The robustness rows of every analysis where they change the sample."""
-    return pd.DataFrame([{"Analysis": analyses[key].label, "Robustness row": row.label,
-                          "Estimate [95% interval]": interval(row.coef, row.ci_low, row.ci_high), "Years": row.years,
-                          "State-years (states)": f"{row.n_obs} ({row.n_states})"}
-                         for key in analyses for row in robustness[key].itertuples()])
+    return pd.DataFrame(
+        [
+            {
+                "Analysis": analyses[key].label,
+                "Robustness row": row.label,
+                "Estimate [95% interval]": interval(row.coef, row.ci_low, row.ci_high),
+                "Years": row.years,
+                "State-years (states)": f"{row.n_obs} ({row.n_states})",
+            }
+            for key in analyses
+            for row in robustness[key].itertuples()
+        ]
+    )
 
 
 def inference_table(results: dict, checks: dict, decisions: dict, analyses: dict) -> pd.DataFrame:
@@ -413,12 +602,18 @@ def inference_table(results: dict, checks: dict, decisions: dict, analyses: dict
         main = results[key].iloc[0]
         p, error = checks[key]["wild"]
         low, high = checks[key]["loo"]["coef"].min(), checks[key]["loo"]["coef"].max()
-        rows.append({"Analysis (main model)": f"{analysis.label} ({main['years']})",
-                     "State-years (states)": f"{main['n_obs']} ({main['n_states']})",
-                     "Wild bootstrap p (MC SE)": f"{p:.4f} ({error:.4f})",
-                     "Leave one state out": f"{low:+.2f} to {high:+.2f}",
-                     "Lead check (lead sample)": f"{checks[key]['lead']} ({results[key].set_index('key').loc['lead', 'years']})",
-                     "Verdict by the rule": decisions[key].verdict})
+        rows.append(
+            {
+                "Analysis (main model)": f"{analysis.label} ({main['years']})",
+                "State-years (states)": f"{main['n_obs']} ({main['n_states']})",
+                "Wild bootstrap p (MC SE)": f"{p:.4f} ({error:.4f})",
+                "Leave one state out": f"{low:+.2f} to {high:+.2f}",
+                "Lead check (lead sample)": (
+                    f"{checks[key]['lead']} ({results[key].set_index('key').loc['lead', 'years']})"
+                ),
+                "Verdict by the rule": decisions[key].verdict,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -428,25 +623,38 @@ def variation_table(results: dict, checks: dict, analyses: dict) -> pd.DataFrame
     rows = []
     for key, analysis in analyses.items():
         found, ratio = checks[key]["found"], checks[key]["reliability"].ratio
-        flag = (" (at or below zero: no more than noise)" if ratio <= 0 else
-                " (low)" if ratio < state_checks.RELIABILITY_FLOOR else "")
-        rows.append({"Analysis (main model)": f"{analysis.label} ({results[key].iloc[0]['years']})",
-                     "Share's variance left after fixed effects": f"{found.within_variance_share:.1%}",
-                     "Within-state SD of the share (percentage points)": f"{found.within_sd:.2f}",
-                     "Reliability of the within-state share (lambda)": f"{ratio:.2f}{flag}",
-                     "Effect of one within-state SD (outcome per 100,000)": f"{found.effect_per_within_sd:+.2f}"})
+        flag = (
+            " (at or below zero: no more than noise)"
+            if ratio <= 0
+            else " (low)"
+            if ratio < state_checks.RELIABILITY_FLOOR
+            else ""
+        )
+        rows.append(
+            {
+                "Analysis (main model)": f"{analysis.label} ({results[key].iloc[0]['years']})",
+                "Share's variance left after fixed effects": f"{found.within_variance_share:.1%}",
+                "Within-state SD of the share (percentage points)": f"{found.within_sd:.2f}",
+                "Reliability of the within-state share (lambda)": f"{ratio:.2f}{flag}",
+                "Effect of one within-state SD (outcome per 100,000)": f"{found.effect_per_within_sd:+.2f}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --- the new arrest data and the overdose comparison ---
 
+
 def table_69_numbers(panel: pd.DataFrame, source: str) -> dict:
     """The years the arrest series takes from Table 69 (``source``: the panel's ``arrest_source`` label)."""
     years = sorted(panel.loc[panel["arrest_source"] == source, "year"].unique())
     gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years))
-    return {"state_panel.t69.first_year": int(years[0]), "state_panel.t69.last_year": int(years[-1]),
-            "state_panel.t69.years": f"{years[0]}-{years[-1]}" + (f" except {', '.join(map(str, gaps))}" if gaps else ""),
-            "state_panel.t69.n_years": len(years)}
+    return {
+        "state_panel.t69.first_year": int(years[0]),
+        "state_panel.t69.last_year": int(years[-1]),
+        "state_panel.t69.years": f"{years[0]}-{years[-1]}" + (f" except {', '.join(map(str, gaps))}" if gaps else ""),
+        "state_panel.t69.n_years": len(years),
+    }
 
 
 def overdose_sentence(comparison: pd.DataFrame, reliability: float, leads: dict[str, str]) -> str:
@@ -456,27 +664,41 @@ def overdose_sentence(comparison: pd.DataFrame, reliability: float, leads: dict[
     rows = comparison[comparison["outcome"].str.startswith("drug overdose")]
     parts = []
     if (rows["reading"] == "excludes").any():
-        why = ("the share's within-state variation there is no larger than sampling noise" if reliability <= 0 else
-               "sampling error is most of the share's within-state variation there" if reliability < state_checks.RELIABILITY_FLOOR
-               else "the share's variation there is mostly signal")
-        kind = "a failure to reproduce, not a refutation" if reliability < state_checks.RELIABILITY_FLOOR else "a failure to reproduce"
+        why = (
+            "the share's within-state variation there is no larger than sampling noise"
+            if reliability <= 0
+            else "sampling error is most of the share's within-state variation there"
+            if reliability < state_checks.RELIABILITY_FLOOR
+            else "the share's variation there is mostly signal"
+        )
+        kind = (
+            "a failure to reproduce, not a refutation"
+            if reliability < state_checks.RELIABILITY_FLOOR
+            else "a failure to reproduce"
+        )
         parts.append(f"For overdose deaths the difference is {kind}: {why} (lambda {reliability:.2f}).")
     opposite = sorted(set(rows.loc[~rows["same_sign"] & rows["book_significant"], "source"]))
     if opposite:
-        parts.append(f"With {' and '.join(opposite)} shares the main interval lies on the opposite side of zero from the study's figure.")
+        parts.append(
+            f"With {' and '.join(opposite)} shares the main interval lies on the opposite side of zero "
+            "from the study's figure."
+        )
     failed = [label for label, check in leads.items() if check == "fails"]
     if failed:
-        parts.append(f"In {len(failed)} of {len(leads)} Pew overdose windows the next period's share already "
-                     "\"predicts\" deaths, so those estimates mix in trends that differ between states.")
+        parts.append(
+            f"In {len(failed)} of {len(leads)} Pew overdose windows the next period's share already "
+            '"predicts" deaths, so those estimates mix in trends that differ between states.'
+        )
     return " ".join(parts)
 
 
 # --- the appendix: declarations, data, checks ---
 
+
 def lead_gap(panel: pd.DataFrame, analysis: Analysis) -> str:
     """How far ahead the lead looks in the source's published years of ``analysis``' window."""
     years = sorted(panel.loc[panel[analysis.share].notna() & panel["year"].between(*analysis.years), "year"].unique())
-    gaps = [later - earlier for earlier, later in zip(years[:-1], years[1:])]
+    gaps = [later - earlier for earlier, later in zip(years[:-1], years[1:], strict=False)]
     return f"in Pew's years {min(gaps)} to {max(gaps)} years ahead, e.g. {years[0]} -> {years[1]}"
 
 
@@ -487,24 +709,33 @@ def coverage_numbers(panel: pd.DataFrame, reasons: pd.DataFrame, min_coverage: f
     zero = arrests[arrests["reason"].str.startswith("reported zero")]
     florida = zero[zero["state"] == "Florida"]
     low = arrests[arrests["reason"].str.startswith("coverage below")]
-    return {"state_panel.n_states": int(panel["state"].nunique()),
-            "state_panel.first_year": int(panel["year"].min()), "state_panel.last_year": int(panel["year"].max()),
-            "state_panel.pew.n_years": len(pew_years),
-            "state_panel.pew.years_before_2005": sum(year < 2005 for year in pew_years),
-            "state_panel.min_arrest_coverage": float(min_coverage),
-            "state_panel.arrests.florida_missing_years": f"{florida['year'].min()}-{florida['year'].max()}",
-            "state_panel.arrests.zero_reported_state_years": len(zero),
-            "state_panel.arrests.low_coverage_state_years": len(low),
-            "state_panel.rule.smallest_increase_reason": specifications.SMALLEST_INCREASE_REASON,
-            "state_panel.rule.smallest_increase_reason_declared": specifications.SMALLEST_INCREASE_REASON_DECLARED}
+    return {
+        "state_panel.n_states": int(panel["state"].nunique()),
+        "state_panel.first_year": int(panel["year"].min()),
+        "state_panel.last_year": int(panel["year"].max()),
+        "state_panel.pew.n_years": len(pew_years),
+        "state_panel.pew.years_before_2005": sum(year < 2005 for year in pew_years),
+        "state_panel.min_arrest_coverage": float(min_coverage),
+        "state_panel.arrests.florida_missing_years": f"{florida['year'].min()}-{florida['year'].max()}",
+        "state_panel.arrests.zero_reported_state_years": len(zero),
+        "state_panel.arrests.low_coverage_state_years": len(low),
+        "state_panel.rule.smallest_increase_reason": specifications.SMALLEST_INCREASE_REASON,
+        "state_panel.rule.smallest_increase_reason_declared": specifications.SMALLEST_INCREASE_REASON_DECLARED,
+    }
 
 
 def coverage_frame(coverage: pd.DataFrame) -> pd.DataFrame:
     """``state_panel.coverage_table`` as the chapter shows it."""
-    return pd.DataFrame({"Variable": coverage["label"], "Source": coverage["source"],
-                         "Years": coverage["first_year"].astype(str) + "-" + coverage["last_year"].astype(str),
-                         "States": coverage["states"], "State-years": coverage["state_years"],
-                         "Gaps within its years (reason, count)": coverage["gap_reasons"].replace("", "none")})
+    return pd.DataFrame(
+        {
+            "Variable": coverage["label"],
+            "Source": coverage["source"],
+            "Years": coverage["first_year"].astype(str) + "-" + coverage["last_year"].astype(str),
+            "States": coverage["states"],
+            "State-years": coverage["state_years"],
+            "Gaps within its years (reason, count)": coverage["gap_reasons"].replace("", "none"),
+        }
+    )
 
 
 def table_69_check_numbers(tables: dict[int, pd.DataFrame], panel: pd.DataFrame, min_coverage: float) -> dict:
@@ -512,40 +743,50 @@ def table_69_check_numbers(tables: dict[int, pd.DataFrame], panel: pd.DataFrame,
     footnoted state-years, state-years below the coverage cut-off, and the median coverage."""
     rows = pd.concat(tables.values(), ignore_index=True)
     recent = panel[panel["arrest_source"] == "FBI Table 69"]
-    return {"state_panel.t69.n_files": len(tables), "state_panel.t69.state_rows": len(rows),
-            "state_panel.t69.rows_checked": 2 * len(rows),
-            "state_panel.t69.footnoted": int(rows["footnoted"].sum()),
-            "state_panel.t69.below_cutoff": int((recent["arrest_coverage"] < min_coverage).sum()),
-            "state_panel.t69.median_coverage": float(recent["arrest_coverage"].median()),
-            "state_panel.t69.partial": "; ".join(
-                f"{state} {', '.join(str(y) for y in sorted(group['year']))}"
-                for state, group in recent[recent["arrest_coverage"] < min_coverage].groupby("state"))}
+    return {
+        "state_panel.t69.n_files": len(tables),
+        "state_panel.t69.state_rows": len(rows),
+        "state_panel.t69.rows_checked": 2 * len(rows),
+        "state_panel.t69.footnoted": int(rows["footnoted"].sum()),
+        "state_panel.t69.below_cutoff": int((recent["arrest_coverage"] < min_coverage).sum()),
+        "state_panel.t69.median_coverage": float(recent["arrest_coverage"].median()),
+        "state_panel.t69.partial": "; ".join(
+            f"{state} {', '.join(str(y) for y in sorted(group['year']))}"
+            for state, group in recent[recent["arrest_coverage"] < min_coverage].groupby("state")
+        ),
+    }
 
 
-def series_check_numbers(compared: pd.DataFrame, pew: pd.DataFrame, vsrr_both: pd.DataFrame,
-                         definitions: pd.DataFrame, overlap: pd.DataFrame) -> dict:
+def series_check_numbers(
+    compared: pd.DataFrame, pew: pd.DataFrame, vsrr_both: pd.DataFrame, definitions: pd.DataFrame, overlap: pd.DataFrame
+) -> dict:
     """The checks of the Pew, VSRR and death series: transcription agreement, mirrored-file agreement,
     the provisional-final gap, and the two death sources' overlap."""
     differ = compared[compared["note"] == "values differ"]
-    return {"state_panel.pew.censored_cells": int(pew["censored"].sum()),
-            "state_panel.pew.check.compared": len(compared),
-            "state_panel.pew.check.equal": int((compared["note"] == "equal").sum()),
-            "state_panel.pew.check.small": int(compared["note"].str.startswith("small state").sum()),
-            "state_panel.pew.check.not_in_pew": int((compared["note"] == "not in the Pew series").sum()),
-            "state_panel.pew.check.differences": "; ".join(
-                f"{r.state} {r.year}: {r.population_transcribed:,.0f} transcribed, {r.population_pew:,.0f} Pew"
-                for r in differ.itertuples()) or "none",
-            "state_panel.pew.sum_1990": float(pew.loc[pew["year"] == 1990, "population"].sum()),
-            "state_panel.pew.sum_2023": float(pew.loc[pew["year"] == 2023, "population"].sum()),
-            "state_panel.vsrr.check.compared": len(vsrr_both),
-            "state_panel.vsrr.check.years": f"{vsrr_both['year'].min()}-{vsrr_both['year'].max()}",
-            "state_panel.vsrr.check.mismatches": int((vsrr_both["deaths_json"] != vsrr_both["deaths_csv"]).sum()),
-            "state_panel.vsrr.excess_min": float(definitions["excess_pct"].min()),
-            "state_panel.vsrr.excess_max": float(definitions["excess_pct"].max()),
-            "state_panel.vsrr.definition_years": f"{definitions['year'].min()}-{definitions['year'].max()}",
-            "state_panel.deaths.source_overlap": len(overlap),
-            "state_panel.deaths.source_mismatches":
-                int((overlap["overdose_deaths_nchs"] != overlap["overdose_deaths_ondcp"]).sum())}
+    return {
+        "state_panel.pew.censored_cells": int(pew["censored"].sum()),
+        "state_panel.pew.check.compared": len(compared),
+        "state_panel.pew.check.equal": int((compared["note"] == "equal").sum()),
+        "state_panel.pew.check.small": int(compared["note"].str.startswith("small state").sum()),
+        "state_panel.pew.check.not_in_pew": int((compared["note"] == "not in the Pew series").sum()),
+        "state_panel.pew.check.differences": "; ".join(
+            f"{r.state} {r.year}: {r.population_transcribed:,.0f} transcribed, {r.population_pew:,.0f} Pew"
+            for r in differ.itertuples()
+        )
+        or "none",
+        "state_panel.pew.sum_1990": float(pew.loc[pew["year"] == 1990, "population"].sum()),
+        "state_panel.pew.sum_2023": float(pew.loc[pew["year"] == 2023, "population"].sum()),
+        "state_panel.vsrr.check.compared": len(vsrr_both),
+        "state_panel.vsrr.check.years": f"{vsrr_both['year'].min()}-{vsrr_both['year'].max()}",
+        "state_panel.vsrr.check.mismatches": int((vsrr_both["deaths_json"] != vsrr_both["deaths_csv"]).sum()),
+        "state_panel.vsrr.excess_min": float(definitions["excess_pct"].min()),
+        "state_panel.vsrr.excess_max": float(definitions["excess_pct"].max()),
+        "state_panel.vsrr.definition_years": f"{definitions['year'].min()}-{definitions['year'].max()}",
+        "state_panel.deaths.source_overlap": len(overlap),
+        "state_panel.deaths.source_mismatches": int(
+            (overlap["overdose_deaths_nchs"] != overlap["overdose_deaths_ondcp"]).sum()
+        ),
+    }
 
 
 def residence_numbers(gap: pd.DataFrame, fits: dict, years: pd.Series, share_by_state: pd.Series) -> dict:
@@ -553,38 +794,60 @@ def residence_numbers(gap: pd.DataFrame, fits: dict, years: pd.Series, share_by_
     correlation with the share, and the main estimate with the two corrections."""
     lowest, highest = gap.loc[gap["gap_pct"].idxmin()], gap.loc[gap["gap_pct"].idxmax()]
     with_share = gap.assign(share=gap["state"].map(share_by_state)).dropna()
-    values = {f"state_panel.residence.{name}.{field}": getattr(fit, field) for name, fit in fits.items()
-              for field in ("coef", "ci_low", "ci_high")}
-    values.update({"state_panel.residence.years": f"{years.min()}-{years.max()}",
-                   "state_panel.residence.gap_min": float(lowest["gap_pct"]), "state_panel.residence.gap_min_state": lowest["state"],
-                   "state_panel.residence.gap_max": float(highest["gap_pct"]), "state_panel.residence.gap_max_state": highest["state"],
-                   "state_panel.residence.gap_share_r": float(with_share["gap_pct"].corr(with_share["share"]))})
+    values = {
+        f"state_panel.residence.{name}.{field}": getattr(fit, field)
+        for name, fit in fits.items()
+        for field in ("coef", "ci_low", "ci_high")
+    }
+    values.update(
+        {
+            "state_panel.residence.years": f"{years.min()}-{years.max()}",
+            "state_panel.residence.gap_min": float(lowest["gap_pct"]),
+            "state_panel.residence.gap_min_state": lowest["state"],
+            "state_panel.residence.gap_max": float(highest["gap_pct"]),
+            "state_panel.residence.gap_max_state": highest["state"],
+            "state_panel.residence.gap_share_r": float(with_share["gap_pct"].corr(with_share["share"])),
+        }
+    )
     return values
 
 
 def reliability_numbers(results: dict, checks: dict, analyses: dict) -> dict:
     """Which windows' share is mostly sampling error (lambda below ``RELIABILITY_FLOOR``), in words."""
     floor = state_checks.RELIABILITY_FLOOR
-    low = [f"{analyses[key].label} ({results[key].iloc[0]['years']}, "
-           f"{state_checks.reliability_words(checks[key]['reliability'].ratio)})"
-           for key in analyses if checks[key]["reliability"].ratio < floor]
-    return {"state_panel.reliability.n_noise": sum(checks[key]["reliability"].ratio <= 0 for key in analyses),
-            "state_panel.reliability.floor": floor, "state_panel.reliability.low": "; ".join(low) or "none",
-            "state_panel.reliability.n_low": len(low),
-            "state_panel.reliability.reading": (
-                "In those windows the share's within-state changes are more sampling error than signal, so their "
-                "\"per point\" estimates are flagged: classical measurement error pulls a slope toward zero, so an "
-                "interval that rules out an increase there is weaker evidence than it looks." if low else
-                "In every window the share's within-state changes are more signal than sampling error.")}
+    low = [
+        f"{analyses[key].label} ({results[key].iloc[0]['years']}, "
+        f"{state_checks.reliability_words(checks[key]['reliability'].ratio)})"
+        for key in analyses
+        if checks[key]["reliability"].ratio < floor
+    ]
+    return {
+        "state_panel.reliability.n_noise": sum(checks[key]["reliability"].ratio <= 0 for key in analyses),
+        "state_panel.reliability.floor": floor,
+        "state_panel.reliability.low": "; ".join(low) or "none",
+        "state_panel.reliability.n_low": len(low),
+        "state_panel.reliability.reading": (
+            "In those windows the share's within-state changes are more sampling error than signal, so their "
+            '"per point" estimates are flagged: classical measurement error pulls a slope toward zero, so an '
+            "interval that rules out an increase there is weaker evidence than it looks."
+            if low
+            else "In every window the share's within-state changes are more signal than sampling error."
+        ),
+    }
 
 
 def lead_numbers(results: dict, checks: dict, analyses: dict) -> dict:
     """The falsification check in every window (labelled by the lead sample's own years)."""
-    windows = [f"{analyses[key].label} (lead sample {results[key].set_index('key').loc['lead', 'years']}): "
-               f"{checks[key]['lead']}" for key in analyses]
-    return {"state_panel.lead.by_window": "; ".join(windows),
-            "state_panel.lead.n_failed": sum(checks[key]["lead"] == "fails" for key in analyses),
-            "state_panel.lead.n_windows": len(analyses)}
+    windows = [
+        f"{analyses[key].label} (lead sample {results[key].set_index('key').loc['lead', 'years']}): "
+        f"{checks[key]['lead']}"
+        for key in analyses
+    ]
+    return {
+        "state_panel.lead.by_window": "; ".join(windows),
+        "state_panel.lead.n_failed": sum(checks[key]["lead"] == "fails" for key in analyses),
+        "state_panel.lead.n_windows": len(analyses),
+    }
 
 
 def combinations_numbers(combinations: pd.DataFrame, threshold: float) -> dict:
@@ -592,33 +855,54 @@ def combinations_numbers(combinations: pd.DataFrame, threshold: float) -> dict:
     threshold their upper bounds fall (the verdict's specification set is unchanged)."""
     uppers = combinations["ci_high"]
     below, above = int((uppers < threshold).sum()), int((uppers >= threshold).sum())
-    return {"state_panel.drug_crime.combination_coef_min": float(combinations["coef"].min()),
-            "state_panel.drug_crime.combination_coef_max": float(combinations["coef"].max()),
-            "state_panel.drug_crime.combination_upper_min": float(uppers.min()),
-            "state_panel.drug_crime.combination_upper_max": float(uppers.max()),
-            "state_panel.drug_crime.combination_sides": (f"{below} of {len(uppers)} upper bounds lie below the threshold "
-                                                         f"and {above} at or above it")}
+    return {
+        "state_panel.drug_crime.combination_coef_min": float(combinations["coef"].min()),
+        "state_panel.drug_crime.combination_coef_max": float(combinations["coef"].max()),
+        "state_panel.drug_crime.combination_upper_min": float(uppers.min()),
+        "state_panel.drug_crime.combination_upper_max": float(uppers.max()),
+        "state_panel.drug_crime.combination_sides": (
+            f"{below} of {len(uppers)} upper bounds lie below the threshold and {above} at or above it"
+        ),
+    }
 
 
 def combinations_table(combinations: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """State trends combined with each robustness dimension: estimate, interval, margin to the threshold."""
-    return pd.DataFrame({
-        "Specification": combinations["label"], "Years": combinations["years"],
-        "Estimate [95% interval]": [interval(r.coef, r.ci_low, r.ci_high, 1) for r in combinations.itertuples()],
-        "Upper bound - threshold": (combinations["ci_high"] - threshold).map("{:+.1f}".format),
-        "State-years (states)": [f"{r.n_obs} ({r.n_states})" for r in combinations.itertuples()]})
+    return pd.DataFrame(
+        {
+            "Specification": combinations["label"],
+            "Years": combinations["years"],
+            "Estimate [95% interval]": [interval(r.coef, r.ci_low, r.ci_high, 1) for r in combinations.itertuples()],
+            "Upper bound - threshold": (combinations["ci_high"] - threshold).map("{:+.1f}".format),
+            "State-years (states)": [f"{r.n_obs} ({r.n_states})" for r in combinations.itertuples()],
+        }
+    )
 
 
-def other_check_numbers(long_difference, driscoll_kraay, foreign_born: tuple, age_adjusted: dict,
-                        changes: dict, bias: dict, lags: int, arrest_years: int) -> dict:
+def other_check_numbers(
+    long_difference,
+    driscoll_kraay,
+    foreign_born: tuple,
+    age_adjusted: dict,
+    changes: dict,
+    bias: dict,
+    lags: int,
+    arrest_years: int,
+) -> dict:
     """The other designs' numbers: long difference, Driscoll-Kraay errors (with the lags used, and the
     number of years the arrest sample has, too few for them), the foreign-born control, the
     age-adjusted rate, the Pew-CMS agreement on changes, and division bias."""
     values = {"state_panel.checks.arrest_years": arrest_years}
-    for name, fit in (("long_difference", long_difference), ("driscoll_kraay", driscoll_kraay),
-                      ("foreign_born.with", foreign_born[0]), ("foreign_born.without", foreign_born[1]),
-                      *((f"age_adjusted.{key}", fit) for key, fit in age_adjusted.items())):
-        values.update({f"state_panel.checks.{name}.{field}": getattr(fit, field) for field in ("coef", "ci_low", "ci_high")})
+    for name, fit in (
+        ("long_difference", long_difference),
+        ("driscoll_kraay", driscoll_kraay),
+        ("foreign_born.with", foreign_born[0]),
+        ("foreign_born.without", foreign_born[1]),
+        *((f"age_adjusted.{key}", fit) for key, fit in age_adjusted.items()),
+    ):
+        values.update(
+            {f"state_panel.checks.{name}.{field}": getattr(fit, field) for field in ("coef", "ci_low", "ci_high")}
+        )
         values[f"state_panel.checks.{name}.years"] = fit.span
         values[f"state_panel.checks.{name}.n_obs"] = fit.n_obs
         values[f"state_panel.checks.{name}.reading"] = interval_words(fit.ci_low, fit.ci_high)
@@ -631,7 +915,8 @@ def other_check_numbers(long_difference, driscoll_kraay, foreign_born: tuple, ag
         values[f"state_panel.checks.division_bias.{name}"] = float(found.bias)
     values["state_panel.checks.division_bias.error_sd_pct"] = 100 * next(iter(bias.values())).error_sd
     values["state_panel.checks.division_bias.direction"] = (
-        "upward" if all(found.bias > 0 for found in bias.values()) else "mixed")
+        "upward" if all(found.bias > 0 for found in bias.values()) else "mixed"
+    )
     return values
 
 
@@ -640,14 +925,17 @@ def deaths_totals(national: pd.DataFrame) -> dict:
     since 1999": final NCHS counts (by residence) and, after them, CDC's provisional counts (by
     occurrence), with the label saying which definitions are added."""
     final = national[~national["provisional"]]
-    return {"overdose.deaths.cumulative_since_1999": float(national["deaths"].sum()),
-            "overdose.deaths.cumulative_last_year": int(national["year"].max()),
-            "overdose.deaths.first_year": int(national["year"].min()),
-            "overdose.deaths.last_year": int(national["year"].max()),
-            "overdose.deaths.last_year_deaths": float(national["deaths"].iloc[-1]),
-            "overdose.deaths.final_last_year": int(final["year"].max()),
-            "overdose.deaths.cumulative_final": float(final["deaths"].sum()),
-            "overdose.deaths.cumulative_label": (
-                f"final NCHS {int(national['year'].min())}-{int(final['year'].max())} (by residence) + CDC VSRR "
-                f"provisional {int(final['year'].max()) + 1}-{int(national['year'].max())} (by occurrence, sum of the "
-                "50 states and DC)")}
+    return {
+        "overdose.deaths.cumulative_since_1999": float(national["deaths"].sum()),
+        "overdose.deaths.cumulative_last_year": int(national["year"].max()),
+        "overdose.deaths.first_year": int(national["year"].min()),
+        "overdose.deaths.last_year": int(national["year"].max()),
+        "overdose.deaths.last_year_deaths": float(national["deaths"].iloc[-1]),
+        "overdose.deaths.final_last_year": int(final["year"].max()),
+        "overdose.deaths.cumulative_final": float(final["deaths"].sum()),
+        "overdose.deaths.cumulative_label": (
+            f"final NCHS {int(national['year'].min())}-{int(final['year'].max())} (by residence) + CDC VSRR "
+            f"provisional {int(final['year'].max()) + 1}-{int(national['year'].max())} (by occurrence, sum of the "
+            "50 states and DC)"
+        ),
+    }
