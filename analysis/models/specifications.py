@@ -108,8 +108,11 @@ SMALLEST_INCREASE_REASON = (
     "(a threshold expressed relative to the sample's own mean)"
 )
 
+# The declared rule reads the upper bound of a two-sided 95% interval: a one-sided test at this level.
+DECLARED_ONE_SIDED_LEVEL = 0.025
 # Alternative conventions the chapter reports beside the declared one (never used for the verdict).
 EQUIVALENCE_LEVEL = 0.90  # the standard two one-sided tests (TOST) at 5% use the 90% interval
+CONVENTIONAL_ONE_SIDED_LEVEL = 0.05
 
 
 @dataclass(frozen=True)
@@ -231,12 +234,23 @@ def analysis(outcome: str, source: str) -> Analysis:
     return next(item for item in ANALYSES if (item.outcome, item.source) == (outcome, source))
 
 
+def group_rates(slope: float, outcome_mean: float, mean_share: float) -> tuple[float, float]:
+    """The rates per 100,000 of undocumented residents and of everyone else that a slope of ``slope``
+    per percentage point of undocumented share would imply if it came only from who is arrested
+    (composition): with rate = r_o (1 - s) + r_u s, the slope per point is (r_u - r_o) / 100 and the
+    mean rate is r_o + (r_u - r_o) x ``mean_share`` / 100, so r_o = mean - slope x mean_share and
+    r_u = r_o + 100 slope. A negative r_u shows a slope too large to be composition alone."""
+    others = outcome_mean - slope * mean_share
+    return others + 100 * slope, others
+
+
 def rate_ratio_at(threshold: float, outcome_mean: float, mean_share: float) -> float:
     """How many times everyone else's rate undocumented residents would have if a state's rate rose by
-    ``threshold`` per percentage point of undocumented share: with rate = r_o (1 - s) + r_u s, the
-    slope per point is (r_u - r_o) / 100 and the mean rate is r_o + (r_u - r_o) x ``mean_share`` / 100,
-    so r_u / r_o = 1 + 100 threshold / (mean - threshold x mean_share)."""
-    return 1 + 100 * threshold / (outcome_mean - threshold * mean_share)
+    ``threshold`` per percentage point of undocumented share (``group_rates``): r_u / r_o =
+    1 + 100 threshold / (mean - threshold x mean_share). Negative for a slope too large to be
+    composition alone."""
+    undocumented, others = group_rates(threshold, outcome_mean, mean_share)
+    return undocumented / others
 
 
 def threshold(outcome_mean: float) -> float:

@@ -8,7 +8,8 @@
   share (``period_rows``), and randomization inference over whole share paths (``randomization_p``).
 - Other designs: a long difference, Driscoll-Kraay errors, a control for the foreign-born share,
   the age-adjusted rate, the Pew-CMS agreement on changes, the shared denominator's bias.
-- The arrest series past 2008 (FBI Table 69) and the seam with the county files (``window_rows``).
+- The arrest series past 2008 (FBI Table 69) and the seam with the county files (``window_rows``,
+  ``seam_changes``).
 
 None of these is part of the declared rule: they are shown beside the verdict.
 """
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from analysis.models import fixed_effects
+from analysis.models import fixed_effects, inference, specifications
 from analysis.models.fixed_effects import Estimate
 from analysis.models.specifications import MAIN, Analysis, Spec
 from analysis.models.state_models import (
@@ -33,9 +34,11 @@ from analysis.models.state_models import (
     fit_linear,
     fit_spec,
     fixed_effects_basis,
+    leave_one_state_out,
     spec_sample,
     state_estimate,
     verdict_of,
+    wild_bootstrap_p,
     with_lag,
     with_lead,
     with_state_dummies,
@@ -45,6 +48,9 @@ from analysis.models.state_models import (
 MARGIN_Z = float(special.ndtri(0.95))
 # Below this reliability, sampling error is more than half of the share's variation: a flag, not a rule.
 RELIABILITY_FLOOR = 0.5
+# The chapter prints bounds and the threshold to one decimal: a bound closer to the threshold than
+# this reads the same as the threshold, so a reading that turns on it is on a knife-edge itself.
+KNIFE_EDGE_MARGIN = 0.1
 
 # The referee's checks as declared after their report (round 3), never part of the verdict: the coverage
 # cut-offs swept, the later starts and the complete-coverage cut-off of the by-period rows, the windows
@@ -59,7 +65,7 @@ SEAM_YEAR = 2009
 @dataclass
 class Reliability:
     """How much of the share's variation left by one specification's fixed effects is signal rather
-    than sampling error: lambda = 1 - s2u (n - k) / n / W."""
+    than sampling error, if sampling errors are independent: lambda = 1 - s2u (n - k) / n / W."""
 
     spec: str  # the specification whose fixed effects are removed
     within_variance: float  # W: observed variance of the share after the fixed effects, points squared
@@ -68,6 +74,23 @@ class Reliability:
     ratio: float  # lambda; may be negative (never clipped)
     cells_with_margin: int  # state-years of the sample whose margin is published
     cells: int
+
+    @property
+    def noise_variance(self) -> float:
+        """The variance independent sampling errors alone would leave after the fixed effects: s2u (n - k) / n."""
+        return self.error_variance * self.surviving
+
+    @property
+    def chance_band(self) -> float:
+        """How far, relative to it, the variance left by pure independent noise strays by chance (one
+        standard deviation of a chi-squared over its n - k degrees of freedom: sqrt(2 / (n - k)))."""
+        return float(np.sqrt(2 / (self.surviving * self.cells)))
+
+    @property
+    def independence_fails(self) -> bool:
+        """Whether the variation left is smaller than independent noise alone would leave, by more than
+        two ``chance_band``: impossible if the errors were independent, so that assumption fails."""
+        return self.within_variance < self.noise_variance * (1 - 2 * self.chance_band)
 
 
 def reliability(panel: pd.DataFrame, analysis: Analysis, margin: str, spec: Spec = SPECS[MAIN]) -> Reliability:
@@ -78,10 +101,12 @@ def reliability(panel: pd.DataFrame, analysis: Analysis, margin: str, spec: Spec
     being ``margin`` (a 90% margin of error in points) / 1.645; (n - k)/n is the share of independent
     noise that survives a projection on k = rank of the fixed effects (for a balanced N x T panel with
     state and year effects, (1 - 1/N)(1 - 1/T)). Assumption: sampling errors independent across states
-    and years, with the same variance in every cell (correlated errors within a state would leave
-    less noise, so lambda would be understated). A value at or below zero means the variation left is
-    no larger than the sampling noise expected under that assumption. Cells without a published
-    margin are left out of the mean; with none, lambda is missing."""
+    and years, with the same variance in every cell. A value at or below zero is impossible under that
+    assumption (the variation left would be smaller than the noise inside it): beyond chance
+    (``Reliability.independence_fails``) it shows the assumption fails, because the margins overstate
+    the error of a state's changes or the errors are correlated across its years, and then the share
+    of signal cannot be known from the margins. Cells without a published margin are left out of the
+    mean; with none, lambda is missing."""
     sample = spec_sample(panel, analysis, SPECS[MAIN])
     share = sample[analysis.share].to_numpy(float)
     basis = fixed_effects_basis(sample, years_within=spec.years_within, state_trends=spec.state_trends)
@@ -101,11 +126,15 @@ def reliability(panel: pd.DataFrame, analysis: Analysis, margin: str, spec: Spec
     )
 
 
-def reliability_words(ratio: float) -> str:
-    """Lambda in words: its value, and at or below zero what that means (never clipped)."""
-    if ratio <= 0:
-        return f"{ratio:.2f}: the variation left is no larger than the sampling noise"
-    return f"{ratio:.2f}"
+def reliability_words(found: Reliability) -> str:
+    """Lambda in words: its value (never clipped), and at or below zero what that means: beyond chance
+    (``Reliability.independence_fails``) the independence assumption fails and the share of signal
+    cannot be known; within chance, the variation left may be all noise."""
+    if found.ratio > 0:
+        return f"{found.ratio:.2f}"
+    if found.independence_fails:
+        return f"{found.ratio:.2f}: impossible with independent errors, so the signal share cannot be known"
+    return f"{found.ratio:.2f}: no more variation than independent noise would leave, so it may be all noise"
 
 
 def margins_by_year(panel: pd.DataFrame, analysis: Analysis, margin: str) -> pd.Series:
@@ -123,8 +152,8 @@ class PowerCost:
 
 
 def power_cost(fit: Estimate, ratio: float, threshold: float) -> PowerCost:
-    """If the true slope equalled ``threshold``, sampling error in the share would pull the estimate
-    to lambda x threshold (lambda clipped to [0, 1]); with the estimate's standard error and t
+    """If the true slope equalled ``threshold`` and the share's sampling errors were independent, they
+    would pull the estimate to lambda x threshold (lambda clipped to [0, 1]); with the estimate's standard error and t
     critical value, the probability that its upper bound falls below the threshold anyway (normal
     sampling of the estimate): the chance of reading "rules out the increase" when it is there."""
     factor = float(min(max(ratio, 0.0), 1.0))
@@ -134,16 +163,22 @@ def power_cost(fit: Estimate, ratio: float, threshold: float) -> PowerCost:
 
 
 def leave_one_out_verdicts(panel: pd.DataFrame, analysis: Analysis, threshold: float) -> pd.DataFrame:
-    """The declared rule applied without each state in turn: the decisive upper bounds and the verdict."""
+    """The declared rule applied without each state in turn: the decisive upper bounds and the verdict
+    (each decisive specification re-fitted without every state from one projection:
+    ``state_models.leave_one_state_out``)."""
     data = with_lead(panel, analysis.share)
+    fits = {
+        key: leave_one_state_out(spec_sample(data, analysis, SPECS[key]), analysis, SPECS[key]).set_index("omitted")
+        for key in DECISIVE
+    }
     rows = []
-    for state in sorted(spec_sample(data, analysis, SPECS[MAIN])["state"].unique()):
-        fits = decisive_fits(data, analysis, drop_states=(state,))
+    for state in fits[MAIN].index:
+        bounds = {key: (fits[key].loc[state, "ci_low"], fits[key].loc[state, "ci_high"]) for key in DECISIVE}
         rows.append(
             {
                 "omitted": state,
-                **{f"upper_{key}": fits[key].ci_high for key in DECISIVE},
-                "verdict": verdict_of(fits, threshold),
+                **{f"upper_{key}": bounds[key][1] for key in DECISIVE},
+                "verdict": specifications.verdict(bounds, threshold),
             }
         )
     return pd.DataFrame(rows)
@@ -250,17 +285,19 @@ def randomization_p(panel: pd.DataFrame, analysis: Analysis, *, draws: int, seed
     shares = values[permuted[rows], columns[:, None]]  # n x draws
     if np.isnan(shares).any():
         raise ValueError("a permuted share path has no value in a year of the sample")
-    shares = fixed_effects.residualize(basis, shares)
-    slopes = (shares.T @ y) / (shares**2).sum(axis=0)
+    # y is already net of the fixed effects, so x'y needs no projection of x, and x'Mx = x'x - |B'x|^2
+    # (B orthonormal): one product with the basis instead of two
+    slopes = (shares.T @ y) / ((shares**2).sum(axis=0) - ((basis.T @ shares) ** 2).sum(axis=0))
     p = float(((np.abs(slopes) >= abs(observed)).sum() + 1) / (draws + 1))
     return observed, p, fixed_effects.monte_carlo_se(p, draws)
 
 
-def long_difference(panel: pd.DataFrame, analysis: Analysis) -> Estimate:
-    """Change from the main sample's first to its last year in the outcome on the change in the share,
-    one row per state with both years, with a constant (the common change); HC2 errors, t with n - 2 df."""
+def long_difference(panel: pd.DataFrame, analysis: Analysis, first_year: int | None = None) -> Estimate:
+    """Change from the main sample's first year (or ``first_year``) to its last in the outcome on the
+    change in the share, one row per state with both years, with a constant (the common change); HC2
+    errors, t with n - 2 df."""
     sample = spec_sample(panel, analysis, SPECS[MAIN])
-    first, last = int(sample["year"].min()), int(sample["year"].max())
+    first, last = int(sample["year"].min()) if first_year is None else first_year, int(sample["year"].max())
     ends = (
         sample[sample["year"].isin([first, last])]
         .pivot(index="state", columns="year", values=[analysis.rate, analysis.share])
@@ -347,30 +384,40 @@ def division_bias(panel: pd.DataFrame, analysis: Analysis, vintage_gap: pd.Serie
 
 
 def window_rows(
-    panel: pd.DataFrame, analysis: Analysis, windows: tuple[tuple[int, int], ...], break_year: int, threshold: float
+    panel: pd.DataFrame,
+    analysis: Analysis,
+    windows: tuple[tuple[int, int], ...],
+    break_year: int,
+    threshold: float,
+    margin: str | None = None,
 ) -> pd.DataFrame:
     """The decisive specifications over other windows of years, with the rule's reading against the
-    declared ``threshold`` (shown, never the verdict), and for windows that straddle ``break_year``
-    (the seam between two arrest sources) the main and state-trends models with a level shift per
-    state from ``break_year`` on (a break indicator; a common shift is absorbed by the year effects)."""
+    declared ``threshold`` (shown, never the verdict), the ``Reliability`` of the share's variation
+    each uses (from the 90% margins in column ``margin``, if given), and for windows that straddle
+    ``break_year`` (the seam between two arrest sources) the main and state-trends models with a level
+    shift per state from ``break_year`` on (a break indicator; a common shift is absorbed by the year
+    effects)."""
     data = with_lead(panel, analysis.share)
     rows = []
     for first, last in windows:
         window = replace(analysis, years=(first, last))
         fits = decisive_fits(data, window)
+        sample = spec_sample(data, window, SPECS[MAIN])
         row = {
             "window": f"{first}-{last}",
             "verdict": verdict_of(fits, threshold),
             **{
                 f"{key}_{field}": getattr(fits[key], field)
                 for key in DECISIVE
-                for field in ("coef", "ci_low", "ci_high")
+                for field in ("coef", "se", "ci_low", "ci_high")
             },
             "n_obs": fits[MAIN].n_obs,
             "n_states": fits[MAIN].n_clusters,
             "years": fits[MAIN].span,
+            "states": tuple(sorted(sample["state"].unique())),
         }
-        sample = spec_sample(data, window, SPECS[MAIN])
+        if margin is not None:
+            row.update({f"{key}_reliability": reliability(data, window, margin, SPECS[key]) for key in DECISIVE})
         if sample["year"].min() < break_year <= sample["year"].max():
             shifted, flags = with_state_dummies(sample, sample["year"] >= break_year, "after")
             for key, trends in (("break", False), ("break_trends", True)):
@@ -380,18 +427,95 @@ def window_rows(
     return pd.DataFrame(rows)
 
 
+@dataclass
+class SeamChange:
+    """How much a rate moves across the seam between two sources, against ordinary year-to-year moves."""
+
+    years: tuple[int, int]  # the last year of the old source and the first of the new one
+    median: float  # median over states of the log change across the seam
+    sd: float  # standard deviation over states of that log change
+    sd_other: float  # median over the other pairs of consecutive years of the same standard deviation
+    other_pairs: int  # how many other pairs of consecutive years the comparison uses
+    states: int  # states with both years of the seam
+    largest: pd.Series  # the largest log changes across the seam in absolute value, by state
+
+
+def seam_changes(panel: pd.DataFrame, rate: str, seam_year: int, span: tuple[int, int], largest: int = 4) -> SeamChange:
+    """Each state's log change in ``rate`` from the year before ``seam_year`` to ``seam_year`` (the
+    seam between two arrest sources), against the log changes between the other consecutive years of
+    ``span`` that both have the rate: the seam's size, openly, before any model absorbs it."""
+    wide = panel[panel["year"].between(*span)].pivot(index="state", columns="year", values=rate)
+    logs = np.log(wide.where(wide > 0))
+    years = sorted(logs.columns)
+    pairs = [(a, b) for a, b in zip(years[:-1], years[1:], strict=False) if b == a + 1]
+    changes = {pair: (logs[pair[1]] - logs[pair[0]]).dropna() for pair in pairs}
+    seam = changes[(seam_year - 1, seam_year)]
+    others = [found.std() for pair, found in changes.items() if pair[1] != seam_year and len(found) > 1]
+    order = seam.abs().sort_values(ascending=False).index[:largest]
+    return SeamChange(
+        (seam_year - 1, seam_year),
+        float(seam.median()),
+        float(seam.std()),
+        float(np.median(others)),
+        len(others),
+        len(seam),
+        seam.loc[order],
+    )
+
+
+def lag_collinearity(panel: pd.DataFrame, analysis: Analysis) -> float:
+    """Correlation of the current and the previous published year's share after state and year effects,
+    on the lag model's state-years: how much the two regressors of the lag rows move together."""
+    lagged = (
+        spec_sample(with_lag(panel, analysis.share), analysis, SPECS[MAIN])
+        .dropna(subset=["lag_share"])
+        .reset_index(drop=True)
+    )
+    basis = fixed_effects_basis(lagged)
+    current = fixed_effects.residualize(basis, lagged[analysis.share].to_numpy(float))
+    previous = fixed_effects.residualize(basis, lagged["lag_share"].to_numpy(float))
+    return float(current @ previous / np.sqrt((current @ current) * (previous @ previous)))
+
+
+def main_with_wild(
+    panel: pd.DataFrame,
+    analysis: Analysis,
+    *,
+    draws: int,
+    window: str = "declared",
+    years: tuple[int, int] | None = None,
+) -> pd.Series:
+    """The main estimate of ``analysis`` (over ``years`` instead of its own, if given) with its wild
+    cluster bootstrap p-value and Monte Carlo SE (``state_models.wild_bootstrap_p``, its default seed),
+    as a row for ``study_comparison`` labelled ``window``."""
+    analysis = analysis if years is None else replace(analysis, years=years)
+    row = estimate_row(MAIN, analysis.label, fit_spec(panel, analysis, SPECS[MAIN]))
+    p, error = wild_bootstrap_p(panel, analysis, draws=draws)
+    return pd.Series({**row, "p_wild": p, "p_wild_se": error, "window": window})
+
+
 def study_comparison(published: pd.DataFrame, pairs: list[tuple[str, str, pd.Series]]) -> pd.DataFrame:
     """The study's reported magnitudes beside this book's estimates of the same outcome.
 
     ``published``: ``data/curated/published_state_panel.csv`` indexed by id; ``pairs``: (a published
     row's id, the undocumented-share source of this book's estimate, the estimate as a row of an
-    estimates table: coef, ci_low, ci_high, years).
+    estimates table: coef, ci_low, ci_high, years, and optionally its wild bootstrap p_wild and
+    Monte Carlo SE p_wild_se, and the window it belongs to: 'declared' by default).
     ``reading``: 'contains' when the book's 95% interval contains the study's value, 'excludes'
     otherwise; ``same_sign`` compares the book's point estimate with the study's sign as the study
-    wrote it; ``book_significant`` is whether the book's interval excludes zero."""
+    wrote it; ``book_significant`` is whether the book's interval excludes zero; ``borderline`` is
+    whether that is unsure: the wild bootstrap p disagrees with the interval about zero at 5%, or lies
+    within ``fixed_effects.BORDERLINE_MC_SE`` Monte Carlo SEs of 0.05 (the correlation chapter's
+    convention)."""
     rows = []
     for key, source, fit in pairs:
         value = float(published.loc[key, "value"])
+        significant = bool(fit["ci_low"] > 0 or fit["ci_high"] < 0)
+        p_wild, p_wild_se = float(fit.get("p_wild", np.nan)), float(fit.get("p_wild_se", np.nan))
+        borderline = not np.isnan(p_wild) and (
+            inference.interval_and_p_disagree(fit["ci_low"], fit["ci_high"], p_wild)
+            or fixed_effects.monte_carlo_reading(p_wild, p_wild_se) == "borderline"
+        )
         rows.append(
             {
                 "id": key,
@@ -404,7 +528,11 @@ def study_comparison(published: pd.DataFrame, pairs: list[tuple[str, str, pd.Ser
                 "source": source,
                 "reading": "contains" if fit["ci_low"] <= value <= fit["ci_high"] else "excludes",
                 "same_sign": bool(np.sign(fit["coef"]) == np.sign(value)),
-                "book_significant": bool(fit["ci_low"] > 0 or fit["ci_high"] < 0),
+                "book_significant": significant,
+                "p_wild": p_wild,
+                "p_wild_se": p_wild_se,
+                "borderline": bool(borderline),
+                "window": fit.get("window", "declared"),
             }
         )
     return pd.DataFrame(rows)

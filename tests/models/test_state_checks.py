@@ -88,6 +88,11 @@ def test_long_difference_equals_ols_with_hc2_errors():
         reference.bse[1], rel=1e-10
     )
     assert (fit.n_obs, fit.df, fit.span) == (20, 18, "2000-2008")
+    later = state_checks.long_difference(data, synthetic.SYNTHETIC, first_year=2003)
+    ends = data[data["year"].isin([2003, 2008])].pivot(index="state", columns="year", values=["rate", "share"])
+    dy, dx = ends[("rate", 2008)] - ends[("rate", 2003)], ends[("share", 2008)] - ends[("share", 2003)]
+    assert later.coef == pytest.approx(sm.OLS(dy.to_numpy(), sm.add_constant(dx.to_numpy())).fit().params[1])
+    assert later.span == "2003-2008"
 
 
 def test_driscoll_kraay_fit_uses_the_rule_of_thumb_lags_and_t_with_years_minus_one():
@@ -149,6 +154,57 @@ def test_window_rows_add_a_break_only_where_the_window_straddles_the_seam():
     )
 
 
+def test_window_rows_report_lambda_per_decisive_specification_and_the_states():
+    data = panel(12, list(range(2000, 2012)), seed=9).assign(moe=1.0)
+    rows = state_checks.window_rows(
+        data, synthetic.SYNTHETIC, ((2000, 2011),), break_year=2009, threshold=5.0, margin="moe"
+    ).set_index("window")
+    window = replace(synthetic.SYNTHETIC, years=(2000, 2011))
+    for key in state_models.DECISIVE:
+        found = rows.loc["2000-2011", f"{key}_reliability"]
+        expected = state_checks.reliability(data, window, "moe", state_models.SPECS[key])
+        assert found.ratio == pytest.approx(expected.ratio)
+    assert rows.loc["2000-2011", "states"] == tuple(sorted(data["state"].unique()))
+
+
+def test_seam_changes_measure_the_jump_against_ordinary_years():
+    years = list(range(2005, 2013))
+    frame = pd.DataFrame(
+        [
+            {"state": state, "year": year, "rate": 100.0 * np.exp(step * (year - 2005) + (jump if year >= 2009 else 0))}
+            for state, step, jump in (("A", 0.01, 0.5), ("B", -0.02, -0.1), ("C", 0.03, 0.0))
+            for year in years
+        ]
+    )
+    frame.loc[(frame["state"] == "C") & (frame["year"] == 2006), "rate"] = np.nan  # a gap drops only its changes
+    seam = state_checks.seam_changes(frame, "rate", 2009, (2005, 2012), largest=2)
+    across = np.array([0.01 + 0.5, -0.02 - 0.1, 0.03])
+    assert seam.years == (2008, 2009) and seam.states == 3
+    assert seam.median == pytest.approx(np.median(across)) and seam.sd == pytest.approx(np.std(across, ddof=1))
+    # other consecutive pairs: 2005-06 and 2006-07 have A and B only, the rest all three
+    ordinary = [np.std([0.01, -0.02], ddof=1)] * 2 + [np.std([0.01, -0.02, 0.03], ddof=1)] * 4
+    assert seam.other_pairs == 6 and seam.sd_other == pytest.approx(np.median(ordinary))
+    assert seam.largest.index.tolist() == ["A", "B"] and seam.largest["A"] == pytest.approx(0.51)
+
+
+def test_lag_collinearity_is_the_within_correlation_of_the_two_shares():
+    data = panel(12, PEW_YEARS, seed=6).assign(drug_arrest_rate=lambda d: d["rate"])
+    r = state_checks.lag_collinearity(data, synthetic.SYNTHETIC)
+    lagged = state_models.with_lag(data, "share").dropna(subset=["lag_share"]).reset_index(drop=True)
+    basis = state_models.fixed_effects_basis(lagged)
+    a, b = (fixed_effects.residualize(basis, lagged[c].to_numpy()) for c in ("share", "lag_share"))
+    assert r == pytest.approx(np.corrcoef(a, b)[0, 1])
+
+
+def test_main_with_wild_is_the_main_fit_with_its_bootstrap():
+    data = panel(12, seed=2)
+    row = state_checks.main_with_wild(data, synthetic.SYNTHETIC, draws=999, window="study", years=(2002, 2008))
+    window = replace(synthetic.SYNTHETIC, years=(2002, 2008))
+    fit = state_models.fit_spec(data, window, state_models.SPECS["twfe"])
+    assert (row["coef"], row["years"], row["window"]) == (fit.coef, "2002-2008", "study")
+    assert (row["p_wild"], row["p_wild_se"]) == state_models.wild_bootstrap_p(data, window, draws=999)
+
+
 def test_study_comparison_reads_containment_and_sign():
     published = pd.DataFrame(
         {"value": [-22.0, -1.0], "outcome": ["drug arrests per 100000", "drug overdose deaths per 100000"]},
@@ -163,8 +219,36 @@ def test_study_comparison_reads_containment_and_sign():
     )
     assert rows["reading"].tolist() == ["contains", "excludes"]
     assert rows["same_sign"].tolist() == [True, False] and rows["book_significant"].tolist() == [True, True]
+    assert rows["window"].tolist() == ["declared", "declared"] and not rows["borderline"].any()
+
+
+@pytest.mark.parametrize(
+    "interval, p, error, borderline",
+    [
+        ((-58.7, 0.06), 0.0365, 0.0006, True),  # the interval includes zero, the wild p is below 0.05
+        ((-60.2, -15.6), 0.0035, 0.0002, False),  # both exclude zero
+        ((-50.0, -1.0), 0.049, 0.0007, True),  # both below, but p within 3 Monte Carlo SEs of 0.05
+        ((-30.0, 10.0), 0.4, 0.0015, False),  # both include zero
+    ],
+)
+def test_study_comparison_calls_a_significance_borderline_as_the_correlation_chapter_does(
+    interval, p, error, borderline
+):
+    published = pd.DataFrame({"value": [-42.0], "outcome": ["DUI arrests per 100000"]}, index=["b"])
+    fit = pd.Series(
+        {"coef": -29.3, "ci_low": interval[0], "ci_high": interval[1], "years": "1990-2008", "p_wild": p}
+        | {"p_wild_se": error, "window": "study"}
+    )
+    row = state_checks.study_comparison(published, [("b", "Pew", fit)]).iloc[0]
+    assert row["borderline"] == borderline and row["window"] == "study"
 
 
 def test_rate_ratio_at_the_threshold():
     # 5% of a mean of 400 with a 2% share: the others' rate is 400 - 20 x 2 = 360; the undocumented's 360 + 2,000
     assert specifications.rate_ratio_at(20.0, 400.0, 2.0) == pytest.approx(2360 / 360)
+    # the same arithmetic applied to a negative slope gives the undocumented a negative rate: not composition
+    undocumented, others = specifications.group_rates(-37.9, 473.0, 2.14)
+    assert others == pytest.approx(473.0 + 37.9 * 2.14) and undocumented == pytest.approx(others - 3790.0)
+    assert specifications.rate_ratio_at(-22.0, 473.0, 2.14) == pytest.approx(
+        (473.0 + 22 * 2.14 - 2200) / (473.0 + 22 * 2.14)
+    )

@@ -120,6 +120,28 @@ def test_leave_one_out_drops_each_state_once():
     assert (result["n_states"] == 5).all() and (result["n_obs"] == 5 * len(YEARS)).all()
 
 
+@pytest.mark.parametrize("key", ["twfe", "state_trends", "division_years"])
+def test_leave_one_state_out_from_one_projection_equals_refitting_without_the_state(key):
+    """Unbalanced (a state missing years) and with a division holding a single state: every omitted
+    state's estimate, error, interval and sample equal least squares re-fitted without it."""
+    data = synthetic.synthetic_state_panel(28, YEARS, effect=0.7, seed=13)  # about three states per division
+    data = data[~((data["state"] == "S03") & data["year"].isin(YEARS[:3]))].reset_index(drop=True)
+    data.loc[data["state"] == "S27", "division"] = "alone"
+    sample = state_models.spec_sample(data, synthetic.SYNTHETIC, spec(key))
+    table = state_models.leave_one_state_out(sample, synthetic.SYNTHETIC, spec(key)).set_index("omitted")
+    assert table.index.tolist() == sorted(sample["state"].unique())
+    for state in table.index:
+        refit = state_models.fit_sample(
+            sample[sample["state"] != state].reset_index(drop=True), synthetic.SYNTHETIC, spec(key)
+        )
+        row = table.loc[state]
+        assert row["coef"] == pytest.approx(refit.coef, rel=1e-9, abs=1e-12)
+        assert row["se"] == pytest.approx(refit.se, rel=1e-9)
+        assert (row["ci_high"], row["df"], row["n_obs"], row["n_states"]) == pytest.approx(
+            (refit.ci_high, refit.df, refit.n_obs, refit.n_clusters), rel=1e-9
+        )
+
+
 def test_identification_measures_within_state_variation():
     data = pd.DataFrame(
         {
@@ -307,6 +329,8 @@ def test_sensitivity_rows_and_sentence():
     assert (table.loc[3, [f"df_{key}" for key in state_models.DECISIVE]] < 29).all()
     assert table.loc[3, "highest_upper"] > table.loc[2, "highest_upper"]
     assert table.loc[1, "convention"] == "fixest default (nested effects not counted)"
+    # what each reading changes: the errors, the test's level, or (the study's figure) the threshold
+    assert table["kind"].tolist() == ["declared", "errors", "errors", "errors", "level", "threshold"]
 
 
 @pytest.mark.parametrize("trends", [False, True])
@@ -390,12 +414,30 @@ def test_reliability_from_margins_corrects_for_the_noise_inside_the_within_varia
     assert (found.cells_with_margin, found.cells) == (5, 6)
     # (n - k)/n = 1/3 = (1 - 1/T)(1 - 1/N) for this balanced panel; lambda = 1 - 1 x (1/3) / (1/6) = -1, not clipped
     assert found.surviving == pytest.approx(1 / 3) and found.ratio == pytest.approx(-1.0)
-    assert (
-        state_checks.reliability_words(found.ratio) == "-1.00: the variation left is no larger than the sampling noise"
+    # independent noise alone would leave s2u (n - k)/n = 1/3, twice the 1/6 observed; chance allows
+    # sqrt(2 / (n - k)) = 1 of it here (two cells of freedom), so this is not beyond chance
+    assert found.noise_variance == pytest.approx(1 / 3) and found.chance_band == pytest.approx(1.0)
+    assert not found.independence_fails
+    assert state_checks.reliability_words(found) == (
+        "-1.00: no more variation than independent noise would leave, so it may be all noise"
     )
     precise = state_checks.reliability(data.assign(moe=data["moe"] / 10), synthetic.SYNTHETIC, "moe")
     assert precise.ratio == pytest.approx(1 - 0.01 * (1 / 3) * 6)  # 0.98
-    assert state_checks.reliability_words(precise.ratio) == "0.98"
+    assert state_checks.reliability_words(precise) == "0.98"
+
+
+def test_a_negative_lambda_beyond_chance_shows_the_independence_assumption_fails():
+    """Noise that cannot fit inside the variation left: the margins contradict independent errors."""
+    found = state_checks.Reliability("state_trends", 0.0715, 0.2645, 0.743, 1 - 0.2645 * 0.743 / 0.0715, 364, 414)
+    assert found.noise_variance == pytest.approx(0.2645 * 0.743)  # 0.197, 2.7 times the 0.0715 left
+    assert found.chance_band == pytest.approx(np.sqrt(2 / (0.743 * 414)))  # about 8%
+    assert found.independence_fails and found.ratio == pytest.approx(-1.7486, abs=1e-4)
+    assert state_checks.reliability_words(found) == (
+        "-1.75: impossible with independent errors, so the signal share cannot be known"
+    )
+    # just below zero but within chance: may be all noise, not a failed assumption
+    near = state_checks.Reliability("twfe", 0.19, 0.2645, 0.743, 1 - 0.2645 * 0.743 / 0.19, 364, 414)
+    assert near.ratio < 0 and not near.independence_fails
 
 
 def test_reliability_per_specification_counts_every_absorbed_effect():

@@ -172,11 +172,16 @@ def estimates(
     """One row per specification: the coefficient and its 95% interval, with a dashed line at zero,
     a solid line at the verdict's ``threshold`` and a dotted line at a published magnitude
     (``reference``), all named in the legend. Rows whose ``key`` is in ``decisive`` have filled
-    markers and bold labels, the others open markers, in both drawings.
+    markers and bold labels, the others open markers, in both drawings; a row whose years differ from
+    the first row's (the title's) names them in its label.
 
     ``estimates``: key, label, coef, ci_low, ci_high, n_obs, n_states, years.
     """
     data = estimates[["key", "label", "coef", "ci_low", "ci_high", "n_obs", "n_states", "years"]].reset_index(drop=True)
+    data["label"] = [
+        label if years == data["years"].iloc[0] else f"{label} ({years})"
+        for label, years in zip(data["label"], data["years"], strict=True)
+    ]
     data = data.assign(decisive=data["key"].isin(decisive))
     lines = reference_lines(reference, reference_label, threshold)
     about = Download(
@@ -209,7 +214,7 @@ def reference_lines(reference: float | None, reference_label: str, threshold: fl
 
 def estimates_static(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str, title: str, source: str):
     """Matplotlib version of ``estimates``: labels left of the rows, legend below the plot."""
-    figure, axis = plt.subplots(figsize=(8.5, 0.42 * len(data) + 2.2))
+    figure, axis = plt.subplots(figsize=(8.5, 0.34 * len(data) + 2.0))
     rows = list(range(len(data)))[::-1]
     axis.hlines(rows, data["ci_low"], data["ci_high"], color="#0072B2", linewidth=2)
     for row, coef, filled in zip(rows, data["coef"], data["decisive"], strict=True):

@@ -100,6 +100,15 @@ def family_numbers(family: pd.DataFrame, drugs: list[str]) -> dict:
             or "none"
         )
 
+    def named(rows: pd.DataFrame) -> str:
+        return (
+            "; ".join(
+                f"{r.group.lower()} ({MODEL_LABELS[r.model]}), {'positive' if r.coef > 0 else 'negative'}"
+                for r in rows.itertuples()
+            )
+            or "none"
+        )
+
     disagreeing = family[family["disagree"]]
     values = {
         f"correlation.{r.group.lower()}.{r.model}.{field}": getattr(r, field)
@@ -114,6 +123,7 @@ def family_numbers(family: pd.DataFrame, drugs: list[str]) -> dict:
             "correlation.tests.n_significant": len(below),
             "correlation.tests.n_borderline": len(borderline),
             "correlation.significant_associations": described(below),
+            "correlation.tests.significant_short": named(below),
             "correlation.tests.borderline": described(borderline),
             "correlation.tests.expected_by_chance": ALPHA * len(family),
             "correlation.tests.min_holm": float(family["p_holm"].min()),

@@ -12,6 +12,8 @@ import pandas as pd
 
 from analysis.book.tables import estimates_table, interval
 from analysis.models import specifications, state_checks
+from analysis.models.fixed_effects import monte_carlo_reading
+from analysis.models.inference import interval_and_p_disagree
 from analysis.models.specifications import MAIN, Analysis
 from analysis.models.state_models import DECISIVE, Decision, Identification, interval_words
 
@@ -92,7 +94,7 @@ def detail_numbers(
             f"{family}.loo.max_state": high["omitted"],
             f"{family}.lead.check": lead,
             f"{family}.reliability": reliable.ratio,
-            f"{family}.reliability_words": state_checks.reliability_words(reliable.ratio),
+            f"{family}.reliability_words": state_checks.reliability_words(reliable),
             f"{family}.includes_zero": "; ".join(with_zero) or "none",
             f"{family}.robustness_words": (
                 "has an interval excluding zero in every one"
@@ -106,12 +108,26 @@ def detail_numbers(
 
 # --- the short answer ---
 
+# The decisive specifications in a few words, for sentences that list them.
+SHORT_NAMES = {"twfe": "main", "state_trends": "state-trends", "division_years": "division-by-year"}
+
 
 def direction_word(
     low: float, high: float, more: str = "more", fewer: str = "fewer", neither: str = "no clear difference in"
 ) -> str:
     """The direction an interval shows: ``more`` above zero, ``fewer`` below it, ``neither`` across it."""
     return more if low > 0 else fewer if high < 0 else neither
+
+
+def article(number: float) -> str:
+    """'a' or 'an' before ``number`` read aloud in English ('an 80%', 'an 11%', 'a 70%')."""
+    whole = int(number)
+    return "an" if str(whole).startswith("8") or whole in (11, 18) else "a"
+
+
+def listed(items: list[str], conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or with ``conjunction``)."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
 def fragility_phrase(periods: pd.DataFrame, later_start: str, complete: str) -> str:
@@ -137,39 +153,83 @@ def fragility_phrase(periods: pd.DataFrame, later_start: str, complete: str) -> 
     return f"{first} and {second}"
 
 
-def trend_sentence(upper: float, threshold: float, ratio: float) -> str:
-    """What the state-trends model can say, from its upper bound, the threshold and the reliability of
-    the share's variation it uses (at or below zero: no reliable variation is left)."""
+def trend_sentence(upper: float, threshold: float, se_trend: float, se_main: float) -> str:
+    """What the state-trends model can say, from its upper bound against the threshold and, when it
+    cannot rule the increase out, whether that is because its estimate is less precise than the main
+    model's (standard errors ``se_trend`` and ``se_main``). No final stop: the chapter adds the numbers."""
     if upper < threshold:
-        return "Once each state's own trend is removed, the data still rule out an increase of that size."
-    if ratio <= 0:
-        return "Once each state's own trend is removed, too little reliable variation is left to rule out an increase"
-    return "Once each state's own trend is removed, the data cannot rule out an increase"
+        return "With state trends, the data still rule out an increase of that size"
+    if se_trend > se_main:
+        return "With state trends, the estimate is too imprecise to exclude an increase"
+    return "With state trends, the data cannot rule out an increase"
 
 
 def turns_sentence(verdict: str, loo: pd.DataFrame, sweep: pd.DataFrame, sensitivity: pd.DataFrame) -> str:
     """Which of the shown alternatives change the verdict: states left out one at a time, coverage
-    cut-offs, inference conventions (the study's magnitude as threshold is not an alternative convention)."""
-    conventions = sensitivity[~sensitivity["key"].isin(["declared", "study_threshold"])]
+    cut-offs, other standard errors (``sensitivity`` rows of kind 'errors') and the conventional 5%
+    test level (kind 'level'); the study's magnitude as threshold is not an alternative convention."""
+    errors = sensitivity[sensitivity["kind"] == "errors"]
+    levels = sensitivity[sensitivity["kind"] == "level"]
     parts = []
     flipped = loo[loo["verdict"] != verdict]
     if len(flipped):
-        parts.append(f"leaving out any one of {len(flipped)} of the {len(loo)} states")
+        parts.append(f"dropping one of {len(flipped)} states")
     cutoffs = sweep[sweep["verdict"] != verdict]["cutoff"]
     if len(cutoffs):
-        parts.append(f"a coverage cut-off of {' or '.join(f'{c:g}%' for c in cutoffs)}")
-    changed = conventions[conventions["verdict"] != verdict]
+        parts.append(f"{article(cutoffs.iloc[0])} {listed([f'{c:g}%' for c in cutoffs], 'or')} coverage cut-off")
+    changed = errors[errors["verdict"] != verdict]
     if len(changed):
-        parts.append(f"{len(changed)} of the {len(conventions)} other error conventions")
+        parts.append(f"{len(changed)} of {len(errors)} other standard errors")
+    level = levels[levels["verdict"] != verdict]
+    if len(level):
+        parts.append("a 5% test")
     if not parts:
-        return "No single state, coverage cut-off or error convention shown here changes it."
-    listed = (
-        parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + (", or " if len(parts) > 2 else " or ") + parts[-1]
-    )
+        return "No single state, coverage cut-off, standard error or test level shown here changes it."
     readings = sorted(
-        set(pd.concat([flipped["verdict"], sweep.loc[sweep["verdict"] != verdict, "verdict"], changed["verdict"]]))
+        set(
+            pd.concat(
+                [
+                    flipped["verdict"],
+                    sweep.loc[sweep["verdict"] != verdict, "verdict"],
+                    changed["verdict"],
+                    level["verdict"],
+                ]
+            )
+        )
     )
-    return f'{listed[0].upper()}{listed[1:]} would read "{" or ".join(readings)}".'
+    text = listed(parts, "or")
+    return f'{text[0].upper()}{text[1:]} would read "{" or ".join(readings)}".'
+
+
+def later_sentence(windows: dict[str, pd.Series], declared: dict[str, float], window: str) -> str:
+    """What the decisive estimates show in a later ``window`` for each outcome (``windows``: the
+    outcome's adjective, e.g. 'drug-arrest', -> its ``state_checks.window_rows`` row): the sign of the
+    point estimates ('turn' when every outcome's main estimate in the declared window, ``declared``,
+    had the other sign), then which intervals lie above or below zero."""
+    signs = {}
+    for name, row in windows.items():
+        coefs = np.array([row[f"{key}_coef"] for key in DECISIVE])
+        signs[name] = "positive" if (coefs > 0).all() else "negative" if (coefs < 0).all() else "mixed"
+    common = set(signs.values())
+    if len(common) == 1 and "mixed" not in common:
+        sign = common.pop()
+        turned = all(np.sign(declared[name]) == (-1 if sign == "positive" else 1) for name in windows)
+        first = f"the estimates {'turn' if turned else 'are all'} {sign}"
+    else:
+        first = "; ".join(
+            f"the {name} point estimates are {'of mixed sign' if sign == 'mixed' else 'all ' + sign}"
+            for name, sign in signs.items()
+        )
+    clauses = []
+    for name, row in windows.items():
+        sides = []
+        for side, test in (("above", lambda r, k: r[f"{k}_ci_low"] > 0), ("below", lambda r, k: r[f"{k}_ci_high"] < 0)):
+            keys = [SHORT_NAMES[key] for key in DECISIVE if test(row, key)]
+            if keys:
+                plural = len(keys) > 1
+                sides.append(f"the {listed(keys)} {name} interval{'s lie' if plural else ' lies'} {side} zero")
+        clauses.append(" and ".join(sides) if sides else f"every {name} interval includes zero")
+    return f"In {window} {first}: {'; '.join(clauses)}."
 
 
 def study_sentence(comparison: pd.DataFrame, outcome: str) -> str:
@@ -183,43 +243,73 @@ def study_sentence(comparison: pd.DataFrame, outcome: str) -> str:
     return f"The study's reported {name} is reproduced for some of its reported figures only."
 
 
+def overdose_answer(comparison: pd.DataFrame, mains: pd.DataFrame) -> str:
+    """``study_sentence`` for overdose deaths, then the direction of the overdose main estimates whose
+    intervals exclude zero (``mains``: coef, ci_low, ci_high and ``lead``, the falsification check of
+    ``state_models.lead_check``, per analysis) and whether they pass their lead check."""
+    base = study_sentence(comparison, "drug overdose deaths per 100000")
+    significant = mains[(mains["ci_low"] > 0) | (mains["ci_high"] < 0)]
+    if significant.empty:
+        return base
+    direction = (
+        "increases"
+        if (significant["coef"] > 0).all()
+        else "decreases"
+        if (significant["coef"] < 0).all()
+        else "increases and decreases"
+    )
+    passes = significant["lead"] == "passes"
+    leads = (
+        "all passing their lead checks"
+        if passes.all()
+        else "none passing its lead check"
+        if not passes.any()
+        else "not all passing their lead checks"
+    )
+    return f"{base[:-1]}: overdose estimates excluding zero show {direction}, {leads}."
+
+
 def short_answer(
     verdict: str,
     drug: pd.DataFrame,
     periods: pd.DataFrame,
-    reliability_trend: float,
     threshold: float,
-    loo: pd.DataFrame,
-    sweep: pd.DataFrame,
-    sensitivity: pd.DataFrame,
+    knife_edge: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
     comparison: pd.DataFrame,
+    later: tuple[dict[str, pd.Series], dict[str, float], str],
+    overdose: pd.DataFrame,
+    *,
     later_start: int,
     complete_coverage: float,
 ) -> dict:
     """The chapter's first paragraph: the verdict (with 'on a knife-edge' where an alternative shown
-    flips it), whether any drug-arrest estimate shows more arrests, the main model's direction and
-    what it rests on, what the state-trends model can say and why, where the verdict turns, and
-    whether the study's overdose finding is reproduced."""
+    flips it), whether any drug-arrest estimate of the declared window shows more arrests, the main
+    model's direction and what it rests on, what the state-trends model can say and why, where the
+    verdict turns (``knife_edge``: leave-one-out, coverage sweep, sensitivity), what the later window
+    shows (``later``: ``later_sentence``'s arguments) and what the overdose estimates show
+    (``overdose``: see ``overdose_answer``)."""
     rows = drug.set_index("key")
     linear = drug[~drug["key"].isin(["lead"])]
     above = int((linear["ci_low"] > 0).sum())
     main, trends = rows.loc[MAIN], rows.loc["state_trends"]
-    turns = turns_sentence(verdict, loo, sweep, sensitivity)
+    years = main["years"]
+    turns = turns_sentence(verdict, *knife_edge)
     title = verdict.capitalize() + ("" if turns.startswith("No single") else ", on a knife-edge")
     return {
         "state_panel.answer.verdict": title,
         "state_panel.answer.arrests": (
-            "No estimate shows more drug arrests where undocumented shares rose."
+            f"No {years} estimate shows more drug arrests where undocumented shares rose."
             if above == 0
-            else f"{above} of {len(linear)} estimates show more drug arrests where undocumented shares rose."
+            else f"{above} of {len(linear)} {years} estimates show more drug arrests where undocumented shares rose."
         ),
         "state_panel.answer.main_direction": direction_word(main["ci_low"], main["ci_high"]),
         "state_panel.answer.fragility": fragility_phrase(
             periods, f"from_{later_start}", f"coverage_{complete_coverage:.0f}"
         ),
-        "state_panel.answer.trend": trend_sentence(trends["ci_high"], threshold, reliability_trend),
+        "state_panel.answer.trend": trend_sentence(trends["ci_high"], threshold, trends["se"], main["se"]),
         "state_panel.answer.turns": turns,
-        "state_panel.answer.overdose": study_sentence(comparison, "drug overdose deaths per 100000"),
+        "state_panel.answer.later": later_sentence(*later),
+        "state_panel.answer.overdose": overdose_answer(comparison, overdose),
     }
 
 
@@ -234,17 +324,25 @@ def verdict_numbers(
     power: state_checks.PowerCost,
     threshold_test: tuple[float, float],
     draws: int,
-    rate_ratio: float,
+    drug: pd.DataFrame,
+    composition: dict[str, float],
 ) -> dict:
     """The verdict section's numbers: each convention's highest upper bound and verdict, the
     Bell-McCaffrey degrees of freedom of the state-trends model, the leave-one-state-out and coverage
-    cut-off counts, lambda per decisive specification, the power cost of measurement error, the
-    one-sided bootstrap test against the threshold, and the arrest-rate ratio the threshold implies."""
+    cut-off counts and the readings that sit on the threshold, the precision of each decisive estimate
+    (within-state SD of the share, standard error; ``drug``: the estimates table), what Pew's margins
+    say about the noise in it (lambda per decisive specification), the power cost of measurement error,
+    the one-sided bootstrap test against the threshold, and what the threshold, the main estimate and
+    the study's figure would mean if they came from who is arrested (``composition``: 'threshold',
+    'main' and 'study' slopes, 'mean' rate and 'mean_share', see ``specifications.group_rates``)."""
     by_key = sensitivity.set_index("key")
     declared = by_key.loc["declared"]
     verdict = declared["verdict"]
     flipped, cut = loo[loo["verdict"] != verdict], sweep[sweep["verdict"] != verdict]
+    errors_flipped = sensitivity[(sensitivity["kind"] == "errors") & (sensitivity["verdict"] != verdict)]
     p, error = threshold_test
+    estimates = drug.set_index("key")
+    trends = reliabilities["state_trends"]
     values = {
         f"state_panel.drug_crime.sensitivity.{key}.{field}": by_key.loc[key, field]
         for key in by_key.index
@@ -252,12 +350,31 @@ def verdict_numbers(
     }
     values.update(
         {
+            f"state_panel.precision.{key}.within_sd": float(np.sqrt(reliabilities[key].within_variance))
+            for key in DECISIVE
+        }
+    )
+    values.update({f"state_panel.precision.{key}.se": float(estimates.loc[key, "se"]) for key in DECISIVE})
+    undocumented, others = specifications.group_rates(
+        composition["main"], composition["mean"], composition["mean_share"]
+    )
+    values.update(
+        {
             "state_panel.drug_crime.margin": declared["margin"],
             "state_panel.drug_crime.cr2_bm.df": by_key.loc["cr2_bm", "df_state_trends"],
-            "state_panel.drug_crime.rate_ratio": rate_ratio,
+            "state_panel.drug_crime.rate_ratio": specifications.rate_ratio_at(
+                composition["threshold"], composition["mean"], composition["mean_share"]
+            ),
+            "state_panel.drug_crime.main_rate_undocumented": undocumented,
+            "state_panel.drug_crime.main_rate_others": others,
+            "state_panel.drug_crime.study_rate_ratio": specifications.rate_ratio_at(
+                composition["study"], composition["mean"], composition["mean_share"]
+            ),
             "state_panel.knife_edge.loo.n_flipped": len(flipped),
             "state_panel.knife_edge.loo.n_states": len(loo),
-            "state_panel.knife_edge.loo.flipped_states": ", ".join(flipped["omitted"]) or "none",
+            "state_panel.knife_edge.loo.flipped_states": listed(list(flipped["omitted"]), "or")
+            if len(flipped)
+            else "none",
             "state_panel.knife_edge.loo.trend_upper_min": float(flipped["upper_state_trends"].min())
             if len(flipped)
             else np.nan,
@@ -267,54 +384,168 @@ def verdict_numbers(
             "state_panel.knife_edge.coverage.n_flipped": len(cut),
             "state_panel.knife_edge.coverage.n_cutoffs": len(sweep),
             "state_panel.knife_edge.coverage.flipped": " and ".join(f"{c:g}%" for c in cut["cutoff"]) or "none",
-            "state_panel.reliability.twfe": reliabilities[MAIN].ratio,
-            "state_panel.reliability.state_trends": reliabilities["state_trends"].ratio,
-            "state_panel.reliability.division_years": reliabilities["division_years"].ratio,
-            "state_panel.reliability.state_trends_within_sd": float(
-                np.sqrt(reliabilities["state_trends"].within_variance)
+            "state_panel.knife_edge.near": near_threshold(sensitivity, loo, sweep, declared["threshold"]),
+            "state_panel.knife_edge.margin": state_checks.KNIFE_EDGE_MARGIN,
+            "state_panel.knife_edge.errors.flipped": listed(list(errors_flipped["convention"])) or "none",
+            "state_panel.knife_edge.errors.n_flipped": len(errors_flipped),
+            "state_panel.knife_edge.errors.n": int((sensitivity["kind"] == "errors").sum()),
+            "state_panel.knife_edge.level.verdict": by_key.loc["tost90", "verdict"],
+            "state_panel.drug_crime.composition": composition_sentence(
+                undocumented,
+                specifications.rate_ratio_at(composition["study"], composition["mean"], composition["mean_share"]),
             ),
+            "state_panel.knife_edge.others": others_sentence(sensitivity, loo, sweep),
+            "state_panel.reliability.twfe": reliabilities[MAIN].ratio,
+            "state_panel.reliability.state_trends": trends.ratio,
+            "state_panel.reliability.division_years": reliabilities["division_years"].ratio,
+            "state_panel.reliability.state_trends_within_sd": float(np.sqrt(trends.within_variance)),
             "state_panel.reliability.rms_se": float(np.sqrt(reliabilities[MAIN].error_variance)),
+            "state_panel.reliability.state_trends.noise_variance": trends.noise_variance,
+            "state_panel.reliability.state_trends.within_variance": trends.within_variance,
+            "state_panel.reliability.state_trends.chance_band": trends.chance_band,
+            "state_panel.reliability.noise_reading": noise_sentence(trends),
             "state_panel.power.reliability": power.reliability,
             "state_panel.power.attenuated": power.attenuated,
             "state_panel.power.below_share": power.below_share,
+            "state_panel.power.caveat": power_caveat(reliabilities),
             "state_panel.drug_crime.threshold_p.state_trends": p,
             "state_panel.drug_crime.threshold_p.state_trends.mc_se": error,
             "state_panel.drug_crime.threshold_p.draws": draws,
+            "state_panel.drug_crime.threshold_p.reading": threshold_test_reading(p, error),
             "state_panel.drug_crime.cr2_bm.effect": (
                 "widens" if by_key.loc["cr2_bm", "upper_state_trends"] > declared["upper_state_trends"] else "narrows"
             ),
-            "state_panel.verdict.why": why_sentence(declared, reliabilities),
+            "state_panel.drug_crime.cr2_bm.verdict_words": (
+                "and the verdict stays " if by_key.loc["cr2_bm", "verdict"] == verdict else "and the verdict becomes "
+            )
+            + f'"{by_key.loc["cr2_bm", "verdict"]}"',
+            "state_panel.verdict.why": why_sentence(declared, drug),
         }
     )
     return {key: value for key, value in values.items() if not (isinstance(value, float) and np.isnan(value))}
 
 
-def why_sentence(declared: pd.Series, reliabilities: dict[str, state_checks.Reliability]) -> str:
-    """Which decisive upper bounds lie above the threshold, and how reliable the share's variation is in
-    the specifications they come from (a ``sensitivity`` row of the declared convention)."""
+def composition_sentence(main_undocumented: float, study_ratio: float) -> str:
+    """Whether the main estimate and the study's figure could come from who is arrested alone: not if,
+    read that way, they give undocumented residents a negative arrest rate or a negative rate ratio."""
+    if main_undocumented < 0 or study_ratio < 0:
+        return (
+            "slopes of this size cannot come from who is arrested alone: they describe states, not people, and "
+            "by the same arithmetic the threshold is a generous one"
+        )
+    return "slopes of this size could come from who is arrested alone"
+
+
+def labelled_rows(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.DataFrame) -> list[tuple[str, pd.Series]]:
+    """Every reading of the knife-edge table, one per convention, state left out and coverage cut-off
+    (the study's magnitude as threshold left out: it moves the threshold, not the bounds), with a name."""
+    return [
+        *((row["convention"], row) for _, row in sensitivity[sensitivity["key"] != "study_threshold"].iterrows()),
+        *((f"without {row['omitted']}", row) for _, row in loo.iterrows()),
+        *((f"the coverage cut-off of {row['cutoff']:g}%", row) for _, row in sweep.iterrows()),
+    ]
+
+
+def near_threshold(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.DataFrame, threshold: float) -> str:
+    """The readings whose state-trends upper bound lies within ``state_checks.KNIFE_EDGE_MARGIN`` of the
+    threshold (the same at the precision the chapter prints): each is on a knife-edge itself."""
+    near = [
+        f"{name} ({row['upper_state_trends']:+.2f} against {threshold:+.2f})"
+        for name, row in labelled_rows(sensitivity, loo, sweep)
+        if abs(row["upper_state_trends"] - threshold) < state_checks.KNIFE_EDGE_MARGIN
+    ]
+    return listed(near) if near else "none"
+
+
+def others_sentence(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.DataFrame) -> str:
+    """Where the two other decisive upper bounds (main, division-by-year) lie across every reading
+    shown: below zero in every one, or not in the readings named."""
+    others = [key for key in DECISIVE if key != "state_trends"]
+    names = listed([SHORT_NAMES[key] for key in others])
+    rows = labelled_rows(sensitivity, loo, sweep)
+    reaching = [
+        f"{name} ({' and '.join(format(row['upper_' + key], '+.1f') for key in others)})"
+        for name, row in rows
+        if any(row[f"upper_{key}"] >= 0 for key in others)
+    ]
+    if not reaching:
+        return f"The {names} upper bounds stay below zero in every row."
+    return (
+        f"The {names} upper bounds stay below zero in every row but {len(reaching)} of the {len(rows)}: "
+        f"{listed(reaching)}."
+    )
+
+
+def why_sentence(declared: pd.Series, drug: pd.DataFrame) -> str:
+    """Which decisive upper bounds lie above the threshold (a ``sensitivity`` row of the declared
+    convention) and why: an estimate less precise than the main model's (standard errors in the
+    estimates table ``drug``), or a point estimate closer to the threshold."""
     above = [key for key in DECISIVE if declared[f"upper_{key}"] >= declared["threshold"]]
     if not above:
         return "Every decisive upper bound lies below the threshold."
-    names = " and ".join(
-        f"the {NAMES[key].replace('with ', '')} model" if key != MAIN else "the main model" for key in above
-    )
-    noise = [key for key in above if reliabilities[key].ratio <= 0]
-    low = [key for key in above if 0 < reliabilities[key].ratio < state_checks.RELIABILITY_FLOOR]
+    se = drug.set_index("key")["se"]
+    names = listed([f"the {SHORT_NAMES[key]} model" for key in above])
     verb = "comes" if len(above) == 1 else "come"
-    if len(noise) == len(above):
-        tail = "whose share varies no more than sampling noise would make it"
-    elif noise or low:
-        tail = "where sampling error is most of the share's variation"
+    if all(se[key] > se[MAIN] for key in above if key != MAIN) and MAIN not in above:
+        tail = "whose estimate is less precise than the main model's"
     else:
-        tail = "where most of the share's variation is signal"
+        tail = "whose point estimate lies close enough to the threshold"
     return f"The upper bound above the threshold {verb} from {names}, {tail}."
+
+
+def noise_sentence(found: state_checks.Reliability) -> str:
+    """What Pew's margins say about the noise in the variation one specification leaves: more than
+    the variation itself (impossible with independent errors: the assumption fails, and the share of
+    signal cannot be known), about as much (possibly all noise), or less (lambda is the signal share)."""
+    if found.independence_fails:
+        return (
+            "That is impossible if a state's sampling errors were independent from year to year: the margins "
+            "overstate the error in a state's detrended changes, or the errors are correlated across its years. "
+            "The assumption fails, so how much of the variation left is signal cannot be known."
+        )
+    if found.ratio <= 0:
+        return "That is no more than independent errors alone would leave: the variation left may be all noise."
+    return "The rest, a share lambda of the variation, is signal if the errors are independent."
+
+
+def power_caveat(reliabilities: dict[str, state_checks.Reliability]) -> str:
+    """Whether the power cost, computed with lambda under independent errors, is a measurement or an
+    illustration: an illustration when a decisive specification shows the assumption failing."""
+    failing = [SHORT_NAMES[key] for key in DECISIVE if reliabilities[key].independence_fails]
+    if not failing:
+        return ""
+    return (
+        f"The {listed(failing)} model's negative lambda shows that assumption does not hold, so this illustrates "
+        "what sampling error can cost; it does not measure it."
+    )
+
+
+def threshold_test_reading(p: float, error: float) -> str:
+    """The one-sided bootstrap test against the threshold at the declared level (2.5%, the 95% upper
+    bound) and at the conventional 5% (the 90% upper bound), each read with its Monte Carlo error."""
+    declared = specifications.DECLARED_ONE_SIDED_LEVEL
+    conventional = specifications.CONVENTIONAL_ONE_SIDED_LEVEL
+    at_declared = monte_carlo_reading(p, error, declared)
+    at_conventional = monte_carlo_reading(p, error, conventional)
+    if "borderline" in (at_declared, at_conventional):
+        return "too close to a level for its draws to say on which side it lies"
+    if at_declared == "below":
+        return f"below the declared {declared:.1%}: the bootstrap, too, rules out an increase of the threshold's size"
+    if at_conventional == "below":
+        return (
+            f"below {conventional:.0%} but not below the declared {declared:.1%}: at the conventional 5% level the "
+            "bootstrap, like the 90% interval, would rule out an increase of the threshold's size; at the declared "
+            "level it does not"
+        )
+    return f"not below {conventional:.0%}: the bootstrap does not rule out an increase of the threshold's size"
 
 
 def decisive_table(
     drug: pd.DataFrame, reliabilities: dict[str, state_checks.Reliability], threshold: float
 ) -> pd.DataFrame:
-    """The three estimates that decide: estimate and interval, upper bound minus the threshold, and the
-    reliability of the share's variation each one uses."""
+    """The three estimates that decide: estimate and interval, upper bound minus the threshold, their
+    precision (standard error; within-state SD of the share each one uses) and lambda, the signal
+    share of that variation if Pew's sampling errors were independent."""
     rows = drug.set_index("key")
     return pd.DataFrame(
         {
@@ -324,8 +555,11 @@ def decisive_table(
                 for key in DECISIVE
             ],
             "Upper bound - threshold": [f"{rows.loc[key, 'ci_high'] - threshold:+.1f}" for key in DECISIVE],
-            "Reliability of the share's variation (lambda)": [f"{reliabilities[key].ratio:.2f}" for key in DECISIVE],
-            "Interval": [interval_words(rows.loc[key, "ci_low"], rows.loc[key, "ci_high"]) for key in DECISIVE],
+            "Standard error": [f"{rows.loc[key, 'se']:.1f}" for key in DECISIVE],
+            "Within-state SD of the share (points)": [
+                f"{np.sqrt(reliabilities[key].within_variance):.2f}" for key in DECISIVE
+            ],
+            "Lambda (if errors independent)": [f"{reliabilities[key].ratio:.2f}" for key in DECISIVE],
         }
     )
 
@@ -387,12 +621,15 @@ def period_numbers(
     randomization: tuple[float, float, float],
     draws: int,
     margins: pd.Series,
+    collinearity: float,
+    *,
     early_last: int,
     late_first: int,
 ) -> dict:
     """The by-period, coverage and lag rows (``state_panel.periods.<row>.<field>``), randomization
-    inference, and Pew's mean 90% margin (points of share) in the years up to ``early_last`` and from
-    ``late_first``, and year by year."""
+    inference, the correlation of the current and previous share after the fixed effects
+    (``collinearity``), and Pew's mean 90% margin (points of share) in the years up to ``early_last``
+    and from ``late_first``, and year by year."""
     values = {
         f"state_panel.periods.{row.key}.{field}": getattr(row, field)
         for row in periods.itertuples()
@@ -405,6 +642,7 @@ def period_numbers(
             "state_panel.periods.randomization_p": p,
             "state_panel.periods.randomization_mc_se": error,
             "state_panel.periods.randomization_draws": draws,
+            "state_panel.periods.lag_collinearity": collinearity,
             "state_panel.margins.early_years": f"{early.index.min()}-{early.index.max()}",
             "state_panel.margins.early_min": float(early.min()),
             "state_panel.margins.early_max": float(early.max()),
@@ -418,28 +656,39 @@ def period_numbers(
             if early.max() < late.min()
             else "about as wide",
             "state_panel.periods.randomization_reading": "confirms" if p < 0.05 else "does not confirm",
-            "state_panel.periods.lag_reading": lag_sentence(periods),
+            "state_panel.periods.lag_reading": lag_sentence(periods, collinearity),
         }
     )
     return values
 
 
-def lag_sentence(periods: pd.DataFrame) -> str:
-    """What adding the previous period's share does: whether the association stays with the current
-    share, moves to the previous one, or is held by neither (from which intervals exclude zero)."""
+# Above this correlation (after the fixed effects) two regressors move together too much for a panel
+# of this size to say which one an association belongs to; a description, not a test.
+COLLINEAR = 0.5
+
+
+def lag_sentence(periods: pd.DataFrame, collinearity: float) -> str:
+    """What adding the previous period's share does, described and not explained: which share keeps
+    an interval that excludes zero, and, when the two move together (``collinearity`` above
+    ``COLLINEAR``), that they cannot be told apart."""
     rows = periods.set_index("key")
     current, previous = (
         not rows.loc[k, "ci_low"] <= 0 <= rows.loc[k, "ci_high"] for k in ("lag_current", "lag_previous")
     )
     if previous and not current:
-        return (
-            "the association moves to the previous period's share: arrests follow where the share was, not where it is"
-        )
-    if current and not previous:
-        return "the association stays with the current share"
-    if current and previous:
-        return "both the current and the previous period's share keep an association"
-    return "neither the current nor the previous period's share keeps an interval that excludes zero"
+        found = "the previous period's share takes the association"
+    elif current and not previous:
+        found = "the current share keeps the association"
+    elif current and previous:
+        found = "both the current and the previous period's share keep an association"
+    else:
+        found = "neither the current nor the previous period's share keeps an interval that excludes zero"
+    if abs(collinearity) < COLLINEAR:
+        return found
+    return (
+        f"{found}; but the two move together (correlation {collinearity:.2f} after state and year effects) and "
+        "both carry sampling error, so these data cannot say which one matters"
+    )
 
 
 def period_table(periods: pd.DataFrame) -> pd.DataFrame:
@@ -458,88 +707,164 @@ def period_table(periods: pd.DataFrame) -> pd.DataFrame:
 # --- arrests after 2008 ---
 
 
-def window_numbers(windows: pd.DataFrame) -> dict:
-    """Each window's decisive estimates, break-indicator estimates and reading by the rule
-    (``state_panel.windows.<first>_<last>.<spec>.<field>``)."""
+def window_numbers(windows: pd.DataFrame, family: str = "state_panel.windows") -> dict:
+    """Each window's decisive estimates, lambda per decisive specification, break-indicator estimates,
+    states and reading by the rule (``<family>.<first>_<last>.<spec>.<field>``)."""
     values = {}
     for row in windows.to_dict("records"):
-        name = f"state_panel.windows.{row['window'].replace('-', '_')}"
+        name = f"{family}.{row['window'].replace('-', '_')}"
         values[f"{name}.verdict"] = row["verdict"]
         values[f"{name}.n_obs"] = row["n_obs"]
+        values[f"{name}.n_states"] = row["n_states"]
         for key in (*DECISIVE, "break", "break_trends"):
             if not np.isnan(row.get(f"{key}_coef", np.nan)):
                 values.update(
                     {f"{name}.{key}.{field}": row[f"{key}_{field}"] for field in ("coef", "ci_low", "ci_high")}
                 )
                 values[f"{name}.{key}.reading"] = interval_words(row[f"{key}_ci_low"], row[f"{key}_ci_high"])
+            if f"{key}_reliability" in row:
+                values[f"{name}.{key}.lambda"] = row[f"{key}_reliability"].ratio
+                values[f"{name}.{key}.lambda_words"] = state_checks.reliability_words(row[f"{key}_reliability"])
     return values
 
 
-def window_table(windows: pd.DataFrame, declared: str) -> pd.DataFrame:
-    """Specifications down, windows across: the decisive estimates over each window, the seam's
-    break indicator where the window straddles it, and the rule's reading (shown; the verdict is the
-    ``declared`` window's)."""
+def absent_states(windows: pd.DataFrame, declared: str, window: str) -> str:
+    """The states of the ``declared`` window's sample that ``window``'s sample lacks, in words."""
+    rows = windows.set_index("window")
+    missing = sorted(set(rows.loc[declared, "states"]) - set(rows.loc[window, "states"]))
+    return listed(missing) if missing else "none"
+
+
+def window_table(windows: dict[str, pd.DataFrame], declared: str) -> pd.DataFrame:
+    """Specifications down, windows across, one block of rows per outcome (``windows``: outcome name ->
+    its ``state_checks.window_rows``): the decisive estimates, the seam's break indicator where the
+    window straddles it, lambda of the decisive specifications, the rule's reading against that
+    outcome's threshold (shown; the verdict is the ``declared`` window's) and the sample."""
 
     def cell(row: dict, key: str) -> str:
         coef = row.get(f"{key}_coef", np.nan)
         return "" if np.isnan(coef) else interval(coef, row[f"{key}_ci_low"], row[f"{key}_ci_high"], 1)
 
-    records = windows.to_dict("records")
-    rows = {
+    specs = {
         **{NAMES[key].capitalize(): key for key in DECISIVE},
         "Main, with a level shift per state at the seam": "break",
         "With state trends and the shift": "break_trends",
     }
-    table = {"Specification": [*rows, "Rule's reading", "State-years"]}
-    for r in records:
-        name = r["window"] + (" (declared)" if r["window"] == declared else "")
-        table[name] = [cell(r, key) for key in rows.values()] + [r["verdict"], f"{r['n_obs']:,}"]
+    first = next(iter(windows.values()))
+    names = [w + (" (declared)" if w == declared else "") for w in first["window"]]
+    table = {"Specification": []} | {name: [] for name in names}
+    for outcome, frame in windows.items():
+        records = frame.to_dict("records")
+        lines = {f"{outcome}:": ["" for _ in records]}
+        lines.update({label: [cell(r, key) for r in records] for label, key in specs.items()})
+        lines["Lambda: main / trends / division"] = [
+            " / ".join(f"{r[f'{key}_reliability'].ratio:.2f}" if f"{key}_reliability" in r else "" for key in DECISIVE)
+            for r in records
+        ]
+        lines["Rule's reading"] = [r["verdict"] for r in records]
+        lines["State-years (states)"] = [f"{r['n_obs']:,} ({r['n_states']})" for r in records]
+        for label, cells in lines.items():
+            table["Specification"].append(label)
+            for name, value in zip(names, cells, strict=True):
+                table[name].append(value)
     return pd.DataFrame(table)
+
+
+def seam_numbers(seams: dict[str, state_checks.SeamChange]) -> dict:
+    """The seam's size for each arrest rate (``seams``: outcome key -> ``state_checks.seam_changes``):
+    the median and SD of the states' log change across it, the SD between other consecutive years, and
+    the largest changes (``state_panel.seam.<outcome>.<field>``)."""
+    values = {}
+    for outcome, seam in seams.items():
+        name = f"state_panel.seam.{outcome}"
+        values.update(
+            {
+                f"{name}.years": f"{seam.years[0]}-{seam.years[1]}",
+                f"{name}.median": seam.median,
+                f"{name}.sd": seam.sd,
+                f"{name}.sd_other": seam.sd_other,
+                f"{name}.other_pairs": seam.other_pairs,
+                f"{name}.states": seam.states,
+                f"{name}.largest": listed([f"{state} {change:+.2f}" for state, change in seam.largest.items()]),
+                f"{name}.comparison": "wider than" if seam.sd > seam.sd_other else "no wider than",
+            }
+        )
+    return values
 
 
 # --- compared with the published study ---
 
 
-def comparison_table(comparison: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+def comparison_reading(row, published: pd.DataFrame) -> str:
+    """One row of ``state_checks.study_comparison`` in words: whether this book's interval contains the
+    study's figure, and whether its sign and significance replicate (a borderline significance, where
+    the interval and the wild bootstrap p disagree about zero or the p is too close to 5% for its
+    draws, is said to be so, with the p and its Monte Carlo SE)."""
+    study_significant = (
+        "significant" in published.loc[row.id, "significance"]
+        and "not significant" not in published.loc[row.id, "significance"]
+    )
+    wild = f"wild p = {row.p_wild:.4f} ± {row.p_wild_se:.4f}" if not np.isnan(row.p_wild) else ""
+    if row.same_sign and row.borderline:
+        replicated = (
+            f"same sign; significance borderline (the interval {interval_words(row.ci_low, row.ci_high)}, {wild})"
+        )
+    elif row.same_sign and row.book_significant == study_significant:
+        replicated = "sign and significance replicate"
+    elif row.same_sign:
+        replicated = "same sign; significance does not replicate (this book's interval "
+        replicated += "excludes zero)" if row.book_significant else "includes zero)"
+    else:
+        replicated = "opposite sign" + (
+            ", and this book's interval excludes zero"
+            if row.book_significant
+            else "; this book's interval includes zero"
+        )
+    if row.reading == "contains":
+        return f"contains the study's {row.study:+g}: {replicated}"
+    return f"excludes the study's {row.study:+g}: not reproduced ({replicated})"
+
+
+def comparison_table(comparison: pd.DataFrame, published: pd.DataFrame, study_years: str) -> pd.DataFrame:
     """The study's reported figure (sign as the study wrote it, source and wording) beside this book's
-    estimate of the same outcome, with a one-line reading."""
+    estimate of the same outcome over its declared years (rows of ``comparison`` with window
+    'declared') and over the study's own years ``study_years`` (window 'study', where the data reach
+    them), each with a one-line reading."""
+    declared = comparison[comparison["window"] == "declared"]
+    study = {(r.id, r.source): r for r in comparison[comparison["window"] == "study"].itertuples()}
+
+    def longer(row) -> str:
+        other = study.get((row.id, row.source))
+        if other is None:
+            return "same as declared" if row.years.endswith(study_years[-4:]) else ""
+        return interval(other.coef, other.ci_low, other.ci_high)
 
     def reading(row) -> str:
-        study_significant = (
-            "significant" in published.loc[row.id, "significance"]
-            and "not significant" not in published.loc[row.id, "significance"]
+        text = f"{row.years}: {comparison_reading(row, published)}"
+        other = study.get((row.id, row.source))
+        if other is None:
+            return text
+        longer_text = comparison_reading(other, published)
+        return (
+            f"{text}; {study_years}: {'the same' if longer_text == comparison_reading(row, published) else longer_text}"
         )
-        sign = "same sign" if row.same_sign else "opposite sign"
-        if row.same_sign and row.book_significant == study_significant:
-            replicated = "sign and significance replicate"
-        elif row.same_sign:
-            replicated = "same sign; significance does not replicate (this book's interval "
-            replicated += "excludes zero)" if row.book_significant else "includes zero)"
-        else:
-            replicated = sign + (
-                ", and this book's interval excludes zero"
-                if row.book_significant
-                else "; this book's interval includes zero"
-            )
-        if row.reading == "contains":
-            return f"contains the study's {row.study:+g}: {replicated}"
-        return f"excludes the study's {row.study:+g}: not reproduced ({replicated})"
 
     return pd.DataFrame(
         {
-            "Outcome (share source)": comparison["outcome"].str.replace(" per 100000", "")
+            "Outcome (share source)": declared["outcome"].str.replace(" per 100000", "")
             + " ("
-            + comparison["source"]
+            + declared["source"]
             + ")",
             "Study, per point (as reported)": [
                 f"{row.study:+g} ({published.loc[row.id, 'source_kind']}: "
                 f"{published.loc[row.id, 'source_title'].split(':')[0]})"
-                for row in comparison.itertuples()
+                for row in declared.itertuples()
             ],
-            "This book [95% interval], years": [
-                interval(r.coef, r.ci_low, r.ci_high) + f", {r.years}" for r in comparison.itertuples()
+            "This book [95% interval], declared years": [
+                interval(r.coef, r.ci_low, r.ci_high) + f", {r.years}" for r in declared.itertuples()
             ],
-            "Reading": [reading(row) for row in comparison.itertuples()],
+            f"This book, {study_years}": [longer(row) for row in declared.itertuples()],
+            "Reading": [reading(row) for row in declared.itertuples()],
         }
     )
 
@@ -596,17 +921,23 @@ def robustness_table(robustness: dict, analyses: dict) -> pd.DataFrame:
 
 
 def inference_table(results: dict, checks: dict, decisions: dict, analyses: dict) -> pd.DataFrame:
-    """Per analysis: sample, wild bootstrap p with its Monte Carlo SE, leave-one-out range, lead check, verdict."""
+    """Per analysis: sample, main estimate, wild bootstrap p with its Monte Carlo SE, leave-one-out range,
+    lead check, verdict. The correlation chapter's marks: a dagger (†) on an interval whose wild p
+    disagrees with it about zero at 5%, a double dagger (‡) on a p within ``BORDERLINE_MC_SE`` Monte
+    Carlo SEs of 0.05."""
     rows = []
     for key, analysis in analyses.items():
         main = results[key].iloc[0]
         p, error = checks[key]["wild"]
         low, high = checks[key]["loo"]["coef"].min(), checks[key]["loo"]["coef"].max()
+        dagger = " †" if interval_and_p_disagree(main["ci_low"], main["ci_high"], p) else ""
+        double = " ‡" if monte_carlo_reading(p, error) == "borderline" else ""
         rows.append(
             {
-                "Analysis (main model)": f"{analysis.label} ({main['years']})",
-                "State-years (states)": f"{main['n_obs']} ({main['n_states']})",
-                "Wild bootstrap p (MC SE)": f"{p:.4f} ({error:.4f})",
+                "Analysis (main model)": f"{analysis.label} ({main['years']}; {main['n_obs']} state-years, "
+                f"{main['n_states']} states)",
+                "Main estimate [95% interval]": interval(main["coef"], main["ci_low"], main["ci_high"]) + dagger,
+                "Wild bootstrap p (MC SE)": f"{p:.4f} ({error:.4f}){double}",
                 "Leave one state out": f"{low:+.2f} to {high:+.2f}",
                 "Lead check (lead sample)": (
                     f"{checks[key]['lead']} ({results[key].set_index('key').loc['lead', 'years']})"
@@ -617,6 +948,27 @@ def inference_table(results: dict, checks: dict, decisions: dict, analyses: dict
     return pd.DataFrame(rows)
 
 
+def dagger_numbers(results: dict, checks: dict, analyses: dict) -> dict:
+    """The analyses whose main interval and wild bootstrap p disagree about zero (marked †), and those
+    whose p is too close to 0.05 for its draws (‡), in words."""
+    disagree, borderline = [], []
+    for key, analysis in analyses.items():
+        main = results[key].iloc[0]
+        p, error = checks[key]["wild"]
+        where = interval_words(main["ci_low"], main["ci_high"])
+        words = f"{analysis.label} ({main['years']}: the interval {where}, p = {p:.4f})"
+        if interval_and_p_disagree(main["ci_low"], main["ci_high"], p):
+            disagree.append(words)
+        if monte_carlo_reading(p, error) == "borderline":
+            borderline.append(words)
+    return {
+        "state_panel.inference.n_disagree": len(disagree),
+        "state_panel.inference.disagree": "; ".join(disagree) or "none",
+        "state_panel.inference.n_borderline": len(borderline),
+        "state_panel.inference.borderline": "; ".join(borderline) or "none",
+    }
+
+
 def variation_table(results: dict, checks: dict, analyses: dict) -> pd.DataFrame:
     """Per analysis: the share's variance left after the fixed effects, its within-state SD (points of
     share), lambda (flagged below ``RELIABILITY_FLOOR``) and the effect of one within-state SD."""
@@ -624,7 +976,9 @@ def variation_table(results: dict, checks: dict, analyses: dict) -> pd.DataFrame
     for key, analysis in analyses.items():
         found, ratio = checks[key]["found"], checks[key]["reliability"].ratio
         flag = (
-            " (at or below zero: no more than noise)"
+            " (impossible with independent errors)"
+            if checks[key]["reliability"].independence_fails
+            else " (at or below zero: as much noise as variation)"
             if ratio <= 0
             else " (low)"
             if ratio < state_checks.RELIABILITY_FLOOR
@@ -657,26 +1011,32 @@ def table_69_numbers(panel: pd.DataFrame, source: str) -> dict:
     }
 
 
-def overdose_sentence(comparison: pd.DataFrame, reliability: float, leads: dict[str, str]) -> str:
+def overdose_sentence(comparison: pd.DataFrame, found: state_checks.Reliability, leads: dict[str, str]) -> str:
     """How to read the overdose comparison: a failure to reproduce is not a refutation when the share's
-    variation is mostly noise (``reliability``); which sources give the opposite sign to the study;
-    how many Pew overdose windows fail the lead check (``leads``: window label -> check)."""
-    rows = comparison[comparison["outcome"].str.startswith("drug overdose")]
+    variation may be mostly noise (``found``: the reliability of the Pew share in the study's overlap);
+    which sources give the opposite sign to the study; how many Pew overdose windows fail the lead
+    check (``leads``: window label -> check)."""
+    rows = comparison[comparison["outcome"].str.startswith("drug overdose") & (comparison["window"] == "declared")]
     parts = []
+    ratio = found.ratio
     if (rows["reading"] == "excludes").any():
         why = (
-            "the share's within-state variation there is no larger than sampling noise"
-            if reliability <= 0
-            else "sampling error is most of the share's within-state variation there"
-            if reliability < state_checks.RELIABILITY_FLOOR
+            "Pew's margins imply more sampling noise than the share's within-state variation there, so how much "
+            "of it is signal cannot be known"
+            if found.independence_fails
+            else "the share's within-state variation there is no larger than the sampling noise Pew's margins "
+            "imply, so it may be all noise"
+            if ratio <= 0
+            else "sampling error is most of the share's within-state variation there, if Pew's errors are independent"
+            if ratio < state_checks.RELIABILITY_FLOOR
             else "the share's variation there is mostly signal"
         )
         kind = (
             "a failure to reproduce, not a refutation"
-            if reliability < state_checks.RELIABILITY_FLOOR
+            if ratio < state_checks.RELIABILITY_FLOOR
             else "a failure to reproduce"
         )
-        parts.append(f"For overdose deaths the difference is {kind}: {why} (lambda {reliability:.2f}).")
+        parts.append(f"For overdose deaths the difference is {kind}: {why} (lambda {ratio:.2f}).")
     opposite = sorted(set(rows.loc[~rows["same_sign"] & rows["book_significant"], "source"]))
     if opposite:
         parts.append(
@@ -817,7 +1177,7 @@ def reliability_numbers(results: dict, checks: dict, analyses: dict) -> dict:
     floor = state_checks.RELIABILITY_FLOOR
     low = [
         f"{analyses[key].label} ({results[key].iloc[0]['years']}, "
-        f"{state_checks.reliability_words(checks[key]['reliability'].ratio)})"
+        f"{state_checks.reliability_words(checks[key]['reliability'])})"
         for key in analyses
         if checks[key]["reliability"].ratio < floor
     ]
@@ -827,9 +1187,11 @@ def reliability_numbers(results: dict, checks: dict, analyses: dict) -> dict:
         "state_panel.reliability.low": "; ".join(low) or "none",
         "state_panel.reliability.n_low": len(low),
         "state_panel.reliability.reading": (
-            "In those windows the share's within-state changes are more sampling error than signal, so their "
-            '"per point" estimates are flagged: classical measurement error pulls a slope toward zero, so an '
-            "interval that rules out an increase there is weaker evidence than it looks."
+            "In those windows, if Pew's sampling errors are independent, the share's within-state changes are more "
+            "sampling error than signal (at or below zero, as much noise as variation; beyond chance, a sign that "
+            'the errors are not independent), so their "per point" estimates are flagged: classical measurement '
+            "error pulls a slope toward zero, so an interval that rules out an increase there is weaker evidence "
+            "than it looks."
             if low
             else "In every window the share's within-state changes are more signal than sampling error."
         ),
@@ -880,7 +1242,7 @@ def combinations_table(combinations: pd.DataFrame, threshold: float) -> pd.DataF
 
 
 def other_check_numbers(
-    long_difference,
+    long_differences: dict,
     driscoll_kraay,
     foreign_born: tuple,
     age_adjusted: dict,
@@ -889,12 +1251,13 @@ def other_check_numbers(
     lags: int,
     arrest_years: int,
 ) -> dict:
-    """The other designs' numbers: long difference, Driscoll-Kraay errors (with the lags used, and the
+    """The other designs' numbers: long differences (``long_differences``: key -> fit, e.g. over the whole
+    window and from a later first year), Driscoll-Kraay errors (with the lags used, and the
     number of years the arrest sample has, too few for them), the foreign-born control, the
     age-adjusted rate, the Pew-CMS agreement on changes, and division bias."""
     values = {"state_panel.checks.arrest_years": arrest_years}
     for name, fit in (
-        ("long_difference", long_difference),
+        *long_differences.items(),
         ("driscoll_kraay", driscoll_kraay),
         ("foreign_born.with", foreign_born[0]),
         ("foreign_born.without", foreign_born[1]),
