@@ -254,7 +254,7 @@ def test_injury_deaths_show_one_year_and_download_all(build_dir):
     deaths = pd.DataFrame(
         {"Drug Poisoning": [60000.0, 70630.0], "Falls": [40000.0, 39443.0]}, index=pd.Index([2018, 2019], name="year")
     )
-    assert cells(checks.injury_deaths_markdown(deaths, 2019)) == [
+    assert cells(checks.injury_deaths_markdown(deaths)) == [
         "Cause",
         "Deaths 2019",
         "Drug Poisoning",

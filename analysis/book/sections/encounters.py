@@ -1,4 +1,9 @@
-"""The encounters chapter, section by section: the glue keys its text reads and its tables with their downloads."""
+"""The encounters chapter, section by section: the glue keys its text reads and its tables with their downloads.
+
+Key families: ``encounters.usbp_sw.fy<year>`` (Southwest Border Patrol encounters of each complete fiscal
+year) and ``encounters.crosscheck.fy<year>.relative`` (DHS OHSS against CBP's PDF); a section's own keys
+are written out.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,117 @@ from IPython.display import Markdown
 
 from analysis.book.downloads import Download
 from analysis.book.tables import markdown_table
+from analysis.data import encounters
 
 CROSSCHECK_SOURCE = (
     "CBP U.S. Border Patrol monthly encounters FY2000-FY2020 (PDF); DHS OHSS Key Homeland Security Metrics"
 )
+
+
+def series_numbers(annual: pd.DataFrame, monthly: pd.DataFrame, sectors: pd.DataFrame) -> dict:
+    """Southwest Border Patrol encounters since FY2000: each complete fiscal year, the last complete one,
+    the partial year (if the series ends in one) and a sentence on it, the peak, and the last month of the
+    combined series and of the DHS workbook. ``annual``: ``encounters.annual_from_monthly`` of ``monthly``;
+    ``sectors``: the DHS OHSS rows."""
+    full = annual[~annual["partial"]]
+    values = {f"encounters.usbp_sw.fy{row.fy}": int(row.encounters) for row in full.itertuples()}
+    values["encounters.usbp_sw.last_full_fy"] = int(full["fy"].max())
+    partial = annual[annual["partial"]]
+    if len(partial):
+        row = partial.iloc[-1]
+        values.update(
+            {
+                "encounters.usbp_sw.partial_fy": int(row["fy"]),
+                "encounters.usbp_sw.partial_fy_months": int(row["months"]),
+                "encounters.usbp_sw.partial_fy_through": f"{row['last_month']:%B %Y}",
+                "encounters.usbp_sw.partial_fy_value": int(row["encounters"]),
+                "encounters.usbp_sw.partial_fy_note": (
+                    f"FY{row['fy']} is partial: {row['months']} months through {row['last_month']:%B %Y}, "
+                    f"{row['encounters']:,} encounters so far."
+                ),
+            }
+        )
+    else:
+        values["encounters.usbp_sw.partial_fy_note"] = (
+            f"No fiscal year is partial: the series ends with the complete FY{full['fy'].max()}."
+        )
+    peak = full.loc[full["encounters"].idxmax()]
+    values.update(
+        {
+            "encounters.usbp_sw.max_value": int(peak["encounters"]),
+            "encounters.usbp_sw.max_fy": int(peak["fy"]),
+            "encounters.usbp_sw.last_month": f"{monthly['month'].max():%B %Y}",
+            "encounters.ohss.last_month": f"{sectors['month'].max():%B %Y}",
+        }
+    )
+    return values
+
+
+def record_low_numbers(monthly: pd.DataFrame, since: str) -> dict:
+    """Are recent months record lows: the month with the fewest encounters of the whole series, whether it
+    falls in the period from ``since`` (1.0 or 0.0), and the lowest month before ``since``."""
+    minimum = encounters.lowest_months(monthly, 1).iloc[0]
+    previous = encounters.lowest_months(monthly[monthly["month"] < pd.Timestamp(since)], 1).iloc[0]
+    return {
+        "encounters.monthly_min.value": int(minimum["encounters"]),
+        "encounters.monthly_min.month": f"{minimum['month']:%B %Y}",
+        "encounters.monthly_min.since_2025": float(minimum["month"] >= pd.Timestamp(since)),
+        "encounters.monthly_min_before.value": int(previous["encounters"]),
+        "encounters.monthly_min_before.month": f"{previous['month']:%B %Y}",
+    }
+
+
+def nationwide_numbers(state: pd.DataFrame) -> dict:
+    """CBP's nationwide file: its last month and that month's encounters, and the months with Title 42
+    encounters (first, last, how many). ``state``: the rows of the nationwide file by state."""
+    by_month = state.groupby("month")["encounters"].sum()
+    first, last, months = encounters.title42_period(state)
+    return {
+        "encounters.nationwide.last_month": f"{by_month.index.max():%B %Y}",
+        "encounters.nationwide.last_month_value": int(by_month.iloc[-1]),
+        "encounters.title42.first_month": f"{first:%B %Y}",
+        "encounters.title42.last_month": f"{last:%B %Y}",
+        "encounters.title42.months": months,
+    }
+
+
+def vintage_numbers(revised: dict) -> dict:
+    """The encounter files' vintages and what newer vintages revised (``revisions.facts`` of the datasets)."""
+    return {
+        "encounters.vintages.count": revised["vintages"],
+        "encounters.vintages.revised_cells": revised["cells"],
+        "encounters.vintages.revised_months": revised["months"],
+        "encounters.vintages.revised_years": revised["fiscal_years"],
+        "encounters.vintages.closed_cells": revised["closed_cells"],
+        "encounters.vintages.largest": revised["largest"],
+    }
+
+
+def publisher_numbers(overlap: pd.DataFrame) -> dict:
+    """Which publisher counts a month: the months both report (``encounters.publisher_overlap``), their
+    largest difference, whether it lies within what rounding every Southwest sector to 10 can add up to,
+    and the rule the book follows."""
+    bound = int(encounters.OHSS_ROUNDING / 2 * len(encounters.SOUTHWEST_SECTORS))
+    largest = overlap["difference"].abs().max()
+    return {
+        "encounters.publishers.overlap_months": len(overlap),
+        "encounters.publishers.overlap_first": f"{overlap['month'].min():%B %Y}",
+        "encounters.publishers.overlap_last": f"{overlap['month'].max():%B %Y}",
+        "encounters.publishers.max_abs_difference": int(largest),
+        "encounters.publishers.rounding_bound": bound,
+        "encounters.publishers.within_rounding": "within" if largest <= bound else "more than",
+        "encounters.publishers.rule": encounters.PUBLISHER_RULE,
+    }
+
+
+def crosscheck_numbers(crosscheck: pd.DataFrame) -> dict:
+    """Two official versions of the same counts (``encounters.compare_southwest_totals``): the relative
+    difference of each fiscal year, and the largest from FY2005 on."""
+    later = crosscheck[crosscheck["fy"] >= 2005]
+    return {
+        **{f"encounters.crosscheck.fy{row.fy}.relative": row.relative for row in crosscheck.itertuples()},
+        "encounters.crosscheck.max_abs_relative_from_fy2005": float(later["relative"].abs().max()),
+    }
 
 
 def count(value) -> str:
