@@ -304,19 +304,22 @@ def snake(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=lambda name: re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_"))
 
 
+def register_table(table: pd.DataFrame, *, widths: list[int], name: str, title: str, units: str) -> Markdown:
+    """One of the register's own tables, shown as built and downloaded as ``<name>.csv`` with plain
+    column names (``snake``): its cells are the data."""
+    return markdown_table(
+        table, widths=widths, download=downloads.Download(name, title, units, REGISTER_SOURCE), data=snake(table)
+    )
+
+
 def mapping_markdown(assessed: pd.DataFrame) -> Markdown:
     """The table of plain verdict words (``mapping_table``), as CSV too."""
-    table = mapping_table(assessed)
-    return markdown_table(
-        table,
+    return register_table(
+        mapping_table(assessed),
         widths=[15, 25, 50, 10],
-        download=downloads.Download(
-            "claims-verdict-words",
-            "one verdict of the register: the plain word a card shows, what it means and how many rows have it",
-            "rows: count of register rows",
-            REGISTER_SOURCE,
-        ),
-        data=snake(table),
+        name="claims-verdict-words",
+        title="one verdict of the register: the plain word a card shows, what it means and how many rows have it",
+        units="rows: count of register rows",
     )
 
 
@@ -329,16 +332,12 @@ def by_document(assessed: pd.DataFrame) -> pd.DataFrame:
 def by_document_markdown(assessed: pd.DataFrame) -> Markdown:
     """The table of verdicts by document (``by_document``), as CSV too."""
     table = by_document(assessed)
-    return markdown_table(
+    return register_table(
         table,
         widths=[40, *[12] * (len(table.columns) - 1)],
-        download=downloads.Download(
-            "claims-verdicts-by-document",
-            "one verdict of the register: how many rows of each source document (000-004) have it",
-            "counts of register rows",
-            REGISTER_SOURCE,
-        ),
-        data=snake(table),
+        name="claims-verdicts-by-document",
+        title="one verdict of the register: how many rows of each source document (000-004) have it",
+        units="counts of register rows",
     )
 
 
@@ -355,17 +354,12 @@ def rules_table(assessed: pd.DataFrame) -> pd.DataFrame:
 
 def rules_markdown(assessed: pd.DataFrame) -> Markdown:
     """The table of rules (``rules_table``), as CSV too."""
-    table = rules_table(assessed)
-    return markdown_table(
-        table,
+    return register_table(
+        rules_table(assessed),
         widths=[14, 20, 58, 8],
-        download=downloads.Download(
-            "claims-rules",
-            "one rule the register judges claims by: its possible verdicts, why, and how many rows use it",
-            "claims: count of register rows",
-            REGISTER_SOURCE,
-        ),
-        data=snake(table),
+        name="claims-rules",
+        title="one rule the register judges claims by: its possible verdicts, why, and how many rows use it",
+        units="claims: count of register rows",
     )
 
 
@@ -426,17 +420,12 @@ def evidence_table(assessed: pd.DataFrame) -> pd.DataFrame:
 
 def evidence_markdown(assessed: pd.DataFrame) -> Markdown:
     """The table of evidence caps (``evidence_table``), as CSV too."""
-    table = evidence_table(assessed)
-    return markdown_table(
-        table,
+    return register_table(
+        evidence_table(assessed),
         widths=[12, 34, 46, 8],
-        download=downloads.Download(
-            "claims-evidence-limits",
-            "one strength of evidence: the verdicts it caps, why, and how many rows have it",
-            "claims: count of register rows",
-            REGISTER_SOURCE,
-        ),
-        data=snake(table),
+        name="claims-evidence-limits",
+        title="one strength of evidence: the verdicts it caps, why, and how many rows have it",
+        units="claims: count of register rows",
     )
 
 

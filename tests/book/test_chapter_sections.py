@@ -469,7 +469,7 @@ def test_encounter_numbers_of_the_record_low_and_the_decline():
     sbo = pd.DataFrame(
         {"fy": [2024, 2024, 2025], "partial_fy": [False, False, True], "component": ["USBP", "OFO", "USBP"]}
     ).assign(encounters=[75, 25, 1000])
-    assert checks.encounter_numbers(series, annual, sectors, sbo) == {
+    assert checks.encounter_numbers(series, annual, sectors=sectors, sbo=sbo) == {
         "checks.record_low.month": "March 2025",
         "checks.record_low.value": 20,
         "checks.record_low.first_month": "February 2024",

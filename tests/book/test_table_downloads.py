@@ -393,3 +393,10 @@ def test_the_verdicts_by_document_count_every_verdict_of_the_register():
     assert list(table.columns) == ["Verdict", "000", "001"]
     assert table.set_index("Verdict").loc[["supported", "contradicted"]].values.tolist() == [[1, 1], [0, 1]]
     assert list(claim_cards.snake(table).columns) == ["verdict", "000", "001"]
+
+
+def test_the_registers_own_tables_download_their_cells_under_plain_names(build_dir):
+    assessed = pd.DataFrame({"verdict": ["supported", "contradicted"], "document": ["000_a", "001_b"]})
+    claim_cards.by_document_markdown(assessed)
+    assert saved(build_dir, "claims-verdicts-by-document").splitlines()[:2] == ["verdict,000,001", "supported,1,0"]
+    assert description(build_dir, "claims-verdicts-by-document")["source"] == claim_cards.REGISTER_SOURCE

@@ -53,7 +53,7 @@ def injury_numbers(deaths: pd.DataFrame) -> dict:
     }
 
 
-def encounter_numbers(monthly: pd.DataFrame, annual: pd.DataFrame, sectors: pd.DataFrame, sbo: pd.DataFrame) -> dict:
+def encounter_numbers(monthly: pd.DataFrame, annual: pd.DataFrame, *, sectors: pd.DataFrame, sbo: pd.DataFrame) -> dict:
     """A record low, back to 1925: the lowest month since monthly records begin against the yearly counts
     since FY1925 (``checks.record_low_numbers``), the decline of 2025 against the same months of 2024, the
     largest complete fiscal year of the DHS series, and the Border Patrol's share of the Southwest border's
