@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown
 
-from analysis.book.tables import estimates_table, interval
+from analysis.book.downloads import Download
+from analysis.book.tables import estimates_table, interval, markdown_table
 from analysis.models import specifications, state_checks
 from analysis.models.fixed_effects import monte_carlo_reading
 from analysis.models.inference import interval_and_p_disagree
@@ -20,6 +22,15 @@ from analysis.models.state_models import DECISIVE, Decision, Identification, int
 ESTIMATE_FIELDS = ("coef", "ci_low", "ci_high", "p", "n_obs", "n_states", "years")
 NAMES = specifications.REASON_NAMES
 SUPPORTED = "supported"
+# What the state panel's downloads hold, in the words of the Data page.
+SOURCE = (
+    "Pew Research Center and CMS undocumented-population estimates; FBI UCR arrests (ICPSR county files, "
+    "Table 69); NCHS and CDC drug-poisoning deaths; Census population; the book's models"
+)
+ESTIMATE_UNITS = (
+    "coef, se, ci_low, ci_high: the outcome per 100,000 residents per percentage point of undocumented "
+    "share (Poisson: log points); p: two-sided; n_obs: state-years; n_states: states"
+)
 
 
 def prefix(analysis: Analysis) -> str:
@@ -1302,3 +1313,350 @@ def deaths_totals(national: pd.DataFrame) -> dict:
             "50 states and DC)"
         ),
     }
+
+
+# --- the tables' downloads: each table's unrounded data, named and described for the Data page ---
+
+
+def long_estimates(frames: dict, analyses: dict) -> pd.DataFrame:
+    """Estimates frames of several analyses (key -> ``state_models.estimates_frame``) as one long frame,
+    each row led by its analysis (outcome, share source, label)."""
+    return pd.concat(
+        [
+            frames[key].assign(
+                analysis=analyses[key].label, outcome=analyses[key].outcome, share_source=analyses[key].source
+            )[["analysis", "outcome", "share_source", *frames[key].columns]]
+            for key in analyses
+            if key in frames
+        ],
+        ignore_index=True,
+    )
+
+
+def decisive_data(
+    drug: pd.DataFrame, reliabilities: dict[str, state_checks.Reliability], threshold: float
+) -> pd.DataFrame:
+    """The decisive estimates unrounded: specification, estimate, standard error, interval, years,
+    state-years, the upper bound minus the threshold, the share's within-state SD and lambda."""
+    rows = drug.set_index("key").loc[list(DECISIVE)].reset_index()
+    return pd.DataFrame(
+        {
+            "specification": rows["key"],
+            "label": [NAMES[key] for key in rows["key"]],
+            "coef": rows["coef"],
+            "se": rows["se"],
+            "ci_low": rows["ci_low"],
+            "ci_high": rows["ci_high"],
+            "years": rows["years"],
+            "n_obs": rows["n_obs"],
+            "threshold": threshold,
+            "upper_minus_threshold": rows["ci_high"] - threshold,
+            "within_sd": [np.sqrt(reliabilities[key].within_variance) for key in rows["key"]],
+            "reliability": [reliabilities[key].ratio for key in rows["key"]],
+        }
+    )
+
+
+def decisive_markdown(
+    drug: pd.DataFrame, reliabilities: dict[str, state_checks.Reliability], threshold: float
+) -> Markdown:
+    """The table of the three decisive estimates (``decisive_table``), its data as CSV."""
+    return markdown_table(
+        decisive_table(drug, reliabilities, threshold),
+        widths=[26, 22, 12, 12, 14, 14],
+        download=Download(
+            "state-panel-decisive",
+            "one of the three specifications that decide the drug-arrest verdict: estimate, standard error, 95% "
+            "interval, margin of the upper bound to the threshold, the share's within-state SD and lambda",
+            "coef, se, ci_low, ci_high, threshold: drug arrests per 100,000 per percentage point of undocumented "
+            "share (Pew); within_sd: percentage points; reliability (lambda): the signal share if Pew's sampling "
+            "errors are independent (at or below zero beyond chance: that assumption fails)",
+            SOURCE,
+        ),
+        data=decisive_data(drug, reliabilities, threshold),
+    )
+
+
+# What each reading of ``state_models.sensitivity`` changes, in the words of the CSV.
+READING_KINDS = {
+    "declared": "declared",
+    "errors": "standard errors",
+    "level": "test level",
+    "threshold": "threshold",
+}
+
+
+def knife_edge_data(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.DataFrame) -> pd.DataFrame:
+    """Every alternative reading of the rule, unrounded and one row each (every state left out is its own
+    row): kind, reading, threshold, the decisive upper bounds, state-years (coverage cut-offs) and verdict."""
+    uppers = [f"upper_{key}" for key in DECISIVE]
+    limit = sensitivity.iloc[0]["threshold"]
+    parts = [
+        sensitivity.assign(kind=sensitivity["kind"].map(READING_KINDS), reading=sensitivity["convention"]),
+        loo.assign(kind="without one state", reading=loo["omitted"], threshold=limit),
+        sweep.assign(kind="coverage cut-off", reading=[f"{cutoff:g}%" for cutoff in sweep["cutoff"]], threshold=limit),
+    ]
+    columns = ["kind", "reading", "threshold", *uppers, "n_obs", "verdict"]
+    return pd.concat([part.reindex(columns=columns) for part in parts], ignore_index=True)
+
+
+def knife_edge_markdown(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.DataFrame) -> Markdown:
+    """The table of where the verdict turns (``knife_edge_table``), every reading as CSV (``knife_edge_data``)."""
+    return markdown_table(
+        knife_edge_table(sensitivity, loo, sweep),
+        widths=[52, 18, 12, 18],
+        download=Download(
+            "state-panel-verdict-alternatives",
+            "one alternative reading of the drug-arrest rule (other standard errors, another test level, a state "
+            "left out, a coverage cut-off): the decisive upper bounds against the threshold, and the verdict",
+            "threshold and upper_*: drug arrests per 100,000 per percentage point of undocumented share; n_obs: "
+            "state-years",
+            SOURCE,
+        ),
+        data=knife_edge_data(sensitivity, loo, sweep),
+    )
+
+
+def period_markdown(periods: pd.DataFrame) -> Markdown:
+    """The main model on each sample (``period_table``), the estimates (``state_checks.period_rows``) as CSV."""
+    return markdown_table(
+        period_table(periods),
+        widths=[40, 11, 23, 10, 16],
+        download=Download(
+            "state-panel-periods",
+            "the main drug-arrest model on one sample: later starts, complete reporting, with the previous "
+            "period's share",
+            ESTIMATE_UNITS,
+            SOURCE,
+        ),
+        data=periods,
+    )
+
+
+def window_data(windows: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The rows of ``state_checks.window_rows`` of each outcome as one frame led by the outcome, with
+    lambda as numbers (``<spec>_lambda``) and the states as a count."""
+    frames = []
+    for outcome, frame in windows.items():
+        lambdas = {
+            f"{key}_lambda": [found.ratio for found in frame[f"{key}_reliability"]]
+            for key in DECISIVE
+            if f"{key}_reliability" in frame
+        }
+        kept = frame.drop(columns=[c for c in frame.columns if c.endswith("_reliability")] + ["states"])
+        frames.append(kept.assign(**lambdas).assign(outcome=outcome))
+    data = pd.concat(frames, ignore_index=True)
+    return data[["outcome", *[c for c in data.columns if c != "outcome"]]]
+
+
+def window_markdown(windows: dict[str, pd.DataFrame], declared: str) -> Markdown:
+    """The decisive estimates of each arrest outcome over each window of years (``window_table``),
+    the rows of ``state_checks.window_rows`` as CSV (``window_data``)."""
+    return markdown_table(
+        window_table(windows, declared),
+        widths=[28, 18, 18, 18, 18],
+        download=Download(
+            "state-panel-windows",
+            "one window of years of one arrest outcome: the decisive estimates with their intervals and lambda, "
+            "the break at the seam between arrest sources, the rule's reading against that outcome's threshold",
+            "<specification>_coef, _se, _ci_low, _ci_high: arrests per 100,000 per percentage point of "
+            "undocumented share; <specification>_lambda: the signal share if Pew's errors are independent; "
+            "n_obs: state-years; n_states: states",
+            SOURCE,
+        ),
+        data=window_data(windows),
+    )
+
+
+def comparison_data(comparison: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """The comparison with the study (``state_checks.study_comparison``) with each figure's source."""
+    return comparison.assign(
+        source_kind=comparison["id"].map(published["source_kind"]),
+        source_title=comparison["id"].map(published["source_title"]),
+    )
+
+
+def comparison_markdown(comparison: pd.DataFrame, published: pd.DataFrame, study_years: str) -> Markdown:
+    """The study's figures beside this book's estimates over its declared years and the study's own
+    (``comparison_table``), with their data as CSV."""
+    return markdown_table(
+        comparison_table(comparison, published, study_years),
+        widths=[16, 20, 18, 14, 32],
+        download=Download(
+            "state-panel-study-comparison",
+            "one figure the published study reported, beside this book's main estimate of the same outcome over "
+            "one window (declared, or the study's own years)",
+            "study, coef, ci_low, ci_high: the outcome per 100,000 residents per percentage point of "
+            "undocumented share; p_wild and its Monte Carlo SE p_wild_se: 0-1",
+            "data/curated/published_state_panel.csv (the study's figures as reported); " + SOURCE,
+        ),
+        data=comparison_data(comparison, published),
+    )
+
+
+def declaration_markdown(lead_gap: str) -> Markdown:
+    """The declared specifications (``declaration_table``), as CSV too."""
+    table = declaration_table(lead_gap)
+    return markdown_table(
+        table,
+        widths=[30, 55, 15],
+        download=Download(
+            "state-panel-specifications",
+            "one declared specification or robustness row of the state panel: what it changes and whether it "
+            "decides the verdict",
+            "text",
+            "analysis/models/specifications.py",
+        ),
+        data=table.rename(
+            columns={"Specification": "specification", "What it changes": "changes", "Decides the verdict": "decides"}
+        ),
+    )
+
+
+def coverage_markdown(coverage: pd.DataFrame) -> Markdown:
+    """The table of each variable's years, states and gaps (``coverage_frame``), the rows of
+    ``state_panel.coverage_table`` as CSV."""
+    return markdown_table(
+        coverage_frame(coverage),
+        widths=[20, 20, 10, 7, 9, 34],
+        download=Download(
+            "state-panel-variable-coverage",
+            "one variable of the state panel: its source, first and last year, states, state-years and gaps",
+            "years; states and state-years: counts",
+            SOURCE,
+        ),
+        data=coverage,
+    )
+
+
+def all_estimates_markdown(results: dict, analyses: dict, outcomes: set[str], name: str) -> Markdown:
+    """Every specification of the analyses of ``outcomes`` (``all_estimates_table``), the estimates as
+    ``<name>.csv`` (``long_estimates``)."""
+    chosen = {key: analysis for key, analysis in analyses.items() if analysis.outcome in outcomes}
+    words = " and ".join(specifications.OUTCOME_NAMES[outcome].lower() for outcome in sorted(outcomes))
+    return markdown_table(
+        all_estimates_table(results, analyses, outcomes),
+        download=Download(
+            name,
+            f"one specification of one analysis of {words}: estimate, standard error, 95% interval, p-value, sample",
+            ESTIMATE_UNITS,
+            SOURCE,
+        ),
+        data=long_estimates(results, chosen),
+    )
+
+
+def robustness_markdown(robustness: dict, analyses: dict) -> Markdown:
+    """The robustness rows of every analysis (``robustness_table``), the estimates as CSV."""
+    return markdown_table(
+        robustness_table(robustness, analyses),
+        widths=[30, 28, 18, 10, 14],
+        download=Download(
+            "state-panel-robustness",
+            "one robustness row of one analysis (shown, not used for any verdict): estimate, 95% interval, sample",
+            ESTIMATE_UNITS,
+            SOURCE,
+        ),
+        data=long_estimates(robustness, analyses),
+    )
+
+
+def inference_data(results: dict, checks: dict, decisions: dict, analyses: dict) -> pd.DataFrame:
+    """Per analysis, unrounded: the main model's sample, wild bootstrap p and its Monte Carlo SE, the
+    leave-one-state-out range, the lead check and its sample, and the verdict."""
+    rows = []
+    for key, analysis in analyses.items():
+        main = results[key].iloc[0]
+        p, error = checks[key]["wild"]
+        rows.append(
+            {
+                "analysis": analysis.label,
+                "years": main["years"],
+                "n_obs": main["n_obs"],
+                "n_states": main["n_states"],
+                "coef": main["coef"],
+                "ci_low": main["ci_low"],
+                "ci_high": main["ci_high"],
+                "p_wild": p,
+                "p_wild_mc_se": error,
+                "interval_and_p_disagree": interval_and_p_disagree(main["ci_low"], main["ci_high"], p),
+                "p_wild_reading": monte_carlo_reading(p, error),
+                "loo_min": checks[key]["loo"]["coef"].min(),
+                "loo_max": checks[key]["loo"]["coef"].max(),
+                "lead_check": checks[key]["lead"],
+                "lead_years": results[key].set_index("key").loc["lead", "years"],
+                "verdict": decisions[key].verdict,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def inference_markdown(results: dict, checks: dict, decisions: dict, analyses: dict) -> Markdown:
+    """The table of inference checks per analysis (``inference_table``), its data as CSV."""
+    return markdown_table(
+        inference_table(results, checks, decisions, analyses),
+        widths=[28, 18, 14, 14, 14, 12],
+        download=Download(
+            "state-panel-inference",
+            "one analysis' main model: estimate and 95% interval, wild cluster bootstrap p-value (whether it "
+            "disagrees with the interval about zero; its reading at 5% with its Monte Carlo error), "
+            "leave-one-state-out range, lead check and verdict",
+            "p_wild and its Monte Carlo SE: 0-1; coef, ci_low, ci_high, loo_min, loo_max: the outcome per 100,000 "
+            "per percentage point of undocumented share; n_obs: state-years",
+            SOURCE,
+        ),
+        data=inference_data(results, checks, decisions, analyses),
+    )
+
+
+def variation_data(results: dict, checks: dict, analyses: dict) -> pd.DataFrame:
+    """Per analysis, unrounded: the share's variance left after the fixed effects, its within-state SD,
+    lambda and the effect of one within-state SD."""
+    return pd.DataFrame(
+        [
+            {
+                "analysis": analysis.label,
+                "years": results[key].iloc[0]["years"],
+                "within_variance_share": checks[key]["found"].within_variance_share,
+                "within_sd": checks[key]["found"].within_sd,
+                "reliability": checks[key]["reliability"].ratio,
+                "effect_per_within_sd": checks[key]["found"].effect_per_within_sd,
+            }
+            for key, analysis in analyses.items()
+        ]
+    )
+
+
+def variation_markdown(results: dict, checks: dict, analyses: dict) -> Markdown:
+    """The table of the variation that identifies each analysis (``variation_table``), its data as CSV."""
+    return markdown_table(
+        variation_table(results, checks, analyses),
+        widths=[34, 17, 16, 17, 16],
+        download=Download(
+            "state-panel-variation",
+            "one analysis' main model: how much of the share's variation is left after the fixed effects, how "
+            "reliable it is, and the effect of one within-state standard deviation",
+            "within_variance_share: fraction (0-1); within_sd: percentage points of share; reliability (lambda): "
+            "the signal share if Pew's sampling errors are independent; effect_per_within_sd: the outcome per "
+            "100,000 residents",
+            SOURCE,
+        ),
+        data=variation_data(results, checks, analyses),
+    )
+
+
+def combinations_markdown(combinations: pd.DataFrame, threshold: float) -> Markdown:
+    """State trends combined with each robustness dimension (``combinations_table``), the estimates and the
+    margin to the threshold as CSV."""
+    return markdown_table(
+        combinations_table(combinations, threshold),
+        widths=[34, 12, 24, 14, 16],
+        download=Download(
+            "state-panel-trend-combinations",
+            "the state-trends drug-arrest model combined with one robustness dimension: estimate, 95% interval, "
+            "margin of the upper bound to the threshold",
+            ESTIMATE_UNITS + "; threshold, upper_minus_threshold: as coef",
+            SOURCE,
+        ),
+        data=combinations.assign(threshold=threshold, upper_minus_threshold=combinations["ci_high"] - threshold),
+    )
