@@ -538,7 +538,7 @@ def test_correlation_family_counts_borderline_p_values_apart():
     assert (values["correlation.tests.n_significant"], values["correlation.tests.n_borderline"]) == (1, 1)
     assert values["correlation.tests.borderline"] == "Marijuana (Poisson, events, negative, p = 0.0508 +/- 0.0007)"
     assert values["correlation.significant_associations"].startswith("Methamphetamine (linear, pounds, negative")
-    assert values["correlation.tests.significant_short"] == "methamphetamine (linear, pounds), negative"
+    assert values["correlation.tests.significant_short"] == "methamphetamine (negative; linear, pounds)"
     table = correlation_sections.family_table(family)
     assert table.loc[1, "p wild (MC SE)"] == "0.0508 (0.0007) ‡"
     assert table.loc[1, "Per 1,000 encounters [95% interval]"] == "-1.3% [-2.9, +0.3]"

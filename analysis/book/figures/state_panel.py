@@ -214,7 +214,7 @@ def reference_lines(reference: float | None, reference_label: str, threshold: fl
 
 def estimates_static(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str, title: str, source: str):
     """Matplotlib version of ``estimates``: labels left of the rows, legend below the plot."""
-    figure, axis = plt.subplots(figsize=(8.5, 0.34 * len(data) + 2.0))
+    figure, axis = plt.subplots(figsize=(8.5, 0.28 * len(data) + 1.9))
     rows = list(range(len(data)))[::-1]
     axis.hlines(rows, data["ci_low"], data["ci_high"], color="#0072B2", linewidth=2)
     for row, coef, filled in zip(rows, data["coef"], data["decisive"], strict=True):

@@ -967,7 +967,7 @@ def dagger_numbers(results: dict, checks: dict, analyses: dict) -> dict:
         main = results[key].iloc[0]
         p, error = checks[key]["wild"]
         where = interval_words(main["ci_low"], main["ci_high"])
-        words = f"{analysis.label} ({main['years']}: the interval {where}, p = {p:.4f})"
+        words = f"{analysis.label}, {main['years']}: the interval {where}, p = {p:.4f}"
         if interval_and_p_disagree(main["ci_low"], main["ci_high"], p):
             disagree.append(words)
         if monte_carlo_reading(p, error) == "borderline":
