@@ -461,6 +461,14 @@ def test_window_table_puts_each_outcome_in_its_own_block():
     assert sections.absent_states(frame, "1990-2008", "1990-2014") == "S49"
 
 
+def test_window_data_download_lambda_as_numbers_led_by_the_outcome():
+    frame = windows_frame(["1990-2008", "2009-2019"])
+    data = sections.window_data({"drug arrests": frame, "DUI arrests": frame})
+    assert data.columns[0] == "outcome" and data["outcome"].tolist() == ["drug arrests"] * 2 + ["DUI arrests"] * 2
+    assert data["state_trends_lambda"].tolist() == [-1.3] * 4 and "states" not in data
+    assert not any(column.endswith("_reliability") for column in data.columns)
+
+
 def test_seam_numbers_name_the_largest_moves():
     seam = state_checks.SeamChange(
         (2008, 2009), 0.005, 0.155, 0.132, 22, 47, pd.Series({"Massachusetts": -0.52, "New York": -0.46})
@@ -538,7 +546,7 @@ def test_correlation_family_counts_borderline_p_values_apart():
     assert (values["correlation.tests.n_significant"], values["correlation.tests.n_borderline"]) == (1, 1)
     assert values["correlation.tests.borderline"] == "Marijuana (Poisson, events, negative, p = 0.0508 +/- 0.0007)"
     assert values["correlation.significant_associations"].startswith("Methamphetamine (linear, pounds, negative")
-    assert values["correlation.tests.significant_short"] == "methamphetamine (negative; linear, pounds)"
+    assert values["correlation.tests.significant_short"] == "methamphetamine: negative; linear, pounds"
     table = correlation_sections.family_table(family)
     assert table.loc[1, "p wild (MC SE)"] == "0.0508 (0.0007) ‡"
     assert table.loc[1, "Per 1,000 encounters [95% interval]"] == "-1.3% [-2.9, +0.3]"

@@ -296,7 +296,16 @@ def test_the_correlation_tests_download_percent_changes_only_for_poisson_models(
 def estimates(rows: dict[str, tuple[float, float, float]]) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"key": k, "label": k, "coef": c, "ci_low": lo, "ci_high": hi, "years": "1990-2008", "n_obs": 300}
+            {
+                "key": k,
+                "label": k,
+                "coef": c,
+                "se": (hi - lo) / 4,
+                "ci_low": lo,
+                "ci_high": hi,
+                "years": "1990-2008",
+                "n_obs": 300,
+            }  # fmt: skip
             for k, (c, lo, hi) in rows.items()
         ]
     )
@@ -311,18 +320,26 @@ def test_the_decisive_estimates_download_their_margin_to_the_threshold_and_lambd
             "lead": (1.0, -2.0, 4.0),
         }
     )
-    reliabilities = {"twfe": SimpleNamespace(ratio=0.8), "state_trends": SimpleNamespace(ratio=0.1),
-                     "division_years": SimpleNamespace(ratio=0.5)}  # fmt: skip
+    reliabilities = {"twfe": SimpleNamespace(ratio=0.8, within_variance=0.25),
+                     "state_trends": SimpleNamespace(ratio=0.1, within_variance=0.04),
+                     "division_years": SimpleNamespace(ratio=0.5, within_variance=0.16)}  # fmt: skip
     data = state_panel.decisive_data(drug, reliabilities, 20.0)
     assert data["specification"].to_list() == ["twfe", "state_trends", "division_years"]
     assert data["upper_minus_threshold"].to_list() == [-30.0, 5.0, -19.5]
     assert data["reliability"].to_list() == [0.8, 0.1, 0.5]
+    assert data["within_sd"].to_list() == pytest.approx([0.5, 0.2, 0.4]) and data["se"].to_list() == [
+        10.0,
+        8.75,
+        10.125,
+    ]
 
 
 def test_every_alternative_reading_is_its_own_row_each_state_left_out_too():
     sensitivity = pd.DataFrame(
-        [{"key": "declared", "convention": "declared", "threshold": 20.0, "upper_twfe": -10.0,
-          "upper_state_trends": 25.0, "upper_division_years": 0.5, "verdict": "inconclusive"}]
+        [{"key": "declared", "convention": "declared", "kind": "declared", "threshold": 20.0, "upper_twfe": -10.0,
+          "upper_state_trends": 25.0, "upper_division_years": 0.5, "verdict": "inconclusive"},
+         {"key": "tost90", "convention": "5% test", "kind": "level", "threshold": 20.0, "upper_twfe": -12.0,
+          "upper_state_trends": 19.0, "upper_division_years": -0.5, "verdict": "supported"}]
     )  # fmt: skip
     loo = pd.DataFrame(
         {"omitted": ["AK", "AL"], "upper_twfe": [-11.0, -9.0], "upper_state_trends": [19.0, 26.0],
@@ -334,12 +351,13 @@ def test_every_alternative_reading_is_its_own_row_each_state_left_out_too():
     )  # fmt: skip
     data = state_panel.knife_edge_data(sensitivity, loo, sweep)
     assert data[["kind", "reading", "threshold", "upper_state_trends", "verdict"]].values.tolist() == [
-        ["error convention", "declared", 20.0, 25.0, "inconclusive"],
+        ["declared", "declared", 20.0, 25.0, "inconclusive"],
+        ["test level", "5% test", 20.0, 19.0, "supported"],
         ["without one state", "AK", 20.0, 19.0, "supported"],
         ["without one state", "AL", 20.0, 26.0, "inconclusive"],
         ["coverage cut-off", "80%", 20.0, 30.0, "inconclusive"],
     ]
-    assert data["n_obs"].isna().to_list() == [True, True, True, False]
+    assert data["n_obs"].isna().to_list() == [True, True, True, True, False]
 
 
 def test_estimates_of_several_analyses_download_as_one_long_frame():

@@ -105,7 +105,7 @@ def family_numbers(family: pd.DataFrame, drugs: list[str]) -> dict:
     def named(rows: pd.DataFrame) -> str:
         return (
             "; ".join(
-                f"{r.group.lower()} ({'positive' if r.coef > 0 else 'negative'}; {MODEL_LABELS[r.model]})"
+                f"{r.group.lower()}: {'positive' if r.coef > 0 else 'negative'}; {MODEL_LABELS[r.model]}"
                 for r in rows.itertuples()
             )
             or "none"
