@@ -14,7 +14,7 @@ from IPython.display import Markdown
 from analysis.book.downloads import Download
 from analysis.book.tables import estimates_table, interval, markdown_table
 from analysis.models import specifications, state_checks
-from analysis.models.fixed_effects import monte_carlo_reading
+from analysis.models.fixed_effects import BORDERLINE_MC_SE, monte_carlo_reading
 from analysis.models.inference import interval_and_p_disagree
 from analysis.models.specifications import MAIN, Analysis
 from analysis.models.state_models import DECISIVE, Decision, Identification, interval_words
@@ -976,6 +976,7 @@ def dagger_numbers(results: dict, checks: dict, analyses: dict) -> dict:
         "state_panel.inference.n_disagree": len(disagree),
         "state_panel.inference.disagree": "; ".join(disagree) or "none",
         "state_panel.inference.n_borderline": len(borderline),
+        "state_panel.inference.borderline_mc_se": BORDERLINE_MC_SE,
         "state_panel.inference.borderline": "; ".join(borderline) or "none",
     }
 
