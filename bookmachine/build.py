@@ -48,20 +48,25 @@ from bookmachine.stage import collect_numbers, generated_pages, stage, start_veg
 
 
 def run_notebooks(
-    params_file: Path, only: list[str] | None = None, jobs: int | None = None
+    params_file: Path, only: list[str] | None = None, jobs: int | None = None, check_inputs=lambda: None
 ) -> tuple[list[Run], dict[str, Plan]]:
     """Execute (or reuse) every rendering: independent chapters in parallel, then the number readers.
 
     Notebooks that read numbers (the claims register) run after the others, with the numbers so
-    far in ``numbers_file``; those numbers are part of their cache key.
+    far in ``numbers_file``; those numbers are part of their cache key. When a chapter must run, the
+    fork server starts first, so that its imports overlap ``check_inputs`` (the raw-data check, which
+    must pass before any notebook runs) instead of following it.
     """
     jobs = jobs or os.cpu_count() or 1
     runs = [run for run in load_runs(params_file) if not only or run.name in only]
     out_dir = EXECUTED_DIR / "chapters"
     out_dir.mkdir(parents=True, exist_ok=True)
     chapters = [plan(run, out_dir) for run in runs if not reads_numbers(run)]
-    progress("notebooks", f"{len(runs)} notebooks, up to {jobs} at a time")
     with WarmKernels() as kernels:
+        if any(item.reasons for item in chapters):
+            kernels.start()
+        check_inputs()
+        progress("notebooks", f"{len(runs)} notebooks, up to {jobs} at a time")
         execute_plans(chapters, jobs, kernels)
         plans = {item.run.name: item for item in chapters}
         readers = [run for run in runs if reads_numbers(run)]
@@ -78,9 +83,13 @@ def run_notebooks(
 def prepare(params_file: Path, only: list[str] | None = None, jobs: int | None = None) -> dict:
     """Data, notebooks, numbers.json and the staged book source; returns what the manifest records."""
     bundle_writer = start_vega_bundle()
-    progress("data", "obtaining and verifying raw inputs against data/catalog.yml")
-    inputs = catalog.fetch_all()
-    runs, plans = run_notebooks(params_file, only, jobs)
+    inputs = []
+
+    def check_inputs() -> None:
+        progress("data", "obtaining and verifying raw inputs against data/catalog.yml")
+        inputs.extend(catalog.fetch_all())
+
+    runs, plans = run_notebooks(params_file, only, jobs, check_inputs)
     executed = {name: item.output for name, item in plans.items()}
     reads = {name: item.record["reads"] for name, item in plans.items()}
     numbers, sources = collect_numbers(executed)
