@@ -47,15 +47,22 @@ from bookmachine.render import collect_pdf, render
 from bookmachine.stage import collect_numbers, generated_pages, stage, start_vega_bundle, write_if_changed
 
 
+def raw_files_in_place() -> bool:
+    """Whether every catalogued raw file is in the raw-data directory (not yet whether it is the right one)."""
+    raw = config.raw_dir()
+    return all((raw / item["file"]).is_file() for item in catalog.load_catalog())
+
+
 def run_notebooks(
     params_file: Path, only: list[str] | None = None, jobs: int | None = None, check_inputs=lambda: None
 ) -> tuple[list[Run], dict[str, Plan]]:
     """Execute (or reuse) every rendering: independent chapters in parallel, then the number readers.
 
     Notebooks that read numbers (the claims register) run after the others, with the numbers so
-    far in ``numbers_file``; those numbers are part of their cache key. When a chapter must run, the
-    fork server starts first, so that its imports overlap ``check_inputs`` (the raw-data check, which
-    must pass before any notebook runs) instead of following it.
+    far in ``numbers_file``; those numbers are part of their cache key. When a chapter must run and
+    every raw file is already in place, the fork server starts first, so that its imports overlap
+    ``check_inputs`` (the raw-data check, which must pass before any notebook runs) instead of
+    following it; when files must be fetched first, it waits for the check.
     """
     jobs = jobs or os.cpu_count() or 1
     runs = [run for run in load_runs(params_file) if not only or run.name in only]
@@ -63,7 +70,7 @@ def run_notebooks(
     out_dir.mkdir(parents=True, exist_ok=True)
     chapters = [plan(run, out_dir) for run in runs if not reads_numbers(run)]
     with WarmKernels() as kernels:
-        if any(item.reasons for item in chapters):
+        if any(item.reasons for item in chapters) and raw_files_in_place():
             kernels.start()
         check_inputs()
         progress("notebooks", f"{len(runs)} notebooks, up to {jobs} at a time")
