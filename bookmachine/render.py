@@ -59,7 +59,8 @@ class Running:
 
 
 def start(builder: str, strict: bool, read_done: int | None = None) -> Running | None:
-    """Start ``jupyter-book build`` for one builder, or None when its output is current.
+    """Start ``jupyter-book build`` for one builder (``bookmachine.jupyterbook``), or None when its output
+    is current.
 
     ``read_done``: a pipe's writing end, on which the PDF's build says when Sphinx has read the pages.
     """
@@ -74,13 +75,12 @@ def start(builder: str, strict: bool, read_done: int | None = None) -> Running |
         progress(builder, "staged source unchanged since the last build: output kept")
         return None
     stamp.unlink(missing_ok=True)
-    jupyter_book_build = (
-        [sys.executable, "-m", "bookmachine.jupyterbook", str(os.cpu_count() or 1)]
-        if builder == "pdflatex"
-        else [str(Path(sys.executable).with_name("jupyter-book")), "build"]
-    )
+    readers = (os.cpu_count() or 1) if builder == "pdflatex" else 1
     command = [
-        *jupyter_book_build,
+        sys.executable,
+        "-m",
+        "bookmachine.jupyterbook",
+        str(readers),
         str(staged),
         "--path-output",
         str(path_output),
