@@ -256,6 +256,9 @@ def execute_plans(plans: list[Plan], jobs: int, kernels: WarmKernels) -> None:
     for item in pending:
         item.record_file.unlink(missing_ok=True)  # a run that fails must not leave a record that looks current
     kernels.start()
+    import jupytext  # noqa: F401  imported once here, before the workers are forked, instead of in each
+    import papermill  # noqa: F401
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:
         futures = {

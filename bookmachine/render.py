@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,8 @@ from pathlib import Path
 from analysis import config
 from bookmachine import jupyterbook
 from bookmachine.outputs import HTML_DIR, LATEX_DIR, LATEX_STAGE_DIR, PDF_DIR, STAGE_DIR, BuildError, progress, shown
+
+LATEXMKRC = Path(__file__).with_name("latexmkrc")  # latexmk settings of the PDF's build (see the file)
 
 # builder -> (its staged source, the --path-output it writes <that>/_build/<builder dir> under, the file it makes)
 BUILDERS = {
@@ -97,7 +100,7 @@ def start(builder: str, strict: bool, read_done: int | None = None) -> Running |
         static_stamp.unlink(missing_ok=True)
     progress(builder, "jupyter-book build ...")
     log_file = config.BUILD_DIR / f"{builder}.log"
-    environment = dict(os.environ, LATEXMKOPTS="-xelatex")
+    environment = dict(os.environ, LATEXMKOPTS=f"-xelatex -r {shlex.quote(str(LATEXMKRC))}")
     if read_done is not None:
         environment[jupyterbook.READ_DONE_VARIABLE] = str(read_done)
     with open(log_file, "w") as log:
