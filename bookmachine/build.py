@@ -42,30 +42,45 @@ from bookmachine.outputs import (
     shown,
 )
 from bookmachine.plan import Plan, Run, load_runs, plan, reads_numbers
-from bookmachine.release import release, write_manifest
 from bookmachine.render import collect_pdf, render
-from bookmachine.stage import collect_numbers, generated_pages, stage, start_vega_bundle, write_if_changed
+
+# bookmachine.stage and bookmachine.release import pandas, Sphinx and fontTools (most of a second): they
+# are imported where used, once the fork server (started as soon as a notebook must run) is importing too.
+
+
+def raw_files_in_place() -> bool:
+    """Whether every catalogued raw file is in the raw-data directory (not yet whether it is the right one)."""
+    raw = config.raw_dir()
+    return all((raw / item["file"]).is_file() for item in catalog.load_catalog())
 
 
 def run_notebooks(
-    params_file: Path, only: list[str] | None = None, jobs: int | None = None
+    params_file: Path, only: list[str] | None = None, jobs: int | None = None, before_notebooks=lambda: None
 ) -> tuple[list[Run], dict[str, Plan]]:
     """Execute (or reuse) every rendering: independent chapters in parallel, then the number readers.
 
     Notebooks that read numbers (the claims register) run after the others, with the numbers so
-    far in ``numbers_file``; those numbers are part of their cache key.
+    far in ``numbers_file``; those numbers are part of their cache key. When a chapter must run and
+    every raw file is already in place, the fork server starts first, so that its imports overlap
+    ``before_notebooks`` (the raw-data check, which must pass before any notebook runs) instead of
+    following it; when files must be fetched first, it waits for the check.
     """
     jobs = jobs or os.cpu_count() or 1
     runs = [run for run in load_runs(params_file) if not only or run.name in only]
     out_dir = EXECUTED_DIR / "chapters"
     out_dir.mkdir(parents=True, exist_ok=True)
     chapters = [plan(run, out_dir) for run in runs if not reads_numbers(run)]
-    progress("notebooks", f"{len(runs)} notebooks, up to {jobs} at a time")
     with WarmKernels() as kernels:
+        if any(item.reasons for item in chapters) and raw_files_in_place():
+            kernels.start()
+        before_notebooks()
+        progress("notebooks", f"{len(runs)} notebooks, up to {jobs} at a time")
         execute_plans(chapters, jobs, kernels)
         plans = {item.run.name: item for item in chapters}
         readers = [run for run in runs if reads_numbers(run)]
         if readers:
+            from bookmachine.stage import collect_numbers, write_if_changed
+
             interim = EXECUTED_DIR / "numbers-before-register.json"
             numbers, _ = collect_numbers({name: item.output for name, item in plans.items()})
             write_if_changed(interim, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
@@ -77,16 +92,25 @@ def run_notebooks(
 
 def prepare(params_file: Path, only: list[str] | None = None, jobs: int | None = None) -> dict:
     """Data, notebooks, numbers.json and the staged book source; returns what the manifest records."""
-    bundle_writer = start_vega_bundle()
-    progress("data", "obtaining and verifying raw inputs against data/catalog.yml")
-    inputs = catalog.fetch_all()
-    runs, plans = run_notebooks(params_file, only, jobs)
+    inputs, bundle_writer = [], []
+
+    def before_notebooks() -> None:
+        """The Vega bundle started (in the background) and the raw data checked."""
+        from bookmachine.stage import start_vega_bundle
+
+        bundle_writer.append(start_vega_bundle())
+        progress("data", "obtaining and verifying raw inputs against data/catalog.yml")
+        inputs.extend(catalog.fetch_all())
+
+    runs, plans = run_notebooks(params_file, only, jobs, before_notebooks)
+    from bookmachine.stage import collect_numbers, generated_pages, stage, write_if_changed
+
     executed = {name: item.output for name, item in plans.items()}
     reads = {name: item.record["reads"] for name, item in plans.items()}
     numbers, sources = collect_numbers(executed)
     book_version = version.book_version()
     generated = generated_pages(runs, numbers, sources, params_file, book_version, reads)
-    stage(executed, generated, book_version, bundle_writer)
+    stage(executed, generated, book_version, bundle_writer[0])
     write_if_changed(NUMBERS_FILE, (json.dumps(numbers, indent=1, sort_keys=True) + "\n").encode())
     write_if_changed(NUMBER_SOURCES_FILE, (json.dumps(sources, indent=1, sort_keys=True) + "\n").encode())
     progress("numbers", f"{len(numbers)} glued values written to {shown(NUMBERS_FILE)}")
@@ -113,6 +137,8 @@ def build_book(params_file: Path, pdf: bool, strict: bool, jobs: int | None = No
         if overflow:
             raise BuildError(overflow)
         formats.append("pdf")
+    from bookmachine.release import write_manifest
+
     manifest = write_manifest(state, formats)
     progress(
         "done",
@@ -137,6 +163,8 @@ def main(argv: list[str]) -> int:
         elif arguments.command == "notebooks":
             prepare(arguments.params.resolve(), arguments.only, arguments.jobs)
         else:
+            from bookmachine.release import release
+
             release()
     except (DataError, NotebookError, BuildError) as exc:
         remove_stale_outputs()

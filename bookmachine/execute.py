@@ -44,18 +44,66 @@ def kernel_environment() -> dict:
 WARM_KERNELS: str | None = None  # the fork server's socket while the build runs one (see ``warm_kernels``)
 
 
+POLL_SECONDS = 0.01  # how often the build looks for a kernel's IOPub messages at start and for its exit
+
+
 def kernel_manager():
-    """jupyter_client's kernel manager with two changes: kernels come from the fork server when one
-    runs (``bookmachine.forkserver``: the heavy imports done once), and no SIGINT before shutdown.
+    """jupyter_client's kernel manager with three changes: kernels come from the fork server when one
+    runs (``bookmachine.forkserver``: the heavy imports done once), no SIGINT before shutdown, and
+    the waits around each kernel poll every ``POLL_SECONDS`` instead of every 0.1-0.2 s.
 
     ``shutdown_kernel`` interrupts the kernel first (meant for a busy one); ipykernel answers the
     signal by logging ``ERROR | KeyboardInterrupt caught in kernel``. Papermill shuts kernels down
     only after the last cell finished, so the shutdown request alone stops them cleanly.
+
+    jupyter_client's waits cost each notebook about 0.3 s of nothing: after the kernel's first
+    ``kernel_info`` reply it drains IOPub until 0.2 s pass without a message, and at shutdown it
+    looks for the kernel's exit every 0.1 s. The waits here are the same (the kernel has answered
+    on the shell channel and sent on IOPub, so IOPub is connected and no output can be lost; the
+    kernel has exited), only polled more often. A stale IOPub message that arrives after the drain
+    is ignored anyway: nbclient takes only the messages whose parent is the request it sent.
     """
+    from queue import Empty
+
     from jupyter_client import AsyncKernelManager
+    from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.provisioning import LocalProvisioner
+    from traitlets import Type
+
+    class BuildKernelClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            """A ``kernel_info`` reply on the shell channel and one message on IOPub, then IOPub drained."""
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                    try:
+                        await self.iopub_channel.get_msg(timeout=0.2)
+                    except Empty:
+                        pass  # IOPub not connected yet: ask again
+                    else:
+                        self._handle_kernel_info_reply(reply)
+                        break
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+            while True:
+                try:
+                    await self.iopub_channel.get_msg(timeout=POLL_SECONDS)
+                except Empty:
+                    return
 
     class BuildKernelManager(AsyncKernelManager):
+        client_factory = Type(BuildKernelClient, klass=AsyncKernelClient)
+
+        async def _async_finish_shutdown(self, waittime=None, pollinterval=POLL_SECONDS, restart=False) -> None:
+            await super()._async_finish_shutdown(waittime, pollinterval=POLL_SECONDS, restart=restart)
+
         async def _async_interrupt_kernel(self) -> None:
             if not self.shutting_down:
                 await super()._async_interrupt_kernel()
@@ -81,15 +129,17 @@ def kernel_manager():
 
 
 def warm_kernel_modules() -> list[str]:
-    """The third-party modules the ``analysis`` package imports at module level: what the fork server preloads.
+    """The third-party modules the ``analysis`` package imports: what the fork server preloads.
 
     Read from the import statements, so the list follows the code; ``analysis`` itself is never
-    preloaded (a notebook always imports the project's current code), nor is anything a module
-    imports only inside a function (kept lazy on purpose). IPython's kernel comes first.
+    preloaded (a notebook always imports the project's current code). Imports inside functions
+    count too: ``analysis`` keeps a few slow ones there (altair, for the interactive figures) so that
+    importing it stays quick for tests and readers, but most chapters draw a figure, and each
+    would pay the import again. IPython's kernel comes first.
     """
     names = set()
     for path in sorted((config.PROJECT_ROOT / "analysis").rglob("*.py")):
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
@@ -206,6 +256,9 @@ def execute_plans(plans: list[Plan], jobs: int, kernels: WarmKernels) -> None:
     for item in pending:
         item.record_file.unlink(missing_ok=True)  # a run that fails must not leave a record that looks current
     kernels.start()
+    import jupytext  # noqa: F401  imported once here, before the workers are forked, instead of in each
+    import papermill  # noqa: F401
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:
         futures = {

@@ -148,7 +148,7 @@ def serve(listener: socket.socket, lifeline: int, imported_filters: list) -> Non
     selector.register(lifeline, selectors.EVENT_READ)
     kernels: dict[int, socket.socket] = {}
     while True:
-        for key, _ in selector.select(timeout=0.05):
+        for key, _ in selector.select(timeout=0.01):  # also how soon an exited kernel is reported
             if key.fileobj is listener:
                 connection, _ = listener.accept()
                 request = json.loads(connection.makefile("rb").readline())

@@ -72,12 +72,16 @@ def stylesheet_icons(css: str) -> set[int]:
 
 
 def subset_font(source: Path, codepoints: list[int]) -> bytes:
-    """The font reduced to ``codepoints``, as WOFF (zlib; no other compressor is installed)."""
+    """The font reduced to ``codepoints``, as WOFF (zlib; no other compressor is installed).
+
+    The same bytes on every build: the font keeps its own modification date (fontTools would write
+    the time of saving, and the staged source, hence the HTML and the PDF, would change every build).
+    """
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = []
     options.name_IDs = ["*"]  # keep the copyright and licence names (SIL OFL 1.1 asks for them)
-    font = TTFont(source)
+    font = TTFont(source, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints)
     subsetter.subset(font)

@@ -6,12 +6,18 @@ build in ``_build/pdflatex``, so that myst-nb's extracted outputs and Sphinx's d
 written by both). XeLaTeX writes XDV on each pass and the PDF once at
 the end (``latexmk -xelatex``, what Sphinx's LaTeX Makefile recommends for speed). A builder is
 skipped when the staged source is byte-identical to the one its output was built from.
+
+The PDF's build is the longer (its Sphinx part, then three XeLaTeX passes one after the other), so
+it goes first: Sphinx reads its pages with one process per core (``bookmachine.jupyterbook``), and
+the HTML build starts when they are read, on the core that the PDF's single-threaded steps (Sphinx's
+LaTeX writer, XeLaTeX) leave free.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -20,7 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import config
+from bookmachine import jupyterbook
 from bookmachine.outputs import HTML_DIR, LATEX_DIR, LATEX_STAGE_DIR, PDF_DIR, STAGE_DIR, BuildError, progress, shown
+
+LATEXMKRC = Path(__file__).with_name("latexmkrc")  # latexmk settings of the PDF's build (see the file)
 
 # builder -> (its staged source, the --path-output it writes <that>/_build/<builder dir> under, the file it makes)
 BUILDERS = {
@@ -52,8 +61,12 @@ class Running:
     static: str
 
 
-def start(builder: str, strict: bool) -> Running | None:
-    """Start ``jupyter-book build`` for one builder, or None when its output is current."""
+def start(builder: str, strict: bool, read_done: int | None = None) -> Running | None:
+    """Start ``jupyter-book build`` for one builder (``bookmachine.jupyterbook``), or None when its output
+    is current.
+
+    ``read_done``: a pipe's writing end, on which the PDF's build says when Sphinx has read the pages.
+    """
     if config.BUILD_DIR.name != "_build":
         raise BuildError(
             f"BOOK_BUILD_DIR must be a directory named _build (Jupyter Book writes to <parent>/_build), "
@@ -65,9 +78,12 @@ def start(builder: str, strict: bool) -> Running | None:
         progress(builder, "staged source unchanged since the last build: output kept")
         return None
     stamp.unlink(missing_ok=True)
+    readers = (os.cpu_count() or 1) if builder == "pdflatex" else 1
     command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build",
+        sys.executable,
+        "-m",
+        "bookmachine.jupyterbook",
+        str(readers),
         str(staged),
         "--path-output",
         str(path_output),
@@ -84,13 +100,17 @@ def start(builder: str, strict: bool) -> Running | None:
         static_stamp.unlink(missing_ok=True)
     progress(builder, "jupyter-book build ...")
     log_file = config.BUILD_DIR / f"{builder}.log"
+    environment = dict(os.environ, LATEXMKOPTS=f"-xelatex -r {shlex.quote(str(LATEXMKRC))}")
+    if read_done is not None:
+        environment[jupyterbook.READ_DONE_VARIABLE] = str(read_done)
     with open(log_file, "w") as log:
         process = subprocess.Popen(
             command,
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=config.PROJECT_ROOT,
-            env=dict(os.environ, LATEXMKOPTS="-xelatex"),
+            env=environment,
+            pass_fds=() if read_done is None else (read_done,),
         )
     return Running(builder, process, log_file, time.monotonic(), stamp, source, static_stamp, static)
 
@@ -115,9 +135,23 @@ def finish(running: Running) -> None:
 
 
 def render(builders: dict[str, bool]) -> None:
-    """Run the given builders (name -> Sphinx warnings are errors) at once; the first failure is raised
-    after every build has stopped."""
-    running = [started for builder, strict in builders.items() if (started := start(builder, strict))]
+    """Run the given builders (name -> Sphinx warnings are errors): the PDF's first, the HTML once the
+    PDF's pages are read (or its build ended); the first failure is raised after every build has stopped."""
+    running = []
+    if "pdflatex" in builders:
+        read_done, tell = os.pipe()
+        try:
+            try:
+                latex = start("pdflatex", builders["pdflatex"], read_done=tell)
+            finally:
+                os.close(tell)
+            if latex is not None:
+                running.append(latex)
+                os.read(read_done, 1)  # a byte when the pages are read; end of file if the build ended first
+        finally:
+            os.close(read_done)
+    if "html" in builders and (html := start("html", builders["html"])) is not None:
+        running.append(html)
     failures = []
     for build in running:
         try:

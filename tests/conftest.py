@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -52,13 +53,15 @@ def real_data():
     return catalog.fetch_all()
 
 
-def run_build(build_dir, *arguments, cwd=None, **environment):
-    """``python -m bookmachine.build <arguments>`` with its _build in ``build_dir``; returns the finished process."""
-    import os
+def run_build(build_dir, *arguments, cwd=None, base_environment=None, **environment):
+    """``python -m bookmachine.build <arguments>`` with its _build in ``build_dir``; returns the finished process.
+
+    The environment is this process's (or ``base_environment``) with ``environment`` added."""
     import subprocess
     import sys
 
-    env = dict(os.environ, BOOK_BUILD_DIR=str(build_dir), **environment)
+    env = dict(os.environ if base_environment is None else base_environment, BOOK_BUILD_DIR=str(build_dir))
+    env.update(environment)
     return subprocess.run(
         [sys.executable, "-m", "bookmachine.build", *arguments],
         cwd=cwd or config.PROJECT_ROOT,
@@ -89,12 +92,14 @@ def seed_build(target, source=None):
     return target
 
 
+@functools.cache
 def rendered_html(build_dir):
     """The HTML book of ``build_dir``'s staged source, rendered strictly: (html directory, build log).
 
     When the project's own ``_build/html`` was rendered strictly from a byte-identical staged source
     (``make book`` before ``make test``), that rendering is the one this source would give, and is
-    used; otherwise Jupyter Book renders this source here.
+    used; otherwise Jupyter Book renders this source here, once per session (the staged source of a
+    session's build does not change once built).
     """
     import subprocess
     import sys
@@ -147,32 +152,12 @@ def executed_book(tmp_path_factory, real_data):
 
 @pytest.fixture(scope="session")
 def html_book(executed_book):
-    """The whole book rendered to HTML once per session (Sphinx warnings are errors): (html directory, build log)."""
-    import subprocess
-    import sys
-    from pathlib import Path
+    """The whole book rendered to HTML once per session (Sphinx warnings are errors): (html directory, build log).
 
-    build_dir = executed_book["build_dir"]
-    html = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("jupyter-book")),
-            "build",
-            str(build_dir / "src"),
-            "--path-output",
-            str(build_dir.parent),
-            "--builder",
-            "html",
-            "-W",
-            "-n",
-            "--keep-going",
-        ],
-        cwd=config.PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert html.returncode == 0, html.stdout[-3000:]
-    return build_dir / "html", html.stdout + html.stderr
+    ``rendered_html``: the project's own strict HTML when it was rendered from a byte-identical staged
+    source (``make book`` before ``make test``), else a rendering of the session's staged source.
+    """
+    return rendered_html(executed_book["build_dir"])
 
 
 def newer_seizure_vintage(directory):
@@ -187,21 +172,32 @@ def newer_seizure_vintage(directory):
     return path
 
 
-@pytest.fixture(scope="session")
-def seizure_vintage_rebuild(tmp_path_factory, executed_book):
+def seizure_vintage_inputs(root):
+    """What ``add_newer_seizure_vintage_and_rebuild`` takes from this process, read here (in the session's
+    thread: tests change the environment while a background thread works): the directory to work in,
+    the newer vintage written there, the raw-data directory and the environment."""
+    return {
+        "root": root,
+        "newer": newer_seizure_vintage(root),
+        "raw": config.raw_dir(),
+        "environment": dict(os.environ),
+    }
+
+
+def add_newer_seizure_vintage_and_rebuild(inputs, executed_book):
     """``make add-data`` of a newer seizure vintage in a copy of the project, then a rebuild of every page
-    seeded from the session's execution (so only what the new file touches runs), done once per session.
+    seeded from the session's execution (so only what the new file touches runs); ``inputs`` from
+    ``seizure_vintage_inputs``.
 
     The session's numbers are kept first as ``releases/numbers-0.1.0.json`` of the copy, so its "What
     changed" page compares with them. Returns the copy, its _build, the numbers before, and the logs.
     """
     import json
-    import os
     import shutil
     import subprocess
     import sys
 
-    root = tmp_path_factory.mktemp("vintage")
+    root, base = inputs["root"], inputs["environment"]
     project = root / "project"
     shutil.copytree(
         config.PROJECT_ROOT,
@@ -213,17 +209,17 @@ def seizure_vintage_rebuild(tmp_path_factory, executed_book):
     before = executed_book["build_dir"] / "numbers.json"
     (project / "releases").mkdir()
     shutil.copyfile(before, project / "releases" / "numbers-0.1.0.json")
-    environment = dict(DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(root / "raw"))
+    environment = dict(DATA_MIRROR=str(inputs["raw"]), RAW_DATA_DIR=str(root / "raw"))
     added = subprocess.run(
-        [sys.executable, "-m", "bookmachine.newdata", str(newer_seizure_vintage(root))],
+        [sys.executable, "-m", "bookmachine.newdata", str(inputs["newer"])],
         cwd=project,
-        env=dict(os.environ, **environment),
+        env=dict(base, **environment),
         capture_output=True,
         text=True,
     )
     assert added.returncode == 0, added.stderr
     build_dir = seed_build(root / "_build", executed_book["build_dir"])
-    rebuilt = run_build(build_dir, "notebooks", cwd=project, **environment)
+    rebuilt = run_build(build_dir, "notebooks", cwd=project, base_environment=base, **environment)
     assert rebuilt.returncode == 0, rebuilt.stderr
     return {
         "project": project,
@@ -232,3 +228,69 @@ def seizure_vintage_rebuild(tmp_path_factory, executed_book):
         "add_data_log": added.stdout + added.stderr,
         "log": rebuilt.stdout + rebuilt.stderr,
     }
+
+
+class Background:
+    """A slow fixture's work (other processes, mostly: builds, ``make add-data``) done in a thread while
+    the session runs other tests; ``result`` waits for it and returns its value or raises its error."""
+
+    def __init__(self, work, *arguments):
+        import threading
+
+        self.value, self.error = None, None
+        self.thread = threading.Thread(target=self._run, args=(work, *arguments), daemon=True)
+        self.thread.start()
+
+    def _run(self, work, *arguments):
+        try:
+            self.value = work(*arguments)
+        except BaseException as exc:  # noqa: BLE001  raised again in the test that asks for the result
+            self.error = exc
+
+    def result(self):
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+# Session fixtures computed in the background (``Background``) as soon as the session's book is executed,
+# when a selected test uses them: fixture name -> (what it reads in the session's thread, given a fresh
+# directory; the work done in the background, given that and executed_book).
+BACKGROUND_WORK = {"seizure_vintage_rebuild": (seizure_vintage_inputs, add_newer_seizure_vintage_and_rebuild)}
+_wanted_in_background: set[str] = set()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Note which background fixtures (``BACKGROUND_WORK``) the selected tests use."""
+    _wanted_in_background.update(
+        name for name in BACKGROUND_WORK if any(name in getattr(item, "fixturenames", ()) for item in items)
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background(request, tmp_path_factory):
+    """At the session's first test: the background fixtures the selected tests use, started (name ->
+    ``Background``). Nothing starts without raw data, or when the session's book could not be executed
+    (the tests that use it report why)."""
+    if not _wanted_in_background or (not config.mirror_dirs() and not config.raw_dir().exists()):
+        return {}
+    try:
+        executed = request.getfixturevalue("executed_book")
+    except (Exception, pytest.skip.Exception, pytest.fail.Exception):  # the tests that use it report why
+        return {}
+    started = {}
+    for name in sorted(_wanted_in_background):
+        read_inputs, work = BACKGROUND_WORK[name]
+        started[name] = Background(work, read_inputs(tmp_path_factory.mktemp(name)), executed)
+    return started
+
+
+@pytest.fixture(scope="session")
+def seizure_vintage_rebuild(tmp_path_factory, executed_book, background):
+    """``add_newer_seizure_vintage_and_rebuild`` once per session, started in the background at the
+    session's first test when the selected tests use it."""
+    if "seizure_vintage_rebuild" in background:
+        return background["seizure_vintage_rebuild"].result()
+    inputs = seizure_vintage_inputs(tmp_path_factory.mktemp("vintage"))
+    return add_newer_seizure_vintage_and_rebuild(inputs, executed_book)

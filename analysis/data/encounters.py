@@ -11,6 +11,7 @@ Two sources:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -202,6 +203,23 @@ def relabelled(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def per_value(column: pd.Series, operation: Callable[[pd.Series], pd.Series | pd.DataFrame]):
+    """``operation`` applied once to each distinct value of a column, its results spread back over the rows.
+
+    A CBP file repeats a few hundred distinct labels and counts over tens of thousands of rows; string
+    operations (strip, regular expressions) then cost a fraction of what they cost row by row, with
+    the same result, row index and dtypes.
+    """
+    codes, distinct = pd.factorize(column)
+    result = operation(pd.Series(distinct, dtype=column.dtype))
+    spread = result.take(codes)
+    return (
+        spread.set_axis(column.index)
+        if isinstance(spread, pd.DataFrame)
+        else spread.set_axis(column.index).rename(column.name)
+    )
+
+
 def read_cbp_encounters(path: Path, columns: list[str]) -> pd.DataFrame:
     """A CBP encounter CSV (component or state file): typed, checked, one row per month and category.
 
@@ -219,8 +237,8 @@ def read_cbp_encounters(path: Path, columns: list[str]) -> pd.DataFrame:
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise DataError(path, "required column missing", column=missing[0], expected=f"the columns {columns}")
-    table = table[columns].apply(lambda c: c.str.strip())
-    year = table["Fiscal Year"].str.extract(r"^(?P<y>\d{4})(?P<fytd> \(FYTD\))?$")
+    table = table[columns].apply(lambda c: per_value(c, lambda values: values.str.strip()))
+    year = per_value(table["Fiscal Year"], lambda values: values.str.extract(r"^(?P<y>\d{4})(?P<fytd> \(FYTD\))?$"))
     closed = {
         "Month (abbv)": FISCAL_MONTHS,
         "Month Grouping": ("FYTD", "Remaining"),
@@ -246,7 +264,7 @@ def read_cbp_encounters(path: Path, columns: list[str]) -> pd.DataFrame:
                 rows=[int(i) + 2 for i in table.index[bad][:5]],
                 expected=f"one of {list(allowed)}",
             )
-    bad = ~table["Encounter Count"].str.fullmatch(r"\d+(\.0*)?")
+    bad = ~per_value(table["Encounter Count"], lambda values: values.str.fullmatch(r"\d+(\.0*)?"))
     if bad.any():
         raise DataError(
             path,
@@ -271,7 +289,9 @@ def read_cbp_encounters(path: Path, columns: list[str]) -> pd.DataFrame:
     if "component" in frame:
         frame["component"] = frame["component"].map(SBO_COMPONENTS)
     frame = relabelled(frame)
-    frame["encounters"] = table["Encounter Count"].str.split(".").str[0].astype("int64")
+    frame["encounters"] = per_value(
+        table["Encounter Count"], lambda values: values.str.split(".").str[0].astype("int64")
+    )
     both = frame.groupby(["fy", "month_abbr"])["grouping"].nunique() > 1
     if both.any():
         fy_bad, month_bad = both[both].index[0]

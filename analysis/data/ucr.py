@@ -55,11 +55,12 @@ def read_county_file(path: Path, layout: pd.DataFrame) -> pd.DataFrame:
             )
         }
     )
-    raw = raw.replace(r"^\s*$", None, regex=True)
     counties = pd.DataFrame(index=raw.index)
     for column in raw.columns:
-        values = pd.to_numeric(raw[column].str.strip(), errors="coerce")
-        bad = values.isna() & raw[column].notna()
+        stripped = raw[column].str.strip()
+        blank = stripped == ""  # a blank field is missing
+        values = pd.to_numeric(stripped.mask(blank), errors="coerce")
+        bad = values.isna() & ~blank
         if bad.any():
             raise DataError(
                 path,

@@ -148,6 +148,12 @@ def combine(frames: list[pd.DataFrame], values: tuple) -> pd.DataFrame:
     return combined
 
 
+def months(frame: pd.DataFrame) -> set[pd.Timestamp]:
+    """The months a frame holds (from its distinct values: iterating tens of thousands of rows as
+    timestamps is slow)."""
+    return set(frame["month"].unique())
+
+
 def month_totals(frame: pd.DataFrame, values: tuple, by: tuple = ()) -> pd.DataFrame:
     """The value columns summed per month (and per ``by`` columns)."""
     return frame.groupby(["month", *by])[list(values)].sum()
@@ -180,7 +186,7 @@ def cell_changes(older: pd.DataFrame, newer: pd.DataFrame, spec: Reissued) -> pd
     whether the older vintage had published the cell's fiscal year as closed.
     """
     columns = ["month", "fy", *spec.cells(), "measure", "old", "new", "old_file", "new_file", "closed"]
-    shared = set(older["month"]) & set(newer["month"])
+    shared = months(older) & months(newer)
     if not shared:
         return pd.DataFrame(columns=columns)
     key = ["month", *spec.cells()]
@@ -204,7 +210,7 @@ def cell_changes(older: pd.DataFrame, newer: pd.DataFrame, spec: Reissued) -> pd
 def month_changes(older: pd.DataFrame, newer: pd.DataFrame, spec: Reissued) -> pd.DataFrame:
     """Per month both hold, coverage category and measure: the totals in each vintage and the change."""
     columns = ["month", "fy", "group", "measure", "old", "new", "change", "relative", "new_file"]
-    shared = set(older["month"]) & set(newer["month"])
+    shared = months(older) & months(newer)
     if not shared:
         return pd.DataFrame(columns=columns)
     group = spec.coverage[0]
@@ -234,7 +240,7 @@ def consecutive(frames: list[pd.DataFrame], compare: Callable) -> pd.DataFrame:
 
 def missing_months(frame: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
     """Months from ``first`` to ``last`` that the frame holds no row of."""
-    held = set(frame["month"])
+    held = months(frame)
     return [m for m in pd.date_range(first, last, freq="MS") if m not in held]
 
 
@@ -274,7 +280,7 @@ def categories_lacking(frame: pd.DataFrame, spec: Reissued, expected: pd.DataFra
 
 def falls(older: pd.DataFrame, newer: pd.DataFrame, values: tuple) -> pd.DataFrame:
     """Months both hold whose total of a measure falls by more than ``FALL_LIMIT`` in ``newer``."""
-    shared = set(older["month"]) & set(newer["month"])
+    shared = months(older) & months(newer)
     old = month_totals(older[older["month"].isin(shared)], values)
     new = month_totals(newer[newer["month"].isin(shared)], values)
     rows = [
@@ -342,7 +348,7 @@ def review(spec: Reissued, name: str, candidate: pd.DataFrame, held: list[pd.Dat
         closed_changes=changes[closed].reset_index(drop=True),
         revisions=changes[~closed].reset_index(drop=True),
         newer_held=[frame["source_file"].iloc[0] for frame in after],
-        fills=sorted(set(candidate["month"]) - {m for frame in after for m in frame["month"]}),
+        fills=sorted(months(candidate) - {m for frame in after for m in months(frame)}),
     )
 
 
