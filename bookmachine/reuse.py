@@ -1,6 +1,7 @@
 """Reuse: the book's licences, "Cite this book" text and BibTeX, and the Data page of every download.
 
-The citation comes from CITATION.cff, the single source of the version; the build writes it into
+The citation comes from CITATION.cff, the single source of the version, title, authors and addresses
+(``analysis.book.citation``); the build writes it into
 ``chapters/_cite-this-book.md``, which the landing page includes (so it is in the HTML and the PDF).
 The Data page (``chapters/data.md``, its prose; the build fills in the marker line) lists every
 CSV that a figure or table of the executed notebooks links to (``analysis.book.downloads``), with
@@ -15,9 +16,9 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis import config
+from analysis.book import citation as book_citation
 from analysis.book.tables import list_table
 
 MARKER = "<!-- generated -->"
@@ -35,32 +36,48 @@ LICENCE_SENTENCE = (
 LINKED_DOWNLOAD = re.compile(r"_static/data/([a-z0-9]+(?:-[a-z0-9]+)*)\.csv")
 
 
-def citation(path: Path | None = None) -> dict:
-    """CITATION.cff as a dict (dates as ISO strings)."""
-    document = yaml.safe_load((path or config.PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
-    return json.loads(json.dumps(document, default=str))
+citation = book_citation.citation  # CITATION.cff as a dict: one reader for the book and its pages
+author_names = book_citation.author_names
+NO_ADDRESS = (
+    "This version has no public web address yet; cite it by its title and version. (CITATION.cff's `url` gives "
+    "the book's address once it has one, and the citation, the BibTeX and every claim's link then carry it.)"
+)
 
 
-def author_names(cff: dict) -> list[str]:
-    """Each author as cited: 'Family, Given' for persons, the name itself for an entity."""
-    return [
-        author["name"] if "name" in author else f"{author['family-names']}, {author.get('given-names', '')}".strip(", ")
-        for author in cff["authors"]
-    ]
-
-
-def repository(cff: dict) -> str | None:
-    """The source repository's address: CITATION.cff's ``repository-code``, else its ``url``."""
-    return cff.get("repository-code") or cff.get("url")
+def address(cff: dict) -> str | None:
+    """Where a reader finds the cited book: its public address (``url``), else its source (``repository-code``)."""
+    return book_citation.book_url(cff) or book_citation.repository(cff)
 
 
 def cite_text(cff: dict) -> str:
     """One-line citation in author-date style: 'Authors (year). Title (Version x). Address.'"""
     year = str(cff.get("date-released", ""))[:4] or "n.d."
-    address = repository(cff)
+    where = address(cff)
     return f"{' & '.join(author_names(cff))} ({year}). *{cff['title']}* (Version {cff['version']})." + (
-        f" <{address}>" if address else ""
+        f" <{where}>" if where else ""
     )
+
+
+SOURCE_MARKER = "<!-- source -->"  # chapters/reproducibility.md: where the rebuild instructions go
+
+
+def rebuild_markdown(cff: dict) -> str:
+    """How to rebuild, for the Reproducibility page: clone the source from its public address, or, while it has
+    none, say so rather than print a placeholder."""
+    source = book_citation.repository(cff)
+    where = (
+        "On a Debian machine with Python 3.11:"
+        if source
+        else "In a copy of the book's source, on a Debian machine with Python 3.11 (the source has no public "
+        "address yet; CITATION.cff's `repository-code` gives it once it has one, and the header then links to it):"
+    )
+    clone = [f"git clone {source} book && cd book"] if source else []
+    commands = [
+        *clone,
+        "make book      # virtualenv, system packages, data (from DATA_MIRROR or the official URLs), HTML + PDF",
+        "make test      # the test suite",
+    ]
+    return "\n".join([where, "", "```bash", *commands, "```"])
 
 
 def bibtex(cff: dict) -> str:
@@ -72,15 +89,17 @@ def bibtex(cff: dict) -> str:
         ("title", "{" + cff["title"] + "}"),
         ("year", year),
         ("note", f"Version {cff['version']}"),
-        ("url", repository(cff) or ""),
+        ("url", address(cff) or ""),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@misc{{{key},\n{body}\n}}"
 
 
 def cite_markdown(cff: dict) -> str:
-    """The 'Cite this book' block the landing page includes: the citation, BibTeX, the licences."""
-    return f"{cite_text(cff)}\n\n```bibtex\n{bibtex(cff)}\n```\n\n{LICENCE_SENTENCE}\n"
+    """The 'Cite this book' block the landing page includes: the citation, BibTeX, where the book is (or that
+    it has no public address yet), the licences."""
+    missing = "" if address(cff) else f"{NO_ADDRESS}\n\n"
+    return f"{cite_text(cff)}\n\n```bibtex\n{bibtex(cff)}\n```\n\n{missing}{LICENCE_SENTENCE}\n"
 
 
 def linked_downloads(executed: dict[str, Path]) -> dict[str, str]:

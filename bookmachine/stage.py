@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from analysis import config
+from analysis.book import citation as book_citation
 from analysis.errors import DataError
 from bookmachine import changes, icons, reuse, vega, version
 from bookmachine.outputs import FIGURE_DATA_DIR, LATEX_STAGE_DIR, STAGE_DIR
@@ -67,14 +68,18 @@ def write_if_changed(path: Path, content: bytes) -> None:
 def book_config(book_version: str) -> bytes:
     """The repository's _config.yml with the version (and its commit date) written in.
 
-    The version is shown by the HTML theme (its context) and on the PDF's title page, never in a
-    page's text, so it goes there and not in Sphinx's ``version`` and ``release``: those are
-    environment settings, and a new version (every commit, every ``make add-data``) would make
-    Sphinx read every page again instead of only the changed ones.
+    The title and the author are CITATION.cff's, as in the cite text. The version is shown by the HTML
+    theme (its context) and on the PDF's title page, never in a page's text, so it goes there and not
+    in Sphinx's ``version`` and ``release``: those are environment settings, and a new version (every
+    commit, every ``make add-data``) would make Sphinx read every page again instead of only the
+    changed ones.
     """
     from sphinx.util import texescape
 
     settings = yaml.safe_load((config.PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    cff = reuse.citation()
+    settings["title"] = cff["title"]  # one title and one author everywhere: CITATION.cff's
+    settings["author"] = " & ".join(reuse.author_names(cff))
     date = version.commit_date() or "uncommitted"
     sphinx_config = settings.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_config["html_context"] = {
@@ -92,7 +97,7 @@ def book_config(book_version: str) -> bytes:
     html["extra_footer"] = (
         f"<p>Version {book_version}, source dated {date}. Every number is computed from the data at build time.</p>"
     )
-    remote = reuse.repository(reuse.citation()) or version.repository_url()
+    remote = book_citation.repository(cff) or version.repository_url()
     if remote:  # the header's "Code" link (_templates/article-header-buttons.html)
         settings["repository"] = {"url": remote, "branch": version.git_branch() or "main"}
         sphinx_config.setdefault("html_context", {})["book_repository"] = remote
@@ -110,7 +115,7 @@ def generated_pages(
     return {
         "chapters/reproducibility.md": provenance.reproducibility_page(
             runs, numbers, sources, params_file, book_version, reads
-        ),
+        ).replace(reuse.SOURCE_MARKER, reuse.rebuild_markdown(reuse.citation())),
         "chapters/changes.md": changes.changes_page(version.cff_version(), numbers),
         reuse.CITE_PAGE: reuse.cite_markdown(reuse.citation()),
         **provenance.downloads(runs, numbers, sources, reads),
