@@ -9,6 +9,7 @@ changed in this version" page; ``make changes`` prints it.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
@@ -18,11 +19,21 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.book.downloads import PUBLISHED_PATH, links_markdown
 from analysis.book.tables import list_table
 from analysis.data import catalog
 
 RELEASES_DIR = config.PROJECT_ROOT / "releases"
 MARKER = "<!-- generated -->"
+# The page's tables as downloads (file name -> what it holds), written when the table is shown.
+FILES = {
+    "book-changes.csv": "every number that changed against the release before: key, value before and now, and "
+    "whether it is a claim's verdict",
+    "book-versions.csv": "every release: version, date, commit, numbers changed and verdicts flipped against the "
+    "release before",
+    "book-closed-year-revisions.csv": "every accepted change to a fiscal year an older vintage had published as "
+    "closed: dataset, vintage, month, cell, measure, before, after",
+}
 
 
 def version_key(version: str) -> tuple:
@@ -77,6 +88,26 @@ def _shown(value) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value).replace("|", "/")
 
 
+def _link(name: str) -> str:
+    """The HTML line under a table that links its CSV (``FILES``); the PDF leaves it out."""
+    return links_markdown({"table (CSV)": f"{PUBLISHED_PATH}/{name}"})
+
+
+def changes_frame(previous: tuple[str, dict] | None, numbers: dict) -> pd.DataFrame:
+    """Every number that changed against the release before (none without one): key, before, now (as
+    computed) and whether it is a claim's verdict that flipped."""
+    result = compare(previous[1], numbers) if previous else {"changed": {}, "flipped": {}}
+    return pd.DataFrame(
+        {
+            "key": list(result["changed"]),
+            "before": [before for before, _ in result["changed"].values()],
+            "now": [after for _, after in result["changed"].values()],
+            "verdict_flipped": [key in result["flipped"] for key in result["changed"]],
+        },
+        columns=["key", "before", "now", "verdict_flipped"],
+    )
+
+
 def changes_markdown(described: str, previous: tuple[str, dict] | None, numbers: dict) -> str:
     """The generated part of the 'What changed' page (``baseline`` gives its three arguments)."""
     if previous is None:
@@ -100,7 +131,7 @@ def changes_markdown(described: str, previous: tuple[str, dict] | None, numbers:
                     "Now": [_shown(after) for _, after in pairs.values()],
                 }
             )
-            lines += [f"## {title}\n", list_table(table), ""]  # widths that fit the PDF page
+            lines += [f"## {title}\n", list_table(table), "", _link("book-changes.csv"), ""]  # widths that fit the PDF
     for title, keys in (("Numbers added", result["added"]), ("Numbers removed", result["removed"])):
         if keys:
             lines += [f"## {title}\n", ", ".join(f"`{key}`" for key in keys), ""]
@@ -120,18 +151,12 @@ def record_release(version: str, date: str, commit: str, directory: Path = RELEA
     return path
 
 
-def versions_markdown(directory: Path = RELEASES_DIR) -> str:
-    """Every release with its date, commit and what changed against the release before it."""
+def versions_frame(directory: Path = RELEASES_DIR) -> pd.DataFrame:
+    """Every release (``releases/versions.csv``) with how many numbers changed and verdicts flipped against
+    the release before it ('first release', or 'numbers not kept' where its numbers are missing)."""
     path = directory / VERSIONS_FILE
     rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()[1:]] if path.exists() else []
-    if not rows:
-        return "## All versions\n\nNo release has been made yet (`make release` records one).\n"
-    lines = [
-        "## All versions\n",
-        "| Version | Date | Commit | Numbers changed | Verdicts flipped |",
-        "|---|---|---|---|---|",
-    ]
-    previous = None
+    table, previous = [], None
     for version, date, commit in rows:
         numbers_file = directory / f"numbers-{version}.json"
         numbers = json.loads(numbers_file.read_text(encoding="utf-8")) if numbers_file.exists() else None
@@ -140,9 +165,46 @@ def versions_markdown(directory: Path = RELEASES_DIR) -> str:
         else:
             result = compare(previous, numbers)
             moved, flipped = str(len(result["changed"])), str(len(result["flipped"]))
-        lines.append(f"| {version} | {date} | `{commit[:12]}` | {moved} | {flipped} |")
+        table.append(
+            {"version": version, "date": date, "commit": commit, "numbers_changed": moved, "verdicts_flipped": flipped}
+        )
         previous = numbers if numbers is not None else previous
-    return "\n".join(lines) + "\n"
+    return pd.DataFrame(table, columns=["version", "date", "commit", "numbers_changed", "verdicts_flipped"])
+
+
+def versions_markdown(directory: Path = RELEASES_DIR) -> str:
+    """Every release with its date, commit and what changed against the release before it (``versions_frame``)."""
+    table = versions_frame(directory)
+    if table.empty:
+        return "## All versions\n\nNo release has been made yet (`make release` records one).\n"
+    lines = [
+        "## All versions\n",
+        "| Version | Date | Commit | Numbers changed | Verdicts flipped |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {row.version} | {row.date} | `{row.commit[:12]}` | {row.numbers_changed} | {row.verdicts_flipped} |"
+            for row in table.itertuples()
+        ),
+    ]
+    return "\n".join(lines) + "\n\n" + _link("book-versions.csv") + "\n"
+
+
+def accepted_revisions_frame(entries: list[dict]) -> pd.DataFrame:
+    """Every change to a closed fiscal year a user accepted, as recorded in the catalog entry of the vintage
+    that made it: dataset, vintage, month, cell, measure, before and after (as recorded)."""
+    rows = [(item, revision) for item in entries for revision in item.get("accepted_revisions") or []]
+    return pd.DataFrame(
+        {
+            "dataset": [item["dataset"] for item, _ in rows],
+            "vintage": [item["id"] for item, _ in rows],
+            "month": [revision["month"] for _, revision in rows],
+            "cell": [revision.get("cell", "") for _, revision in rows],
+            "measure": [revision["value"] for _, revision in rows],
+            "before": [revision["old"] for _, revision in rows],
+            "after": [revision["new"] for _, revision in rows],
+        },
+        columns=["dataset", "vintage", "month", "cell", "measure", "before", "after"],
+    )
 
 
 def accepted_revisions_markdown(entries: list[dict]) -> str:
@@ -151,8 +213,8 @@ def accepted_revisions_markdown(entries: list[dict]) -> str:
     ``make add-data`` records them in the catalog entry of the vintage that made them; they stay
     listed in every later version, since they rewrote years earlier versions had published as final.
     """
-    rows = [(item, revision) for item in entries for revision in item.get("accepted_revisions") or []]
-    if not rows:
+    frame = accepted_revisions_frame(entries)
+    if frame.empty:
         return (
             "## Closed fiscal years revised\n\nNone: no vintage in the catalog changes a fiscal year an "
             "older vintage had published as closed (CBP has never done so in its files measured; see "
@@ -160,21 +222,44 @@ def accepted_revisions_markdown(entries: list[dict]) -> str:
         )
     table = pd.DataFrame(
         {
-            "Dataset": [item["dataset"] for item, _ in rows],
-            "Vintage": [f"`{item['id']}`" for item, _ in rows],
-            "Month": [revision["month"] for _, revision in rows],
-            "Cell": [revision.get("cell", "") for _, revision in rows],
-            "Measure": [revision["value"] for _, revision in rows],
-            "Before": [_shown(revision["old"]) for _, revision in rows],
-            "After": [_shown(revision["new"]) for _, revision in rows],
+            "Dataset": frame["dataset"],
+            "Vintage": [f"`{vintage}`" for vintage in frame["vintage"]],
+            "Month": frame["month"],
+            "Cell": frame["cell"],
+            "Measure": frame["measure"],
+            "Before": frame["before"].map(_shown),
+            "After": frame["after"].map(_shown),
         }
     )
     return (
         "## Closed fiscal years revised\n\nThese cells of fiscal years an older vintage had published as "
         "closed were changed by a newer vintage, and accepted explicitly when the file was added.\n\n"
         + list_table(table)
+        + "\n\n"
+        + _link("book-closed-year-revisions.csv")
         + "\n"
     )
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def downloads(
+    current_version: str, numbers: dict, directory: Path = RELEASES_DIR, entries: list[dict] | None = None
+) -> dict[str, str]:
+    """The page's tables as CSV files (path in the book -> text, ``FILES``): only those the page shows."""
+    _, previous, compared = baseline(current_version, numbers, directory)
+    frames = {
+        "book-changes.csv": changes_frame(previous, compared),
+        "book-versions.csv": versions_frame(directory),
+        "book-closed-year-revisions.csv": accepted_revisions_frame(
+            entries if entries is not None else catalog.load_catalog()
+        ),
+    }
+    return {f"_static/data/{name}": _csv(frame) for name, frame in frames.items() if not frame.empty}
 
 
 def changes_page(

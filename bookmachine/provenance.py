@@ -20,8 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.book.downloads import links_markdown
 from analysis.book.tables import list_table
 from analysis.data import catalog
+from bookmachine import changes
 
 MARKER = "<!-- generated -->"
 DATA_DIR = "_static/data"  # where the book publishes its downloads (from the book's root)
@@ -33,6 +35,7 @@ FILES = {
     "book-reads.csv": "the files each page read when it last ran: page, kind (raw input or project file), file",
     "book-inputs.csv": "every raw input: dataset, file, coverage, vintage, publisher, official page, licence, sha256",
     "book-environment.csv": "the Python version and every pinned package",
+    "book-data-sources.csv": "every dataset of the raw inputs: publisher, licence, number of files, official page",
 }
 
 
@@ -109,6 +112,25 @@ def inputs_frame(entries: list[dict]) -> pd.DataFrame:
     )
 
 
+def data_sources_frame(entries: list[dict]) -> pd.DataFrame:
+    """One row per dataset: publisher, licence, how many files (vintages) the book holds, official page
+    (the first file's)."""
+    rows = []
+    for dataset, group in itertools.groupby(sorted(entries, key=lambda e: e["dataset"]), key=lambda e: e["dataset"]):
+        group = list(group)
+        first = group[0]
+        rows.append(
+            {
+                "dataset": dataset,
+                "publisher": first["publisher"],
+                "licence": first["license"],
+                "files": len(group),
+                "official_page": first["url"],
+            }
+        )
+    return pd.DataFrame(rows, columns=["dataset", "publisher", "licence", "files", "official_page"])
+
+
 def environment_frame() -> pd.DataFrame:
     """The Python version, then each pinned requirement (requirements.txt) as package and version."""
     pins = [
@@ -132,22 +154,28 @@ def downloads(runs, numbers: dict, sources: dict, reads: dict[str, list]) -> dic
         "book-reads.csv": _csv(reads_frame(reads)),
         "book-inputs.csv": _csv(inputs_frame(catalog.load_catalog())),
         "book-environment.csv": _csv(environment_frame()),
+        "book-data-sources.csv": _csv(data_sources_frame(catalog.load_catalog())),
     }
     return {f"{DATA_DIR}/{name}": texts[name] for name in FILES}
 
 
 def download_rows(files: dict[str, str]) -> list[dict]:
-    """The Data page's description of this page's CSV downloads (``downloads``' output): what each holds,
-    its columns and rows, as ``analysis.book.downloads`` describes a figure's or a table's data."""
+    """The Data page's description of the CSV downloads the build writes itself (this page's, ``downloads``,
+    and What changed's, ``changes.downloads``, as far as ``files`` holds them): what each holds, its
+    columns and rows, as ``analysis.book.downloads`` describes a figure's or a table's data."""
+    described = {
+        **{name: (what, "reproducibility") for name, what in FILES.items()},
+        **{name: (what, "changes") for name, what in changes.FILES.items()},
+    }
     rows = []
-    for name, what in FILES.items():
-        if name.endswith(".csv"):
+    for name, (what, page) in described.items():
+        if name.endswith(".csv") and f"{DATA_DIR}/{name}" in files:
             frame = pd.read_csv(io.StringIO(files[f"{DATA_DIR}/{name}"]), dtype=str, keep_default_na=False)
             rows.append(
                 {
                     "name": name.removesuffix(".csv"),
                     "title": what,
-                    "page": "reproducibility",
+                    "page": page,
                     "units": "as each column states (values as the book computes them)",
                     "source": "this build of the book",
                     "columns": list(frame.columns),
@@ -172,20 +200,21 @@ def downloads_list(counts: dict[str, int]) -> str:
 
 
 def data_sources_table(entries: list[dict]) -> str:
-    """One row per dataset: publisher, licence, how many files (vintages) the book holds, official page."""
-    rows = []
-    for dataset, group in itertools.groupby(sorted(entries, key=lambda e: e["dataset"]), key=lambda e: e["dataset"]):
-        group = list(group)
-        first = group[0]
-        rows.append(
-            {
-                "Dataset": f"[{_cell(dataset)}]({first['url']})",
-                "Publisher": _cell(first["publisher"]),
-                "Licence": _cell(first["license"]),
-                "Files": len(group),
-            }
-        )
-    return list_table(pd.DataFrame(rows), widths=[34, 36, 20, 10]) + "\n"
+    """One row per dataset (``data_sources_frame``): the dataset linked to its official page, publisher,
+    licence, how many files (vintages) the book holds; in the HTML its CSV linked under it."""
+    frame = data_sources_frame(entries)
+    shown = pd.DataFrame(
+        {
+            "Dataset": [
+                f"[{_cell(d)}]({url})" for d, url in zip(frame["dataset"], frame["official_page"], strict=True)
+            ],
+            "Publisher": frame["publisher"].map(_cell),
+            "Licence": frame["licence"].map(_cell),
+            "Files": frame["files"],
+        }
+    )
+    link = links_markdown({"table (CSV)": f"../{DATA_DIR}/book-data-sources.csv"})
+    return list_table(shown, widths=[34, 36, 20, 10]) + "\n\n" + link + "\n"
 
 
 def reproducibility_page(

@@ -11,6 +11,7 @@ build publishes each file under ``_static/data/`` with a metadata file beside it
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -19,6 +20,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.book import citation as book_citation
+from analysis.book import downloads
 from analysis.book.tables import list_table
 
 MARKER = "<!-- generated -->"
@@ -143,6 +145,47 @@ def published_metadata(row: dict, version: str) -> dict:
     }
 
 
+INDEX = "book-downloads"  # the Data page's own table, as CSV: every download with its description
+
+
+def index_row(rows: list[dict]) -> dict:
+    """The Data page's description of its own table's CSV (``INDEX``), which lists ``rows`` and itself."""
+    return {
+        "name": INDEX,
+        "title": "every file of the book's data: name, what it holds, units, source, the page that shows it, rows",
+        "units": "rows: count of a file's rows; columns: its column names, separated by semicolons",
+        "source": "this build of the book (each file's description)",
+        "columns": ["name", "title", "units", "source", "page", "rows", "columns"],
+        "rows": len(rows) + 1,
+        "page": "data",
+    }
+
+
+def index_csv(rows: list[dict]) -> str:
+    """The Data page's table as CSV: one row per download (``rows``, then ``index_row``)."""
+    frame = pd.DataFrame(
+        [{**row, "columns": "; ".join(row["columns"])} for row in rows],
+        columns=index_row(rows)["columns"],
+    )
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def data_page_files(rows: list[dict], version: str) -> dict[Path, bytes]:
+    """The Data page (``data_page``, listing ``rows`` and its own table's CSV) and that CSV with its
+    description (paths relative to the staged source)."""
+    listed = [*rows, index_row(rows)]
+    data = Path("_static") / "data"
+    return {
+        Path("chapters") / "data.md": data_page(listed, version).encode(),
+        data / f"{INDEX}.csv": index_csv(listed).encode(),
+        data / f"{INDEX}.json": (
+            json.dumps(published_metadata(listed[-1], version), indent=1, sort_keys=True) + "\n"
+        ).encode(),
+    }
+
+
 def data_page(rows: list[dict], version: str) -> str:
     """chapters/data.md with its generated part filled in: one row per download. The HTML table
     links the files; the PDF's names them (it cannot link to files beside the HTML)."""
@@ -173,7 +216,8 @@ def data_page(rows: list[dict], version: str) -> str:
             )
         )
 
+    link = downloads.links_markdown({"table (CSV)": f"{downloads.PUBLISHED_PATH}/{INDEX}.csv"})
     generated = "\n".join(
-        [intro, "````{only} html", table(True), "````", "", "````{only} latex", table(False), "````", ""]
+        [intro, "````{only} html", table(True), "", link, "````", "", "````{only} latex", table(False), "````", ""]
     )
     return template.replace(MARKER, generated)

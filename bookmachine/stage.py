@@ -119,6 +119,7 @@ def generated_pages(
         "chapters/changes.md": changes.changes_page(version.cff_version(), numbers),
         reuse.CITE_PAGE: reuse.cite_markdown(reuse.citation()),
         **provenance.downloads(runs, numbers, sources, reads),
+        **changes.downloads(version.cff_version(), numbers),
     }
 
 
@@ -129,7 +130,7 @@ def download_files(executed: dict[str, Path], book_version: str, generated_rows:
     describe downloads the build writes itself (the Reproducibility page's, already among the
     generated files)."""
     rows = reuse.download_descriptions(reuse.linked_downloads(executed), FIGURE_DATA_DIR) + generated_rows
-    files = {Path("chapters") / "data.md": reuse.data_page(rows, book_version).encode()}
+    files = reuse.data_page_files(rows, book_version)
     for row in rows:
         target = Path("_static") / "data" / row["name"]
         for suffix in (".csv", ".png", "-narrow.png"):  # a figure's drawing for phones: <name>-narrow.png

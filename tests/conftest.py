@@ -23,6 +23,15 @@ def seizure_csv(rows: list[str], header: str = HEADER, newline: str = "\n") -> s
     return newline.join([header, *rows]) + newline
 
 
+@pytest.fixture(autouse=True)
+def one_page_of_downloads(monkeypatch):
+    """Each test saves downloads as one page does: a name another test used is free again
+    (``analysis.book.downloads.save`` refuses two different downloads under one name on a page)."""
+    from analysis.book import downloads
+
+    monkeypatch.setattr(downloads, "SAVED", {})
+
+
 @pytest.fixture
 def write_csv(tmp_path):
     """Write text to a CSV file in a temporary directory and return its path."""

@@ -191,6 +191,58 @@ def test_the_file_read_scan_finds_a_catalog_path_call():
     assert sorted(catalog_paths_called(code)) == ["name", "some-file"]
 
 
+def chapter_code_problems(code: str) -> list[str]:
+    """What a chapter's code does that belongs in ``analysis/``: a function, lambda or class defined in it,
+    and a glue key that is not written out (``publish`` with a computed key, or a dict given to
+    ``publish_all`` with one): a section's numbers come from one tested function with literal keys."""
+    problems = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            problems.append((node.lineno, f"defines {type(node).__name__}"))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            key, dicts = node.args[0], [node.args[0]]
+            if node.func.id == "publish" and not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                problems.append((node.lineno, "publish with a computed key"))
+            if node.func.id == "publish_all":
+                dicts = [inner for inner in ast.walk(node.args[0]) if isinstance(inner, (ast.Dict, ast.DictComp))]
+                for inner in dicts:
+                    keys = [inner.key] if isinstance(inner, ast.DictComp) else inner.keys
+                    if any(not (isinstance(k, ast.Constant) and isinstance(k.value, str)) for k in keys if k):
+                        problems.append((node.lineno, "publish_all with a computed key"))
+    return [f"line {line}: {what}" for line, what in sorted(problems)]
+
+
+def test_chapters_are_prose_plus_calls():
+    """No chapter defines a function, lambda or class, and every glue key a chapter writes itself is a
+    literal string (other keys come from the section functions in ``analysis/book/sections``)."""
+    found = {
+        chapter.name: problems
+        for chapter in sorted(config.CHAPTERS_DIR.glob("*.md"))
+        for problems in [[p for code in deps.code_cells(chapter) for p in chapter_code_problems(code)]]
+        if problems
+    }
+    assert found == {}
+
+
+def test_the_chapter_code_scan_finds_definitions_and_computed_keys():
+    code = (
+        "def cell(x):\n    return x\n"
+        "f = lambda y: y\n"
+        'publish("ports.a", 1)\n'
+        'publish(f"ports.{name}", 1)\n'
+        'publish_all({"ports.b": 2, **sections.numbers(x)})\n'
+        'publish_all({f"ports.{k}": v for k, v in items})\n'
+        'publish_all({"ports." + name: 3})\n'
+    )
+    assert chapter_code_problems(code) == [
+        "line 1: defines FunctionDef",
+        "line 3: defines Lambda",
+        "line 5: publish with a computed key",
+        "line 7: publish_all with a computed key",
+        "line 8: publish_all with a computed key",
+    ]
+
+
 def test_the_linter_and_the_formatter_find_nothing():
     """ruff's rules (pyproject.toml: line length 120; E, F, W, I, B, UP) hold everywhere, and the code is as
     ruff formats it, so that a change is reviewed for what it does, not for its layout."""

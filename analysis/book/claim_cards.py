@@ -17,7 +17,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from analysis.book import citation, downloads
-from analysis.book.tables import list_table
+from analysis.book.tables import list_table, markdown_table
 from analysis.metrics import claims
 
 # Each chapter a claim can point to: the words of the link and the chapter's label.
@@ -348,7 +348,7 @@ def statements_table(rows: pd.DataFrame) -> str:
 
 
 def register_context(
-    assessed: pd.DataFrame, documents: pd.DataFrame, sources: pd.DataFrame, kinds: dict, corrections: dict
+    assessed: pd.DataFrame, documents: pd.DataFrame, *, sources: pd.DataFrame, kinds: dict, corrections: dict
 ) -> Register:
     """Everything the cards draw on: the register's own tables, the related cards and their titles, and who
     reviews, when, and where the book is published (CITATION.cff, ``citation``)."""
@@ -420,6 +420,7 @@ def wrong_box(
     wrong: pd.DataFrame,
     documents: pd.DataFrame,
     counts: dict,
+    *,
     not_found: pd.DataFrame | None = None,
     title: str = "What the five documents get wrong",
 ) -> str:
@@ -481,13 +482,186 @@ def mapping_table(assessed: pd.DataFrame) -> pd.DataFrame:
             claims.SOURCE_NOT_FOUND[1],
         ),
     )
-    return pd.DataFrame(
+    return pd.DataFrame(  # the count beside the word, so that a phone shows both before the table scrolls
         {
             "Plain verdict": [word for word, _, _ in rows],
+            "Rows": [int(counts.get(word, 0)) for word, _, _ in rows],
             "Register verdict": [verdict for _, verdict, _ in rows],
             "What it means": [meaning for _, _, meaning in rows],
-            "Rows": [int(counts.get(word, 0)) for word, _, _ in rows],
         }
+    )
+
+
+# The register's tables on its own page, each with its rows as CSV: the files' source and units.
+REGISTER_SOURCE = "the claims register (data/claims.csv) and its rules (analysis/metrics/claims.py)"
+
+
+def snake(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table's headings as a CSV's column names: 'Plain verdict' -> 'plain_verdict'."""
+    return frame.rename(columns=lambda name: re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_"))
+
+
+def register_table(table: pd.DataFrame, *, widths: list[int], name: str, title: str, units: str) -> Markdown:
+    """One of the register's own tables, shown as built and downloaded as ``<name>.csv`` with plain
+    column names (``snake``): its cells are the data."""
+    return markdown_table(
+        table, widths=widths, download=downloads.Download(name, title, units, REGISTER_SOURCE), data=snake(table)
+    )
+
+
+def mapping_markdown(assessed: pd.DataFrame) -> Markdown:
+    """The table of plain verdict words (``mapping_table``), as CSV too."""
+    return register_table(
+        mapping_table(assessed),
+        widths=[15, 8, 25, 52],
+        name="claims-verdict-words",
+        title="one verdict of the register: the plain word a card shows, what it means and how many rows have it",
+        units="rows: count of register rows",
+    )
+
+
+def by_document(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Register rows per verdict (in the register's order) and document (its number)."""
+    table = pd.crosstab(assessed["verdict"], assessed["document"].str[:3]).reindex(list(claims.VERDICTS), fill_value=0)
+    return table.rename_axis(None, axis=1).reset_index().rename(columns={"verdict": "Verdict"})
+
+
+def by_document_markdown(assessed: pd.DataFrame) -> Markdown:
+    """The table of verdicts by document (``by_document``), as CSV too."""
+    table = by_document(assessed)
+    return register_table(
+        table,
+        widths=[40, *[12] * (len(table.columns) - 1)],
+        name="claims-verdicts-by-document",
+        title="one verdict of the register: how many rows of each source document (000-004) have it",
+        units="counts of register rows",
+    )
+
+
+def rules_table(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Each rule (``claims.RULES``): its possible verdicts, why, and how many rows use it."""
+    used = assessed["rule"].value_counts()
+    return pd.DataFrame(
+        [
+            {"Rule": name.replace("_", " "), "Verdicts": verdicts, "Why": why, "Claims": int(used.get(name, 0))}
+            for name, (verdicts, why) in claims.RULES.items()
+        ]
+    )
+
+
+def rules_markdown(assessed: pd.DataFrame) -> Markdown:
+    """The table of rules (``rules_table``), as CSV too."""
+    return register_table(
+        rules_table(assessed),
+        widths=[14, 20, 58, 8],
+        name="claims-rules",
+        title="one rule the register judges claims by: its possible verdicts, why, and how many rows use it",
+        units="claims: count of register rows",
+    )
+
+
+def tolerances_data(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a tolerance, unrounded: id, claimed, tolerance in the row's unit, the unit, the reason."""
+    rows = assessed[assessed["tolerance"].notna() & (assessed["tolerance"] > 0)]
+    return pd.DataFrame(
+        {
+            "id": rows["id"],
+            "claimed": rows["claimed"],
+            "tolerance": rows["tolerance"],
+            "unit": rows["unit"],
+            "why": rows["tolerance_reason"],
+        }
+    ).reset_index(drop=True)
+
+
+def tolerances_markdown(assessed: pd.DataFrame) -> Markdown:
+    """The table of tolerances (``tolerances_data``; points for fractions), its data as CSV."""
+    data = tolerances_data(assessed)
+    shown = pd.DataFrame(
+        {
+            "Claim": data["id"],
+            "Claimed": data["claimed"],
+            "Tolerance": [claims.difference(t, u) for t, u in zip(data["tolerance"], data["unit"], strict=True)],
+            "Why": data["why"],
+        }
+    )
+    return markdown_table(
+        shown,
+        widths=[26, 22, 12, 40],
+        download=downloads.Download(
+            "claims-tolerances",
+            "one claim judged within a tolerance: the tolerance, set from the claim's wording before the data "
+            "were read, and its reason",
+            "tolerance: in the claim's unit (column unit; a fraction's tolerance is a fraction, 0.01 is one point)",
+            REGISTER_SOURCE,
+        ),
+        data=data,
+    )
+
+
+def evidence_table(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Each strength of evidence (``claims.EVIDENCE_CAPS``): how it caps verdicts, why, how many rows."""
+    capped = assessed["evidence"].value_counts()
+    return pd.DataFrame(
+        [
+            {
+                "Evidence": name,
+                "Limits": "; ".join(f"{a} becomes {b}" for a, b in caps.items()),
+                "Why": claims.EVIDENCE_REASONS[name],
+                "Claims": int(capped.get(name, 0)),
+            }
+            for name, caps in claims.EVIDENCE_CAPS.items()
+        ]
+    )
+
+
+def evidence_markdown(assessed: pd.DataFrame) -> Markdown:
+    """The table of evidence caps (``evidence_table``), as CSV too."""
+    return register_table(
+        evidence_table(assessed),
+        widths=[12, 34, 46, 8],
+        name="claims-evidence-limits",
+        title="one strength of evidence: the verdicts it caps, why, and how many rows have it",
+        units="claims: count of register rows",
+    )
+
+
+def thresholds_data(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Claims judged as bounds, unrounded: id, claimed, the test (more or less than), the threshold and unit."""
+    bounds = assessed[assessed["rule"].isin(["greater_than", "less_than"])]
+    above = bounds["rule"] == "greater_than"
+    return pd.DataFrame(
+        {
+            "id": bounds["id"],
+            "claimed": bounds["claimed"],
+            "test": above.map({True: "more than", False: "less than"}),
+            "threshold": bounds["claimed_low"].where(above, bounds["claimed_high"]),
+            "unit": bounds["unit"],
+        }
+    ).reset_index(drop=True)
+
+
+def thresholds_markdown(assessed: pd.DataFrame) -> Markdown:
+    """The table of bounds and their thresholds (``thresholds_data``, shown as the register shows values)."""
+    data = thresholds_data(assessed)
+    shown = pd.DataFrame(
+        {
+            "Claim": data["id"],
+            "Claimed": data["claimed"],
+            "Test": data["test"],
+            "Threshold": [claims.shown_value(v, u) for v, u in zip(data["threshold"], data["unit"], strict=True)],
+        }
+    )
+    return markdown_table(
+        shown,
+        widths=[34, 36, 14, 16],
+        download=downloads.Download(
+            "claims-thresholds",
+            "one claim made in words or as a bound: the test and the threshold written before the data were read",
+            "threshold: in the claim's unit (column unit; fractions 0-1)",
+            REGISTER_SOURCE,
+        ),
+        data=data,
     )
 
 

@@ -19,6 +19,9 @@ import pandas as pd
 from analysis import config
 
 NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+# Every download this kernel has saved, by name: a second, different download under one name would
+# overwrite the first one's file, so ``save`` refuses it (a page saving the same table again is fine).
+SAVED: dict[str, Download] = {}
 # Where a chapter page (chapters/<page>.html) finds the published files.
 PUBLISHED_PATH = "../_static/data"
 
@@ -56,6 +59,12 @@ def save(frame: pd.DataFrame, about: Download) -> str:
     (enough for every count and weight the book holds; 6 would write 1,659,206 as 1.65921e+06)."""
     if frame.empty:
         raise ValueError(f"download {about.name!r}: the frame is empty; a download holds what the page shows")
+    if SAVED.get(about.name, about) != about:
+        raise ValueError(
+            f"download name {about.name!r} is already used on this page by {SAVED[about.name].title!r}: "
+            "give each table and figure its own name"
+        )
+    SAVED[about.name] = about
     directory = downloads_dir()
     directory.mkdir(parents=True, exist_ok=True)
     frame.to_csv(directory / f"{about.name}.csv", index=False, float_format="%.10g", date_format="%Y-%m-%d")
@@ -72,6 +81,11 @@ def links_html(links: dict[str, str]) -> str:
     Raw HTML: the HTML book shows it; the PDF, which lists every download on its Data page, drops it."""
     anchors = " &middot; ".join(f'<a href="{address}" download>{label}</a>' for label, address in links.items())
     return f'<p class="data-links">Download: {anchors}</p>'
+
+
+def links_markdown(links: dict[str, str]) -> str:
+    """``links_html`` as a raw-HTML block of a MyST page (pages the build writes itself): the PDF leaves it out."""
+    return "\n".join(["```{raw} html", links_html(links), "```"])
 
 
 class HtmlOnly:

@@ -7,11 +7,18 @@ ready to display or the numbers a section states. The revisions themselves are c
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import Markdown, display
 
 from analysis.book import downloads
+from analysis.book.tables import markdown_table
 from analysis.data import vintages
+
+# What a revised cell's numbers count, for the downloads' descriptions.
+CELL_UNITS = "before, after, change: encounters (people) or seizure events and pounds, as the measure column says"
+CATALOG_SOURCE = "CBP and DHS OHSS vintages in data/catalog.yml"
 
 
 def _months(column: pd.Series, form: str = "%b %Y") -> pd.Series:
@@ -99,16 +106,24 @@ def cells_download(datasets: list[vintages.Combined]):
         "vintage-revisions",
         "one cell revised by a newer vintage: old and new value, both files",
         "encounters (people) or seizure events and pounds, as the dataset counts them",
-        "CBP and DHS OHSS vintages in data/catalog.yml",
+        CATALOG_SOURCE,
     )
     return downloads.link(table, about, "every revised cell (CSV)")
 
 
-def cells_tables(combined: vintages.Combined) -> list[tuple[str, pd.DataFrame]]:
+def file_slug(name: str) -> str:
+    """A vintage's file name as part of a download's name: 'nationwide-drugs-fy23-fy26-jan.csv' ->
+    'nationwide-drugs-fy23-fy26-jan'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower().removesuffix(".csv")).strip("-")
+
+
+def cells_tables(combined: vintages.Combined) -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
     """One dataset's revised cells for the appendix, one table per file that revised them: the file's
-    name and the month, the cell's categories (a column each), (the measure,) before and after."""
+    name, the table shown (the month, the cell's categories (a column each), (the measure,) before and
+    after) and its data as the download holds them (``cells_csv``'s columns, unrounded)."""
     table = cells(combined)
     revised = combined.revisions
+    data = cells_csv([combined])
     tables = []
     for name in dict.fromkeys(table["newer_file"]):
         rows = table["newer_file"] == name
@@ -120,20 +135,84 @@ def cells_tables(combined: vintages.Combined) -> list[tuple[str, pd.DataFrame]]:
         shown["Measure"] = table.loc[rows, "measure"]
         shown["Before"] = table.loc[rows, "before"].map(_amount)
         shown["After"] = table.loc[rows, "after"].map(_amount)
-        tables.append((name, shown.drop(columns="Measure") if len(combined.spec.values) == 1 else shown))
+        shown = shown.drop(columns="Measure") if len(combined.spec.values) == 1 else shown
+        tables.append((name, shown, data[rows.to_numpy()].reset_index(drop=True)))
     return tables
 
 
-def summary(datasets: list[vintages.Combined]) -> pd.DataFrame:
+def show_cells(datasets: list[vintages.Combined]) -> None:
+    """The appendix's tables: per dataset, one sortable table per file that revised cells, each with its
+    CSV (``revisions-<file>``), or a sentence when its vintages agree."""
+    for combined in datasets:
+        title = combined.spec.title
+        for name, shown, data in cells_tables(combined):
+            about = downloads.Download(  # the file's name is in the download's name (and in newer_file)
+                f"revisions-{file_slug(name)}",
+                f"one cell of {title} that the vintage this file is named after revised: old and new value",
+                CELL_UNITS,
+                f"{title}: that vintage and the one before it (data/catalog.yml)",
+            )
+            caption = f"{title}: {len(shown)} cells revised by {name}"
+            display(markdown_table(shown, sortable=True, caption=caption, download=about, data=data))
+        if combined.revisions.empty:
+            display(Markdown(f"{title}: no cell differs between its {len(combined.frames)} vintages."))
+
+
+def supplied_data(datasets: list[vintages.Combined]) -> pd.DataFrame:
+    """Per dataset and vintage: the months it holds (first, last as YYYY-MM, count) and how many the
+    combined series takes from it."""
+    table = pd.concat(
+        [combined.supplied.assign(dataset=combined.spec.title) for combined in datasets], ignore_index=True
+    )
+    return table.assign(
+        first_month=_months(table["first_month"], "%Y-%m"), last_month=_months(table["last_month"], "%Y-%m")
+    )[["dataset", "file", "first_month", "last_month", "months", "months_used"]]
+
+
+def supplied_table(datasets: list[vintages.Combined]) -> pd.DataFrame:
+    """``supplied_data`` as a page shows it (months as 'Oct 2022'; the dataset only when there are several)."""
+    data = supplied_data(datasets)
+    shown = pd.DataFrame(
+        {
+            "Dataset": data["dataset"],
+            "Vintage": data["file"],
+            "From": _months(data["first_month"]),
+            "To": _months(data["last_month"]),
+            "Months": data["months"],
+            "Months used": data["months_used"],
+        }
+    )
+    return shown if len(datasets) > 1 else shown.drop(columns="Dataset")
+
+
+def supplied_markdown(datasets: list[vintages.Combined], name: str) -> Markdown:
+    """The table of vintages (``supplied_table``) with its data as ``<name>.csv``."""
+    return markdown_table(
+        supplied_table(datasets),
+        download=downloads.Download(
+            name,
+            "one vintage of a dataset: the months it holds and how many the book takes from it (the newest "
+            "file wins month by month)",
+            "months (counts); first and last month as YYYY-MM",
+            CATALOG_SOURCE,
+        ),
+        data=supplied_data(datasets),
+    )
+
+
+def summary_data(datasets: list[vintages.Combined]) -> pd.DataFrame:
     """Per dataset, fiscal year, component (or region) and measure: months revised, the releases that
-    revised them, the net change and the largest change of one month's total, relative to it."""
+    revised them, the net change and the largest change of one month's total, relative to it (a fraction)."""
     parts = [
-        vintages.revision_summary(combined.revised_months).assign(
-            dataset=combined.spec.title, group_name=combined.spec.coverage[0]
-        )
-        for combined in datasets
+        vintages.revision_summary(combined.revised_months).assign(dataset=combined.spec.title) for combined in datasets
     ]
     table = pd.concat([part for part in parts if len(part)] or [parts[0]], ignore_index=True)
+    return table[["dataset", "fy", "group", "measure", "months", "releases", "net_change", "largest_relative"]]
+
+
+def summary(datasets: list[vintages.Combined]) -> pd.DataFrame:
+    """``summary_data`` as a page shows it: counts whole, net change signed, the largest change in percent."""
+    table = summary_data(datasets)
     shown = pd.DataFrame(
         {
             "Dataset": table["dataset"],
@@ -147,6 +226,26 @@ def summary(datasets: list[vintages.Combined]) -> pd.DataFrame:
         }
     )
     return shown.drop(columns="Measure") if shown["Measure"].nunique() <= 1 else shown
+
+
+def summary_markdown(datasets: list[vintages.Combined], name: str) -> Markdown | None:
+    """The revisions summed up per fiscal year (``summary``) with their data as ``<name>.csv``; None (nothing
+    shown) when no vintage revised a cell."""
+    data = summary_data(datasets)
+    if data.empty:
+        return None
+    return markdown_table(
+        summary(datasets),
+        download=downloads.Download(
+            name,
+            "per dataset, fiscal year, component or region and measure: months revised by newer vintages, "
+            "releases that revised them, net change and the largest change of one month's total",
+            "months and releases: counts; net_change: encounters, events or pounds as the measure says; "
+            "largest_relative: fraction of the month's total (-0.01 is -1%)",
+            CATALOG_SOURCE,
+        ),
+        data=data,
+    )
 
 
 def facts(datasets: list[vintages.Combined]) -> dict:

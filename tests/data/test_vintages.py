@@ -197,11 +197,28 @@ def test_the_summary_counts_months_releases_net_change_and_the_largest_relative_
     assert (
         facts["largest"] == "A month's total for one component or region fell by at most 5% and rose by at most 2.6%."
     )
-    [(first_file, first_table), (second_file, second_table)] = revisions.cells_tables(combined)
+    [(first_file, first_table, first_data), (second_file, second_table, second_data)] = revisions.cells_tables(combined)
     assert (first_file, second_file) == ("t-fy24-fy24-feb.csv", "t-fy24-fy24-mar.csv")
     assert list(first_table.columns) == ["Month", "Region", "Cell", "Before", "After"]
     assert first_table.values.tolist() == [["Oct 2023", "A", "x", "100", "90"]]
     assert second_table.values.tolist() == [["Oct 2023", "A", "x", "90", "95"], ["Dec 2023", "B", "y", "100", "104"]]
+    # each table's download: its own cells, unrounded, with both files
+    assert second_data[["month", "before", "after", "change", "older_file", "newer_file"]].values.tolist() == [
+        ["2023-10", 90.0, 95.0, 5.0, "t-fy24-fy24-feb.csv", "t-fy24-fy24-mar.csv"],
+        ["2023-12", 100.0, 104.0, 4.0, "t-fy24-fy24-feb.csv", "t-fy24-fy24-mar.csv"],
+    ]
+    assert first_data["newer_file"].to_list() == ["t-fy24-fy24-feb.csv"]
+    assert revisions.summary_data([combined]).values.tolist() == [
+        ["Test dataset", 2024, "A", "encounters", 1, 2, -5.0, -0.05],
+        ["Test dataset", 2024, "B", "encounters", 1, 1, 4.0, 0.02],
+    ]
+    assert revisions.supplied_data([combined]).values.tolist() == [
+        ["Test dataset", "t-fy24-fy24-jan.csv", "2023-10", "2024-01", 4, 0],
+        ["Test dataset", "t-fy24-fy24-feb.csv", "2023-10", "2024-02", 5, 0],
+        ["Test dataset", "t-fy24-fy24-mar.csv", "2023-10", "2024-02", 5, 5],
+    ]
+    assert list(revisions.supplied_table([combined]).columns) == ["Vintage", "From", "To", "Months", "Months used"]
+    assert revisions.file_slug("nationwide-drugs-FY23_fy26.csv") == "nationwide-drugs-fy23-fy26"
 
 
 def test_a_dataset_without_revisions_displays_without_error():
@@ -211,6 +228,7 @@ def test_a_dataset_without_revisions_displays_without_error():
         SPEC, [], [one, one.assign(source_file="t2")], vintages.combine([one], ("encounters",))
     )
     assert revisions.summary([combined]).empty and revisions.cells_tables(combined) == []
+    assert revisions.summary_markdown([combined], "test-revisions") is None  # nothing to show, no empty file
     assert revisions.facts([combined])["largest"] == "No month's total changed."
     assert revisions.cells_csv([combined]).empty
 

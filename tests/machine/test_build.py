@@ -65,6 +65,23 @@ def test_staged_book_has_pages_parameters_and_reproducibility(default_build):
     assert "drugs" in set(parameters.loc[parameters["page"] == "ports", "parameter"])
 
 
+def test_each_download_belongs_to_one_page_and_the_data_page_lists_it(default_build):
+    """A download's name is its address: one page saves and links it (two pages saving one name would
+    overwrite each other's file), and the Data page's own CSV lists every file with its units and source."""
+    from bookmachine import reuse
+
+    executed = {path.stem: path for path in (default_build / "executed" / "chapters").glob("*.ipynb")}
+    pages: dict[str, set[str]] = {}
+    for page, notebook in executed.items():
+        for name in reuse.LINKED_DOWNLOAD.findall(notebook.read_text(encoding="utf-8")):
+            pages.setdefault(name, set()).add(page)
+    assert {name: found for name, found in pages.items() if len(found) > 1} == {}
+    assert {"ports-parameters", "ports-inputs", "ports-claims", "state-panel-claims", "correlation-tests"} <= set(pages)
+    index = pd.read_csv(default_build / "src" / "_static" / "data" / "book-downloads.csv", keep_default_na=False)
+    assert set(pages) | {"book-numbers", "book-data-sources", "book-downloads"} <= set(index["name"])
+    assert index["name"].is_unique and (index["units"].str.len() > 3).all() and (index["source"].str.len() > 3).all()
+
+
 def test_each_builder_reads_a_staged_source_without_the_other_formats_blocks(default_build):
     html = (default_build / "src" / "chapters" / "data.md").read_text()  # the Data page has a block for each
     latex = (default_build / "pdflatex" / "src" / "chapters" / "data.md").read_text()

@@ -47,3 +47,31 @@ def test_the_key_by_key_lists_are_downloads_and_the_page_stays_short():
         '<a href="../_static/data/book-numbers.csv" download>book-numbers.csv</a>' in listing and "(2 rows)" in listing
     )
     assert "- `book-inputs.csv`:" in listing.split("{only} latex")[1]
+
+
+def test_the_data_sources_table_links_its_csv_and_the_data_page_describes_the_builds_own_files():
+    from bookmachine import provenance
+
+    entries = [
+        {"dataset": "b-set", "publisher": "P2", "license": "public domain", "url": "https://b.gov", "id": "b1"},
+        {"dataset": "a-set", "publisher": "P1", "license": "CC BY", "url": "https://a.org/1", "id": "a1"},
+        {"dataset": "a-set", "publisher": "P1", "license": "CC BY", "url": "https://a.org/2", "id": "a2"},
+    ]
+    assert provenance.data_sources_frame(entries).values.tolist() == [
+        ["a-set", "P1", "CC BY", 2, "https://a.org/1"],
+        ["b-set", "P2", "public domain", 1, "https://b.gov"],
+    ]
+    table = provenance.data_sources_table(entries)
+    assert "* - [a-set](https://a.org/1)" in table
+    assert table.endswith(
+        '```{raw} html\n<p class="data-links">Download: <a href="../_static/data/book-data-sources.csv" '
+        "download>table (CSV)</a></p>\n```\n"
+    )
+    files = {
+        "_static/data/book-data-sources.csv": "dataset,files\na-set,2\n",
+        "_static/data/book-versions.csv": "version,date\n1.0.0,2026-01-01\n",
+    }
+    rows = {row["name"]: row for row in provenance.download_rows(files)}
+    assert set(rows) == {"book-data-sources", "book-versions"}  # only the files the build wrote
+    assert (rows["book-data-sources"]["page"], rows["book-versions"]["page"]) == ("reproducibility", "changes")
+    assert rows["book-versions"]["columns"] == ["version", "date"] and rows["book-versions"]["rows"] == 1

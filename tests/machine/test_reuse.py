@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
+import pandas as pd
 import pytest
 from fontTools.ttLib import TTFont
 
@@ -76,6 +78,14 @@ def test_the_data_page_lists_every_download_with_units_source_version_and_licenc
     assert "`ports-share.csv`" in latex and "<a href" not in latex
     for part in (html, latex):
         assert "Port share. Units: share: fraction" in part and "CBP" in part and "shown in {doc}`ports`" in part
+    files = reuse.data_page_files(rows, "2.1.0")
+    index = pd.read_csv(io.BytesIO(files[Path("_static") / "data" / "book-downloads.csv"]), keep_default_na=False)
+    assert index[["name", "page", "rows", "columns"]].values.tolist() == [
+        ["ports-share", "ports", 3, "share"],
+        ["book-downloads", "data", 2, "name; title; units; source; page; rows; columns"],  # the index lists itself
+    ]
+    listed = files[Path("chapters") / "data.md"].decode()
+    assert "book-downloads.csv" in listed and 'href="../_static/data/book-downloads.csv" download>table (CSV)' in listed
     metadata = reuse.published_metadata(rows[0], "2.1.0")
     assert metadata["licence"] == "CC BY 4.0" and metadata["book_version"] == "2.1.0"
     assert metadata["page"] == "chapters/ports.html"

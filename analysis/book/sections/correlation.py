@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown
 
-from analysis.book.tables import interval
+from analysis.book.downloads import Download
+from analysis.book.tables import interval, markdown_table
 from analysis.models import fixed_effects, inference
 from analysis.models.fixed_effects import Estimate, monte_carlo_reading
 
@@ -157,6 +159,46 @@ def family_table(family: pd.DataFrame) -> pd.DataFrame:
             "p Holm": family["p_holm"].map("{:.2f}".format),
             "p BH": family["p_bh"].map("{:.2f}".format),
         }
+    )
+
+
+def family_data(family: pd.DataFrame) -> pd.DataFrame:
+    """The table of tests as its download holds it, unrounded: drug, model (key and words), estimate and
+    interval in the model's own units, for Poisson models also as percent changes, the p-values and
+    readings."""
+    poisson = family["model"].str.startswith("ppml")
+    data = pd.DataFrame(
+        {
+            "drug": family["group"],
+            "model": family["model"],
+            "model_label": family["model"].map(MODEL_LABELS),
+            "coef": family["coef"],
+            "ci_low": family["ci_low"],
+            "ci_high": family["ci_high"],
+        }
+    )
+    for column in ("coef", "ci_low", "ci_high"):
+        data[f"{column}_percent"] = family[column].map(percent_change).where(poisson)
+    for column in ("p_cluster", "p_wild", "p_wild_se", "reading", "disagree", "p_holm", "p_bh"):
+        data[column] = family[column]
+    return data
+
+
+def family_markdown(family: pd.DataFrame) -> Markdown:
+    """The table of tests (``family_table``) with its unrounded data (``family_data``) as CSV."""
+    return markdown_table(
+        family_table(family),
+        widths=[14, 20, 26, 9, 13, 9, 9],
+        download=Download(
+            "correlation-tests",
+            "one test of seizures on Border Patrol encounters, per drug and model: estimate, 95% interval, "
+            "cluster and wild bootstrap p-values, adjusted p-values",
+            "coef, ci_low, ci_high: pounds or seizure events per 1,000 encounters (linear and first-differences "
+            "models) or log points (Poisson); *_percent: percent change per 1,000 encounters (Poisson only); "
+            "p-values: 0-1",
+            "DHS OHSS USBP encounters by sector; CBP Nationwide Drug Seizures (USBP, by sector); the book's models",
+        ),
+        data=family_data(family),
     )
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown
 
-from analysis.book.tables import estimates_table, interval
+from analysis.book.downloads import Download
+from analysis.book.tables import estimates_table, interval, markdown_table
 from analysis.models import specifications, state_checks
 from analysis.models.specifications import MAIN, Analysis
 from analysis.models.state_models import DECISIVE, Decision, Identification, interval_words
@@ -18,6 +20,15 @@ from analysis.models.state_models import DECISIVE, Decision, Identification, int
 ESTIMATE_FIELDS = ("coef", "ci_low", "ci_high", "p", "n_obs", "n_states", "years")
 NAMES = specifications.REASON_NAMES
 SUPPORTED = "supported"
+# What the state panel's downloads hold, in the words of the Data page.
+SOURCE = (
+    "Pew Research Center and CMS undocumented-population estimates; FBI UCR arrests (ICPSR county files, "
+    "Table 69); NCHS and CDC drug-poisoning deaths; Census population; the book's models"
+)
+ESTIMATE_UNITS = (
+    "coef, se, ci_low, ci_high: the outcome per 100,000 residents per percentage point of undocumented "
+    "share (Poisson: log points); p: two-sided; n_obs: state-years; n_states: states"
+)
 
 
 def prefix(analysis: Analysis) -> str:
@@ -939,3 +950,312 @@ def deaths_totals(national: pd.DataFrame) -> dict:
             "50 states and DC)"
         ),
     }
+
+
+# --- the tables' downloads: each table's unrounded data, named and described for the Data page ---
+
+
+def long_estimates(frames: dict, analyses: dict) -> pd.DataFrame:
+    """Estimates frames of several analyses (key -> ``state_models.estimates_frame``) as one long frame,
+    each row led by its analysis (outcome, share source, label)."""
+    return pd.concat(
+        [
+            frames[key].assign(
+                analysis=analyses[key].label, outcome=analyses[key].outcome, share_source=analyses[key].source
+            )[["analysis", "outcome", "share_source", *frames[key].columns]]
+            for key in analyses
+            if key in frames
+        ],
+        ignore_index=True,
+    )
+
+
+def decisive_data(
+    drug: pd.DataFrame, reliabilities: dict[str, state_checks.Reliability], threshold: float
+) -> pd.DataFrame:
+    """The decisive estimates unrounded: specification, estimate, interval, years, state-years, the upper
+    bound minus the threshold and lambda."""
+    rows = drug.set_index("key").loc[list(DECISIVE)].reset_index()
+    return pd.DataFrame(
+        {
+            "specification": rows["key"],
+            "label": [NAMES[key] for key in rows["key"]],
+            "coef": rows["coef"],
+            "ci_low": rows["ci_low"],
+            "ci_high": rows["ci_high"],
+            "years": rows["years"],
+            "n_obs": rows["n_obs"],
+            "threshold": threshold,
+            "upper_minus_threshold": rows["ci_high"] - threshold,
+            "reliability": [reliabilities[key].ratio for key in rows["key"]],
+        }
+    )
+
+
+def decisive_markdown(
+    drug: pd.DataFrame, reliabilities: dict[str, state_checks.Reliability], threshold: float
+) -> Markdown:
+    """The table of the three decisive estimates (``decisive_table``), its data as CSV."""
+    return markdown_table(
+        decisive_table(drug, reliabilities, threshold),
+        widths=[26, 24, 14, 18, 18],
+        download=Download(
+            "state-panel-decisive",
+            "one of the three specifications that decide the drug-arrest verdict: estimate, 95% interval, "
+            "margin of the upper bound to the threshold, reliability of the share's variation",
+            "drug arrests per 100,000 per percentage point of undocumented share (Pew); reliability (lambda): "
+            "a ratio, 1 all signal, 0 or below no more than sampling noise",
+            SOURCE,
+        ),
+        data=decisive_data(drug, reliabilities, threshold),
+    )
+
+
+def knife_edge_data(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.DataFrame) -> pd.DataFrame:
+    """Every alternative reading of the rule, unrounded and one row each (every state left out is its own
+    row): kind, reading, threshold, the decisive upper bounds, state-years (coverage cut-offs) and verdict."""
+    uppers = [f"upper_{key}" for key in DECISIVE]
+    limit = sensitivity.iloc[0]["threshold"]
+    parts = [
+        sensitivity.assign(kind="error convention", reading=sensitivity["convention"]),
+        loo.assign(kind="without one state", reading=loo["omitted"], threshold=limit),
+        sweep.assign(kind="coverage cut-off", reading=[f"{cutoff:g}%" for cutoff in sweep["cutoff"]], threshold=limit),
+    ]
+    columns = ["kind", "reading", "threshold", *uppers, "n_obs", "verdict"]
+    return pd.concat([part.reindex(columns=columns) for part in parts], ignore_index=True)
+
+
+def knife_edge_markdown(sensitivity: pd.DataFrame, loo: pd.DataFrame, sweep: pd.DataFrame) -> Markdown:
+    """The table of where the verdict turns (``knife_edge_table``), every reading as CSV (``knife_edge_data``)."""
+    return markdown_table(
+        knife_edge_table(sensitivity, loo, sweep),
+        widths=[52, 18, 12, 18],
+        download=Download(
+            "state-panel-verdict-alternatives",
+            "one alternative reading of the drug-arrest rule (an error convention, a state left out, a coverage "
+            "cut-off): the decisive upper bounds against the threshold, and the verdict",
+            "threshold and upper_*: drug arrests per 100,000 per percentage point of undocumented share; n_obs: "
+            "state-years",
+            SOURCE,
+        ),
+        data=knife_edge_data(sensitivity, loo, sweep),
+    )
+
+
+def period_markdown(periods: pd.DataFrame) -> Markdown:
+    """The main model on each sample (``period_table``), the estimates (``state_checks.period_rows``) as CSV."""
+    return markdown_table(
+        period_table(periods),
+        widths=[40, 11, 23, 10, 16],
+        download=Download(
+            "state-panel-periods",
+            "the main drug-arrest model on one sample: later starts, complete reporting, with the previous "
+            "period's share",
+            ESTIMATE_UNITS,
+            SOURCE,
+        ),
+        data=periods,
+    )
+
+
+def window_markdown(windows: pd.DataFrame, declared: str) -> Markdown:
+    """The decisive estimates over each window of years (``window_table``), the rows of
+    ``state_checks.window_rows`` as CSV."""
+    return markdown_table(
+        window_table(windows, declared),
+        widths=[28, 18, 18, 18, 18],
+        download=Download(
+            "state-panel-windows",
+            "one window of years of the drug-arrest analysis: the decisive estimates with their intervals, the "
+            "break at the seam between arrest sources, the rule's reading",
+            "<specification>_coef, _ci_low, _ci_high: drug arrests per 100,000 per percentage point of "
+            "undocumented share; n_obs: state-years",
+            SOURCE,
+        ),
+        data=windows,
+    )
+
+
+def comparison_data(comparison: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """The comparison with the study (``state_checks.study_comparison``) with each figure's source."""
+    return comparison.assign(
+        source_kind=comparison["id"].map(published["source_kind"]),
+        source_title=comparison["id"].map(published["source_title"]),
+    )
+
+
+def comparison_markdown(comparison: pd.DataFrame, published: pd.DataFrame) -> Markdown:
+    """The study's figures beside this book's estimates (``comparison_table``), with their data as CSV."""
+    return markdown_table(
+        comparison_table(comparison, published),
+        widths=[22, 24, 24, 30],
+        download=Download(
+            "state-panel-study-comparison",
+            "one figure the published study reported, beside this book's main estimate of the same outcome",
+            "study, coef, ci_low, ci_high: the outcome per 100,000 residents per percentage point of "
+            "undocumented share",
+            "data/curated/published_state_panel.csv (the study's figures as reported); " + SOURCE,
+        ),
+        data=comparison_data(comparison, published),
+    )
+
+
+def declaration_markdown(lead_gap: str) -> Markdown:
+    """The declared specifications (``declaration_table``), as CSV too."""
+    table = declaration_table(lead_gap)
+    return markdown_table(
+        table,
+        widths=[30, 55, 15],
+        download=Download(
+            "state-panel-specifications",
+            "one declared specification or robustness row of the state panel: what it changes and whether it "
+            "decides the verdict",
+            "text",
+            "analysis/models/specifications.py",
+        ),
+        data=table.rename(
+            columns={"Specification": "specification", "What it changes": "changes", "Decides the verdict": "decides"}
+        ),
+    )
+
+
+def coverage_markdown(coverage: pd.DataFrame) -> Markdown:
+    """The table of each variable's years, states and gaps (``coverage_frame``), the rows of
+    ``state_panel.coverage_table`` as CSV."""
+    return markdown_table(
+        coverage_frame(coverage),
+        widths=[20, 20, 10, 7, 9, 34],
+        download=Download(
+            "state-panel-variable-coverage",
+            "one variable of the state panel: its source, first and last year, states, state-years and gaps",
+            "years; states and state-years: counts",
+            SOURCE,
+        ),
+        data=coverage,
+    )
+
+
+def all_estimates_markdown(results: dict, analyses: dict, outcomes: set[str], name: str) -> Markdown:
+    """Every specification of the analyses of ``outcomes`` (``all_estimates_table``), the estimates as
+    ``<name>.csv`` (``long_estimates``)."""
+    chosen = {key: analysis for key, analysis in analyses.items() if analysis.outcome in outcomes}
+    words = " and ".join(specifications.OUTCOME_NAMES[outcome].lower() for outcome in sorted(outcomes))
+    return markdown_table(
+        all_estimates_table(results, analyses, outcomes),
+        download=Download(
+            name,
+            f"one specification of one analysis of {words}: estimate, standard error, 95% interval, p-value, sample",
+            ESTIMATE_UNITS,
+            SOURCE,
+        ),
+        data=long_estimates(results, chosen),
+    )
+
+
+def robustness_markdown(robustness: dict, analyses: dict) -> Markdown:
+    """The robustness rows of every analysis (``robustness_table``), the estimates as CSV."""
+    return markdown_table(
+        robustness_table(robustness, analyses),
+        widths=[30, 28, 18, 10, 14],
+        download=Download(
+            "state-panel-robustness",
+            "one robustness row of one analysis (shown, not used for any verdict): estimate, 95% interval, sample",
+            ESTIMATE_UNITS,
+            SOURCE,
+        ),
+        data=long_estimates(robustness, analyses),
+    )
+
+
+def inference_data(results: dict, checks: dict, decisions: dict, analyses: dict) -> pd.DataFrame:
+    """Per analysis, unrounded: the main model's sample, wild bootstrap p and its Monte Carlo SE, the
+    leave-one-state-out range, the lead check and its sample, and the verdict."""
+    rows = []
+    for key, analysis in analyses.items():
+        main = results[key].iloc[0]
+        p, error = checks[key]["wild"]
+        rows.append(
+            {
+                "analysis": analysis.label,
+                "years": main["years"],
+                "n_obs": main["n_obs"],
+                "n_states": main["n_states"],
+                "p_wild": p,
+                "p_wild_mc_se": error,
+                "loo_min": checks[key]["loo"]["coef"].min(),
+                "loo_max": checks[key]["loo"]["coef"].max(),
+                "lead_check": checks[key]["lead"],
+                "lead_years": results[key].set_index("key").loc["lead", "years"],
+                "verdict": decisions[key].verdict,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def inference_markdown(results: dict, checks: dict, decisions: dict, analyses: dict) -> Markdown:
+    """The table of inference checks per analysis (``inference_table``), its data as CSV."""
+    return markdown_table(
+        inference_table(results, checks, decisions, analyses),
+        widths=[34, 13, 13, 16, 10, 14],
+        download=Download(
+            "state-panel-inference",
+            "one analysis' main model: wild cluster bootstrap p-value, leave-one-state-out range, lead check and "
+            "verdict",
+            "p_wild and its Monte Carlo SE: 0-1; loo_min, loo_max: the outcome per 100,000 per percentage point "
+            "of undocumented share; n_obs: state-years",
+            SOURCE,
+        ),
+        data=inference_data(results, checks, decisions, analyses),
+    )
+
+
+def variation_data(results: dict, checks: dict, analyses: dict) -> pd.DataFrame:
+    """Per analysis, unrounded: the share's variance left after the fixed effects, its within-state SD,
+    lambda and the effect of one within-state SD."""
+    return pd.DataFrame(
+        [
+            {
+                "analysis": analysis.label,
+                "years": results[key].iloc[0]["years"],
+                "within_variance_share": checks[key]["found"].within_variance_share,
+                "within_sd": checks[key]["found"].within_sd,
+                "reliability": checks[key]["reliability"].ratio,
+                "effect_per_within_sd": checks[key]["found"].effect_per_within_sd,
+            }
+            for key, analysis in analyses.items()
+        ]
+    )
+
+
+def variation_markdown(results: dict, checks: dict, analyses: dict) -> Markdown:
+    """The table of the variation that identifies each analysis (``variation_table``), its data as CSV."""
+    return markdown_table(
+        variation_table(results, checks, analyses),
+        widths=[34, 17, 16, 17, 16],
+        download=Download(
+            "state-panel-variation",
+            "one analysis' main model: how much of the share's variation is left after the fixed effects, how "
+            "reliable it is, and the effect of one within-state standard deviation",
+            "within_variance_share: fraction (0-1); within_sd: percentage points of share; reliability (lambda): "
+            "a ratio; effect_per_within_sd: the outcome per 100,000 residents",
+            SOURCE,
+        ),
+        data=variation_data(results, checks, analyses),
+    )
+
+
+def combinations_markdown(combinations: pd.DataFrame, threshold: float) -> Markdown:
+    """State trends combined with each robustness dimension (``combinations_table``), the estimates and the
+    margin to the threshold as CSV."""
+    return markdown_table(
+        combinations_table(combinations, threshold),
+        widths=[34, 12, 24, 14, 16],
+        download=Download(
+            "state-panel-trend-combinations",
+            "the state-trends drug-arrest model combined with one robustness dimension: estimate, 95% interval, "
+            "margin of the upper bound to the threshold",
+            ESTIMATE_UNITS + "; threshold, upper_minus_threshold: as coef",
+            SOURCE,
+        ),
+        data=combinations.assign(threshold=threshold, upper_minus_threshold=combinations["ci_high"] - threshold),
+    )
