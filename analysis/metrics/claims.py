@@ -298,13 +298,6 @@ def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
     _require(
         path,
         table,
-        table["rule"].ne("not_a_claim") & table["headline"].str.strip().eq(""),
-        "headline",
-        "a headline: the claim in a few plain words, the title of its card",
-    )
-    _require(
-        path,
-        table,
         ~table["source_search"].isin(SOURCE_SEARCHES)
         | (table["source_search"].eq("not found") & table["rule"].ne("not_checked")),
         "source_search",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from analysis.metrics import answers, openings
@@ -118,3 +120,14 @@ def test_the_landing_answers_glue_the_chapters_and_add_only_what_no_chapter_stat
     assert answers.years_between("March 2020", "May 2020") == "2020"
     with pytest.raises(KeyError):
         answers.landing_answers({}, counts)
+
+
+def test_every_number_the_landing_answers_show_has_a_plain_label():
+    """The What-changed page leads with the landing page's numbers under the labels of
+    ``answers.HEADLINE_NUMBERS``: the list and the page's answers name the same keys."""
+    from analysis import config
+
+    page = (config.CHAPTERS_DIR / "intro.md").read_text(encoding="utf-8")
+    answers_part = page.split("```{code-cell}")[0]
+    glued = re.findall(r"\{glue:text\}`(?:[a-z_]+\.ipynb::)?([a-z0-9_.]+)", answers_part)
+    assert glued and set(glued) == set(answers.HEADLINE_NUMBERS)
