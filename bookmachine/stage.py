@@ -116,10 +116,10 @@ def generated_pages(
         "chapters/reproducibility.md": provenance.reproducibility_page(
             runs, numbers, sources, params_file, book_version, reads
         ).replace(reuse.SOURCE_MARKER, reuse.rebuild_markdown(reuse.citation())),
-        "chapters/changes.md": changes.changes_page(version.cff_version(), numbers),
+        "chapters/changes.md": changes.changes_page(version.cff_version(), numbers, sources=sources),
         reuse.CITE_PAGE: reuse.cite_markdown(reuse.citation()),
         **provenance.downloads(runs, numbers, sources, reads),
-        **changes.downloads(version.cff_version(), numbers),
+        **changes.downloads(version.cff_version(), numbers, sources=sources),
     }
 
 
