@@ -76,7 +76,7 @@ def rebuild_markdown(cff: dict) -> str:
     clone = [f"git clone {source} book && cd book"] if source else []
     commands = [
         *clone,
-        "make book      # virtualenv, system packages, data (from DATA_MIRROR or the official URLs), HTML + PDF",
+        "make book      # virtualenv, system packages, verified data, notebooks, HTML + PDF",
         "make test      # the test suite",
     ]
     return "\n".join([where, "", "```bash", *commands, "```"])
@@ -178,7 +178,7 @@ def data_page_files(rows: list[dict], version: str) -> dict[Path, bytes]:
     listed = [*rows, index_row(rows)]
     data = Path("_static") / "data"
     return {
-        Path("chapters") / "data.md": data_page(listed, version).encode(),
+        Path("chapters") / "data.md": data_page(listed, version, book_citation.book_url(citation())).encode(),
         data / f"{INDEX}.csv": index_csv(listed).encode(),
         data / f"{INDEX}.json": (
             json.dumps(published_metadata(listed[-1], version), indent=1, sort_keys=True) + "\n"
@@ -186,9 +186,22 @@ def data_page_files(rows: list[dict], version: str) -> dict[Path, bytes]:
     }
 
 
-def data_page(rows: list[dict], version: str) -> str:
+def files_address(book_url: str | None) -> str:
+    """Where the PDF says the files are: in the HTML book's folder ``_static/data/``, at the book's public
+    address when it has one."""
+    folder = "`_static/data/`"
+    if book_url:
+        return f"The files are in the HTML book's folder {folder}, at <{book_url}/_static/data/> (add the file's name)."
+    return (
+        f"The files are in the HTML book's folder {folder}, beside its pages; the book has no public web address yet "
+        "(CITATION.cff's `url` gives it once it has one)."
+    )
+
+
+def data_page(rows: list[dict], version: str, book_url: str | None = None) -> str:
     """chapters/data.md with its generated part filled in: one row per download. The HTML table
-    links the files; the PDF's names them (it cannot link to files beside the HTML)."""
+    links the files; the PDF's names them and says where they are (it cannot link to files beside the
+    HTML; ``files_address``)."""
     template = (config.CHAPTERS_DIR / "data.md").read_text(encoding="utf-8")
     intro = (
         f"Version {version} of the book; every file is licensed under [{TEXT_LICENCE}]({TEXT_LICENCE_URL}). "
@@ -218,6 +231,20 @@ def data_page(rows: list[dict], version: str) -> str:
 
     link = downloads.links_markdown({"table (CSV)": f"{downloads.PUBLISHED_PATH}/{INDEX}.csv"})
     generated = "\n".join(
-        [intro, "````{only} html", table(True), "", link, "````", "", "````{only} latex", table(False), "````", ""]
+        [
+            intro,
+            "````{only} html",
+            table(True),
+            "",
+            link,
+            "````",
+            "",
+            "````{only} latex",
+            files_address(book_url),
+            "",
+            table(False),
+            "````",
+            "",
+        ]
     )
     return template.replace(MARKER, generated)

@@ -196,6 +196,45 @@ def for_format(text: str, output_format: str) -> str:
     return "".join(kept)
 
 
+def toc_titles(toc: Path | None = None) -> dict[str, str]:
+    """Page -> the title the table of contents gives it (``title:`` beside ``file:`` in _toc.yml), for the
+    pages one notebook renders with different parameters (the budget scenarios)."""
+    document = yaml.safe_load((toc or config.PROJECT_ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    titles: dict[str, str] = {}
+
+    def walk(entries):
+        for entry in entries or []:
+            if entry.get("file") and entry.get("title"):
+                titles[entry["file"]] = entry["title"]
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+            for part in entry.get("parts") or []:
+                walk(part.get("chapters"))
+
+    walk(document.get("chapters"))
+    for part in document.get("parts") or []:
+        walk(part.get("chapters"))
+    return titles
+
+
+def titled(notebook: bytes, title: str | None) -> bytes:
+    """An executed notebook whose page title (its first '# ' heading) is ``title``: two pages rendered from
+    one notebook would otherwise share one heading in the PDF's contents and in each other's links."""
+    if not title:
+        return notebook
+    document = json.loads(notebook)
+    for cell in document["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        lines = "".join(cell["source"]).split("\n")
+        for index, line in enumerate(lines):
+            if line.startswith("# "):
+                lines[index] = f"# {title}"
+                cell["source"] = "\n".join(lines)
+                return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
+    raise ValueError(f"no '# ' title to replace with {title!r} in the notebook")
+
+
 def write_tree(root: Path, files: dict[Path, bytes]) -> None:
     """Make ``root`` hold exactly ``files`` (relative path -> bytes), touching only what changed."""
     for relative, content in files.items():
@@ -226,8 +265,9 @@ def stage(
     ):
         if static.is_file():
             wanted[static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
+    titles = toc_titles()
     for name, path in executed.items():
-        wanted[Path("chapters") / f"{name}.ipynb"] = path.read_bytes()
+        wanted[Path("chapters") / f"{name}.ipynb"] = titled(path.read_bytes(), titles.get(f"chapters/{name}"))
     from bookmachine import provenance
 
     wanted.update(download_files(executed, book_version, provenance.download_rows(generated)))

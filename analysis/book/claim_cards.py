@@ -158,10 +158,13 @@ def sources_text(claim_id: str, sources: pd.DataFrame) -> str:
 
 
 def evidence_text(row, sources: pd.DataFrame, kinds: dict) -> str:
-    """What a judged claim's verdict rests on (``claims.basis``), with the pages transcribed for it."""
+    """What a judged claim's verdict rests on (``claims.basis``), what those data are where the register says
+    (``evidence_note``: e.g. official records as another organisation tabulated them), and the pages
+    transcribed for it."""
     found = sources_text(row.id, sources)
+    note = str(getattr(row, "evidence_note", "") or "").strip()
     basis = claims.basis(row, kinds) or "no data or source"
-    return basis + (f": {found}" if found else "")
+    return basis + (f" ({inline(note)})" if note else "") + (f": {found}" if found else "")
 
 
 def related(assessed: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:

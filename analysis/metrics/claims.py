@@ -8,6 +8,13 @@ rule can say, the same way for every row (``EVIDENCE_CAPS``). A claim checked tw
 check in ``same_claim_as`` and is counted once. A claim whose rule needs a
 metric that no chapter produced stops the build (``MissingMetric``): a failed chapter must never
 look like an untested claim.
+
+What readers see of a row besides its verdict: ``headline``, the claim in a few plain words (its card's
+title); ``section``, the label of the chapter's section that discusses it; ``source_search`` "not
+found" for a claim not checked because the source it cites was looked for and not found (its reader's
+word is then "Cited source not found", ``SOURCE_NOT_FOUND``); ``evidence_note``, what the data behind
+its computed value are, where the basis alone would not say (e.g. official records as another
+organisation tabulated them).
 """
 
 from __future__ import annotations
@@ -266,6 +273,7 @@ def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
         "headline",
         "section",
         "source_search",
+        "evidence_note",
     ):
         if column not in table.columns:
             table[column] = ""
