@@ -3,7 +3,8 @@
 // (numbers numerically, text alphabetically; click again to reverse). On the claims register, the
 // box "claim-filter" hides the cards that do not contain its words or do not have its verdict, and
 // each card's address is given in full (the page's own address and the card's anchor) with a copy
-// button. Plain JavaScript, no library.
+// button. Any table wider than its column (on a phone) gets a line above it saying that it scrolls
+// sideways. Plain JavaScript, no library.
 (function () {
   "use strict";
 
@@ -105,7 +106,25 @@
     });
   }
 
+  function hintScrolling() {
+    document.querySelectorAll(".pst-scrollable-table-container").forEach(function (box) {
+      var hint = box.previousElementSibling;
+      var has = hint && hint.classList.contains("table-scroll-hint");
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !has) {
+        hint = document.createElement("p");
+        hint.className = "table-scroll-hint";
+        hint.textContent = "The table is wider than the screen: scroll it sideways for the other columns \u2192";
+        box.parentNode.insertBefore(hint, box);
+      } else if (!scrolls && has) {
+        hint.remove();
+      }
+    });
+  }
+
   function enhance() {
+    hintScrolling();
+    window.addEventListener("resize", hintScrolling);
     document.querySelectorAll(".claim-filter").forEach(filterCards);
     completeAddresses();
     document.querySelectorAll("table.sortable").forEach(function (table) {

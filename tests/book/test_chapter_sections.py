@@ -597,6 +597,9 @@ def test_month_by_month_counts_the_months_the_ports_seized_more():
         "ports.monthly.drug": "fentanyl",
         "ports.monthly.months": 3,
         "ports.monthly.months_ports_ahead": 1,
+        "ports.monthly.ahead_words": "1 of the 3",
         "ports.monthly.first_month": "October 2023",
         "ports.monthly.last_month": "December 2023",
     }
+    every = monthly[monthly["month"] == pd.Timestamp("2023-10-01")]
+    assert ports.monthly_numbers(every, "Fentanyl")["ports.monthly.ahead_words"] == "all 1"

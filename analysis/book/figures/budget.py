@@ -154,13 +154,18 @@ def share_panel(data, labels: dict, colors: dict, breaks: dict, references: dict
         .mark_text(align="left", baseline="top", dx=3, y=2, fontSize=10, color="#444444")
         .encode(x="fiscal_year:Q", text="label:N")
     )
-    reference = pd.DataFrame(
-        {"share": list(references.values()), "label": [f"{label} ({share:.0%})" for label, share in references.items()]}
+    reference = pd.DataFrame(  # the label on two lines above its rule: narrow enough for a phone's plot
+        {
+            "share": list(references.values()),
+            "label": [f"{label}\n({share:.0%})" for label, share in references.items()],
+        }
     )
     reference_rules = alt.Chart(reference).mark_rule(strokeDash=[1, 3], color="#555555").encode(y="share:Q")
     reference_labels = (  # at the right end, where the lines run clear of the reference shares
         alt.Chart(reference)
-        .mark_text(align="right", baseline="bottom", x="width", dx=-3, dy=-2, fontSize=10, color="#555555")
+        .mark_text(
+            align="right", baseline="bottom", lineBreak="\n", x="width", dx=-3, dy=-2, fontSize=10, color="#555555"
+        )
         .encode(y="share:Q", text="label:N")
     )
     return responsive(alt.layer(lines, scope_rules, scope_labels, reference_rules, reference_labels), 260)

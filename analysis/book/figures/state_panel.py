@@ -70,14 +70,14 @@ def coverage_drawing(presence, *, total: int, title: str, source: str, marked: l
         vmax=total,
         annot=True,
         fmt=".0f",
-        annot_kws={"fontsize": 7.5 if narrow else 8.5},
+        annot_kws={"fontsize": 8.5},
         linewidths=0.4,
         linecolor="white",
         cbar_kws={
             "orientation": "horizontal",
             "shrink": 0.6 if narrow else 0.35,
             "aspect": 30 if narrow else 40,
-            "pad": 0.03 if narrow else 0.12,
+            "pad": 0.07 if narrow else 0.12,
             "anchor": (1.0, 1.0),
             "label": f"States with data (of {total})",
         },
@@ -90,14 +90,14 @@ def coverage_drawing(presence, *, total: int, title: str, source: str, marked: l
         axis.add_patch(
             plt.Rectangle(frame[:2], frame[2], frame[3], fill=False, edgecolor="#D55E00", linewidth=2.2, clip_on=False)
         )
-        if narrow:
-            axis.text(len(presence), first, label, ha="right", va="bottom", fontsize=8, color="#D55E00")
+        if narrow:  # under the frame, clear of the cells
+            axis.text(0, last + 0.2, label, ha="left", va="top", fontsize=8.5, color="#D55E00")
         else:
             axis.text(last, -0.2, label, ha="right", va="bottom", fontsize=9, color="#D55E00")
     if narrow:
         axis.xaxis.tick_top()
-        axis.tick_params(axis="x", labelsize=7.5, rotation=90)
-        axis.tick_params(axis="y", labelsize=8, rotation=0)
+        axis.tick_params(axis="x", labelsize=8, rotation=90)
+        axis.tick_params(axis="y", labelsize=8.5, rotation=0)
         axis.set_xlabel("")
         axis.set_ylabel("Year")
         axis.set_title(f"{title}\n(cells: states with data, of {total})", pad=8, loc="left", fontsize=10)
