@@ -171,6 +171,8 @@ def headline_lines(old: dict, numbers: dict, version: str) -> list[str]:
         "",
         list_table(table, widths=[50, 25, 25]),
         "",
+        _link("book-changes.csv"),  # these rows, with every other number that moved
+        "",
     ]
 
 
@@ -189,7 +191,7 @@ def flipped_lines(result: dict) -> list[str]:
             "Now": [plain_verdict(now) for _, now in result["flipped"].values()],
         }
     )
-    return [list_table(table, widths=[60, 20, 20]), ""]
+    return [list_table(table, widths=[60, 20, 20]), "", _link("book-changes.csv"), ""]
 
 
 def by_page(keys, sources: dict) -> str:

@@ -68,7 +68,7 @@ def test_the_pages_tables_download_as_csv_only_when_shown(tmp_path):
         f"0.1.0,2026-01-01,{'a' * 40},first release,first release",
     ]
     text = changes.changes_markdown(*changes.baseline("0.2.0", build, tmp_path))
-    assert text.count('href="../_static/data/book-changes.csv"') == 1  # the key-by-key list is the download
+    assert text.count('href="../_static/data/book-changes.csv"') == 2  # under the verdicts and the full list
     assert 'href="../_static/data/book-versions.csv"' in changes.versions_markdown(tmp_path)
     entry = {
         "dataset": "d",
