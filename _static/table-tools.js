@@ -1,6 +1,10 @@
-// Sort and filter for tables marked "sortable" (e.g. the claims register): a search box above the
+// Sort and filter for tables marked "sortable" (e.g. the revised cells): a search box above the
 // table hides rows that do not contain its text; clicking a column header sorts by that column
-// (numbers numerically, text alphabetically; click again to reverse). Plain JavaScript, no library.
+// (numbers numerically, text alphabetically; click again to reverse). On the claims register, the
+// box "claim-filter" hides the cards that do not contain its words or do not have its verdict, and
+// each card's address is given in full (the page's own address and the card's anchor) with a copy
+// button. Any table wider than its column (on a phone) gets a line above it saying that it scrolls
+// sideways. Plain JavaScript, no library.
 (function () {
   "use strict";
 
@@ -56,7 +60,73 @@
     });
   }
 
+  function filterCards(box) {
+    var text = box.querySelector(".claim-filter-text");
+    var verdict = box.querySelector(".claim-filter-verdict");
+    var count = box.querySelector(".claim-filter-count");
+    var cards = Array.prototype.slice.call(document.querySelectorAll(".admonition.claim-card"));
+    function apply() {
+      var words = text.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var wanted = verdict.value;
+      var shown = 0;
+      cards.forEach(function (card) {
+        var title = card.querySelector(".admonition-title");
+        var content = card.textContent.toLowerCase();
+        var keep = words.every(function (word) { return content.indexOf(word) >= 0; }) &&
+          (!wanted || (title && title.textContent.indexOf(wanted + ":") === 0));
+        card.hidden = !keep;
+        if (keep) { shown += 1; }
+      });
+      document.querySelectorAll("section").forEach(function (section) {
+        var inside = section.querySelectorAll(".admonition.claim-card");
+        if (inside.length && section.querySelectorAll("section").length === 0) {
+          section.hidden = Array.prototype.every.call(inside, function (card) { return card.hidden; });
+        }
+      });
+      count.textContent = shown === cards.length ? cards.length + " cards" : shown + " of " + cards.length + " cards";
+    }
+    text.addEventListener("input", apply);
+    verdict.addEventListener("change", apply);
+  }
+
+  function completeAddresses() {
+    document.querySelectorAll("a.card-address").forEach(function (link) {
+      if (link.dataset.full !== "yes") {
+        link.textContent = new URL(link.getAttribute("href"), window.location.href).href;
+      }
+      if (!navigator.clipboard) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "card-address-copy";
+      button.textContent = "Copy";
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(link.textContent).then(function () { button.textContent = "Copied"; });
+      });
+      link.parentNode.insertBefore(button, link.nextSibling);
+    });
+  }
+
+  function hintScrolling() {
+    document.querySelectorAll(".pst-scrollable-table-container").forEach(function (box) {
+      var hint = box.previousElementSibling;
+      var has = hint && hint.classList.contains("table-scroll-hint");
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !has) {
+        hint = document.createElement("p");
+        hint.className = "table-scroll-hint";
+        hint.textContent = "The table is wider than the screen: scroll it sideways for the other columns \u2192";
+        box.parentNode.insertBefore(hint, box);
+      } else if (!scrolls && has) {
+        hint.remove();
+      }
+    });
+  }
+
   function enhance() {
+    hintScrolling();
+    window.addEventListener("resize", hintScrolling);
+    document.querySelectorAll(".claim-filter").forEach(filterCards);
+    completeAddresses();
     document.querySelectorAll("table.sortable").forEach(function (table) {
       var body = table.tBodies[0];
       if (!body || !table.tHead || table.dataset.enhanced) { return; }

@@ -9,6 +9,7 @@ changed in this version" page; ``make changes`` prints it.
 
 from __future__ import annotations
 
+import collections
 import io
 import json
 import math
@@ -22,13 +23,14 @@ from analysis import config
 from analysis.book.downloads import PUBLISHED_PATH, links_markdown
 from analysis.book.tables import list_table
 from analysis.data import catalog
+from analysis.metrics import answers, claims
 
 RELEASES_DIR = config.PROJECT_ROOT / "releases"
 MARKER = "<!-- generated -->"
 # The page's tables as downloads (file name -> what it holds), written when the table is shown.
 FILES = {
-    "book-changes.csv": "every number that changed against the release before: key, value before and now, and "
-    "whether it is a claim's verdict",
+    "book-changes.csv": "every number that changed, was added or was removed against the release before: key, "
+    "plain label, page, change, value before and now, and whether it is a claim's verdict that flipped",
     "book-versions.csv": "every release: version, date, commit, numbers changed and verdicts flipped against the "
     "release before",
     "book-closed-year-revisions.csv": "every accepted change to a fiscal year an older vintage had published as "
@@ -93,48 +95,153 @@ def _link(name: str) -> str:
     return links_markdown({"table (CSV)": f"{PUBLISHED_PATH}/{name}"})
 
 
-def changes_frame(previous: tuple[str, dict] | None, numbers: dict) -> pd.DataFrame:
-    """Every number that changed against the release before (none without one): key, before, now (as
-    computed) and whether it is a claim's verdict that flipped."""
-    result = compare(previous[1], numbers) if previous else {"changed": {}, "flipped": {}}
+def claim_words() -> dict[str, tuple[str, str]]:
+    """claims.<id>.verdict -> (the claim's headline, its card's label), for the verdicts that flipped."""
+    register = claims.load_claims()
+    words = {f"claims.{row.id}.verdict": (card_title(row), claims.anchor(row.id)) for row in register.itertuples()}
+    if "doc000_state_level_data" in register.index:  # the register also publishes this verdict under its former id
+        words["claims.doc000_state_level.verdict"] = words["claims.doc000_state_level_data.verdict"]
+    return words
+
+
+def card_title(row) -> str:
+    """A claim as the What-changed page names it: its headline, else its quote's first words."""
+    return row.headline or " ".join(claims.quote_text(row).split()[:10])
+
+
+def label(key: str, words: dict[str, tuple[str, str]]) -> str:
+    """A number's plain label: the landing page's words for it, a claim's headline for its verdict, else ''."""
+    if key in answers.HEADLINE_NUMBERS:
+        return answers.HEADLINE_NUMBERS[key]
+    return f"Verdict: {words[key][0]}" if key in words else ""
+
+
+def plain_verdict(value) -> str:
+    """A register verdict in the reader's word (as the cards show it), other values as they are."""
+    return claims.PLAIN_VERDICTS[value][0] if value in claims.PLAIN_VERDICTS else _shown(value)
+
+
+def changes_frame(previous: tuple[str, dict] | None, numbers: dict, sources: dict | None = None) -> pd.DataFrame:
+    """Every number that changed, was added or was removed against the release before (none without one):
+    key, plain label, the page that computes it, the change, the value before and now (as computed), and
+    whether it is a claim's verdict that flipped."""
+    result = compare(previous[1], numbers) if previous else {"changed": {}, "added": [], "removed": [], "flipped": {}}
+    old = previous[1] if previous else {}
+    words = claim_words()
+    rows = [
+        *((key, "changed", before, now) for key, (before, now) in result["changed"].items()),
+        *((key, "added", None, numbers[key]) for key in result["added"]),
+        *((key, "removed", old[key], None) for key in result["removed"]),
+    ]
     return pd.DataFrame(
         {
-            "key": list(result["changed"]),
-            "before": [before for before, _ in result["changed"].values()],
-            "now": [after for _, after in result["changed"].values()],
-            "verdict_flipped": [key in result["flipped"] for key in result["changed"]],
+            "key": [key for key, *_ in rows],
+            "label": [label(key, words) for key, *_ in rows],
+            "page": [(sources or {}).get(key, "") for key, *_ in rows],
+            "change": [change for _, change, _, _ in rows],
+            "before": [before for _, _, before, _ in rows],
+            "now": [now for *_, now in rows],
+            "verdict_flipped": [key in result["flipped"] for key, *_ in rows],
         },
-        columns=["key", "before", "now", "verdict_flipped"],
+        columns=["key", "label", "page", "change", "before", "now", "verdict_flipped"],
     )
 
 
-def changes_markdown(described: str, previous: tuple[str, dict] | None, numbers: dict) -> str:
-    """The generated part of the 'What changed' page (``baseline`` gives its three arguments)."""
+def headline_lines(old: dict, numbers: dict, version: str) -> list[str]:
+    """What the first page's answers show that moved: a table of the changed or new numbers under their plain
+    labels (``answers.HEADLINE_NUMBERS``), or one sentence when none did."""
+    moved = [
+        (key, old.get(key), numbers.get(key))
+        for key in answers.HEADLINE_NUMBERS
+        if key in numbers and (key not in old or not same(old[key], numbers[key]))
+    ]
+    if not moved:
+        return [f"Every number the first page's answers show is as in release {version}.", ""]
+    table = pd.DataFrame(
+        {
+            "Number": [answers.HEADLINE_NUMBERS[key] for key, _, _ in moved],
+            f"Release {version}": ["(new)" if key not in old else _shown(before) for key, before, _ in moved],
+            "Now": [_shown(now) for _, _, now in moved],
+        }
+    )
+    unchanged = len([key for key in answers.HEADLINE_NUMBERS if key in numbers]) - len(moved)
+    return [
+        f"Of the {len(moved) + unchanged} numbers and answer words on the first page, {len(moved)} changed or are "
+        f"new and {unchanged} are as in release {version}:",
+        "",
+        list_table(table, widths=[50, 25, 25]),
+        "",
+        _link("book-changes.csv"),  # these rows, with every other number that moved
+        "",
+    ]
+
+
+def flipped_lines(result: dict) -> list[str]:
+    """The claims whose verdict changed, by their headline and linked to their card, in the reader's words."""
+    if not result["flipped"]:
+        return ["No claim's verdict changed.", ""]
+    words = claim_words()
+    table = pd.DataFrame(
+        {
+            "Claim": [
+                f"{{ref}}`{words[key][0]} <{words[key][1]}>`" if key in words else f"`{key}`"
+                for key in result["flipped"]
+            ],
+            "Before": [plain_verdict(before) for before, _ in result["flipped"].values()],
+            "Now": [plain_verdict(now) for _, now in result["flipped"].values()],
+        }
+    )
+    return [list_table(table, widths=[60, 20, 20]), "", _link("book-changes.csv"), ""]
+
+
+def by_page(keys, sources: dict) -> str:
+    """How many of ``keys`` each page computes, largest first (then by name): 'correlation 49, encounters 9'."""
+    pages = [sources.get(key, "a page no longer in the book").replace("_", " ") for key in keys]
+    counts = sorted(collections.Counter(pages).items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{page} {count}" for page, count in counts)
+
+
+def changes_markdown(
+    described: str, previous: tuple[str, dict] | None, numbers: dict, sources: dict | None = None
+) -> str:
+    """The generated part of the 'What changed' page (``baseline`` gives its first three arguments;
+    ``sources``: key -> the page that computes it): the first page's numbers, the verdicts that flipped,
+    and how many other numbers moved on which page, the full list being a download (``changes_frame``)."""
     if previous is None:
         return f"{described} is the first; there is no earlier release to compare with.\n"
     version, old = previous
     result = compare(old, numbers)
+    sources = sources or {}
     lines = [
-        f"{described} compared with release {version}: "
-        f"{len(result['changed'])} numbers changed, {len(result['added'])} added, {len(result['removed'])} removed; "
-        f"{len(result['flipped'])} claim verdicts flipped.\n"
+        f"{described} compared with release {version}: {len(result['flipped'])} claim verdicts flipped, "
+        f"{len(result['changed'])} numbers changed, {len(result['added'])} were added and "
+        f"{len(result['removed'])} removed.\n",
+        "## The answers on the first page\n",
+        *headline_lines(old, numbers, version),
+        "## Verdicts that flipped\n",
+        *flipped_lines(result),
+        "## Every number\n",
     ]
-    for title, first, pairs in (
-        ("Verdicts that flipped", "Claim", result["flipped"]),
-        ("Numbers that changed", "Key", result["changed"]),
-    ):
-        if pairs:
-            table = pd.DataFrame(
-                {
-                    first: [f"`{key}`" for key in pairs],
-                    "Before": [_shown(before) for before, _ in pairs.values()],
-                    "Now": [_shown(after) for _, after in pairs.values()],
-                }
-            )
-            lines += [f"## {title}\n", list_table(table), "", _link("book-changes.csv"), ""]  # widths that fit the PDF
-    for title, keys in (("Numbers added", result["added"]), ("Numbers removed", result["removed"])):
-        if keys:
-            lines += [f"## {title}\n", ", ".join(f"`{key}`" for key in keys), ""]
+    if result["changed"]:
+        lines.append(f"Numbers that changed, by the page that computes them: {by_page(result['changed'], sources)}.")
+    if result["added"]:
+        lines.append(f"Numbers added: {by_page(result['added'], sources)}.")
+    if result["removed"]:
+        lines.append(f"Numbers removed: {len(result['removed'])}.")
+    what = "Each of them, with its key, plain label, page, and value before and now, is in the file `book-changes.csv`"
+    lines += [
+        "",
+        "```{only} html",
+        f"{what}:",
+        "```",
+        "",
+        _link("book-changes.csv"),
+        "",
+        "```{only} latex",
+        f"{what}, which the HTML book offers beside its other downloads (see the Data page).",
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -248,12 +355,16 @@ def _csv(frame: pd.DataFrame) -> str:
 
 
 def downloads(
-    current_version: str, numbers: dict, directory: Path = RELEASES_DIR, entries: list[dict] | None = None
+    current_version: str,
+    numbers: dict,
+    directory: Path = RELEASES_DIR,
+    entries: list[dict] | None = None,
+    sources: dict | None = None,
 ) -> dict[str, str]:
     """The page's tables as CSV files (path in the book -> text, ``FILES``): only those the page shows."""
     _, previous, compared = baseline(current_version, numbers, directory)
     frames = {
-        "book-changes.csv": changes_frame(previous, compared),
+        "book-changes.csv": changes_frame(previous, compared, sources),
         "book-versions.csv": versions_frame(directory),
         "book-closed-year-revisions.csv": accepted_revisions_frame(
             entries if entries is not None else catalog.load_catalog()
@@ -263,12 +374,16 @@ def downloads(
 
 
 def changes_page(
-    current_version: str, numbers: dict, directory: Path = RELEASES_DIR, entries: list[dict] | None = None
+    current_version: str,
+    numbers: dict,
+    directory: Path = RELEASES_DIR,
+    entries: list[dict] | None = None,
+    sources: dict | None = None,
 ) -> str:
-    """chapters/changes.md with its generated part filled in: this version's changes, accepted revisions,
-    then all versions."""
+    """chapters/changes.md with its generated part filled in: this version's changes (``sources``: key -> the
+    page that computes it), accepted revisions, then all versions."""
     template = (config.CHAPTERS_DIR / "changes.md").read_text(encoding="utf-8")
-    generated = changes_markdown(*baseline(current_version, numbers, directory))
+    generated = changes_markdown(*baseline(current_version, numbers, directory), sources)
     revisions = accepted_revisions_markdown(entries if entries is not None else catalog.load_catalog())
     return template.replace(MARKER, generated + "\n" + revisions + "\n" + versions_markdown(directory))
 
@@ -282,7 +397,9 @@ def main(argv: list[str]) -> int:
         print("no _build/numbers.json: run make book first", file=sys.stderr)
         return 1
     current = version.cff_version()
-    print(changes_markdown(*baseline(current, json.loads(numbers_file.read_text()))))
+    sources_file = config.BUILD_DIR / "number-sources.json"
+    sources = json.loads(sources_file.read_text()) if sources_file.exists() else {}
+    print(changes_markdown(*baseline(current, json.loads(numbers_file.read_text())), sources))
     return 0
 
 

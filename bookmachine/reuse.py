@@ -1,6 +1,7 @@
 """Reuse: the book's licences, "Cite this book" text and BibTeX, and the Data page of every download.
 
-The citation comes from CITATION.cff, the single source of the version; the build writes it into
+The citation comes from CITATION.cff, the single source of the version, title, authors and addresses
+(``analysis.book.citation``); the build writes it into
 ``chapters/_cite-this-book.md``, which the landing page includes (so it is in the HTML and the PDF).
 The Data page (``chapters/data.md``, its prose; the build fills in the marker line) lists every
 CSV that a figure or table of the executed notebooks links to (``analysis.book.downloads``), with
@@ -16,9 +17,9 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis import config
+from analysis.book import citation as book_citation
 from analysis.book import downloads
 from analysis.book.tables import list_table
 
@@ -37,32 +38,48 @@ LICENCE_SENTENCE = (
 LINKED_DOWNLOAD = re.compile(r"_static/data/([a-z0-9]+(?:-[a-z0-9]+)*)\.csv")
 
 
-def citation(path: Path | None = None) -> dict:
-    """CITATION.cff as a dict (dates as ISO strings)."""
-    document = yaml.safe_load((path or config.PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
-    return json.loads(json.dumps(document, default=str))
+citation = book_citation.citation  # CITATION.cff as a dict: one reader for the book and its pages
+author_names = book_citation.author_names
+NO_ADDRESS = (
+    "This version has no public web address yet; cite it by its title and version. (CITATION.cff's `url` gives "
+    "the book's address once it has one, and the citation, the BibTeX and every claim's link then carry it.)"
+)
 
 
-def author_names(cff: dict) -> list[str]:
-    """Each author as cited: 'Family, Given' for persons, the name itself for an entity."""
-    return [
-        author["name"] if "name" in author else f"{author['family-names']}, {author.get('given-names', '')}".strip(", ")
-        for author in cff["authors"]
-    ]
-
-
-def repository(cff: dict) -> str | None:
-    """The source repository's address: CITATION.cff's ``repository-code``, else its ``url``."""
-    return cff.get("repository-code") or cff.get("url")
+def address(cff: dict) -> str | None:
+    """Where a reader finds the cited book: its public address (``url``), else its source (``repository-code``)."""
+    return book_citation.book_url(cff) or book_citation.repository(cff)
 
 
 def cite_text(cff: dict) -> str:
     """One-line citation in author-date style: 'Authors (year). Title (Version x). Address.'"""
     year = str(cff.get("date-released", ""))[:4] or "n.d."
-    address = repository(cff)
+    where = address(cff)
     return f"{' & '.join(author_names(cff))} ({year}). *{cff['title']}* (Version {cff['version']})." + (
-        f" <{address}>" if address else ""
+        f" <{where}>" if where else ""
     )
+
+
+SOURCE_MARKER = "<!-- source -->"  # chapters/reproducibility.md: where the rebuild instructions go
+
+
+def rebuild_markdown(cff: dict) -> str:
+    """How to rebuild, for the Reproducibility page: clone the source from its public address, or, while it has
+    none, say so rather than print a placeholder."""
+    source = book_citation.repository(cff)
+    where = (
+        "On a Debian machine with Python 3.11:"
+        if source
+        else "In a copy of the book's source, on a Debian machine with Python 3.11 (the source has no public "
+        "address yet; CITATION.cff's `repository-code` gives it once it has one, and the header then links to it):"
+    )
+    clone = [f"git clone {source} book && cd book"] if source else []
+    commands = [
+        *clone,
+        "make book      # virtualenv, system packages, verified data, notebooks, HTML + PDF",
+        "make test      # the test suite",
+    ]
+    return "\n".join([where, "", "```bash", *commands, "```"])
 
 
 def bibtex(cff: dict) -> str:
@@ -74,15 +91,17 @@ def bibtex(cff: dict) -> str:
         ("title", "{" + cff["title"] + "}"),
         ("year", year),
         ("note", f"Version {cff['version']}"),
-        ("url", repository(cff) or ""),
+        ("url", address(cff) or ""),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@misc{{{key},\n{body}\n}}"
 
 
 def cite_markdown(cff: dict) -> str:
-    """The 'Cite this book' block the landing page includes: the citation, BibTeX, the licences."""
-    return f"{cite_text(cff)}\n\n```bibtex\n{bibtex(cff)}\n```\n\n{LICENCE_SENTENCE}\n"
+    """The 'Cite this book' block the landing page includes: the citation, BibTeX, where the book is (or that
+    it has no public address yet), the licences."""
+    missing = "" if address(cff) else f"{NO_ADDRESS}\n\n"
+    return f"{cite_text(cff)}\n\n```bibtex\n{bibtex(cff)}\n```\n\n{missing}{LICENCE_SENTENCE}\n"
 
 
 def linked_downloads(executed: dict[str, Path]) -> dict[str, str]:
@@ -159,7 +178,7 @@ def data_page_files(rows: list[dict], version: str) -> dict[Path, bytes]:
     listed = [*rows, index_row(rows)]
     data = Path("_static") / "data"
     return {
-        Path("chapters") / "data.md": data_page(listed, version).encode(),
+        Path("chapters") / "data.md": data_page(listed, version, book_citation.book_url(citation())).encode(),
         data / f"{INDEX}.csv": index_csv(listed).encode(),
         data / f"{INDEX}.json": (
             json.dumps(published_metadata(listed[-1], version), indent=1, sort_keys=True) + "\n"
@@ -167,9 +186,22 @@ def data_page_files(rows: list[dict], version: str) -> dict[Path, bytes]:
     }
 
 
-def data_page(rows: list[dict], version: str) -> str:
+def files_address(book_url: str | None) -> str:
+    """Where the PDF says the files are: in the HTML book's folder ``_static/data/``, at the book's public
+    address when it has one."""
+    folder = "`_static/data/`"
+    if book_url:
+        return f"The files are in the HTML book's folder {folder}, at <{book_url}/_static/data/> (add the file's name)."
+    return (
+        f"The files are in the HTML book's folder {folder}, beside its pages; the book has no public web address yet "
+        "(CITATION.cff's `url` gives it once it has one)."
+    )
+
+
+def data_page(rows: list[dict], version: str, book_url: str | None = None) -> str:
     """chapters/data.md with its generated part filled in: one row per download. The HTML table
-    links the files; the PDF's names them (it cannot link to files beside the HTML)."""
+    links the files; the PDF's names them and says where they are (it cannot link to files beside the
+    HTML; ``files_address``)."""
     template = (config.CHAPTERS_DIR / "data.md").read_text(encoding="utf-8")
     intro = (
         f"Version {version} of the book; every file is licensed under [{TEXT_LICENCE}]({TEXT_LICENCE_URL}). "
@@ -199,6 +231,20 @@ def data_page(rows: list[dict], version: str) -> str:
 
     link = downloads.links_markdown({"table (CSV)": f"{downloads.PUBLISHED_PATH}/{INDEX}.csv"})
     generated = "\n".join(
-        [intro, "````{only} html", table(True), "", link, "````", "", "````{only} latex", table(False), "````", ""]
+        [
+            intro,
+            "````{only} html",
+            table(True),
+            "",
+            link,
+            "````",
+            "",
+            "````{only} latex",
+            files_address(book_url),
+            "",
+            table(False),
+            "````",
+            "",
+        ]
     )
     return template.replace(MARKER, generated)

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from analysis import config
+from analysis.book import citation as book_citation
 from analysis.errors import DataError
 from bookmachine import changes, icons, reuse, vega, version
 from bookmachine.outputs import FIGURE_DATA_DIR, LATEX_STAGE_DIR, STAGE_DIR
@@ -67,14 +68,18 @@ def write_if_changed(path: Path, content: bytes) -> None:
 def book_config(book_version: str) -> bytes:
     """The repository's _config.yml with the version (and its commit date) written in.
 
-    The version is shown by the HTML theme (its context) and on the PDF's title page, never in a
-    page's text, so it goes there and not in Sphinx's ``version`` and ``release``: those are
-    environment settings, and a new version (every commit, every ``make add-data``) would make
-    Sphinx read every page again instead of only the changed ones.
+    The title and the author are CITATION.cff's, as in the cite text. The version is shown by the HTML
+    theme (its context) and on the PDF's title page, never in a page's text, so it goes there and not
+    in Sphinx's ``version`` and ``release``: those are environment settings, and a new version (every
+    commit, every ``make add-data``) would make Sphinx read every page again instead of only the
+    changed ones.
     """
     from sphinx.util import texescape
 
     settings = yaml.safe_load((config.PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    cff = reuse.citation()
+    settings["title"] = cff["title"]  # one title and one author everywhere: CITATION.cff's
+    settings["author"] = " & ".join(reuse.author_names(cff))
     date = version.commit_date() or "uncommitted"
     sphinx_config = settings.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_config["html_context"] = {
@@ -92,7 +97,7 @@ def book_config(book_version: str) -> bytes:
     html["extra_footer"] = (
         f"<p>Version {book_version}, source dated {date}. Every number is computed from the data at build time.</p>"
     )
-    remote = reuse.repository(reuse.citation()) or version.repository_url()
+    remote = book_citation.repository(cff) or version.repository_url()
     if remote:  # the header's "Code" link (_templates/article-header-buttons.html)
         settings["repository"] = {"url": remote, "branch": version.git_branch() or "main"}
         sphinx_config.setdefault("html_context", {})["book_repository"] = remote
@@ -110,11 +115,11 @@ def generated_pages(
     return {
         "chapters/reproducibility.md": provenance.reproducibility_page(
             runs, numbers, sources, params_file, book_version, reads
-        ),
-        "chapters/changes.md": changes.changes_page(version.cff_version(), numbers),
+        ).replace(reuse.SOURCE_MARKER, reuse.rebuild_markdown(reuse.citation())),
+        "chapters/changes.md": changes.changes_page(version.cff_version(), numbers, sources=sources),
         reuse.CITE_PAGE: reuse.cite_markdown(reuse.citation()),
         **provenance.downloads(runs, numbers, sources, reads),
-        **changes.downloads(version.cff_version(), numbers),
+        **changes.downloads(version.cff_version(), numbers, sources=sources),
     }
 
 
@@ -191,6 +196,45 @@ def for_format(text: str, output_format: str) -> str:
     return "".join(kept)
 
 
+def toc_titles(toc: Path | None = None) -> dict[str, str]:
+    """Page -> the title the table of contents gives it (``title:`` beside ``file:`` in _toc.yml), for the
+    pages one notebook renders with different parameters (the budget scenarios)."""
+    document = yaml.safe_load((toc or config.PROJECT_ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    titles: dict[str, str] = {}
+
+    def walk(entries):
+        for entry in entries or []:
+            if entry.get("file") and entry.get("title"):
+                titles[entry["file"]] = entry["title"]
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+            for part in entry.get("parts") or []:
+                walk(part.get("chapters"))
+
+    walk(document.get("chapters"))
+    for part in document.get("parts") or []:
+        walk(part.get("chapters"))
+    return titles
+
+
+def titled(notebook: bytes, title: str | None) -> bytes:
+    """An executed notebook whose page title (its first '# ' heading) is ``title``: two pages rendered from
+    one notebook would otherwise share one heading in the PDF's contents and in each other's links."""
+    if not title:
+        return notebook
+    document = json.loads(notebook)
+    for cell in document["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        lines = "".join(cell["source"]).split("\n")
+        for index, line in enumerate(lines):
+            if line.startswith("# "):
+                lines[index] = f"# {title}"
+                cell["source"] = "\n".join(lines)
+                return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
+    raise ValueError(f"no '# ' title to replace with {title!r} in the notebook")
+
+
 def write_tree(root: Path, files: dict[Path, bytes]) -> None:
     """Make ``root`` hold exactly ``files`` (relative path -> bytes), touching only what changed."""
     for relative, content in files.items():
@@ -221,8 +265,9 @@ def stage(
     ):
         if static.is_file():
             wanted[static.relative_to(config.PROJECT_ROOT)] = static.read_bytes()
+    titles = toc_titles()
     for name, path in executed.items():
-        wanted[Path("chapters") / f"{name}.ipynb"] = path.read_bytes()
+        wanted[Path("chapters") / f"{name}.ipynb"] = titled(path.read_bytes(), titles.get(f"chapters/{name}"))
     from bookmachine import provenance
 
     wanted.update(download_files(executed, book_version, provenance.download_rows(generated)))

@@ -3,20 +3,20 @@ documents get wrong, and schema.org ClaimReview data for search engines.
 
 Everything here is MyST text built from the judged register (``claims.judge``); the numbers in it
 are the register's computed values and corrections, never typed. A card's address is
-``claims.anchor(id)``, written as its label so that the HTML id and the label are one string.
+``claims.anchor(id)``, written as its label so that the HTML id and the label are one string; its
+full address starts with the book's public address when CITATION.cff gives one (``citation.book_url``).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 
 import pandas as pd
-import yaml
 from IPython.display import Markdown
 
-from analysis import config
-from analysis.book import downloads
+from analysis.book import citation, downloads
 from analysis.book.tables import list_table, markdown_table
 from analysis.metrics import claims
 
@@ -47,6 +47,26 @@ CARD_ORDER = (
 )
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$])")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+HEADLINE_WORDS = 10  # a statement that is not a factual claim is titled by its first words
+# What a document's copy says when it names no publisher or date (data/curated/source_documents.csv).
+UNKNOWN = ("not named in the copy", "not dated in the copy")
+
+
+@dataclass(frozen=True)
+class Register:
+    """What a card draws on besides its own row: the documents, the transcribed sources and their kinds,
+    the corrections of wrong claims, who reviews and when (CITATION.cff), the book's public address, and
+    the cards of the same claim or sentence with their verdicts and titles (``related``, ``titles``)."""
+
+    documents: pd.DataFrame
+    sources: pd.DataFrame
+    kinds: dict
+    corrections: dict = field(default_factory=dict)
+    reviewer: str = ""
+    review_date: str | None = None
+    book_url: str | None = None
+    related: dict = field(default_factory=dict)
+    titles: dict = field(default_factory=dict)
 
 
 def inline(text) -> str:
@@ -55,10 +75,10 @@ def inline(text) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def where(chapter: str) -> str:
-    """A link to the chapter that computes a claim's numbers."""
+def where(chapter: str, section: str = "") -> str:
+    """A link to the chapter that computes a claim's numbers, or to its section (a label) that discusses it."""
     title, label = CHAPTERS[chapter]
-    return f"{{ref}}`{title} <{label}>`"
+    return f"{{ref}}`{title} <{section or label}>`"
 
 
 def card_link(claim_id: str, text: str) -> str:
@@ -66,9 +86,18 @@ def card_link(claim_id: str, text: str) -> str:
     return f"{{ref}}`{inline(text)} <{claims.anchor(claim_id)}>`"
 
 
-def plain(verdict: str) -> str:
-    """The reader's word for a register verdict (``claims.PLAIN_VERDICTS``)."""
-    return claims.PLAIN_VERDICTS[verdict][0]
+def row_plain(row) -> str:
+    """The reader's word for one row's verdict (``claims.plain_verdict``)."""
+    return claims.plain_verdict(row.verdict, getattr(row, "source_search", ""))
+
+
+def headline(row) -> str:
+    """A card's title after its verdict: the register's headline, or for a statement that is not a factual
+    claim its first words."""
+    if str(getattr(row, "headline", "")).strip():
+        return row.headline
+    words = claims.quote_text(row).split()
+    return " ".join(words[:HEADLINE_WORDS]) + ("\u2026" if len(words) > HEADLINE_WORDS else "")
 
 
 def document_name(document: pd.Series) -> str:
@@ -76,16 +105,47 @@ def document_name(document: pd.Series) -> str:
     return f"{document['id']}, *{inline(document['title'])}*"
 
 
+def known(value: str) -> bool:
+    """Does a document's copy give this publisher or date (``UNKNOWN``: it does not)?"""
+    return str(value).strip() not in UNKNOWN
+
+
+def provenance(document: pd.Series) -> str:
+    """Publisher and date as the copy gives them, in one phrase ('publisher and date not given in the copy')."""
+    publisher, date = document["publisher"], document["date"]
+    if not known(publisher) and not known(date):
+        return "publisher and date not given in the copy"
+    return "; ".join(
+        [
+            f"publisher: {inline(publisher)}" if known(publisher) else "publisher not named in the copy",
+            f"dated {inline(date)}" if known(date) else "not dated in the copy",
+        ]
+    )
+
+
 def document_line(document: pd.Series) -> str:
-    """One document as the box lists it: number, title, publisher and date, as its copy gives them."""
-    return f"{document_name(document)}. Publisher: {inline(document['publisher'])}. Date: {inline(document['date'])}."
+    """One document as the box lists it: number, title, what kind of document it is (and what it cites), and
+    its publisher and date as its copy gives them."""
+    return f"{document_name(document)}: {inline(document['kind'])}; {provenance(document)}."
 
 
 def claim_words(row) -> str:
-    """The claim in the document's words: its quote, or for a claim read from a table (the quote is the
-    table's header), what the table states."""
-    quote = row.quote.strip("| ")
-    return f"its table: {inline(row.claimed)}." if "|" in quote else f"\u201c{inline(quote)}\u201d"
+    """The claim in the document's words: its quote, or for a claim read from a table, what the table states."""
+    if claims.table_rows(row):
+        return f"its table: {inline(row.claimed)}."
+    return f"\u201c{inline(claims.quote_text(row))}\u201d"
+
+
+def quote_lines(row) -> list[str]:
+    """The claim's words as the HTML card quotes them (a Markdown block quote): the sentence without the
+    Markdown of the document's copy, or the table's rows one a line, cells apart."""
+    rows = claims.table_rows(row)
+    if not rows:
+        return [f"> \u201c{inline(claims.plain_text(row.quote))}\u201d"]
+    lines = ["> From a table of the document:"]
+    for cells in rows:
+        lines += [">", "> " + " \u00a0|\u00a0 ".join(inline(cell) for cell in cells)]
+    return lines
 
 
 def sources_text(claim_id: str, sources: pd.DataFrame) -> str:
@@ -98,36 +158,109 @@ def sources_text(claim_id: str, sources: pd.DataFrame) -> str:
 
 
 def evidence_text(row, sources: pd.DataFrame, kinds: dict) -> str:
-    """What a judged claim's verdict rests on (``claims.basis``), with the pages transcribed for it."""
+    """What a judged claim's verdict rests on (``claims.basis``), what those data are where the register says
+    (``evidence_note``: e.g. official records as another organisation tabulated them), and the pages
+    transcribed for it."""
     found = sources_text(row.id, sources)
+    note = str(getattr(row, "evidence_note", "") or "").strip()
     basis = claims.basis(row, kinds) or "no data or source"
-    return basis + (f": {found}" if found else "")
+    return basis + (f" ({inline(note)})" if note else "") + (f": {found}" if found else "")
 
 
-def claim_review(row, document: pd.Series, reviewer: str) -> dict:
-    """schema.org ClaimReview for one factual claim, as fact-checkers publish it for search engines: the
-    claim, who made it and when (as far as the document's copy says), the plain verdict, and the card's
-    address (relative to the register page)."""
-    item = {
-        "@type": "Claim",
-        "author": {"@type": "Organization", "name": document["publisher"]},
-        "appearance": {"@type": "CreativeWork", "headline": document["title"]},
+def related(assessed: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
+    """claim id -> the other cards of the same claim or the same sentence, each (id, relation): 'checked
+    twice' for a claim judged in two rows (``same_claim_as``), 'same sentence' for another claim quoted
+    from the same words."""
+    twice = {
+        frozenset((row.id, row.same_claim_as)) for row in assessed.itertuples() if str(row.same_claim_as or "").strip()
     }
+    links: dict[str, list[tuple[str, str]]] = {}
+    for _, group in assessed.groupby(assessed["quote"].str.strip()):
+        for first in group["id"]:
+            for other in group["id"]:
+                if other != first:
+                    relation = "checked twice" if frozenset((first, other)) in twice else "same sentence"
+                    links.setdefault(first, []).append((other, relation))
+    for pair in twice:  # a second check quoted in other words
+        first, other = sorted(pair)
+        for one, two in ((first, other), (other, first)):
+            if (two, "checked twice") not in links.get(one, []):
+                links.setdefault(one, []).append((two, "checked twice"))
+    return {claim_id: sorted(found) for claim_id, found in links.items()}
+
+
+def spaced(text: str) -> str:
+    """``inline`` text that keeps one space where the piece began or ended with one (a piece between links)."""
+    return (" " if text[:1].isspace() else "") + inline(text) + (" " if text[-1:].isspace() and text.strip() else "")
+
+
+def linked(text: str, titles: dict) -> str:
+    """A register text (a row's reason) as MyST inline text in which each claim id it names ('the premise is
+    judged in claim doc003_x') becomes a link to that claim's card, in the card's own words."""
+    if not titles:
+        return inline(text)
+    ids = re.compile(
+        r"\b(" + "|".join(re.escape(claim_id) for claim_id in sorted(titles, key=len, reverse=True)) + r")\b"
+    )
+    pieces = ids.split(str(text))
+    return "".join(
+        card_link(piece, f"\u201c{titles[piece][1]}\u201d") if index % 2 else spaced(piece)
+        for index, piece in enumerate(pieces)
+    )
+
+
+def see_also(claim_id: str, register: Register) -> list[tuple[str, str]]:
+    """The card's lines about its related cards (``related``): 'Checked twice; see also' the other check, or
+    'Same sentence, another claim', each with that card's title and verdict."""
+    fields = []
+    for other, relation in register.related.get(claim_id, []):
+        word, title = register.titles.get(other, ("", other))
+        name = "Checked twice; see also" if relation == "checked twice" else "Same sentence, another claim"
+        fields.append((name, card_link(other, title) + (f" ({word})" if word else "")))
+    return fields
+
+
+def card_address_html(claim_id: str, book_url: str | None) -> str:
+    """The card's own address as a copyable link: in full when the book's public address is known, else
+    from the book's root, which the page's script (table-tools.js) completes with the address the reader
+    is reading it at."""
+    address = claims.card_address(claim_id, book_url)
+    full = "yes" if book_url else "no"
+    return f'<a class="card-address" href="#{claims.anchor(claim_id)}" data-full="{full}">{address}</a>'
+
+
+def claim_reviewed(row) -> str:
+    """What a ClaimReview says was reviewed: the sentence, or the table's rows (never its header alone)."""
+    return ("A table: " if claims.table_rows(row) else "") + claims.quote_text(row)
+
+
+def claim_review(row, document: pd.Series, register: Register) -> dict:
+    """schema.org ClaimReview for one factual claim, as fact-checkers publish it for search engines: the
+    claim, who made it and when, the plain verdict, who reviewed it and when, and the card's address. What
+    the document's copy does not say (its publisher, its date) and an address the book does not have are
+    left out, never filled with a placeholder."""
+    item = {"@type": "Claim", "appearance": {"@type": "CreativeWork", "headline": document["title"]}}
+    if known(document["publisher"]):
+        item["author"] = {"@type": "Organization", "name": document["publisher"]}
     if ISO_DATE.fullmatch(str(document["date"])):
         item["datePublished"] = document["date"]
-    return {
+    review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": f"claims.html#{claims.anchor(row.id)}",
-        "claimReviewed": " ".join(row.quote.strip("| ").split()),
+        "claimReviewed": claim_reviewed(row),
         "itemReviewed": item,
-        "author": {"@type": "Organization", "name": reviewer},
+        "author": {"@type": "Organization", "name": register.reviewer},
         "reviewRating": {
             "@type": "Rating",
-            "alternateName": plain(row.verdict),
+            "alternateName": row_plain(row),
             "ratingExplanation": f"Register verdict: {row.verdict}. {row.why}",
         },
     }
+    if register.book_url:
+        review["url"] = claims.card_address(row.id, register.book_url)
+    if register.review_date and ISO_DATE.fullmatch(register.review_date):
+        review["datePublished"] = register.review_date
+    return review
 
 
 def json_ld_block(review: dict) -> str:
@@ -136,53 +269,56 @@ def json_ld_block(review: dict) -> str:
     return "\n".join(["```{raw} html", f'<script type="application/ld+json">{text}</script>', "```"])
 
 
-def card_fields(row, document: pd.Series, sources: pd.DataFrame, kinds: dict, correction: str) -> list[tuple[str, str]]:
+def card_fields(row, document: pd.Series, register: Register) -> list[tuple[str, str]]:
     """What a card says after the quote, as (field, MyST text) pairs."""
     factual = row.verdict != "not a factual claim"
     fields = [("Document", document_name(document))]
     if factual:
         fields.append(("Claimed", inline(row.claimed)))
-    fields.append(("Verdict", f"{plain(row.verdict)} (register: {row.verdict})"))
+    fields.append(("Verdict", f"{row_plain(row)} (register: {row.verdict})"))
+    correction = register.corrections.get(row.id, "")
     if correction:
         fields.append(("Correction", inline(correction)))
-    fields.append(("Found" if factual else "Why", inline(row.why)))
+    fields.append(("Found" if factual else "Why", linked(row.why, register.titles)))
     if factual and row.verdict not in ("not checked: source not held", "no public data"):
-        fields.append(("Evidence", evidence_text(row, sources, kinds)))
-    fields.append(("In the book", where(row.chapter)))
+        fields.append(("Evidence", evidence_text(row, register.sources, register.kinds)))
+    fields += see_also(row.id, register)
+    fields.append(("In the book", where(row.chapter, str(getattr(row, "section", "") or ""))))
     return fields
 
 
-def card(row, document: pd.Series, sources: pd.DataFrame, kinds: dict, reviewer: str, correction: str = "") -> str:
-    """One claim's card: its label, the quote, the document, the plain verdict, what was found, the
-    evidence, the chapter and its own link; a factual claim also carries its ClaimReview.
+def card(row, register: Register) -> str:
+    """One claim's card: its label, a title of its verdict and headline, the quote, the document, what was
+    found, the evidence, related cards, the chapter and its own address; a factual claim also carries its
+    ClaimReview.
 
     The HTML lists the fields one a line; the PDF runs them on in one paragraph without the document
     (the section's heading names it), so that a hundred cards take a few pages rather than dozens."""
     label = claims.anchor(row.id)
-    factual = row.verdict != "not a factual claim"
-    quote = f"\u201c{inline(row.quote.strip('| '))}\u201d"
-    fields = card_fields(row, document, sources, kinds, correction)
+    document = register.documents.loc[row.document[:3]]
+    fields = card_fields(row, document, register)
+    word = row_plain(row)
     lines = [
         f"({label})=",
-        f":::{{admonition}} {plain(row.verdict)}: {inline(row.id)}",
-        f":class: claim-card verdict-{re.sub(r'[^a-z]+', '-', plain(row.verdict).lower())}",
+        f":::{{admonition}} {word}: {inline(headline(row))}",
+        f":class: claim-card verdict-{re.sub(r'[^a-z]+', '-', word.lower())}",
         "",
         "````{only} html",
-        f"> {quote}",
+        *quote_lines(row),
         "",
         *[f"- {name}: {text}" for name, text in fields],
-        f"- Link to this card: {card_link(row.id, '#' + label)}",
+        f"- Link to this card: {card_address_html(row.id, register.book_url)}",
         "````",
         "",
         "````{only} latex",
-        f"{quote} (register: {row.verdict}) "
+        f"\u201c{inline(claims.quote_text(row))}\u201d (register: {row.verdict}) "
         + " \u00b7 ".join(f"{name}: {text}" for name, text in fields if name not in ("Document", "Verdict"))
         + ".",
         "````",
         ":::",
     ]
-    if factual:
-        lines += ["", json_ld_block(claim_review(row, document, reviewer))]
+    if row.verdict != "not a factual claim":
+        lines += ["", json_ld_block(claim_review(row, document, register))]
     return "\n".join(lines)
 
 
@@ -205,7 +341,7 @@ def statements_table(rows: pd.DataFrame) -> str:
         pd.DataFrame(
             {
                 "Statement that is not a factual claim": [
-                    f"\u201c{row.quote.strip('| ')}\u201d" for row in rows.itertuples()
+                    f"\u201c{claims.quote_text(row)}\u201d" for row in rows.itertuples()
                 ],
                 "Why": rows["why"].str.replace("Not a factual claim: ", "", regex=False).to_list(),
             }
@@ -214,83 +350,147 @@ def statements_table(rows: pd.DataFrame) -> str:
     )
 
 
-def cards_by_document(
-    assessed: pd.DataFrame,
-    documents: pd.DataFrame,
-    sources: pd.DataFrame,
-    kinds: dict,
-    corrections: dict,
-    reviewer: str,
-) -> str:
-    """Every card, one section per document (its title, publisher and date under its heading). Statements
-    that are not factual claims have cards in the HTML and one compact table per document in the PDF."""
-    parts = []
+def register_context(
+    assessed: pd.DataFrame, documents: pd.DataFrame, *, sources: pd.DataFrame, kinds: dict, corrections: dict
+) -> Register:
+    """Everything the cards draw on: the register's own tables, the related cards and their titles, and who
+    reviews, when, and where the book is published (CITATION.cff, ``citation``)."""
+    cff = citation.citation()
+    return Register(
+        documents=documents,
+        sources=sources,
+        kinds=kinds,
+        corrections=corrections,
+        reviewer=", ".join(citation.author_names(cff)),
+        review_date=str(cff.get("date-released") or "") or None,
+        book_url=citation.book_url(cff),
+        related=related(assessed),
+        titles={row.id: (row_plain(row), headline(row)) for row in assessed.itertuples()},
+    )
+
+
+def filter_box(assessed: pd.DataFrame) -> str:
+    """The HTML's box that filters the cards (table-tools.js): words to find in a card, and a verdict to
+    keep; the PDF lists every card."""
+    present = {row_plain(row) for row in assessed.itertuples()}
+    options = "".join(f'<option value="{word}">{word}</option>' for word in claims.PLAIN_WORDS if word in present)
+    return "\n".join(
+        [
+            "```{raw} html",
+            '<div class="claim-filter" role="search">',
+            '<label>Find a claim <input type="search" class="claim-filter-text" '
+            'placeholder="a word of the claim, e.g. fentanyl"></label>',
+            f'<label>Verdict <select class="claim-filter-verdict"><option value="">any</option>{options}</select>'
+            "</label>",
+            f'<p class="claim-filter-count" aria-live="polite">{len(assessed)} cards</p>',
+            "</div>",
+            "```",
+        ]
+    )
+
+
+def cards_by_document(assessed: pd.DataFrame, register: Register) -> str:
+    """Every card, after the HTML's filter box, one section per document (its title, kind, publisher and
+    date under its heading). Statements that are not factual claims have cards in the HTML and one compact
+    table per document in the PDF."""
+    parts = [filter_box(assessed)]
     rows = ordered(assessed)
     for number, group in rows.groupby(rows["document"].str[:3], sort=True):
-        document = documents.loc[number]
-        counts = group["verdict"].map(plain).value_counts()
+        document = register.documents.loc[number]
+        counts = pd.Series([row_plain(row) for row in group.itertuples()], dtype=str).value_counts()
         parts.append(
             f"### {number}: {inline(document['title'])}\n\n"
-            f"{inline(document['kind']).capitalize()}; publisher: {inline(document['publisher'])}; "
-            f"date: {inline(document['date'])}. {len(group)} rows: "
+            f"{inline(document['kind']).capitalize()}; {provenance(document)}. {len(group)} rows: "
             + ", ".join(f"{word} {count}" for word, count in counts.items())
             + ".\n"
         )
         factual = group[group["verdict"] != "not a factual claim"]
         statements = group[group["verdict"] == "not a factual claim"]
-        parts += [
-            card(row, document, sources, kinds, reviewer, corrections.get(row.id, "")) for row in factual.itertuples()
-        ]
+        parts += [card(row, register) for row in factual.itertuples()]
         if len(statements):
-            parts.append(
-                "`````{only} html\n"
-                + "\n\n".join(card(row, document, sources, kinds, reviewer) for row in statements.itertuples())
-                + "\n`````"
-            )
+            cards = "\n\n".join(card(row, register) for row in statements.itertuples())
+            parts.append("`````{only} html\n" + cards + "\n`````")
             parts.append("`````{only} latex\n" + statements_table(statements) + "\n`````")
     return "\n\n".join(parts)
 
 
+def not_found_claims(assessed: pd.DataFrame) -> pd.DataFrame:
+    """The claims whose cited source the book looked for and did not find (``claims.SOURCE_NOT_FOUND``)."""
+    return assessed[assessed["source_search"].eq("not found")]
+
+
 def wrong_box(
-    wrong: pd.DataFrame, documents: pd.DataFrame, factual: int, title: str = "What the five documents get wrong"
+    wrong: pd.DataFrame,
+    documents: pd.DataFrame,
+    counts: dict,
+    *,
+    not_found: pd.DataFrame | None = None,
+    title: str = "What the five documents get wrong",
 ) -> str:
-    """The box 'What the five documents get wrong': each document by title, publisher and date, then every
-    claim the data contradict or that misstates its source, with its correction and a link to its card."""
+    """The box 'What the five documents get wrong': each document by title, kind, publisher and date; every
+    claim the data contradict or that misstates its source, with its correction and a link to its card, out
+    of the claims the book could judge; and the claims whose cited source was not found, which are not
+    called wrong. ``counts`` are the register's (``claims.headline_counts``)."""
+    judged, factual = counts["claims.count.judged"], counts["claims.count.factual"]
     items = [
-        f"- {plain(row.verdict)} ({row.document[:3]}): {claim_words(row)} "
+        f"- {row_plain(row)} ({row.document[:3]}): {claim_words(row)} "
         f"Correction: {inline(row.correction_text)} {card_link(row.id, 'Card')}."
         for row in wrong.itertuples()
     ]
     found = (
-        f"Wrong claims: {len(wrong)} of their {factual} factual claims (the data contradict them, or they "
-        f"misstate the source they cite)."
+        f"Wrong: {len(wrong)} of the {judged} claims the book could judge (the data contradict them, or "
+        f"they misstate the source they cite); the other {factual - judged} of their {factual} factual claims "
+        "could not be checked."
         if len(wrong)
-        else f"None of their {factual} factual claims is contradicted by the data or misstates its source."
+        else f"None of the {judged} claims the book could judge (of {factual} factual claims) is contradicted "
+        "by the data or misstates its source."
     )
-    return "\n".join(
-        [
-            f":::{{admonition}} {title}",
-            ":class: wrong-box",
+    lines = [
+        f":::{{admonition}} {title}",
+        ":class: wrong-box",
+        "",
+        *[f"- {document_line(document)}" for _, document in documents.iterrows()],
+        "",
+        "The copies the book checked give no web address for their originals.",
+        "",
+        found,
+        "",
+        *items,
+    ]
+    if not_found is not None and len(not_found):
+        lines += [
             "",
-            *[f"- {document_line(document)}" for _, document in documents.iterrows()],
+            f"{claims.SOURCE_NOT_FOUND[0]}: {len(not_found)} claims cite a study, report or agency that the book "
+            "looked for and did not find. They are not checked, and not called fabricated: a source not found "
+            "may still exist.",
             "",
-            found,
-            "",
-            *items,
-            ":::",
+            *[
+                f"- {row.document[:3]}: \u201c{inline(claims.quote_text(row))}\u201d {card_link(row.id, 'Card')}."
+                for row in not_found.itertuples()
+            ],
         ]
-    )
+    return "\n".join([*lines, ":::"])
 
 
 def mapping_table(assessed: pd.DataFrame) -> pd.DataFrame:
-    """The plain verdict words and the register verdicts they stand for, with their meaning and count."""
-    counts = assessed["verdict"].value_counts()
-    return pd.DataFrame(
+    """The plain verdict words and the register verdicts they stand for, with their meaning and count. A claim
+    whose cited source was not found keeps the register's "not checked" verdict under its own word."""
+    counts = pd.Series([row_plain(row) for row in assessed.itertuples()], dtype=str).value_counts()
+    rows = [(word, verdict, meaning) for verdict, (word, meaning) in claims.PLAIN_VERDICTS.items()]
+    rows.insert(
+        list(claims.PLAIN_VERDICTS).index("not checked: source not held") + 1,
+        (
+            claims.SOURCE_NOT_FOUND[0],
+            "not checked: source not held (the cited source was looked for and not found)",
+            claims.SOURCE_NOT_FOUND[1],
+        ),
+    )
+    return pd.DataFrame(  # the count beside the word, so that a phone shows both before the table scrolls
         {
-            "Plain verdict": [word for word, _ in claims.PLAIN_VERDICTS.values()],
-            "Register verdict": list(claims.PLAIN_VERDICTS),
-            "What it means": [meaning for _, meaning in claims.PLAIN_VERDICTS.values()],
-            "Rows": [int(counts.get(verdict, 0)) for verdict in claims.PLAIN_VERDICTS],
+            "Plain verdict": [word for word, _, _ in rows],
+            "Rows": [int(counts.get(word, 0)) for word, _, _ in rows],
+            "Register verdict": [verdict for _, verdict, _ in rows],
+            "What it means": [meaning for _, _, meaning in rows],
         }
     )
 
@@ -316,7 +516,7 @@ def mapping_markdown(assessed: pd.DataFrame) -> Markdown:
     """The table of plain verdict words (``mapping_table``), as CSV too."""
     return register_table(
         mapping_table(assessed),
-        widths=[15, 25, 50, 10],
+        widths=[15, 8, 25, 52],
         name="claims-verdict-words",
         title="one verdict of the register: the plain word a card shows, what it means and how many rows have it",
         units="rows: count of register rows",
@@ -468,16 +668,11 @@ def thresholds_markdown(assessed: pd.DataFrame) -> Markdown:
     )
 
 
-def reviewer() -> str:
-    """Who reviews the claims: the book's authors as CITATION.cff names them."""
-    citation = yaml.safe_load((config.PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
-    return ", ".join(author["name"] for author in citation["authors"])
-
-
 REGISTER_DOWNLOAD = downloads.Download(
     "claims-register",
-    "one claim of the five documents: its quote, the register's verdict, the plain verdict, "
-    "the claimed and computed values and the link to its card",
+    "one claim of the five documents: its headline and quote, the register's verdict, the plain verdict, "
+    "the claimed and computed values and the address of its card (from the book's root until CITATION.cff "
+    "gives the book's public address, then in full)",
     "as each claim states them (column unit)",
     "the five source documents; the book's chapters (data/claims.csv and the numbers they compute)",
 )

@@ -153,7 +153,7 @@ def show_cells(datasets: list[vintages.Combined]) -> None:
                 f"{title}: that vintage and the one before it (data/catalog.yml)",
             )
             caption = f"{title}: {len(shown)} cells revised by {name}"
-            display(markdown_table(shown, sortable=True, caption=caption, download=about, data=data))
+            display(markdown_table(shown, sortable=True, caption=caption, download=about, data=data, compact=True))
         if combined.revisions.empty:
             display(Markdown(f"{title}: no cell differs between its {len(combined.frames)} vintages."))
 

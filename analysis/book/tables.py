@@ -219,8 +219,17 @@ def column_widths(frame: pd.DataFrame) -> list[int]:
     return table_layout(frame).widths
 
 
+# A long listing the PDF keeps whole but small (``compact``): script-size type, rows set closer.
+COMPACT_LATEX = "\\scriptsize\\renewcommand{\\arraystretch}{0.8}"
+
+
 def list_table(
-    frame: pd.DataFrame, widths: list[int] | None = None, *, sortable: bool = False, caption: str | None = None
+    frame: pd.DataFrame,
+    widths: list[int] | None = None,
+    *,
+    sortable: bool = False,
+    caption: str | None = None,
+    compact: bool = False,
 ) -> str:
     """A DataFrame as MyST list-table text with a header row and column widths (see ``markdown_table``)."""
     layout = table_layout(frame, widths)
@@ -238,10 +247,10 @@ def list_table(
         lines.append(f"* - {cells[0]}")
         lines += [f"  - {cell}" for cell in cells[1:]]
     lines.append("```")
-    if layout.font != "normalsize":  # the PDF sets this table in smaller type; HTML ignores raw LaTeX
+    if layout.font != "normalsize" or compact:  # the PDF sets this table in smaller type; HTML ignores raw LaTeX
         lines = [
             "```{raw} latex",
-            f"\\begingroup\\{layout.font}",
+            "\\begingroup" + (COMPACT_LATEX if compact else f"\\{layout.font}"),
             "```",
             "",
             *lines,
@@ -261,6 +270,7 @@ def markdown_table(
     caption: str | None = None,
     download: Download | None = None,
     data: pd.DataFrame | None = None,
+    compact: bool = False,
 ) -> Markdown:
     """A DataFrame as a MyST list-table whose PDF columns fit their content.
 
@@ -269,9 +279,10 @@ def markdown_table(
     ``sortable`` tables get a filter box and click-to-sort headers in the HTML (_static/table-tools.js).
     With ``download`` (a ``downloads.Download``: file name, title, units, source) the table's data
     are saved as CSV, listed on the Data page and linked under the table in the HTML: ``data``
-    (unrounded numbers, plain column names) if given, else the table as shown.
+    (unrounded numbers, plain column names) if given, else the table as shown. A ``compact`` table (a long
+    listing) is set in script size with its rows closer in the PDF (``COMPACT_LATEX``); the HTML is the same.
     """
-    text = list_table(frame, widths, sortable=sortable, caption=caption)
+    text = list_table(frame, widths, sortable=sortable, caption=caption, compact=compact)
     if download is not None:
         address = downloads.save(frame if data is None else data, download)
         text += "\n\n" + downloads.links_html({"table (CSV)": address})

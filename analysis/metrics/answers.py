@@ -1,43 +1,76 @@
-"""The landing page's answers for the two chapters whose verdicts are statistical: words derived from
-the chapters' numbers by rules, never typed beside a number.
+"""The landing page's answers: the few words and numbers they need beyond what the chapters publish.
 
-The other answers glue the chapters' own opening words (``analysis.metrics.openings``).
+Each answer glues its chapter's own answer words (the state and correlation chapters' ``*.answer.*``,
+the others' ``*.opening.*``), so that the landing page and the chapter cannot disagree. What is
+derived here is only what no chapter states in the answer's form: how the budget grows along the
+rebalancing path, the years the sector-months span, and how many claims could not be judged.
 ``landing_answers`` reads the numbers the chapters published (``_build/numbers.json``).
+
+``HEADLINE_NUMBERS`` names, in plain words, every number the landing page's answers show: the
+What-changed page leads with them.
 """
 
 from __future__ import annotations
 
-# The state chapter's verdict on "not associated with increased drug crime" (a claim of no increase),
-# as an answer to the question "does undocumented immigration raise state drug crime?".
-STATE_ANSWERS = {
-    "supported": "No, a meaningful rise is ruled out",
-    "contradicted": "Yes, arrests rose with the share",
-    "inconclusive": "Inconclusive, a rise is not ruled out",
+import re
+
+# Every number (and answer word) the landing page's answers glue, in their order, with a label a reader
+# understands. The What-changed page shows these first; a test keeps the list in step with the page.
+HEADLINE_NUMBERS = {
+    "ports.opening.where": "Where fentanyl is caught: the answer",
+    "ports.fentanyl.ofo_share.last_full": "Share of CBP's fentanyl seized at ports of entry, by weight, last full year",
+    "ports.last_full_fy": "Last full fiscal year of CBP's seizure data",
+    "who.opening.majority": "Who carries fentanyl: the answer",
+    "who.ports.fentanyl.pct_citizen": "U.S. citizens among people caught with fentanyl at ports of entry",
+    "who.ports.fentanyl.period": "Years of the citizenship figures",
+    "state_panel.answer.verdict": "State drug crime: the chapter's verdict",
+    "state_panel.answer.main_direction": "State drug crime: direction of the main model",
+    "state_panel.drug_arrests.pew.twfe.coef": "Drug arrests per 100,000 per point of undocumented share, main model",
+    "state_panel.drug_arrests.pew.twfe.years": "Years of the state panel's main model",
+    "correlation.answer.title": "Crossings and seizures: the answer",
+    "correlation.fentanyl.twfe.coef": "Fentanyl seized (lb) per 1,000 more encounters in a sector-month",
+    "correlation.fentanyl.twfe.ci_low": "Same, low end of the 95% interval",
+    "correlation.fentanyl.twfe.ci_high": "Same, high end of the 95% interval",
+    "intro.correlation.years": "Years of the sector-months",
+    "budget.opening.split": "Drug-control money: the answer",
+    "budget.latest.demand_share": "Demand reduction's share of federal drug-control money, latest",
+    "budget.latest.fy": "Fiscal year of the latest split",
+    "budget.claim.start_demand_share": "Demand share the document takes as today's",
+    "budget.claim.target_demand_share": "Demand share the document proposes",
+    "budget.rebalance.extra_per_year.latest": "Extra demand dollars in the last year of the path (USD billion)",
+    "budget.rebalance.years.latest": "Years of the rebalancing path",
+    "budget.rebalance.cumulative.latest": "Extra demand dollars over the whole path (USD billion)",
+    "intro.budget.growth": "How the total budget moves along the path",
+    "claims.count.wrong": "Claims the data show wrong (contradicted or miscited)",
+    "claims.count.judged": "Factual claims the book could judge",
+    "claims.count.verdict.contradicted": "Claims contradicted by the data",
+    "claims.count.verdict.misstates_source": "Claims that misstate their cited source",
+    "intro.claims.not_judged": "Factual claims that could not be checked",
 }
+YEAR = re.compile(r"\b(\d{4})\b")
 
 
-def direction(
-    ci_low: float, ci_high: float, more: str = "more", fewer: str = "fewer", neither: str = "no clear difference in"
-) -> str:
-    """The direction a 95% interval shows: ``more`` above zero, ``fewer`` below it, ``neither`` across it
-    (the state chapter's own rule for its main model)."""
-    return more if ci_low > 0 else fewer if ci_high < 0 else neither
+def growth_words(growth: float) -> str:
+    """How the total drug-control budget moves along a rebalancing path, in words: 'budget held flat', or
+    'budget growing 2.0% a year' (shrinking for a negative rate)."""
+    if growth == 0:
+        return "budget held flat"
+    return f"budget {'growing' if growth > 0 else 'shrinking'} {abs(growth):.1%} a year"
 
 
-def interval_reading(ci_low: float, ci_high: float) -> str:
-    """What a 95% interval of an association says in plain words: none detected when it spans zero."""
-    return direction(ci_low, ci_high, "More seizures", "Fewer seizures", "No detectable link")
+def years_between(first: str, last: str) -> str:
+    """'2018-2024' from two dates written with their year ('October 2018', 'November 2024'); one year alone
+    when both are in it."""
+    start, end = (YEAR.search(text).group(1) for text in (first, last))
+    return start if start == end else f"{start}-{end}"
 
 
-def landing_answers(numbers: dict) -> dict:
-    """intro.* : the state chapter's verdict as an answer and the direction of its main model's interval,
-    and whether crossings and seizures move together (the within-sector 95% interval)."""
+def landing_answers(numbers: dict, counts: dict) -> dict:
+    """intro.* : how the budget moves along the latest scenario's path, the years the correlation's
+    sector-months span (from the chapters' ``numbers``), and the factual claims the book could not judge
+    (from the register's ``counts``, ``claims.headline_counts``)."""
     return {
-        "intro.state.answer": STATE_ANSWERS[numbers["state_panel.drug_crime.verdict"]],
-        "intro.state.direction": direction(
-            numbers["state_panel.drug_arrests.pew.twfe.ci_low"], numbers["state_panel.drug_arrests.pew.twfe.ci_high"]
-        ),
-        "intro.correlation.answer": interval_reading(
-            numbers["correlation.fentanyl.twfe.ci_low"], numbers["correlation.fentanyl.twfe.ci_high"]
-        ),
+        "intro.budget.growth": growth_words(numbers["budget.rebalance.growth.latest"]),
+        "intro.correlation.years": years_between(numbers["correlation.first_month"], numbers["correlation.last_month"]),
+        "intro.claims.not_judged": counts["claims.count.factual"] - counts["claims.count.judged"],
     }

@@ -221,10 +221,13 @@ def rebalance_numbers(
 ) -> dict:
     """budget.rebalance.<measure>.<scenario> : what one scenario page publishes from its path (``rebalance``):
     the extra demand dollars in the last year, their running total and yearly mean, and the scenario's
-    start share, target share, start total and last year. The scenario's name ends every key, so that
-    the pages one notebook renders publish distinct keys."""
+    start share, target share, start total, last year, number of years after the start, and the yearly
+    growth of the total (read from the path). The scenario's name ends every key, so that the pages one
+    notebook renders publish distinct keys."""
     final = path.iloc[-1]
     measures = {
+        "years": len(path) - 1,
+        "growth": float(path["total"].iloc[1] / path["total"].iloc[0] - 1) if len(path) > 1 else 0.0,
         "extra_per_year": float(final["extra_demand"]),
         "cumulative": float(final["cumulative_extra"]),
         "mean_extra_per_year": float(path["extra_demand"].iloc[1:].mean()),

@@ -8,6 +8,13 @@ rule can say, the same way for every row (``EVIDENCE_CAPS``). A claim checked tw
 check in ``same_claim_as`` and is counted once. A claim whose rule needs a
 metric that no chapter produced stops the build (``MissingMetric``): a failed chapter must never
 look like an untested claim.
+
+What readers see of a row besides its verdict: ``headline``, the claim in a few plain words (its card's
+title); ``section``, the label of the chapter's section that discusses it; ``source_search`` "not
+found" for a claim not checked because the source it cites was looked for and not found (its reader's
+word is then "Cited source not found", ``SOURCE_NOT_FOUND``); ``evidence_note``, what the data behind
+its computed value are, where the basis alone would not say (e.g. official records as another
+organisation tabulated them).
 """
 
 from __future__ import annotations
@@ -88,6 +95,16 @@ PLAIN_VERDICTS = {
         "A proposal, target, cost of a plan, timeline, prediction, opinion, interpretation or question.",
     ),
 }
+# A claim not checked because the source the document cites for it was looked for and not found (the
+# register's column ``source_search`` is "not found"): its register verdict stays "not checked: source not
+# held", and the reader sees this word instead, so that a missing source is said, not hidden among the
+# claims the book merely holds no copy for. Not finding a source is not a finding that it was made up.
+SOURCE_NOT_FOUND = (
+    "Cited source not found",
+    "The document cites a study, report or agency for the figure; the book looked for that source and did "
+    "not find it. Not counted as judged, and not a finding that the source does not exist.",
+)
+SOURCE_SEARCHES = ("", "not found")
 # The verdicts that say a document is wrong: the register and the landing page list them with a correction.
 WRONG = ("contradicted", "misstates its cited source")
 
@@ -253,6 +270,10 @@ def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
         "same_claim_as",
         "tolerance_reason",
         "correction",
+        "headline",
+        "section",
+        "source_search",
+        "evidence_note",
     ):
         if column not in table.columns:
             table[column] = ""
@@ -281,6 +302,14 @@ def load_claims(path=CLAIMS_FILE) -> pd.DataFrame:
         table["rule"].ne("not_a_claim") & table["claimed"].str.strip().eq(""),
         "claimed",
         "the words the document states (a factual claim)",
+    )
+    _require(
+        path,
+        table,
+        ~table["source_search"].isin(SOURCE_SEARCHES)
+        | (table["source_search"].eq("not found") & table["rule"].ne("not_checked")),
+        "source_search",
+        "'not found' (the cited source was looked for and not found; rule not_checked) or empty",
     )
     needs_metric = ~table["rule"].isin(NO_METRIC_RULES)
     _require(path, table, needs_metric & table["metric_key"].str.strip().eq(""), "metric_key", "a metric for this rule")
@@ -341,10 +370,57 @@ def anchor(claim_id: str) -> str:
     return "claim-" + re.sub(r"[^a-z0-9]+", "-", claim_id.lower()).strip("-")
 
 
+def plain_verdict(verdict: str, source_search: str = "") -> str:
+    """The reader's word for a register verdict (``PLAIN_VERDICTS``), or "Cited source not found" for a claim
+    not checked because the source it cites was looked for and not found (``SOURCE_NOT_FOUND``)."""
+    if verdict == "not checked: source not held" and source_search == "not found":
+        return SOURCE_NOT_FOUND[0]
+    return PLAIN_VERDICTS[verdict][0]
+
+
+PLAIN_WORDS = (*(word for word, _ in PLAIN_VERDICTS.values()), SOURCE_NOT_FOUND[0])
+MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+LIST_MARK = re.compile(r"^\s*[-*+]\s+")
+
+
+def plain_text(text: str) -> str:
+    """A document's words as a reader sees them in the document: without the Markdown of its copy (bold and
+    italic marks, a list item's dash) and on one line. The register keeps the copy's exact characters."""
+    lines = [LIST_MARK.sub("", line) for line in str(text).splitlines()]
+    unmarked = MARKDOWN_EMPHASIS.sub(lambda match: match.group(2) or match.group(3), " ".join(lines))
+    return " ".join(unmarked.split())
+
+
+def table_rows(row) -> list[list[str]]:
+    """A claim read from a table: its quoted row (and the other rows quoted with it, ``other_quotes``), each
+    as its cells; empty for a claim quoted from a sentence."""
+    lines = [row.quote, *filter(None, str(getattr(row, "other_quotes", "") or "").split("\n"))]
+    if not all(line.strip().startswith("|") for line in lines):
+        return []
+    return [[plain_text(cell) for cell in line.strip().strip("|").split("|")] for line in lines]
+
+
+def quote_text(row) -> str:
+    """The claim's words on one line: the sentence without Markdown, or a table's rows joined by '; ' with
+    their cells by ' | '."""
+    rows = table_rows(row)
+    return "; ".join(" | ".join(cells) for cells in rows) if rows else plain_text(row.quote)
+
+
 def quoted(row) -> str:
     """A claim as the book cites it: the document's number and its words in quotation marks
-    ('003: \u201c...\u201d'), without the table pipes a quote from a table carries."""
-    return f"{row.document[:3]}: \u201c{row.quote.strip('| ')}\u201d"
+    ('003: \u201c...\u201d'), as ``quote_text`` gives them."""
+    return f"{row.document[:3]}: \u201c{quote_text(row)}\u201d"
+
+
+REGISTER_PAGE = "chapters/claims.html"  # where the cards are, from the book's root
+
+
+def card_address(claim_id: str, book_url: str | None = None) -> str:
+    """The address of a claim's card: from the book's root (``REGISTER_PAGE``), or in full when the book's
+    public address is known (CITATION.cff's ``url``, which the build passes to the register page)."""
+    relative = f"{REGISTER_PAGE}#{anchor(claim_id)}"
+    return f"{book_url.rstrip('/')}/{relative}" if book_url else relative
 
 
 def claimed(claim_id: str, table: pd.DataFrame | None = None) -> tuple[float, float]:
@@ -785,24 +861,27 @@ def cited_sources() -> pd.DataFrame:
     return curated.load_curated("cited_sources")
 
 
-REGISTER_PAGE = "chapters/claims.html"  # where the cards are, from the book's root
-
-
-def register_download(assessed: pd.DataFrame, documents: pd.DataFrame, kinds: dict) -> pd.DataFrame:
-    """The register as one row per claim for download: its link (the card, from the book's root), the
-    document, the quote, the plain verdict and the register's, the computed value and the reason."""
+def register_download(
+    assessed: pd.DataFrame, documents: pd.DataFrame, kinds: dict, book_url: str | None = None
+) -> pd.DataFrame:
+    """The register as one row per claim for download: its link (the card's address, ``card_address``), the
+    document, its headline and quote, the plain verdict and the register's, the computed value and the reason."""
     document = assessed["document"].str[:3]
     return pd.DataFrame(
         {
             "id": assessed["id"],
-            "link": [f"{REGISTER_PAGE}#{anchor(claim_id)}" for claim_id in assessed["id"]],
+            "link": [card_address(claim_id, book_url) for claim_id in assessed["id"]],
             "document": document,
             "document_title": document.map(documents["title"]),
             "publisher": document.map(documents["publisher"]),
             "document_date": document.map(documents["date"]),
+            "headline": assessed["headline"],
             "quote": assessed["quote"].str.strip("| "),
             "claimed": assessed["claimed"],
-            "verdict": assessed["verdict"].map(lambda v: PLAIN_VERDICTS[v][0]),
+            "verdict": [
+                plain_verdict(verdict, search)
+                for verdict, search in zip(assessed["verdict"], assessed["source_search"], strict=True)
+            ],
             "register_verdict": assessed["verdict"],
             "computed": [
                 shown_value(value, unit) for value, unit in zip(assessed["computed"], assessed["unit"], strict=True)
@@ -835,6 +914,7 @@ def register_numbers(assessed: pd.DataFrame, numbers: dict, kinds: dict) -> dict
         **basis_counts(assessed, kinds),
         "claims.count.documents": int(assessed["document"].nunique()),
         "claims.count.wrong": int(assessed["verdict"].isin(WRONG).sum()),
+        "claims.count.source_not_found": int(assessed["source_search"].eq("not found").sum()),
         "claims.count.source_read_elsewhere": int(len(elsewhere)),
         "claims.judged_against_target": "reaching"
         if counts["claims.count.judged_share"] >= JUDGED_TARGET

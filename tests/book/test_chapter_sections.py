@@ -583,3 +583,23 @@ def test_recidivism_and_cited_source_numbers():
         "sources.light2017_strongest_direction": 0.0,  # the secondary page's "positive" is not the abstract
     }
     assert len(numbers) == 7 + 5
+
+
+def test_month_by_month_counts_the_months_the_ports_seized_more():
+    monthly = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2023-10-01", "2023-10-01", "2023-11-01", "2023-12-01", "2023-12-01"]),
+            "component": ["OFO", "USBP", "USBP", "OFO", "USBP"],
+            "pounds": [90.0, 10.0, 5.0, 3.0, 3.0],
+        }
+    )  # October: ports ahead; November: only the Border Patrol; December: a tie
+    assert ports.monthly_numbers(monthly, "Fentanyl") == {
+        "ports.monthly.drug": "fentanyl",
+        "ports.monthly.months": 3,
+        "ports.monthly.months_ports_ahead": 1,
+        "ports.monthly.ahead_words": "1 of the 3",
+        "ports.monthly.first_month": "October 2023",
+        "ports.monthly.last_month": "December 2023",
+    }
+    every = monthly[monthly["month"] == pd.Timestamp("2023-10-01")]
+    assert ports.monthly_numbers(every, "Fentanyl")["ports.monthly.ahead_words"] == "all 1"

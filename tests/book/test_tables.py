@@ -122,3 +122,13 @@ def test_long_code_words_stay_whole_at_a_smaller_size_and_wrap_only_when_nothing
     points = column_points(tables.table_layout(longer))
     assert points[0] < tables.cell_extent(longer["Key"][0])[0] * 9.0  # too long for the line: it wraps ...
     assert points[1] >= tables.text_em("Value", header=True) * 9.0  # ... and the value column keeps its room
+
+
+def test_a_compact_listing_is_set_small_and_close_in_the_pdf_only():
+    import pandas as pd
+
+    frame = pd.DataFrame({"Month": ["Oct 2023"] * 3, "Before": ["126", "322", "1"], "After": ["125", "323", "2"]})
+    text = tables.list_table(frame, compact=True)
+    assert text.startswith("```{raw} latex\n\\begingroup\\scriptsize\\renewcommand{\\arraystretch}{0.8}\n```")
+    assert text.endswith("\\endgroup\n```") and "* - Oct 2023" in text
+    assert not tables.list_table(frame).startswith("```{raw} latex")

@@ -33,11 +33,17 @@ def test_a_release_is_compared_with_the_release_before_it_and_a_new_version_with
     described, previous, numbers = changes.baseline("1.0.0", build, tmp_path)
     assert (described, previous[0], numbers["a.b"]) == ("Release 1.0.0", "0.9.0", 1.0)  # the kept numbers
     text = changes.changes_markdown(described, previous, numbers)
-    assert text.startswith("Release 1.0.0 compared with release 0.9.0: 2 numbers changed")
+    assert text.startswith("Release 1.0.0 compared with release 0.9.0: 0 claim verdicts flipped, 2 numbers changed")
     described, previous, numbers = changes.baseline("1.1.0", build, tmp_path)
-    text = changes.changes_markdown(described, previous, numbers)
-    assert text.startswith("Version 1.1.0 (this build) compared with release 1.0.0: 2 numbers changed")
-    assert "* - `claims.x.verdict`\n  - supported\n  - contradicted" in text and "`c.d`" not in text  # float noise
+    text = changes.changes_markdown(described, previous, numbers, {"a.b": "ports", "claims.x.verdict": "claims"})
+    assert text.startswith(
+        "Version 1.1.0 (this build) compared with release 1.0.0: 1 claim verdicts flipped, 2 numbers"
+    )
+    # the verdict in the reader's words, the numbers counted by page, no key-by-key table, no float noise
+    assert "* - `claims.x.verdict`\n  - Correct\n  - Wrong" in text and "c.d" not in text
+    assert "Numbers that changed, by the page that computes them: claims 1, ports 1." in text
+    assert "`a.b`" not in text and text.count("* - ") == 2  # the verdicts table: its header and one row
+    assert "Every number the first page's answers show is as in release 1.0.0." in text
     first = changes.changes_markdown(*changes.baseline("0.9.0", build, tmp_path))
     assert first == "Release 0.9.0 is the first; there is no earlier release to compare with.\n"
 
@@ -48,19 +54,21 @@ def test_the_pages_tables_download_as_csv_only_when_shown(tmp_path):
     (tmp_path / "numbers-0.1.0.json").write_text('{"a.b": 1.0, "c.d": 3, "claims.x.verdict": "supported"}')
     changes.record_release("0.1.0", "2026-01-01", "a" * 40, tmp_path)
     build = {"a.b": 2.0, "c.d": 3, "claims.x.verdict": "contradicted"}
-    files = changes.downloads("0.2.0", build, tmp_path, entries=[])
+    build["e.f"] = 1
+    files = changes.downloads("0.2.0", build, tmp_path, entries=[], sources={"a.b": "ports", "e.f": "who"})
     assert sorted(files) == ["_static/data/book-changes.csv", "_static/data/book-versions.csv"]  # no revision
     assert files["_static/data/book-changes.csv"].splitlines() == [
-        "key,before,now,verdict_flipped",
-        "a.b,1.0,2.0,False",
-        "claims.x.verdict,supported,contradicted,True",
+        "key,label,page,change,before,now,verdict_flipped",
+        "a.b,,ports,changed,1.0,2.0,False",
+        "claims.x.verdict,,,changed,supported,contradicted,True",
+        "e.f,,who,added,,1,False",
     ]
     assert files["_static/data/book-versions.csv"].splitlines() == [
         "version,date,commit,numbers_changed,verdicts_flipped",
         f"0.1.0,2026-01-01,{'a' * 40},first release,first release",
     ]
     text = changes.changes_markdown(*changes.baseline("0.2.0", build, tmp_path))
-    assert text.count('href="../_static/data/book-changes.csv"') == 2  # under each of its two tables
+    assert text.count('href="../_static/data/book-changes.csv"') == 2  # under the verdicts and the full list
     assert 'href="../_static/data/book-versions.csv"' in changes.versions_markdown(tmp_path)
     entry = {
         "dataset": "d",
@@ -70,3 +78,22 @@ def test_the_pages_tables_download_as_csv_only_when_shown(tmp_path):
     assert changes.accepted_revisions_frame([entry]).values.tolist() == [["d", "v2", "2023-01", "", "pounds", 1.5, 2]]
     assert "book-closed-year-revisions.csv" in changes.accepted_revisions_markdown([entry])
     assert "_static/data/book-closed-year-revisions.csv" in changes.downloads("0.2.0", build, tmp_path, [entry])
+
+
+def test_the_first_pages_numbers_lead_under_plain_labels_and_flipped_verdicts_name_their_claim(tmp_path):
+    from bookmachine import changes
+
+    old = {"ports.fentanyl.ofo_share.last_full": 0.86, "claims.doc001_kg_total.verdict": "contradicted"}
+    new = {**old, "ports.fentanyl.ofo_share.last_full": 0.9, "ports.last_full_fy": 2026}
+    new["claims.doc001_kg_total.verdict"] = "inconclusive"
+    (tmp_path / "numbers-1.0.0.json").write_text(__import__("json").dumps(old))
+    text = changes.changes_markdown(*changes.baseline("1.1.0", new, tmp_path))
+    assert "Of the 2 numbers and answer words on the first page, 2 changed or are new and 0 are as in" in text
+    assert "* - Share of CBP's fentanyl seized at ports of entry, by weight, last full year\n  - 0.86\n  - 0.9" in text
+    assert "* - Last full fiscal year of CBP's seizure data\n  - (new)\n  - 2026" in text
+    assert (
+        "* - {ref}`45, 12 and 25 kg of fentanyl a month by group (table) <claim-doc001-kg-total>`\n"
+        "  - Wrong\n  - Unclear"
+    ) in text
+    frame = changes.changes_frame(("1.0.0", old), new)
+    assert frame.set_index("key").loc["claims.doc001_kg_total.verdict", "label"].startswith("Verdict: 45, 12 and 25")

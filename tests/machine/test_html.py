@@ -72,8 +72,16 @@ MEASURE = """(() => {
   const firstSection = main.querySelector('article h2');
   const firstList = Array.from(main.querySelectorAll('article ul')).find((list) =>
     !firstSection || (list.compareDocumentPosition(firstSection) & Node.DOCUMENT_POSITION_FOLLOWING));
+  // The words a reader sees between the page's title and its first section, box or figure (innerText: as
+  // rendered), counting only pieces with a letter or digit.
+  let openingWords = 0;
+  const title = main.querySelector('article h1');
+  for (let element = title && title.nextElementSibling; element; element = element.nextElementSibling) {
+    if (element.tagName === 'SECTION' || element.classList.contains('admonition') || element.querySelector('figure, table, img')) break;
+    openingWords += (element.innerText.match(/\\S+/g) || []).filter((word) => /[\\p{L}\\p{N}]/u.test(word)).length;
+  }
   return {
-    viewport, pageWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 10), charts, images,
+    viewport, pageWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 10), charts, images, openingWords,
     errors: Array.from(document.querySelectorAll('.vega-figure[data-error]')).map((f) => f.id + ': ' + f.dataset.error),
     csv: Array.from(document.querySelectorAll('a[href$=".csv"]')).map((link) => link.href),
     resources: performance.getEntriesByType('resource').map((entry) => entry.name),
@@ -198,9 +206,11 @@ def test_every_chart_is_drawn_and_fits_its_column(pages):
 @needs_chromium
 def test_the_landing_page_answers_fill_its_first_screen(pages):
     """At 1280x800 the landing page's answers (the first bulleted list of its main content, before any
-    section heading) are on the first screen, each with a link to its chapter and a number."""
+    section heading) are on the first screen, each with a link to its chapter and a number; the words a
+    reader sees before the first section, as the browser renders them, are at most 150."""
     answers = pages[LANDING]["laptop"]["answers"]
-    assert len(answers) >= 5
+    assert len(answers) == 6
+    assert 0 < pages[LANDING]["phone"]["openingWords"] <= 150
     for answer in answers:
         assert answer["chapterLinks"] >= 1 and re.search(r"\d", answer["text"]), answer["text"][:80]
         assert answer["bottom"] <= LAPTOP[1], answer["text"][:80]
@@ -317,3 +327,40 @@ document.body.setAttribute("data-visible", Array.from(document.querySelectorAll(
     assert 'data-ascending="beta,alpha,gamma"' in dom
     assert 'data-descending="gamma,alpha,beta"' in dom
     assert 'data-visible="1"' in dom
+
+
+@needs_chromium
+def test_the_registers_filter_finds_cards_and_each_card_gives_its_full_address(html_book):
+    """On the claims register a word or a verdict hides the other cards (and counts those shown); each card's
+    address is the page's own address and the card's anchor, complete."""
+    html_dir, _ = html_book
+    base, server = serve(html_dir)
+    browser = Browser(CHROMIUM)
+    try:
+        loaded = browser.open(base + "chapters/claims.html", *PHONE)
+        shown = "document.querySelectorAll('.claim-card:not([hidden])').length"
+        total = loaded.evaluate(shown)
+        loaded.evaluate(
+            "(() => { const box = document.querySelector('.claim-filter-text'); box.value = 'fentanyl';"
+            " box.dispatchEvent(new Event('input')); })()"
+        )
+        with_word = loaded.evaluate(shown)
+        assert 0 < with_word < total
+        assert loaded.evaluate("document.querySelector('.claim-filter-count').textContent") == (
+            f"{with_word} of {total} cards"
+        )
+        loaded.evaluate(
+            "(() => { const box = document.querySelector('.claim-filter-text'); box.value = '';"
+            " box.dispatchEvent(new Event('input')); const pick = document.querySelector('.claim-filter-verdict');"
+            " pick.value = 'Cited source not found'; pick.dispatchEvent(new Event('change')); })()"
+        )
+        titles = loaded.evaluate(
+            "Array.from(document.querySelectorAll('.claim-card:not([hidden]) .admonition-title'))"
+            ".map((title) => title.textContent)"
+        )
+        assert titles and all(title.startswith("Cited source not found: ") for title in titles)
+        address = loaded.evaluate("document.querySelector('#claim-doc001-kg-total a.card-address').textContent")
+        assert address == base + "chapters/claims.html#claim-doc001-kg-total"
+    finally:
+        browser.close()
+        server.shutdown()

@@ -126,3 +126,37 @@ def test_the_header_links_the_repository_only_when_one_is_known(monkeypatch):
     monkeypatch.setattr(reuse, "citation", lambda: CFF)
     context = yaml.safe_load(stage.book_config("2.1.0"))["sphinx"]["config"].get("html_context", {})
     assert "book_repository" not in context
+
+
+def test_without_a_public_address_the_citation_says_so_and_invents_none():
+    block = reuse.cite_markdown(CFF)
+    assert "<this repository>" not in block and "url =" not in block
+    assert "no public web address yet; cite it by its title and version" in block
+    published = {**CFF, "url": "https://example.org/book/", "repository-code": "https://example.org/code"}
+    assert reuse.cite_text(published).endswith("(Version 2.1.0). <https://example.org/book>")
+    assert "no public web address" not in reuse.cite_markdown(published)
+
+
+def test_the_rebuild_instructions_clone_only_a_known_repository():
+    assert "git clone" not in reuse.rebuild_markdown(CFF)
+    assert "no public address yet" in reuse.rebuild_markdown(CFF)
+    assert "git clone https://example.org/code book" in reuse.rebuild_markdown(
+        {**CFF, "repository-code": "https://example.org/code"}
+    )
+
+
+def test_the_book_has_one_title_and_one_author_those_of_citation_cff(monkeypatch):
+    """The title page, the footer and the HTML title come from the staged _config.yml, which takes them from
+    CITATION.cff; the book's address (url) is not its source (repository-code): the Code link is the latter."""
+    import yaml
+
+    from bookmachine import stage, version
+
+    monkeypatch.setattr(version, "repository_url", lambda: None)
+    monkeypatch.setattr(reuse, "citation", lambda: {**CFF, "url": "https://example.org/book"})
+    settings = yaml.safe_load(stage.book_config("2.1.0"))
+    assert settings["title"] == "A book: what the data say"
+    assert settings["author"] == "The contributors & Doe, Jane"
+    assert "book_repository" not in settings["sphinx"]["config"]["html_context"]
+    project = yaml.safe_load((config.PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert "title" not in project and "author" not in project  # set in one place only

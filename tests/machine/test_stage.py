@@ -60,3 +60,25 @@ def test_the_version_is_in_the_html_context_and_the_pdf_title_not_in_sphinx_vers
     assert settings["html_context"]["version"] == settings["html_context"]["release"] == "2.3.0 (abc1234-dirty)"
     assert settings["latex_elements"]["maketitle"] == r"\release{2.3.0 (abc1234\sphinxhyphen{}dirty)}\sphinxmaketitle"
     assert settings["latex_elements"]["releasename"] == "Release"
+
+
+def test_a_page_rendered_from_a_shared_notebook_takes_its_title_from_the_table_of_contents(tmp_path):
+    import json
+
+    import pytest
+
+    toc = tmp_path / "_toc.yml"
+    toc.write_text(
+        "root: chapters/intro\nchapters:\n  - file: chapters/budget\n    sections:\n"
+        "      - file: chapters/budget_latest\n        title: 'Scenario: the latest split'\n"
+    )
+    assert stage.toc_titles(toc) == {"chapters/budget_latest": "Scenario: the latest split"}
+    assert stage.toc_titles()["chapters/budget_document"] != stage.toc_titles()["chapters/budget_latest"]
+    notebook = {"cells": [{"cell_type": "code", "source": "# a comment"}, {"cell_type": "markdown", "source": [
+        "(label)=\n", "# Rebalancing scenario\n", "\n", "Text"]}]}  # fmt: skip
+    staged = json.loads(stage.titled(json.dumps(notebook).encode(), "Scenario: the latest split"))
+    assert staged["cells"][1]["source"] == "(label)=\n# Scenario: the latest split\n\nText"
+    assert staged["cells"][0]["source"] == "# a comment"
+    assert stage.titled(b"{}", None) == b"{}"
+    with pytest.raises(ValueError, match="no '# ' title"):
+        stage.titled(json.dumps({"cells": []}).encode(), "A title")

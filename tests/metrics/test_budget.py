@@ -139,6 +139,11 @@ def test_a_scenario_publishes_its_path_under_keys_ending_in_its_name():
             "budget.rebalance.target_share.test": 0.6,
             "budget.rebalance.start_total.test": 10.0,
             "budget.rebalance.final_year.test": 2027,
+            "budget.rebalance.years.test": 2,
+            "budget.rebalance.growth.test": 0.0,
         }
     )
     assert isinstance(numbers["budget.rebalance.final_year.test"], int)
+    assert isinstance(numbers["budget.rebalance.years.test"], int)
+    growing = budget.rebalance(2025, 0.5, 0.6, years_to_target=2, start_total=10.0, growth=0.03)
+    assert budget.rebalance_numbers(growing, "g", 0.5, 0.6, 10.0)["budget.rebalance.growth.g"] == pytest.approx(0.03)

@@ -591,6 +591,47 @@ def test_parts_show_their_values():
     )
 
 
+def test_every_factual_claim_has_a_short_plain_headline_and_sources_not_found_are_marked():
+    """A card is titled by its verdict and headline (never its id): every factual claim has one, of at most 12
+    words and no Markdown. 'not found' marks only claims not checked because the source they cite was looked
+    for and not found, as their reason says; a bad mark is an error naming the column."""
+    register = claims.load_claims()
+    factual = register[register["rule"] != "not_a_claim"]
+    assert factual[factual["headline"].str.strip() == ""]["id"].to_list() == []
+    assert [h for h in factual["headline"] if len(h.split()) > 12 or claims.plain_text(h) != h] == []
+    marked = register[register["source_search"] == "not found"]
+    assert len(marked) >= 4 and set(marked["rule"]) == {"not_checked"}
+    assert all("not found" in reason for reason in marked["reason"])
+    counts = claims.headline_counts(claims.judge({}, register[register["rule"].isin(claims.NO_METRIC_RULES)])[0])
+    assert counts["claims.count.not_checked"] >= len(marked)
+
+
+def test_a_source_search_other_than_not_found_is_refused(tmp_path):
+    path = tmp_path / "claims.csv"
+    pd.DataFrame(
+        [{"id": "a", "document": "d.txt", "quote": "q", "about": "x", "rule": "not_checked", "chapter": "claims",
+          "claimed": "y", "reason": "Not checked: looked for it", "source_search": "lost"}]
+    ).to_csv(path, index=False)  # fmt: skip
+    with pytest.raises(DataError, match="source_search"):
+        claims.load_claims(path)
+    pd.read_csv(path).assign(source_search="not found", rule="no_public_data").to_csv(path, index=False)
+    with pytest.raises(DataError, match="source_search"):
+        claims.load_claims(path)
+
+
+def test_a_claims_words_are_shown_without_the_markdown_of_the_copy():
+    assert (
+        claims.plain_text("- **Rhode Island program**: cut deaths by 61%") == "Rhode Island program: cut deaths by 61%"
+    )
+    assert claims.plain_text("a *b* and 2 * 3 * 4, snake_case") == "a b and 2 * 3 * 4, snake_case"
+    row = pd.Series({"quote": "| A | 45 |", "other_quotes": "| B | **12** |"})
+    assert claims.table_rows(row) == [["A", "45"], ["B", "12"]] and claims.quote_text(row) == "A | 45; B | 12"
+    assert claims.card_address("doc003_x") == "chapters/claims.html#claim-doc003-x"
+    assert claims.card_address("doc003_x", "https://a.org/b/") == "https://a.org/b/chapters/claims.html#claim-doc003-x"
+    assert claims.plain_verdict("not checked: source not held", "not found") == "Cited source not found"
+    assert claims.plain_verdict("not checked: source not held") == "Not checked"
+
+
 @pytest.mark.skipif(not DOCUMENTS.is_dir(), reason="../shared/source-documents is absent: quotes cannot be checked")
 def test_every_quote_is_verbatim():
     texts = {path.name: path.read_text(encoding="utf-8") for path in DOCUMENTS.glob("*.txt")}
@@ -886,3 +927,12 @@ def test_the_documents_title_publisher_and_date_are_read_from_their_copies():
     dated = documents.loc["004"]
     assert dated.date == "2024-04-22" and "Last Updated: 04/22/2024" in (DOCUMENTS / dated.file).read_text()
     assert "Checked on January 26, 2026" in (DOCUMENTS / documents.loc["002", "file"]).read_text()
+
+
+def test_each_document_has_one_title_in_the_register_and_in_the_references():
+    """The box of wrong claims, the cards and References name a document by the same title."""
+    bib = (config.PROJECT_ROOT / "references.bib").read_text(encoding="utf-8")
+    for number, document in claims.load_documents().iterrows():
+        entry = re.search(r"@misc\{doc" + number + r",(.*?)\n\}", bib, flags=re.S).group(1)
+        title = re.search(r"title = \{(.*)\},", entry).group(1).replace("{", "").replace("}", "")
+        assert title == document["title"], number

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from analysis.metrics import answers, openings
@@ -96,38 +98,36 @@ def test_checks_opening_says_what_the_low_is_a_record_of():
 
 
 @pytest.mark.parametrize(
-    "interval, expected",
-    [
-        ((-0.29, 1.07), "No detectable link"),
-        ((0.0, 1.0), "No detectable link"),
-        ((0.01, 1.0), "More seizures"),
-        ((-1.0, -0.01), "Fewer seizures"),
-    ],
+    "growth, words",
+    [(0.0, "budget held flat"), (0.02, "budget growing 2.0% a year"), (-0.015, "budget shrinking 1.5% a year")],
 )
-def test_the_landing_reads_an_interval_in_words(interval, expected):
-    assert answers.interval_reading(*interval) == expected
+def test_the_landing_says_how_the_budget_moves_along_the_path(growth, words):
+    assert answers.growth_words(growth) == words
 
 
-@pytest.mark.parametrize(
-    "verdict, interval, answer, direction",
-    [
-        ("inconclusive", (-60.2, -15.6), "Inconclusive, a rise is not ruled out", "fewer"),
-        ("supported", (-9.0, 3.0), "No, a meaningful rise is ruled out", "no clear difference in"),
-        ("contradicted", (2.0, 20.0), "Yes, arrests rose with the share", "more"),
-    ],
-)
-def test_the_landing_answers_the_state_question_from_the_chapters_verdict(verdict, interval, answer, direction):
+def test_the_landing_answers_glue_the_chapters_and_add_only_what_no_chapter_states():
     numbers = {
-        "state_panel.drug_crime.verdict": verdict,
-        "state_panel.drug_arrests.pew.twfe.ci_low": interval[0],
-        "state_panel.drug_arrests.pew.twfe.ci_high": interval[1],
-        "correlation.fentanyl.twfe.ci_low": -0.29,
-        "correlation.fentanyl.twfe.ci_high": 1.07,
+        "budget.rebalance.growth.latest": 0.0,
+        "correlation.first_month": "October 2018",
+        "correlation.last_month": "November 2024",
     }
-    assert answers.landing_answers(numbers) == {
-        "intro.state.answer": answer,
-        "intro.state.direction": direction,
-        "intro.correlation.answer": "No detectable link",
+    counts = {"claims.count.factual": 101, "claims.count.judged": 68}
+    assert answers.landing_answers(numbers, counts) == {
+        "intro.budget.growth": "budget held flat",
+        "intro.correlation.years": "2018-2024",
+        "intro.claims.not_judged": 33,
     }
+    assert answers.years_between("March 2020", "May 2020") == "2020"
     with pytest.raises(KeyError):
-        answers.landing_answers({**numbers, "state_panel.drug_crime.verdict": "partly supported"})
+        answers.landing_answers({}, counts)
+
+
+def test_every_number_the_landing_answers_show_has_a_plain_label():
+    """The What-changed page leads with the landing page's numbers under the labels of
+    ``answers.HEADLINE_NUMBERS``: the list and the page's answers name the same keys."""
+    from analysis import config
+
+    page = (config.CHAPTERS_DIR / "intro.md").read_text(encoding="utf-8")
+    answers_part = page.split("```{code-cell}")[0]
+    glued = re.findall(r"\{glue:text\}`(?:[a-z_]+\.ipynb::)?([a-z0-9_.]+)", answers_part)
+    assert glued and set(glued) == set(answers.HEADLINE_NUMBERS)

@@ -18,6 +18,8 @@ from analysis.book.style import OKABE_ITO, add_source
 
 SHARE_TITLE = "Demand reduction's share of the federal drug-control budget"
 SHARE_LIMITS = (0.25, 0.7)
+# Legend labels wrap at this many characters: the longest line fits a phone's column (about 300 px at 12 px).
+LEGEND_CHARS = 34
 
 
 def demand_share(shares: pd.DataFrame, labels: dict, breaks: dict, references: dict, source: str):
@@ -84,7 +86,15 @@ def share_static(data, labels: dict, colors: dict, breaks: dict, references: dic
         )
     for label, share in references.items():
         axis.axhline(share, color="#888888", linestyle=":", linewidth=1)
-        axis.text(data["fiscal_year"].min(), share + 0.006, f"{label} ({share:.0%})", fontsize=8, color="#555555")
+        axis.text(  # at the right end, where the lines run clear of the reference shares
+            0.995,
+            share + 0.006,
+            f"{label} ({share:.0%})",
+            fontsize=8,
+            color="#555555",
+            ha="right",
+            transform=axis.get_yaxis_transform(),
+        )
     axis.set_ylim(*SHARE_LIMITS)
     axis.yaxis.set_major_formatter(PercentFormatter(1.0))
     axis.set_ylabel("Demand reduction, share of drug-control budget")
@@ -120,7 +130,9 @@ def share_panel(data, labels: dict, colors: dict, breaks: dict, references: dict
                 title="Edition (click to highlight)",
                 sort=order,
                 scale=alt.Scale(domain=order, range=list(colors.values())),
-                legend=alt.Legend(orient="bottom", columns=1, labelExpr=wrapped_labels(order, 46), labelLimit=0),
+                legend=alt.Legend(
+                    orient="bottom", columns=1, labelExpr=wrapped_labels(order, LEGEND_CHARS), labelLimit=0
+                ),
             ),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
             tooltip=[
@@ -142,13 +154,18 @@ def share_panel(data, labels: dict, colors: dict, breaks: dict, references: dict
         .mark_text(align="left", baseline="top", dx=3, y=2, fontSize=10, color="#444444")
         .encode(x="fiscal_year:Q", text="label:N")
     )
-    reference = pd.DataFrame(
-        {"share": list(references.values()), "label": [f"{label} ({share:.0%})" for label, share in references.items()]}
+    reference = pd.DataFrame(  # the label on two lines above its rule: narrow enough for a phone's plot
+        {
+            "share": list(references.values()),
+            "label": [f"{label}\n({share:.0%})" for label, share in references.items()],
+        }
     )
     reference_rules = alt.Chart(reference).mark_rule(strokeDash=[1, 3], color="#555555").encode(y="share:Q")
-    reference_labels = (
+    reference_labels = (  # at the right end, where the lines run clear of the reference shares
         alt.Chart(reference)
-        .mark_text(align="left", baseline="bottom", x=3, dy=-2, fontSize=10, color="#555555")
+        .mark_text(
+            align="right", baseline="bottom", lineBreak="\n", x="width", dx=-3, dy=-2, fontSize=10, color="#555555"
+        )
         .encode(y="share:Q", text="label:N")
     )
     return responsive(alt.layer(lines, scope_rules, scope_labels, reference_rules, reference_labels), 260)

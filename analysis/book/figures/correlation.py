@@ -6,6 +6,8 @@ drawing (the HTML and the PDF show it) and the plotted data as CSV.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -86,6 +88,7 @@ def national_series(frame, title: str, source: str, name: str = "correlation-nat
 
     def draw(size: tuple[float, float]):
         figure, (top, bottom) = plt.subplots(2, 1, figsize=size, sharex=True)
+        chars = int(size[0] * 8)  # the title wraps inside a narrow drawing (about 8 characters per inch)
         top.plot(frame["month"], frame["encounters"], color="#444444", linewidth=1.6)
         top.set_ylabel("SW Border Patrol\nencounters")
         top.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
@@ -101,7 +104,7 @@ def national_series(frame, title: str, source: str, name: str = "correlation-nat
         bottom.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         bottom.legend(fontsize=8)
         bottom.set_xlabel("Month")
-        top.set_title(title)
+        top.set_title("\n".join(textwrap.wrap(title, chars)))
         figure.tight_layout()
         add_source(figure, source)
         return figure

@@ -84,8 +84,10 @@ def annual_panel(data: pd.DataFrame):
             ],
         )
     )
-    labels = (
-        alt.Chart(data).mark_text(baseline="bottom", dy=-2, fontSize=10).encode(x=x, y="encounters:Q", text="status:N")
+    labels = (  # read upwards from the top of its bar, so that it stays inside the plot at the right edge
+        alt.Chart(data)
+        .mark_text(angle=270, align="left", baseline="middle", dx=4, fontSize=10)
+        .encode(x=x, y="encounters:Q", text="status:N")
     )
     return responsive(alt.layer(bars, labels), 240)
 

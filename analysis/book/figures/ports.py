@@ -103,7 +103,7 @@ def share_panel(data: pd.DataFrame, scope: str, colors: dict, legend: bool):
     scale = alt.Scale(domain=drugs, range=list(colors.values()))
     pick = alt.selection_point(name="pick", fields=["drug"], bind="legend")
     shown = (
-        alt.Legend(orient="bottom", columns=3, title="Drug (click to highlight)", symbolType="stroke")
+        alt.Legend(orient="bottom", columns=2, title="Drug (click to highlight)", symbolType="stroke")
         if legend
         else None
     )

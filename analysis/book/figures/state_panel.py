@@ -32,10 +32,36 @@ def coverage_heatmap(
 ):
     """Variables x years: how many of the ``total`` jurisdictions have a value (blank = none), the
     count printed in each cell and keyed by the colour bar below the map. ``marked_years`` (e.g.
-    provisional years) are framed and labelled ``marked_label`` above the map."""
-    figure, axis = plt.subplots(figsize=(10, 0.5 * len(presence) + 2.4))
+    provisional years) are framed and labelled ``marked_label``. The HTML also gets it drawn for a
+    phone: years down, variables across, so that the cells and their counts stay legible."""
+    data = presence.rename_axis(index="variable", columns="year").stack().rename("states_with_data").reset_index()
+    about = Download(
+        name,
+        title,
+        f"states_with_data: jurisdictions (of {total}: the states and DC) with a value for the variable in the year",
+        source,
+    )
+    settings = {"total": total, "title": title, "source": source, "marked": marked_years or [], "label": marked_label}
+    return book_figure(
+        coverage_drawing(presence, narrow=False, **settings),
+        about,
+        "Heatmap of variables by year with the count of states holding data",
+        data,
+        narrow=coverage_drawing(presence, narrow=True, **settings),
+    )
+
+
+def coverage_drawing(presence, *, total: int, title: str, source: str, marked: list, label: str, narrow: bool):
+    """One drawing of ``coverage_heatmap``: variables as rows and years as columns (wide), or transposed
+    with the variables' names upright above their columns (narrow)."""
     shown = presence.where(presence > 0)
-    shown.index = [textwrap.fill(str(label), 24) for label in shown.index]  # two-line labels leave the cells room
+    if narrow:
+        shown = shown.T
+        shown.columns = [textwrap.fill(str(name), 18) for name in shown.columns]
+        figure, axis = plt.subplots(figsize=(5.2, 0.2 * len(shown) + 3.4))
+    else:
+        shown.index = [textwrap.fill(str(name), 24) for name in shown.index]  # two-line labels leave the cells room
+        figure, axis = plt.subplots(figsize=(10, 0.5 * len(shown) + 2.4))
     sns.heatmap(
         shown,
         ax=axis,
@@ -49,44 +75,41 @@ def coverage_heatmap(
         linecolor="white",
         cbar_kws={
             "orientation": "horizontal",
-            "shrink": 0.35,
-            "aspect": 40,
-            "pad": 0.12,
+            "shrink": 0.6 if narrow else 0.35,
+            "aspect": 30 if narrow else 40,
+            "pad": 0.07 if narrow else 0.12,
             "anchor": (1.0, 1.0),
             "label": f"States with data (of {total})",
         },
     )
-    if marked_years:
-        columns = [list(presence.columns).index(year) for year in marked_years if year in presence.columns]
-        if columns:
-            left, right = min(columns), max(columns) + 1
-            axis.add_patch(
-                plt.Rectangle(
-                    (left, 0),
-                    right - left,
-                    len(presence),
-                    fill=False,
-                    edgecolor="#D55E00",
-                    linewidth=2.2,
-                    clip_on=False,
-                )
-            )
-            axis.text(right, -0.2, marked_label, ha="right", va="bottom", fontsize=9, color="#D55E00")
-    axis.tick_params(axis="x", labelsize=9)
-    axis.tick_params(axis="y", labelsize=9.5)
-    axis.set_xlabel("Year")
-    axis.set_ylabel("")
-    axis.set_title(f"{title} (cells: states with data, of {total})", pad=22, loc="left")
+    years = list(presence.columns)
+    rows = sorted(years.index(year) for year in marked if year in years)
+    if rows:
+        first, last = rows[0], rows[-1] + 1
+        frame = (0, first, len(presence), last - first) if narrow else (first, 0, last - first, len(presence))
+        axis.add_patch(
+            plt.Rectangle(frame[:2], frame[2], frame[3], fill=False, edgecolor="#D55E00", linewidth=2.2, clip_on=False)
+        )
+        if narrow:  # under the frame, clear of the cells
+            axis.text(0, last + 0.2, label, ha="left", va="top", fontsize=8.5, color="#D55E00")
+        else:
+            axis.text(last, -0.2, label, ha="right", va="bottom", fontsize=9, color="#D55E00")
+    if narrow:
+        axis.xaxis.tick_top()
+        axis.tick_params(axis="x", labelsize=8, rotation=90)
+        axis.tick_params(axis="y", labelsize=8.5, rotation=0)
+        axis.set_xlabel("")
+        axis.set_ylabel("Year")
+        axis.set_title(f"{title}\n(cells: states with data, of {total})", pad=8, loc="left", fontsize=10)
+    else:
+        axis.tick_params(axis="x", labelsize=9)
+        axis.tick_params(axis="y", labelsize=9.5)
+        axis.set_xlabel("Year")
+        axis.set_ylabel("")
+        axis.set_title(f"{title} (cells: states with data, of {total})", pad=22, loc="left")
     figure.tight_layout()
     add_source(figure, source)
-    data = presence.rename_axis(index="variable", columns="year").stack().rename("states_with_data").reset_index()
-    about = Download(
-        name,
-        title,
-        f"states_with_data: jurisdictions (of {total}: the states and DC) with a value for the variable in the year",
-        source,
-    )
-    return book_figure(figure, about, "Heatmap of variables by year with the count of states holding data", data)
+    return figure
 
 
 def within_state_scatter(
@@ -230,9 +253,9 @@ def estimates_static(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str, title
     handles = axis.get_legend_handles_labels()[0] + marker_handles
     axis.legend(
         handles=handles,
-        fontsize=8,
+        fontsize=9.5,
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.12 - 1.2 / (len(data) + 4)),
+        bbox_to_anchor=(0.5, -0.08 - 1.2 / (len(data) + 4)),
         ncol=2,
         frameon=False,
     )

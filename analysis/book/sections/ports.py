@@ -88,6 +88,23 @@ def size_numbers(sizes: pd.DataFrame, last_full: int) -> dict:
     return values
 
 
+def monthly_numbers(monthly: pd.DataFrame, drug: str) -> dict:
+    """Month by month: of the months in the monthly series (``monthly``: month, component, pounds of one
+    ``drug``), how many saw more pounds seized at the ports than between them (a component absent in a
+    month seized nothing), that count in words ('all 87', '80 of the 87'), and the first and last month."""
+    pounds = monthly.pivot_table(index="month", columns="component", values="pounds", aggfunc="sum", fill_value=0.0)
+    pounds = pounds.reindex(columns=[ports.PORTS, ports.BETWEEN], fill_value=0.0)
+    ahead = int((pounds[ports.PORTS] > pounds[ports.BETWEEN]).sum())
+    return {
+        "ports.monthly.drug": drug.lower(),
+        "ports.monthly.months": len(pounds),
+        "ports.monthly.months_ports_ahead": ahead,
+        "ports.monthly.ahead_words": f"all {ahead}" if ahead == len(pounds) else f"{ahead} of the {len(pounds)}",
+        "ports.monthly.first_month": f"{pounds.index.min():%B %Y}",
+        "ports.monthly.last_month": f"{pounds.index.max():%B %Y}",
+    }
+
+
 def context_numbers(table78_shares: pd.DataFrame, context: pd.DataFrame) -> dict:
     """Before FY2019: ONDCP Table 78's port share per drug and calendar year
     (``ports.table78.<drug>.ofo_share.cy<year>[_partial]``) and the transcribed figures of other sources
