@@ -40,14 +40,16 @@ def parameters_frame(parameters: dict) -> pd.DataFrame:
     )
 
 
-def show_parameters(parameters: dict, name: str) -> None:
+def show_parameters(parameters: dict, name: str, labels: dict[str, str] | None = None) -> None:
     """Render the papermill parameters this chapter ran with, as a table whose data download as
-    ``<name>.csv`` (``parameters_frame``)."""
+    ``<name>.csv`` (``parameters_frame``). ``labels`` gives a parameter a plain name, shown before its
+    code name ("Sectors (`sectors_used`)")."""
+    labels = labels or {}
     display(
         markdown_table(
             pd.DataFrame(
                 {
-                    "Parameter": [f"`{key}`" for key in parameters],
+                    "Parameter": [f"{labels[key]} (`{key}`)" if key in labels else f"`{key}`" for key in parameters],
                     "Value": [parameter_text(value) for value in parameters.values()],
                 }
             ),

@@ -18,20 +18,35 @@ import re
 # understands. The What-changed page shows these first; a test keeps the list in step with the page.
 HEADLINE_NUMBERS = {
     "ports.opening.where": "Where fentanyl is caught: the answer",
-    "ports.fentanyl.ofo_share.last_full": "Share of CBP's fentanyl seized at ports of entry, by weight, last full year",
+    "ports.fentanyl.ofo_share.last_full": (
+        "Share of the fentanyl seized by CBP's officers at ports and its Border Patrol, seized at ports of entry, by "
+        "weight, last full year"
+    ),
     "ports.last_full_fy": "Last full fiscal year of CBP's seizure data",
     "who.opening.majority": "Who carries fentanyl: the answer",
     "who.ports.fentanyl.pct_citizen": "U.S. citizens among people caught with fentanyl at ports of entry",
     "who.ports.fentanyl.period": "Years of the citizenship figures",
     "state_panel.answer.verdict": "State drug crime: the chapter's verdict",
-    "state_panel.answer.main_direction": "State drug crime: direction of the main model",
+    "state_panel.answer.decider": "State drug crime: the model whose upper bound decides the verdict",
+    "state_panel.drug_arrests.pew.twfe.years": "Years of the state panel's declared analysis",
+    "state_panel.answer.decider_upper": (
+        "Drug arrests per 100,000 residents per point of undocumented share, upper bound that decides the verdict"
+    ),
+    "state_panel.answer.decider_side": "State drug crime: that upper bound against the threshold",
+    "state_panel.drug_arrests.pew.threshold": "Smallest rise in drug arrests that counts (per 100,000 per point)",
     "state_panel.drug_arrests.pew.twfe.coef": "Drug arrests per 100,000 per point of undocumented share, main model",
-    "state_panel.drug_arrests.pew.twfe.years": "Years of the state panel's main model",
+    "state_panel.answer.fragility": "State drug crime: what the main model's estimate rests on",
+    "state_panel.answer.later_arrests": "State drug crime: the estimates after 2008",
     "correlation.answer.title": "Crossings and seizures: the answer",
-    "correlation.fentanyl.twfe.coef": "Fentanyl seized (lb) per 1,000 more encounters in a sector-month",
+    "correlation.answer.size": "Fentanyl seized (lb) per 1,000 more encounters in a sector-month, size",
+    "correlation.answer.direction": "Fentanyl seized per 1,000 more encounters: more or less",
     "correlation.fentanyl.twfe.ci_low": "Same, low end of the 95% interval",
     "correlation.fentanyl.twfe.ci_high": "Same, high end of the 95% interval",
     "intro.correlation.years": "Years of the sector-months",
+    "correlation.national.fentanyl_usbp.weight_share": (
+        "Border Patrol's share of the fentanyl seized by CBP's officers at ports and its Border Patrol, by weight, "
+        "over those months"
+    ),
     "budget.opening.split": "Drug-control money: the answer",
     "budget.latest.demand_share": "Demand reduction's share of federal drug-control money, latest",
     "budget.latest.fy": "Fiscal year of the latest split",

@@ -11,7 +11,8 @@ projection for all its draws.
 
 Inference, each a convention a chapter names:
 - CR1 cluster-robust errors, small-sample factor G/(G-1) x (n-1)/(n-k) with k counting every absorbed
-  effect (as statsmodels with dummies does), t with G-1 degrees of freedom: the declared convention;
+  effect that can be estimated (their rank, as statsmodels does with a full-rank dummy coding), t with G-1
+  degrees of freedom: the declared convention;
 - CR2 (Bell-McCaffrey) errors with Bell-McCaffrey/Satterthwaite degrees of freedom (Imbens & Kolesar
   2016), the small-cluster correction a referee tries first;
 - Driscoll-Kraay errors (time periods as clusters with Bartlett-weighted lags): robust to correlation

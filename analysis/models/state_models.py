@@ -4,8 +4,11 @@ run on one outcome and source, the verdict, and the conventions a referee compar
 Linear models absorb the fixed effects by projection (``fixed_effects``): state, year (or
 division-by-year) and state-trend dummies. Coefficients and CR1 state-clustered errors equal least
 squares with every dummy (a test checks this against statsmodels). Intervals use t with
-(states - 1) degrees of freedom; the declared small-sample factor counts every absorbed fixed effect,
-as statsmodels with dummies does. R's fixest by default does not count effects nested in the clusters
+(states - 1) degrees of freedom; the declared small-sample factor G/(G-1) x (n-1)/(n-k) counts in k
+the slopes and every absorbed fixed effect that can be estimated (the rank of the dummies), as
+statsmodels does with a full-rank dummy coding. Counting redundant dummy columns as well (a coding
+with every state trend beside the year effects, say) would give a k that depends on the coding; the
+sensitivity table shows it. R's fixest by default does not count effects nested in the clusters
 (state effects and state trends; Stata's xtreg leaves out the state effects but counts state trends
 entered as regressors); ``sensitivity`` computes what that changes rather than assuming it small.
 
@@ -97,6 +100,15 @@ def nested_rank(sample: pd.DataFrame, state_trends: bool = False) -> int:
     return int(np.linalg.matrix_rank(states))
 
 
+def cr1_k(panel: pd.DataFrame, analysis: Analysis, spec: Spec) -> tuple[int, int, int]:
+    """The k of the CR1 factor for a linear ``spec``: as declared (the slopes plus the rank of the
+    absorbed effects) and counting every dummy column, redundant ones too; and n, the state-years."""
+    sample = spec_sample(with_lead(panel, analysis.share), analysis, spec)
+    effects = effects_matrix(sample, True, spec.years_within, spec.state_trends)
+    slopes = (2 if spec.lead else 1) + (len(CONTROLS) if spec.controls else 0)
+    return slopes + int(np.linalg.matrix_rank(effects)), slopes + effects.shape[1], len(sample)
+
+
 def fit_linear(
     sample: pd.DataFrame,
     outcome: str,
@@ -107,10 +119,12 @@ def fit_linear(
     state_effects: bool = True,
     level: float = 0.95,
     count_nested: bool = True,
+    count_columns: bool = False,
 ) -> Estimate:
     """Least squares of ``outcome`` on ``regressors`` with fixed effects, clustered by state; the
     coefficient reported is the first regressor's, with a two-sided ``level`` interval. The sample
-    must have no missing values. ``count_nested=False`` is fixest's small-sample convention."""
+    must have no missing values. ``count_nested=False`` is fixest's small-sample convention;
+    ``count_columns=True`` counts every dummy column of ``effects_matrix`` in k, redundant ones too."""
     needed = [outcome, *regressors] + ([weights] if weights else [])
     if sample[needed].isna().any().any():
         raise ValueError(
@@ -119,6 +133,8 @@ def fit_linear(
     w = sample[weights].to_numpy(float) if weights else None
     basis = fixed_effects_basis(sample, state_effects, years_within, state_trends, w)
     uncounted = 0 if count_nested or not state_effects else nested_rank(sample, state_trends)
+    if count_columns:
+        uncounted -= effects_matrix(sample, state_effects, years_within, state_trends).shape[1] - basis.shape[1]
     beta, vcov = fixed_effects.fit(
         sample[outcome].to_numpy(float), sample[regressors].to_numpy(float), basis, sample["state"], w, uncounted
     )
@@ -201,9 +217,11 @@ def fit_spec(
     drop_states: tuple[str, ...] = (),
     level: float = 0.95,
     count_nested: bool = True,
+    count_columns: bool = False,
 ) -> Estimate:
-    """Fit one pre-declared specification for one analysis (``level`` and ``count_nested`` apply to
-    linear specifications: the interval's level and the small-sample convention of ``fit_linear``).
+    """Fit one pre-declared specification for one analysis (``level``, ``count_nested`` and
+    ``count_columns`` apply to linear specifications: the interval's level and the small-sample
+    convention of ``fit_linear``).
     ``panel`` needs ``lead_share`` (``with_lead``) for the lead specification."""
     sample = spec_sample(panel, analysis, spec, drop_states)
     if spec.poisson:
@@ -211,11 +229,16 @@ def fit_spec(
     if spec.first_diff:
         periods = panel.loc[panel[analysis.share].notna(), "year"].unique().tolist()
         return first_differences(sample, analysis.rate, analysis.share, periods)
-    return fit_sample(sample, analysis, spec, level, count_nested)
+    return fit_sample(sample, analysis, spec, level, count_nested, count_columns)
 
 
 def fit_sample(
-    sample: pd.DataFrame, analysis: Analysis, spec: Spec, level: float = 0.95, count_nested: bool = True
+    sample: pd.DataFrame,
+    analysis: Analysis,
+    spec: Spec,
+    level: float = 0.95,
+    count_nested: bool = True,
+    count_columns: bool = False,
 ) -> Estimate:
     """A linear specification fitted on its own sample (``spec_sample``), so that callers refitting on
     subsets of one sample (leave one state out) select rows instead of rebuilding it."""
@@ -230,6 +253,7 @@ def fit_sample(
         state_trends=spec.state_trends,
         level=level,
         count_nested=count_nested,
+        count_columns=count_columns,
     )
 
 
@@ -324,6 +348,7 @@ def fit_cr2(
 CONVENTIONS = (
     ("declared", "declared: 95% interval (one-sided 2.5% test), CR1 errors", 0.95, "cr1", "declared"),
     ("fixest", "fixest default (nested effects not counted)", 0.95, "cr1_nested", "errors"),
+    ("columns", "CR1 counting every dummy column, redundant ones too", 0.95, "cr1_columns", "errors"),
     ("cr2", "CR2 errors, t on states - 1 df (CR1's df: a hybrid)", 0.95, "cr2", "errors"),
     ("cr2_bm", "CR2 errors, Bell-McCaffrey (Satterthwaite) df", 0.95, "cr2_bm", "errors"),
     (
@@ -344,7 +369,8 @@ def decisive_fits(
     drop_states: tuple[str, ...] = (),
 ) -> dict[str, Estimate]:
     """The decisive specifications' estimates under one inference ``convention`` ('cr1' declared,
-    'cr1_nested' fixest's factor, 'cr2', 'cr2_bm'). ``panel`` needs ``lead_share`` only for the lead."""
+    'cr1_nested' fixest's factor, 'cr1_columns' every dummy column counted, 'cr2', 'cr2_bm').
+    ``panel`` needs ``lead_share`` only for the lead."""
     if convention.startswith("cr2"):
         return {
             key: fit_cr2(
@@ -357,7 +383,15 @@ def decisive_fits(
             for key in DECISIVE
         }
     return {
-        key: fit_spec(panel, analysis, SPECS[key], drop_states, level=level, count_nested=convention == "cr1")
+        key: fit_spec(
+            panel,
+            analysis,
+            SPECS[key],
+            drop_states,
+            level=level,
+            count_nested=convention != "cr1_nested",
+            count_columns=convention == "cr1_columns",
+        )
         for key in DECISIVE
     }
 

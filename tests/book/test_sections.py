@@ -142,14 +142,14 @@ def knife_edge_inputs(loo_flips: int, cut_flips: list[float], error_flips: int, 
 
 def test_turns_sentence_lists_what_flips_the_verdict_and_keeps_errors_apart_from_the_level():
     assert sections.turns_sentence("inconclusive", *knife_edge_inputs(2, [80.0], 2, True)) == (
-        "Dropping one of 2 states, an 80% coverage cut-off, 2 of 3 other standard errors or a 5% test would read "
-        '"supported".'
+        "Dropping one of 2 states, an 80% coverage cut-off, 2 of 3 other standard errors or a 5% test would count "
+        "the document's claim as supported."
     )
     assert sections.turns_sentence("inconclusive", *knife_edge_inputs(0, [50.0, 90.0], 0)) == (
-        'A 50% or 90% coverage cut-off would read "supported".'
+        "A 50% or 90% coverage cut-off would count the document's claim as supported."
     )
     assert sections.turns_sentence("inconclusive", *knife_edge_inputs(0, [], 0, True)) == (
-        'A 5% test would read "supported".'
+        "A 5% test would count the document's claim as supported."
     )
     assert (
         sections.turns_sentence("inconclusive", *knife_edge_inputs(0, [], 0))
@@ -269,9 +269,18 @@ def test_short_answer_words():
     )
     assert answer["state_panel.answer.verdict"] == "Inconclusive, on a knife-edge"
     # the lead lies above zero but is a falsification check, not an estimate of the association
+    assert answer["state_panel.answer.arrests"] == "No 1990-2008 drug-arrest interval lies above zero."
+    # the deciding number comes first: the highest decisive upper bound, here the state-trends one, above 23.7
+    assert answer["state_panel.answer.decider"] == "with each state's own trend removed"
+    assert answer["state_panel.answer.decider_upper"] == 25.4
+    assert answer["state_panel.answer.decider_side"] == "above"
+    assert answer["state_panel.answer.decider_reading"] == (
+        "too high to count the document's claim of no link as supported"
+    )
+    assert answer["state_panel.answer.later_arrests"] == answer["state_panel.answer.later"]  # drug arrests only
+    assert answer["state_panel.answer.dui"] == ""  # no DUI window given
     assert (
-        answer["state_panel.answer.arrests"]
-        == "No 1990-2008 estimate shows more drug arrests where undocumented shares rose."
+        answer["state_panel.answer.overdose_short"] == "The study's reported drop in overdose deaths is not reproduced."
     )
     assert answer["state_panel.answer.main_direction"] == "fewer"
     assert answer["state_panel.answer.trend"].endswith("too imprecise to exclude an increase")
@@ -291,9 +300,7 @@ def test_short_answer_words():
         later_start=2000,
         complete_coverage=90.0,
     )
-    assert shown["state_panel.answer.arrests"] == (
-        "1 of 4 1990-2008 estimates show more drug arrests where undocumented shares rose."
-    )
+    assert shown["state_panel.answer.arrests"] == "1 of 4 1990-2008 drug-arrest intervals lie above zero."
     assert shown["state_panel.answer.verdict"] == "Inconclusive"
     assert shown["state_panel.answer.overdose"].endswith("lies within this book's interval.")
 
@@ -521,11 +528,13 @@ def estimate(coef, low, high, p_wild=0.3, p_wild_se=0.001) -> fixed_effects.Esti
 
 def test_correlation_headline_words_and_scale():
     values = correlation_sections.headline(estimate(0.39, -0.29, 1.07), within_sd=9125.0, mean_pounds=15.6)
-    assert values["correlation.answer.title"] == "No detectable link; a sizable one not ruled out"
+    assert values["correlation.answer.title"] == "No detectable link"
+    assert (values["correlation.answer.direction"], values["correlation.answer.size"]) == ("more", 0.39)
     assert values["correlation.scale.upper_effect"] == pytest.approx(1.07 * 9.125)
     assert values["correlation.scale.upper_share_of_mean"] == pytest.approx(1.07 * 9.125 / 15.6)
-    small = correlation_sections.headline(estimate(0.01, -0.02, 0.03), within_sd=9125.0, mean_pounds=15.6)
-    assert small["correlation.answer.title"] == "No detectable link; a sizable one ruled out"
+    falling = correlation_sections.headline(estimate(-0.5, -1.2, -0.1), within_sd=9125.0, mean_pounds=15.6)
+    assert falling["correlation.answer.title"] == "A detectable negative link"
+    assert (falling["correlation.answer.direction"], falling["correlation.answer.size"]) == ("less", 0.5)
     assert (
         correlation_sections.headline(estimate(0.9, 0.2, 1.6), 9125.0, 15.6)["correlation.answer.title"]
         == "A detectable link"
@@ -599,3 +608,42 @@ def test_comparison_reading_says_whether_sign_and_significance_replicate():
     ]
     earlier = comparison.iloc[[2]].assign(years="2000-2010")  # ends before the study's last year, no longer row
     assert sections.comparison_table(earlier, published, "1990-2014")["This book, 1990-2014"].tolist() == [""]
+
+
+def test_decider_is_the_highest_decisive_upper_bound_and_its_side_of_the_threshold():
+    drug = estimates(
+        {"twfe": (-37.9, -60.2, -15.6), "state_trends": (-12.4, -50.3, 20.1), "division_years": (-3.6, -31.7, 21.5)}
+    )
+    below = sections.decider_numbers(drug, 23.7)
+    assert below == {
+        "state_panel.answer.decider": "with year effects per Census division",
+        "state_panel.answer.decider_upper": 21.5,
+        "state_panel.answer.decider_side": "below",
+        "state_panel.answer.decider_reading": "so a rise that size is ruled out",
+    }
+    assert sections.decider_numbers(drug, 21.5)["state_panel.answer.decider_side"] == "above"  # at it: not below
+
+
+def test_dui_sentence_reads_the_main_interval_in_plain_words():
+    rose = window_row({"twfe": (49.5, 17.4, 81.7)})
+    assert sections.dui_sentence(rose, "2009-2019") == (
+        "In the main model, drunk-driving (DUI) arrests rose with the share in 2009-2019"
+    )
+    fell = window_row({"twfe": (-49.5, -81.7, -17.4)})
+    assert sections.dui_sentence(fell, "2009-2019").endswith("arrests fell with the share in 2009-2019")
+    across = window_row({"twfe": (9.5, -17.4, 31.7)})
+    assert sections.dui_sentence(across, "2009-2019").endswith(
+        "arrests showed no clear change with the share in 2009-2019"
+    )
+
+
+def test_correlation_national_numbers_give_the_border_patrol_share_of_the_weight():
+    national = pd.DataFrame(
+        {
+            "encounters": np.arange(24.0) ** 2 % 7,
+            "pounds_ofo": 7.0 + np.arange(24) % 5,  # sums to 214
+            "pounds_usbp": 1.0 + 3 * np.arange(24) % 5,  # sums to 72
+        }
+    )
+    values = correlation_sections.national_numbers(national, fixed_effects.correlation)
+    assert values["correlation.national.fentanyl_usbp.weight_share"] == pytest.approx(72 / 286)

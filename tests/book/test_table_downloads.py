@@ -418,3 +418,11 @@ def test_the_registers_own_tables_download_their_cells_under_plain_names(build_d
     claim_cards.by_document_markdown(assessed)
     assert saved(build_dir, "claims-verdicts-by-document").splitlines()[:2] == ["verdict,000,001", "supported,1,0"]
     assert description(build_dir, "claims-verdicts-by-document")["source"] == claim_cards.REGISTER_SOURCE
+
+
+def test_parameters_show_a_plain_label_before_the_code_name(build_dir, monkeypatch):
+    shown = []
+    monkeypatch.setattr(show, "display", shown.append)
+    show.show_parameters({"sectors_used": None, "draws": 9}, "test-labels", labels={"sectors_used": "Sectors"})
+    assert "* - Sectors (`sectors_used`)\n  - none\n* - `draws`\n  - 9\n" in shown[0].data
+    assert saved(build_dir, "test-labels") == "parameter,value\nsectors_used,null\ndraws,9\n"  # the code names

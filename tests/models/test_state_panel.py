@@ -275,6 +275,20 @@ def test_fixest_convention_leaves_nested_effects_out_of_k_exactly():
         )
 
 
+def test_counting_every_dummy_column_adds_the_redundant_ones_to_k_exactly():
+    data = synthetic.synthetic_state_panel(10, YEARS, effect=1.0, seed=5)
+    for trends in (False, True):
+        declared = state_models.fit_linear(data, "rate", ["share"], state_trends=trends)
+        columns = state_models.fit_linear(data, "rate", ["share"], state_trends=trends, count_columns=True)
+        n, states, years = len(data), 10, len(YEARS)
+        absorbed = states + years - 1 + (states - 1 if trends else 0)  # the rank of the effects
+        redundant = 2 if trends else 1  # year and state dummies share a constant; the trends' sum is a year trend
+        assert columns.coef == declared.coef
+        assert columns.se / declared.se == pytest.approx(
+            np.sqrt((n - 1 - absorbed) / (n - 1 - absorbed - redundant)), rel=1e-12
+        )
+
+
 def test_ninety_percent_interval_uses_the_95th_t_quantile():
     from scipy import stats
 
@@ -319,18 +333,19 @@ def test_including_zero_and_lead_check_read_the_bounds():
 def test_sensitivity_rows_and_sentence():
     data = synthetic.synthetic_state_panel(30, YEARS, effect=0.0, seed=21)
     table = state_models.sensitivity(data, synthetic.SYNTHETIC, threshold=1.0, study_threshold=0.5)
-    assert table["key"].tolist() == ["declared", "fixest", "cr2", "cr2_bm", "tost90", "study_threshold"]
-    assert table["threshold"].tolist() == [1.0, 1.0, 1.0, 1.0, 1.0, 0.5]
+    assert table["key"].tolist() == ["declared", "fixest", "columns", "cr2", "cr2_bm", "tost90", "study_threshold"]
+    assert table["threshold"].tolist() == [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5]
     declared = decisive_intervals(data)
     assert table.loc[0, "highest_upper"] == pytest.approx(max(high for _, high in declared.values()))
     assert table.loc[0, "verdict"] == specifications.verdict(declared, 1.0)
-    assert (table["highest_upper"].iloc[[1, 4]] < table.loc[0, "highest_upper"]).all()  # fixest and 90% narrow
+    assert (table["highest_upper"].iloc[[1, 5]] < table.loc[0, "highest_upper"]).all()  # fixest and 90% narrow
+    assert table.loc[2, "highest_upper"] > table.loc[0, "highest_upper"]  # redundant columns in k widen
     # Bell-McCaffrey degrees of freedom are fewer than states - 1, so its interval is wider than CR2's with 29 df
-    assert (table.loc[3, [f"df_{key}" for key in state_models.DECISIVE]] < 29).all()
-    assert table.loc[3, "highest_upper"] > table.loc[2, "highest_upper"]
+    assert (table.loc[4, [f"df_{key}" for key in state_models.DECISIVE]] < 29).all()
+    assert table.loc[4, "highest_upper"] > table.loc[3, "highest_upper"]
     assert table.loc[1, "convention"] == "fixest default (nested effects not counted)"
     # what each reading changes: the errors, the test's level, or (the study's figure) the threshold
-    assert table["kind"].tolist() == ["declared", "errors", "errors", "errors", "level", "threshold"]
+    assert table["kind"].tolist() == ["declared", "errors", "errors", "errors", "errors", "level", "threshold"]
 
 
 @pytest.mark.parametrize("trends", [False, True])
@@ -927,3 +942,12 @@ def test_xlsx_reader_places_values_by_column_and_refuses_a_missing_sheet(tmp_pat
     )
     with pytest.raises(DataError, match="sheet '113"):
         ondcp.state_tables(path, ["113 NVSS ST Drug Poison Rate"])
+
+
+def test_cr1_k_counts_the_rank_as_declared_and_every_column_as_the_alternative():
+    data = synthetic.synthetic_state_panel(10, YEARS, effect=1.0, seed=5)
+    states, years = 10, len(YEARS)
+    main = state_models.cr1_k(data, synthetic.SYNTHETIC, state_models.SPECS["twfe"])
+    trends = state_models.cr1_k(data, synthetic.SYNTHETIC, state_models.SPECS["state_trends"])
+    assert main == (1 + states + years - 1, 1 + states + years, len(data))
+    assert trends == (1 + states + years - 1 + states - 1, 1 + 2 * states + years, len(data))

@@ -24,11 +24,6 @@ MODEL_LABELS = {
     "ppml_events": "Poisson, events",
     "fd": "first differences, pounds",
 }
-# An association not ruled out is called sizable when, at the interval's upper bound, one standard
-# deviation of a sector's encounters (net of sector and month effects) goes with at least this share
-# of the mean pounds per sector-month: a quarter of a typical month's seizures is a change a reader
-# of the seizure statistics would notice.
-SIZABLE_SHARE_OF_MEAN = 0.25
 ALPHA = 0.05
 
 
@@ -57,30 +52,26 @@ def estimate_numbers(drug: str, model: str, estimate: Estimate) -> dict:
 
 
 def headline(fentanyl: Estimate, within_sd: float, mean_pounds: float) -> dict:
-    """The first paragraph's words and scale: whether the linear fentanyl interval detects a link,
-    and whether its upper bound leaves a sizable one possible (``SIZABLE_SHARE_OF_MEAN``), with the
-    effect of one within-sector standard deviation of encounters at the upper bound."""
+    """The first paragraph's words and scale: whether the linear fentanyl interval detects a link, its
+    size and direction in words (pounds more or less per 1,000 encounters), and the scale of what the
+    interval does not rule out: the effect of one within-sector standard deviation of encounters at
+    the upper bound, in pounds and as a share of the mean pounds per sector-month."""
     upper_effect = fentanyl.ci_high * within_sd / 1000
-    share = upper_effect / mean_pounds
     detected = fentanyl.ci_low > 0 or fentanyl.ci_high < 0
-    first = (
+    title = (
         "A detectable link"
         if detected and fentanyl.coef > 0
         else "A detectable negative link"
         if detected
         else "No detectable link"
     )
-    second = (
-        "a sizable one not ruled out"
-        if not detected and share >= SIZABLE_SHARE_OF_MEAN
-        else ("a sizable one ruled out" if not detected else "")
-    )
     return {
-        "correlation.answer.title": first + (f"; {second}" if second else ""),
+        "correlation.answer.title": title,
         "correlation.answer.direction": "more" if fentanyl.coef > 0 else "less",
+        "correlation.answer.size": abs(fentanyl.coef),
         "correlation.scale.within_sd": within_sd,
         "correlation.scale.upper_effect": upper_effect,
-        "correlation.scale.upper_share_of_mean": share,
+        "correlation.scale.upper_share_of_mean": upper_effect / mean_pounds,
         "correlation.scale.mean_pounds": mean_pounds,
     }
 
@@ -229,7 +220,8 @@ def title42_numbers(name: str, estimate: Estimate) -> dict:
 def national_numbers(national: pd.DataFrame, correlation) -> dict:
     """National monthly series (columns encounters, pounds_ofo, pounds_usbp, in time order): each
     fentanyl series' correlation with encounters in levels and in changes from the same month a year
-    earlier, and each series' correlation with time itself (a shared trend makes levels correlate).
+    earlier, each series' correlation with time itself (a shared trend makes levels correlate), and
+    the Border Patrol's share of the fentanyl weight the two seized over these months.
     ``correlation`` is ``fixed_effects.correlation``."""
 
     def r(x: pd.Series, y: pd.Series) -> float:
@@ -245,6 +237,9 @@ def national_numbers(national: pd.DataFrame, correlation) -> dict:
         "correlation.national.encounters.r_time": r(position, national["encounters"]),
         "correlation.national.fentanyl_ofo.r_time": r(position, national["pounds_ofo"]),
         "correlation.national.fentanyl_usbp.r_time": r(position, national["pounds_usbp"]),
+        "correlation.national.fentanyl_usbp.weight_share": float(
+            national["pounds_usbp"].sum() / (national["pounds_ofo"].sum() + national["pounds_usbp"].sum())
+        ),
     }
 
 

@@ -209,7 +209,7 @@ def turns_sentence(verdict: str, loo: pd.DataFrame, sweep: pd.DataFrame, sensiti
         )
     )
     text = listed(parts, "or")
-    return f'{text[0].upper()}{text[1:]} would read "{" or ".join(readings)}".'
+    return f"{text[0].upper()}{text[1:]} would count the document's claim as {' or '.join(readings)}."
 
 
 def later_sentence(windows: dict[str, pd.Series], declared: dict[str, float], window: str) -> str:
@@ -241,6 +241,43 @@ def later_sentence(windows: dict[str, pd.Series], declared: dict[str, float], wi
                 sides.append(f"the {listed(keys)} {name} interval{'s lie' if plural else ' lies'} {side} zero")
         clauses.append(" and ".join(sides) if sides else f"every {name} interval includes zero")
     return f"In {window} {first}: {'; '.join(clauses)}."
+
+
+# How the short answer names the decisive specification whose upper bound decides between 'supported'
+# and 'inconclusive' (lower case: the sentence starts with the verdict and a colon).
+DECIDER_WORDS = {
+    "twfe": "in the main model",
+    "state_trends": "with each state's own trend removed",
+    "division_years": "with year effects per Census division",
+}
+
+
+def decider_numbers(drug: pd.DataFrame, threshold: float) -> dict:
+    """The number that decides between 'supported' and 'inconclusive': the highest upper bound of the
+    decisive specifications (``drug``: the estimates table), which specification gives it, on which side
+    of the threshold it lies and what that means for the document's claim of no link."""
+    rows = drug.set_index("key").loc[list(DECISIVE)]
+    key = str(rows["ci_high"].idxmax())
+    upper = float(rows.loc[key, "ci_high"])
+    above = upper >= threshold
+    return {
+        "state_panel.answer.decider": DECIDER_WORDS[key],
+        "state_panel.answer.decider_upper": upper,
+        "state_panel.answer.decider_side": "above" if above else "below",
+        "state_panel.answer.decider_reading": (
+            "too high to count the document's claim of no link as supported"
+            if above
+            else "so a rise that size is ruled out"
+        ),
+    }
+
+
+def dui_sentence(row: pd.Series, window: str) -> str:
+    """What the main model says of drunk-driving arrests in a later ``window`` (``row``: its
+    ``state_checks.window_rows`` row), in plain words: they rose or fell with the share when the
+    interval lies above or below zero."""
+    word = direction_word(row["twfe_ci_low"], row["twfe_ci_high"], "rose", "fell", "showed no clear change")
+    return f"In the main model, drunk-driving (DUI) arrests {word} with the share in {window}"
 
 
 def study_sentence(comparison: pd.DataFrame, outcome: str) -> str:
@@ -293,12 +330,13 @@ def short_answer(
     later_start: int,
     complete_coverage: float,
 ) -> dict:
-    """The chapter's first paragraph: the verdict (with 'on a knife-edge' where an alternative shown
-    flips it), whether any drug-arrest estimate of the declared window shows more arrests, the main
-    model's direction and what it rests on, what the state-trends model can say and why, where the
-    verdict turns (``knife_edge``: leave-one-out, coverage sweep, sensitivity), what the later window
-    shows (``later``: ``later_sentence``'s arguments) and what the overdose estimates show
-    (``overdose``: see ``overdose_answer``)."""
+    """The chapter's first paragraph and its "How sure is this?" line: the verdict (with 'on a
+    knife-edge' where an alternative shown flips it), the number that decides it (``decider_numbers``),
+    whether any drug-arrest interval of the declared window lies above zero, the main model's direction
+    and what it rests on, what the state-trends model can say and why, where the verdict turns
+    (``knife_edge``: leave-one-out, coverage sweep, sensitivity), what the later window shows
+    (``later``: ``later_sentence``'s arguments; drug arrests alone, and DUI arrests in plain words) and
+    what the overdose estimates show (``overdose``: see ``overdose_answer``)."""
     rows = drug.set_index("key")
     linear = drug[~drug["key"].isin(["lead"])]
     above = int((linear["ci_low"] > 0).sum())
@@ -306,12 +344,14 @@ def short_answer(
     years = main["years"]
     turns = turns_sentence(verdict, *knife_edge)
     title = verdict.capitalize() + ("" if turns.startswith("No single") else ", on a knife-edge")
+    windows, declared, window = later
     return {
         "state_panel.answer.verdict": title,
+        **decider_numbers(drug, threshold),
         "state_panel.answer.arrests": (
-            f"No {years} estimate shows more drug arrests where undocumented shares rose."
+            f"No {years} drug-arrest interval lies above zero."
             if above == 0
-            else f"{above} of {len(linear)} {years} estimates show more drug arrests where undocumented shares rose."
+            else f"{above} of {len(linear)} {years} drug-arrest intervals lie above zero."
         ),
         "state_panel.answer.main_direction": direction_word(main["ci_low"], main["ci_high"]),
         "state_panel.answer.fragility": fragility_phrase(
@@ -320,11 +360,26 @@ def short_answer(
         "state_panel.answer.trend": trend_sentence(trends["ci_high"], threshold, trends["se"], main["se"]),
         "state_panel.answer.turns": turns,
         "state_panel.answer.later": later_sentence(*later),
+        "state_panel.answer.later_arrests": later_sentence(
+            {name: row for name, row in windows.items() if name == "drug-arrest"}, declared, window
+        ),
+        "state_panel.answer.dui": dui_sentence(windows["DUI"], window) if "DUI" in windows else "",
+        "state_panel.answer.overdose_short": study_sentence(comparison, "drug overdose deaths per 100000"),
         "state_panel.answer.overdose": overdose_answer(comparison, overdose),
     }
 
 
 # --- the verdict and where it turns ---
+
+
+def cr1_numbers(counts: dict[str, tuple[int, int, int]]) -> dict:
+    """The k of the declared CR1 factor per decisive specification, and k counting every dummy column
+    (``counts``: ``state_models.cr1_k`` per specification key)."""
+    return {
+        f"state_panel.cr1.{key}.{field}": value
+        for key, found in counts.items()
+        for field, value in zip(("k", "k_columns", "n"), found, strict=True)
+    }
 
 
 def verdict_numbers(
