@@ -53,8 +53,9 @@ class BookFigure:
     narrow_size: tuple[int, int] | None = None
 
     def html(self) -> str:
-        """The HTML output: the title, the panels and the source (or the image, which shows all three), then
-        the download links."""
+        """The HTML output: the title, the panels and the source (or the image, which shows the title, and
+        the source again as text: the image's own source line is too small to read on a phone), then the
+        download links."""
         address = f"{downloads.PUBLISHED_PATH}/{self.about.name}"
         alt = html.escape(self.alt)
         if self.panels:
@@ -80,6 +81,7 @@ class BookFigure:
                     f'<picture><source media="(max-width: {NARROW_SCREEN}px)" srcset="{address}-narrow.png" '
                     f'width="{narrow_width}" height="{narrow_height}" />{shown}</picture>'
                 )
+            shown += f'\n<p class="figure-source">Source: {html.escape(self.about.source)}</p>'
         return shown + "\n" + downloads.links_html({"data (CSV)": f"{address}.csv", "image (PNG)": f"{address}.png"})
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -134,6 +134,8 @@ def test_a_static_only_figure_shows_its_png_with_its_size(build_dir):
     assert figure.panels == []
     assert 'src="../_static/data/correlation-scatter.png" alt="Two scatter plots of fentanyl' in figure.html()
     assert f'width="{width}" height="{height}"' in figure.html()
+    # the source as text under the image, readable on a phone, before the downloads
+    assert '</picture>\n<p class="figure-source">Source: synthetic</p>\n<p class="data-links">' in figure.html()
     # on a phone the two panels come stacked, from their own file
     narrow_width, narrow_height = figure.narrow_size
     assert narrow_width < width and narrow_height > height
@@ -218,3 +220,42 @@ def test_seizure_size_bars_start_at_the_log_axis_in_the_interactive_drawing(buil
     figure = ports.seizure_size(sizes, 2025, "synthetic")
     bars = figure.panels[0]["layer"][0]["encoding"]
     assert bars["y"]["scale"] == {"type": "log", "domain": [1.0, 24.0]} and bars["y2"] == {"datum": 1.0}
+
+
+def test_the_estimates_chart_keeps_its_labels_in_a_left_gutter(build_dir):
+    from analysis.book.figures import state_panel
+
+    rows = pd.DataFrame(
+        {
+            "key": ["twfe", "weighted"],
+            "label": ["Main: state and year effects", "Population-weighted"],
+            "coef": [-37.9, -22.2],
+            "ci_low": [-60.2, -53.8],
+            "ci_high": [-15.6, 9.3],
+            "n_obs": [414, 414],
+            "n_states": [50, 50],
+            "years": ["1990-2008", "1990-2008"],
+        }
+    )
+    figure = state_panel.estimates(rows, -22.0, "Study", "x", "Title", "synthetic", threshold=23.7, decisive=("twfe",))
+    panel = figure.panels[0]
+    axis = panel["layer"][1]["encoding"]["y"]["axis"]
+    assert (
+        axis["labelExpr"] == '({"0": ["Main: state and year", "effects"], "1": ["Population-weighted"]})[datum.value]'
+    )
+    assert axis["labelFontWeight"]["condition"] == {"test": "indexof([0], datum.value) >= 0", "value": "bold"}
+    assert all(layer["mark"]["type"] != "text" for layer in panel["layer"])  # no label drawn over the plot
+    legend = panel["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert legend == ["zero", "threshold: smallest rise that counts (+23.7)", "Study"]
+
+
+def test_a_reference_label_goes_where_no_line_crosses_it():
+    from analysis.book.figures import budget
+
+    flat = pd.DataFrame({"fiscal_year": [2000, 2020], "edition": "a", "demand_share": [0.30, 0.30]})
+    assert budget.label_year(flat, 0.43) == 2020.0  # nothing near the line: the right end
+    # a second line rises through the band from 0.43 to 0.475 between 2014 and 2016: the label ends before it
+    rising = pd.DataFrame({"fiscal_year": [2016, 2012, 2020], "edition": "b", "demand_share": [0.50, 0.40, 0.50]})
+    assert budget.label_year(pd.concat([flat, rising]), 0.43) == 2013.0  # the line enters the band at 2013.2
+    crossing = pd.DataFrame({"fiscal_year": [2000, 2020], "edition": "c", "demand_share": [0.45, 0.45]})
+    assert budget.label_year(crossing, 0.43) == 2020.0  # no clear window: the right end

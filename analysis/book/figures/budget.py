@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
@@ -20,6 +21,29 @@ SHARE_TITLE = "Demand reduction's share of the federal drug-control budget"
 SHARE_LIMITS = (0.25, 0.7)
 # Legend labels wrap at this many characters: the longest line fits a phone's column (about 300 px at 12 px).
 LEGEND_CHARS = 34
+
+
+# A reference line's label takes this much of the share axis above its line, and this many fiscal years
+# (the width of its longer line, about 14 characters, on a phone's plot of some 30 years).
+LABEL_BAND = 0.045
+LABEL_YEARS = 7.0
+
+
+def label_year(data: pd.DataFrame, share: float, band: float = LABEL_BAND, years: float = LABEL_YEARS) -> float:
+    """Where along the years a reference line at ``share`` can carry its label, right-aligned, without a
+    line of ``data`` (fiscal_year, edition, demand_share) crossing it: the latest right end whose window
+    of ``years`` has no point of any edition's line (interpolated every quarter year) in the band from
+    ``share`` to ``share + band``; the last year when no window is clear."""
+    first, last = float(data["fiscal_year"].min()), float(data["fiscal_year"].max())
+    points = []
+    for _, series in data.sort_values("fiscal_year").groupby("edition"):
+        grid = np.arange(series["fiscal_year"].min(), series["fiscal_year"].max() + 0.01, 0.25)
+        points.append(pd.DataFrame({"x": grid, "y": np.interp(grid, series["fiscal_year"], series["demand_share"])}))
+    inside = pd.concat(points).query("@share <= y <= @share + @band")["x"].to_numpy()
+    for end in np.arange(last, first + years - 0.01, -0.25):
+        if not ((inside >= end - years) & (inside <= end)).any():
+            return float(end)
+    return last
 
 
 def demand_share(shares: pd.DataFrame, labels: dict, breaks: dict, references: dict, source: str):
@@ -86,14 +110,13 @@ def share_static(data, labels: dict, colors: dict, breaks: dict, references: dic
         )
     for label, share in references.items():
         axis.axhline(share, color="#888888", linestyle=":", linewidth=1)
-        axis.text(  # at the right end, where the lines run clear of the reference shares
-            0.995,
+        axis.text(  # where no line crosses the label (``label_year``)
+            label_year(data, share),
             share + 0.006,
             f"{label} ({share:.0%})",
             fontsize=8,
             color="#555555",
             ha="right",
-            transform=axis.get_yaxis_transform(),
         )
     axis.set_ylim(*SHARE_LIMITS)
     axis.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -158,15 +181,14 @@ def share_panel(data, labels: dict, colors: dict, breaks: dict, references: dict
         {
             "share": list(references.values()),
             "label": [f"{label}\n({share:.0%})" for label, share in references.items()],
+            "fiscal_year": [label_year(data, share) for share in references.values()],
         }
     )
     reference_rules = alt.Chart(reference).mark_rule(strokeDash=[1, 3], color="#555555").encode(y="share:Q")
-    reference_labels = (  # at the right end, where the lines run clear of the reference shares
+    reference_labels = (  # where no line crosses the label (``label_year``)
         alt.Chart(reference)
-        .mark_text(
-            align="right", baseline="bottom", lineBreak="\n", x="width", dx=-3, dy=-2, fontSize=10, color="#555555"
-        )
-        .encode(y="share:Q", text="label:N")
+        .mark_text(align="right", baseline="bottom", lineBreak="\n", dx=-3, dy=-2, fontSize=10, color="#555555")
+        .encode(x=x, y="share:Q", text="label:N")
     )
     return responsive(alt.layer(lines, scope_rules, scope_labels, reference_rules, reference_labels), 260)
 

@@ -6,6 +6,7 @@ drawing for the PDF, its interactive twin where it has one, and the plotted data
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -17,8 +18,9 @@ from analysis.book.downloads import Download
 from analysis.book.interactive import book_figure, responsive, wrapped_labels
 from analysis.book.style import OKABE_ITO, add_source, two_panels, within_panel
 
-# Specification labels wrap at this many characters above their rows in the HTML (two lines fit a phone).
-LABEL_CHARS = 48
+# In the estimates chart the labels sit in a left gutter, wrapped at this many characters (a third of a
+# phone's width; no line of the plot crosses them).
+GUTTER_CHARS = 22
 
 
 def coverage_heatmap(
@@ -229,15 +231,16 @@ def reference_lines(reference: float | None, reference_label: str, threshold: fl
     legend labels, colours and dash patterns (matplotlib style, Vega dash array)."""
     rows = [("zero", 0.0, "#444444", "--", [4, 4])]
     if threshold is not None:
-        rows.append((f"threshold for 'supported' ({threshold:+.1f})", threshold, "#009E73", "-", []))
+        rows.append((f"threshold: smallest rise that counts ({threshold:+.1f})", threshold, "#009E73", "-", []))
     if reference is not None:
         rows.append((reference_label, reference, "#D55E00", ":", [2, 2]))
     return pd.DataFrame(rows, columns=["line", "x", "color", "style", "dash"])
 
 
 def estimates_static(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str, title: str, source: str):
-    """Matplotlib version of ``estimates``: labels left of the rows, legend below the plot."""
-    figure, axis = plt.subplots(figsize=(8.5, 0.28 * len(data) + 1.9))
+    """Matplotlib version of ``estimates``: labels left of the rows, legend below the plot, its text
+    the size of the labels (the PDF prints the figure at about two thirds of its size)."""
+    figure, axis = plt.subplots(figsize=(8.5, 0.3 * len(data) + 2.4))
     rows = list(range(len(data)))[::-1]
     axis.hlines(rows, data["ci_low"], data["ci_high"], color="#0072B2", linewidth=2)
     for row, coef, filled in zip(rows, data["coef"], data["decisive"], strict=True):
@@ -253,14 +256,14 @@ def estimates_static(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str, title
     handles = axis.get_legend_handles_labels()[0] + marker_handles
     axis.legend(
         handles=handles,
-        fontsize=9.5,
+        fontsize=11,
         loc="upper center",
         bbox_to_anchor=(0.5, -0.08 - 1.2 / (len(data) + 4)),
         ncol=2,
         frameon=False,
     )
     axis.set_yticks(rows)
-    axis.set_yticklabels(data["label"], fontsize=9)
+    axis.set_yticklabels(data["label"], fontsize=10.5)
     for label, filled in zip(axis.get_yticklabels(), data["decisive"], strict=True):
         label.set_fontweight("bold" if filled else "normal")
     axis.set_xlabel(xlabel)
@@ -271,12 +274,32 @@ def estimates_static(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str, title
 
 
 def estimates_panel(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str):
-    """Altair version of ``estimates``: each row's label above its interval (it reads on a phone);
-    hover a row for its numbers and sample."""
+    """Altair version of ``estimates``: each row's label in a left gutter, wrapped (no line of the plot
+    crosses it, on a phone too), bold for the decisive rows; hover a row for its numbers and sample."""
     import altair as alt
 
-    data = data.assign(row=range(len(data)), lines=[textwrap.fill(label, LABEL_CHARS) for label in data["label"]])
-    y = alt.Y("row:O", axis=None)
+    data = data.assign(row=range(len(data)))
+    wrapped = {
+        str(row): textwrap.wrap(label, GUTTER_CHARS) for row, label in zip(data["row"], data["label"], strict=True)
+    }
+    decisive_rows = [int(row) for row in data.loc[data["decisive"], "row"]]
+    y = alt.Y(
+        "row:O",
+        title=None,
+        axis=alt.Axis(
+            labelExpr=f"({json.dumps(wrapped)})[datum.value]",
+            labelLimit=0,
+            labelFontSize=11,
+            labelLineHeight=13,
+            labelPadding=6,
+            ticks=False,
+            domain=False,
+            labelFontWeight={
+                "condition": {"test": f"indexof({json.dumps(decisive_rows)}, datum.value) >= 0", "value": "bold"},
+                "value": "normal",
+            },
+        ),
+    )
     x = alt.X("ci_low:Q", title=xlabel)
     tooltip = [
         alt.Tooltip("label:N", title="Specification"),
@@ -288,22 +311,14 @@ def estimates_panel(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str):
         alt.Tooltip("years:N", title="Years"),
     ]
     base = alt.Chart(data)
-    intervals = base.mark_rule(strokeWidth=2, color="#0072B2", yOffset=7).encode(
-        x=x, x2="ci_high:Q", y=y, tooltip=tooltip
-    )
-    points = base.mark_point(size=60, strokeWidth=2, color="#0072B2", yOffset=7).encode(
+    intervals = base.mark_rule(strokeWidth=2, color="#0072B2").encode(x=x, x2="ci_high:Q", y=y, tooltip=tooltip)
+    points = base.mark_point(size=60, strokeWidth=2, color="#0072B2").encode(
         x="coef:Q",
         y=y,
         tooltip=tooltip,
         fill=alt.condition("datum.decisive", alt.value("#0072B2"), alt.value("white")),
         fillOpacity=alt.value(1.0),
     )
-    labels = [
-        base.transform_filter(test)
-        .mark_text(align="left", baseline="bottom", yOffset=-1, fontSize=12, lineBreak="\n", fontWeight=weight)
-        .encode(x=alt.value(0), y=y, text="lines:N")
-        for test, weight in (("datum.decisive", "bold"), ("!datum.decisive", "normal"))
-    ]
     order = list(lines["line"])
     rules = (
         alt.Chart(lines.drop(columns=["style"]))
@@ -322,4 +337,5 @@ def estimates_panel(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str):
             ),
         )
     )
-    return responsive(alt.layer(rules, intervals, points, *labels), 56 * len(data))
+    lines_per_row = max(len(lines) for lines in wrapped.values())
+    return responsive(alt.layer(rules, intervals, points), max(36, 14 * lines_per_row + 8) * len(data))

@@ -18,8 +18,8 @@ from analysis.book.tables import markdown_table
 from analysis.metrics import budget, claims, openings
 
 BUDGET_SOURCE = (
-    "ONDCP National Drug Control Budget summaries FY1997-FY2025, transcribed in "
-    "data/curated/ondcp_budget_by_function.csv"
+    "ONDCP National Drug Control Budget summaries FY1997-FY2025, transcribed by this book with a source "
+    "for every row (the data download)"
 )
 SCENARIO_SOURCE = (
     "the book's calculation from the scenario's parameters; starting values from ONDCP National Drug Control "
