@@ -198,25 +198,32 @@ def files_address(book_url: str | None) -> str:
     )
 
 
+def pdf_summary(rows: list[dict]) -> str:
+    """The Data page's part in the PDF: how many files each page offers, in the order the pages first
+    appear, and where the full list is (ten printed pages of file names would help no reader of paper)."""
+    counts = pd.Series([row["page"] for row in rows]).value_counts(sort=False)
+    table = list_table(pd.DataFrame({"Page": [f"{{doc}}`{page}`" for page in counts.index], "Files": counts.to_list()}))
+    return (
+        f"The full list, with each file's units and source, is in the HTML book and in `{INDEX}.csv`; "
+        f"here, how many files each page offers.\n\n{table}"
+    )
+
+
 def data_page(rows: list[dict], version: str, book_url: str | None = None) -> str:
     """chapters/data.md with its generated part filled in: one row per download. The HTML table
-    links the files; the PDF's names them and says where they are (it cannot link to files beside the
-    HTML; ``files_address``)."""
+    links the files; the PDF says where they are (it cannot link to files beside the HTML;
+    ``files_address``) and counts them per page (``pdf_summary``)."""
     template = (config.CHAPTERS_DIR / "data.md").read_text(encoding="utf-8")
     intro = (
         f"Version {version} of the book; every file is licensed under [{TEXT_LICENCE}]({TEXT_LICENCE_URL}). "
         f"{len(rows)} files.\n"
     )
 
-    def table(html: bool) -> str:
+    def table() -> str:
         files = [
-            (
-                f'<a href="../_static/data/{row["name"]}.csv" download>{row["name"]}.csv</a> '
-                f'(<a href="../_static/data/{row["name"]}.json">about</a>)'
-                if html
-                else f"`{row['name']}.csv`"
-            )
-            + f", shown in {{doc}}`{row['page']}`"
+            f'<a href="../_static/data/{row["name"]}.csv" download>{row["name"]}.csv</a> '
+            f'(<a href="../_static/data/{row["name"]}.json">about</a>)'
+            f", shown in {{doc}}`{row['page']}`"
             for row in rows
         ]
         return list_table(
@@ -234,7 +241,7 @@ def data_page(rows: list[dict], version: str, book_url: str | None = None) -> st
         [
             intro,
             "````{only} html",
-            table(True),
+            table(),
             "",
             link,
             "````",
@@ -242,7 +249,7 @@ def data_page(rows: list[dict], version: str, book_url: str | None = None) -> st
             "````{only} latex",
             files_address(book_url),
             "",
-            table(False),
+            pdf_summary(rows),
             "````",
             "",
         ]

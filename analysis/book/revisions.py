@@ -142,7 +142,8 @@ def cells_tables(combined: vintages.Combined) -> list[tuple[str, pd.DataFrame, p
 
 def show_cells(datasets: list[vintages.Combined]) -> None:
     """The appendix's tables: per dataset, one sortable table per file that revised cells, each with its
-    CSV (``revisions-<file>``), or a sentence when its vintages agree."""
+    CSV (``revisions-<file>``; the PDF says how many cells and where they are instead of listing them),
+    or a sentence when its vintages agree."""
     for combined in datasets:
         title = combined.spec.title
         for name, shown, data in cells_tables(combined):
@@ -153,7 +154,12 @@ def show_cells(datasets: list[vintages.Combined]) -> None:
                 f"{title}: that vintage and the one before it (data/catalog.yml)",
             )
             caption = f"{title}: {len(shown)} cells revised by {name}"
-            display(markdown_table(shown, sortable=True, caption=caption, download=about, data=data, compact=True))
+            summary = f"{caption}; every cell is in the HTML book and in `{about.name}.csv`."
+            display(
+                markdown_table(
+                    shown, sortable=True, caption=caption, download=about, data=data, compact=True, pdf_summary=summary
+                )
+            )
         if combined.revisions.empty:
             display(Markdown(f"{title}: no cell differs between its {len(combined.frames)} vintages."))
 

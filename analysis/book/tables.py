@@ -271,6 +271,7 @@ def markdown_table(
     download: Download | None = None,
     data: pd.DataFrame | None = None,
     compact: bool = False,
+    pdf_summary: str | None = None,
 ) -> Markdown:
     """A DataFrame as a MyST list-table whose PDF columns fit their content.
 
@@ -281,11 +282,15 @@ def markdown_table(
     are saved as CSV, listed on the Data page and linked under the table in the HTML: ``data``
     (unrounded numbers, plain column names) if given, else the table as shown. A ``compact`` table (a long
     listing) is set in script size with its rows closer in the PDF (``COMPACT_LATEX``); the HTML is the same.
+    With ``pdf_summary`` the table is the HTML's only: the PDF prints that sentence instead (for listings
+    that would fill pages of paper; their CSV holds every row).
     """
     text = list_table(frame, widths, sortable=sortable, caption=caption, compact=compact)
     if download is not None:
         address = downloads.save(frame if data is None else data, download)
         text += "\n\n" + downloads.links_html({"table (CSV)": address})
+    if pdf_summary is not None:
+        text = f"````{{only}} html\n{text}\n````\n\n````{{only}} latex\n{pdf_summary}\n````"
     return Markdown(text)
 
 

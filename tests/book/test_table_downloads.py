@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from analysis.book import claim_cards, downloads, show
+from analysis.book import claim_cards, downloads, show, tables
 from analysis.book.downloads import Download
 from analysis.book.sections import budget, checks, correlation, encounters, ports, state_panel, who
 from analysis.metrics import budget as budget_metrics
@@ -426,3 +426,12 @@ def test_parameters_show_a_plain_label_before_the_code_name(build_dir, monkeypat
     show.show_parameters({"sectors_used": None, "draws": 9}, "test-labels", labels={"sectors_used": "Sectors"})
     assert "* - Sectors (`sectors_used`)\n  - none\n* - `draws`\n  - 9\n" in shown[0].data
     assert saved(build_dir, "test-labels") == "parameter,value\nsectors_used,null\ndraws,9\n"  # the code names
+
+
+def test_a_long_listing_can_leave_the_pdf_a_summary_instead(build_dir):
+    shown = pd.DataFrame({"Month": ["Oct 2024"], "Old": ["1"], "New": ["2"]})
+    about = Download("test-listing", "one cell", "values", "synthetic")
+    text = tables.markdown_table(shown, download=about, pdf_summary="1 cell; every cell is in `x.csv`.").data
+    html, latex = text.split("````{only} latex\n")
+    assert html.startswith("````{only} html\n```{list-table}") and html.endswith("table (CSV)</a></p>\n````\n\n")
+    assert latex == "1 cell; every cell is in `x.csv`.\n````"

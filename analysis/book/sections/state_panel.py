@@ -291,14 +291,13 @@ def study_sentence(comparison: pd.DataFrame, outcome: str) -> str:
     return f"The study's reported {name} is reproduced for some of its reported figures only."
 
 
-def overdose_answer(comparison: pd.DataFrame, mains: pd.DataFrame) -> str:
-    """``study_sentence`` for overdose deaths, then the direction of the overdose main estimates whose
-    intervals exclude zero (``mains``: coef, ci_low, ci_high and ``lead``, the falsification check of
-    ``state_models.lead_check``, per analysis) and whether they pass their lead check."""
-    base = study_sentence(comparison, "drug overdose deaths per 100000")
+def overdose_detail(mains: pd.DataFrame) -> str:
+    """The direction of the overdose main estimates whose intervals exclude zero (``mains``: coef,
+    ci_low, ci_high and ``lead``, the falsification check of ``state_models.lead_check``, per analysis)
+    and whether they pass their lead check; empty when none excludes zero."""
     significant = mains[(mains["ci_low"] > 0) | (mains["ci_high"] < 0)]
     if significant.empty:
-        return base
+        return ""
     direction = (
         "increases"
         if (significant["coef"] > 0).all()
@@ -314,7 +313,14 @@ def overdose_answer(comparison: pd.DataFrame, mains: pd.DataFrame) -> str:
         if not passes.any()
         else "not all passing their lead checks"
     )
-    return f"{base[:-1]}: overdose estimates excluding zero show {direction}, {leads}."
+    return f"overdose estimates excluding zero show {direction}, {leads}"
+
+
+def overdose_answer(comparison: pd.DataFrame, mains: pd.DataFrame) -> str:
+    """``study_sentence`` for overdose deaths, then ``overdose_detail`` when it has something to add."""
+    base = study_sentence(comparison, "drug overdose deaths per 100000")
+    detail = overdose_detail(mains)
+    return f"{base[:-1]}: {detail}." if detail else base
 
 
 def short_answer(
@@ -366,6 +372,9 @@ def short_answer(
         "state_panel.answer.dui": dui_sentence(windows["DUI"], window) if "DUI" in windows else "",
         "state_panel.answer.overdose_short": study_sentence(comparison, "drug overdose deaths per 100000"),
         "state_panel.answer.overdose": overdose_answer(comparison, overdose),
+        "state_panel.answer.overdose_detail": (
+            f"{detail[0].upper()}{detail[1:]}." if (detail := overdose_detail(overdose)) else ""
+        ),
     }
 
 
