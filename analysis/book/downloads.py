@@ -89,13 +89,15 @@ def links_markdown(links: dict[str, str]) -> str:
 
 
 class HtmlOnly:
-    """A notebook output for the HTML book only: the PDF lists every download on its Data page instead."""
+    """A notebook output for the HTML book only: the PDF lists every download on its Data page instead.
+    Its empty Markdown is what the PDF renders (the LaTeX builder prefers Markdown to plain text, which
+    would otherwise be the object's repr)."""
 
     def __init__(self, html: str):
         self.html = html
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html}
+        return {"text/html": self.html, "text/markdown": ""}
 
 
 def link(frame: pd.DataFrame, about: Download, label: str) -> HtmlOnly:

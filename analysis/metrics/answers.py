@@ -19,7 +19,7 @@ import re
 HEADLINE_NUMBERS = {
     "ports.opening.where": "Where fentanyl is caught: the answer",
     "ports.fentanyl.ofo_share.last_full": (
-        "Share of the fentanyl seized by CBP's officers at ports and its Border Patrol, seized at ports of entry, by "
+        "Share of fentanyl seized at ports of entry (of all CBP's officers at ports and Border Patrol seized), by "
         "weight, last full year"
     ),
     "ports.last_full_fy": "Last full fiscal year of CBP's seizure data",

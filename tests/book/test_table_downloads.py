@@ -435,3 +435,11 @@ def test_a_long_listing_can_leave_the_pdf_a_summary_instead(build_dir):
     html, latex = text.split("````{only} latex\n")
     assert html.startswith("````{only} html\n```{list-table}") and html.endswith("table (CSV)</a></p>\n````\n\n")
     assert latex == "1 cell; every cell is in `x.csv`.\n````"
+
+
+def test_an_html_only_output_leaves_the_pdf_nothing_to_print(build_dir):
+    shown = downloads.link(pd.DataFrame({"a": [1]}), Download("test-link", "one row", "a: count", "synthetic"), "x")
+    assert shown._repr_mimebundle_() == {
+        "text/html": '<p class="data-links">Download: <a href="../_static/data/test-link.csv" download>x</a></p>',
+        "text/markdown": "",  # the LaTeX builder takes Markdown before plain text (the object's repr)
+    }

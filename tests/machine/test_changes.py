@@ -89,7 +89,10 @@ def test_the_first_pages_numbers_lead_under_plain_labels_and_flipped_verdicts_na
     (tmp_path / "numbers-1.0.0.json").write_text(__import__("json").dumps(old))
     text = changes.changes_markdown(*changes.baseline("1.1.0", new, tmp_path))
     assert "Of the 2 numbers and answer words on the first page, 2 changed or are new and 0 are as in" in text
-    assert "* - Share of CBP's fentanyl seized at ports of entry, by weight, last full year\n  - 0.86\n  - 0.9" in text
+    assert (
+        "* - Share of fentanyl seized at ports of entry (of all CBP's officers at ports and Border Patrol seized), "
+        "by weight, last full year\n  - 0.86\n  - 0.9"
+    ) in text
     assert "* - Last full fiscal year of CBP's seizure data\n  - (new)\n  - 2026" in text
     assert (
         "* - {ref}`45, 12 and 25 kg of fentanyl a month by group (table) <claim-doc001-kg-total>`\n"

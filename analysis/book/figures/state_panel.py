@@ -21,6 +21,8 @@ from analysis.book.style import OKABE_ITO, add_source, two_panels, within_panel
 # In the estimates chart the labels sit in a left gutter, wrapped at this many characters (a third of a
 # phone's width; no line of the plot crosses them).
 GUTTER_CHARS = 22
+# In the static drawing (the PDF, printed at about its own size), labels wrap at this many characters.
+STATIC_LABEL_CHARS = 34
 
 
 def coverage_heatmap(
@@ -240,7 +242,9 @@ def reference_lines(reference: float | None, reference_label: str, threshold: fl
 def estimates_static(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str, title: str, source: str):
     """Matplotlib version of ``estimates``: labels left of the rows, legend below the plot, its text
     the size of the labels (the PDF prints the figure at about two thirds of its size)."""
-    figure, axis = plt.subplots(figsize=(8.5, 0.3 * len(data) + 2.4))
+    labels = [textwrap.fill(label, STATIC_LABEL_CHARS) for label in data["label"]]
+    lines_per_row = max(label.count("\n") + 1 for label in labels)
+    figure, axis = plt.subplots(figsize=(6.5, 0.22 * lines_per_row * len(data) + 1.8))
     rows = list(range(len(data)))[::-1]
     axis.hlines(rows, data["ci_low"], data["ci_high"], color="#0072B2", linewidth=2)
     for row, coef, filled in zip(rows, data["coef"], data["decisive"], strict=True):
@@ -256,14 +260,14 @@ def estimates_static(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str, title
     handles = axis.get_legend_handles_labels()[0] + marker_handles
     axis.legend(
         handles=handles,
-        fontsize=11,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.08 - 1.2 / (len(data) + 4)),
-        ncol=2,
+        fontsize=10,
+        loc="upper right",
+        bbox_to_anchor=(1.0, -0.1 - 0.6 / (len(data) + 4)),
+        ncol=1,
         frameon=False,
     )
     axis.set_yticks(rows)
-    axis.set_yticklabels(data["label"], fontsize=10.5)
+    axis.set_yticklabels(labels, fontsize=10)
     for label, filled in zip(axis.get_yticklabels(), data["decisive"], strict=True):
         label.set_fontweight("bold" if filled else "normal")
     axis.set_xlabel(xlabel)
