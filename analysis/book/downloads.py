@@ -89,17 +89,18 @@ def links_markdown(links: dict[str, str]) -> str:
 
 
 class HtmlOnly:
-    """A notebook output for the HTML book only: the PDF lists every download on its Data page instead.
-    Its empty Markdown is what the PDF renders (the LaTeX builder prefers Markdown to plain text, which
-    would otherwise be the object's repr)."""
+    """A notebook output whose HTML links a download; the PDF, which cannot link files beside the HTML,
+    prints ``pdf`` instead (Markdown: the LaTeX builder takes it before plain text, the object's repr)."""
 
-    def __init__(self, html: str):
+    def __init__(self, html: str, pdf: str):
         self.html = html
+        self.pdf = pdf
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html, "text/markdown": ""}
+        return {"text/html": self.html, "text/markdown": self.pdf}
 
 
 def link(frame: pd.DataFrame, about: Download, label: str) -> HtmlOnly:
-    """Save ``frame`` as a download (``save``) and return the HTML link to it, for a cell to display."""
-    return HtmlOnly(links_html({label: save(frame, about)}))
+    """Save ``frame`` as a download (``save``) and return the HTML link to it, for a cell to display (the
+    PDF names the file)."""
+    return HtmlOnly(links_html({label: save(frame, about)}), f"Download: `{about.name}.csv` (see the Data page).")

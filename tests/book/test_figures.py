@@ -258,4 +258,13 @@ def test_a_reference_label_goes_where_no_line_crosses_it():
     rising = pd.DataFrame({"fiscal_year": [2016, 2012, 2020], "edition": "b", "demand_share": [0.50, 0.40, 0.50]})
     assert budget.label_year(pd.concat([flat, rising]), 0.43) == 2013.0  # the line enters the band at 2013.2
     crossing = pd.DataFrame({"fiscal_year": [2000, 2020], "edition": "c", "demand_share": [0.45, 0.45]})
-    assert budget.label_year(crossing, 0.43) == 2020.0  # no clear window: the right end
+    assert budget.label_year(crossing, 0.43) == 2020.0  # no clear window anywhere: the right end
+    # no clear window: the latest of those the lines cross least (e: 3 points, 2009-2009.5; c and d: more)
+    lines = pd.DataFrame(
+        {
+            "fiscal_year": [2000, 2005, 2009, 2009.5, 2015, 2020],
+            "edition": ["c", "c", "e", "e", "d", "d"],
+            "demand_share": 0.45,
+        }
+    )
+    assert budget.label_year(lines, 0.43) == 2014.75

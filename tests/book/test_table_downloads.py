@@ -437,9 +437,9 @@ def test_a_long_listing_can_leave_the_pdf_a_summary_instead(build_dir):
     assert latex == "1 cell; every cell is in `x.csv`.\n````"
 
 
-def test_an_html_only_output_leaves_the_pdf_nothing_to_print(build_dir):
+def test_an_html_only_output_names_its_file_in_the_pdf(build_dir):
     shown = downloads.link(pd.DataFrame({"a": [1]}), Download("test-link", "one row", "a: count", "synthetic"), "x")
     assert shown._repr_mimebundle_() == {
         "text/html": '<p class="data-links">Download: <a href="../_static/data/test-link.csv" download>x</a></p>',
-        "text/markdown": "",  # the LaTeX builder takes Markdown before plain text (the object's repr)
+        "text/markdown": "Download: `test-link.csv` (see the Data page).",  # the PDF's, before the object's repr
     }

@@ -23,27 +23,27 @@ SHARE_LIMITS = (0.25, 0.7)
 LEGEND_CHARS = 34
 
 
-# A reference line's label takes this much of the share axis above its line, and this many fiscal years
-# (the width of its longer line, about 14 characters, on a phone's plot of some 30 years).
-LABEL_BAND = 0.045
-LABEL_YEARS = 7.0
+# A reference line's label (two lines, at most REFERENCE_CHARS characters each) takes this much of the
+# share axis above its line, and this many fiscal years: about 75 px of a phone's plot of some 30 years.
+REFERENCE_CHARS = 14
+LABEL_BAND = 0.055
+LABEL_YEARS = 8.5
 
 
 def label_year(data: pd.DataFrame, share: float, band: float = LABEL_BAND, years: float = LABEL_YEARS) -> float:
-    """Where along the years a reference line at ``share`` can carry its label, right-aligned, without a
-    line of ``data`` (fiscal_year, edition, demand_share) crossing it: the latest right end whose window
-    of ``years`` has no point of any edition's line (interpolated every quarter year) in the band from
-    ``share`` to ``share + band``; the last year when no window is clear."""
+    """Where along the years a reference line at ``share`` can carry its label, right-aligned, with the
+    fewest points of the lines of ``data`` (fiscal_year, edition, demand_share; each edition's line
+    interpolated every quarter year) in the label's box: ``years`` wide, from ``share`` to ``share + band``.
+    The latest right end wins a tie, so a line that crosses nothing keeps its label at the right."""
     first, last = float(data["fiscal_year"].min()), float(data["fiscal_year"].max())
     points = []
     for _, series in data.sort_values("fiscal_year").groupby("edition"):
         grid = np.arange(series["fiscal_year"].min(), series["fiscal_year"].max() + 0.01, 0.25)
         points.append(pd.DataFrame({"x": grid, "y": np.interp(grid, series["fiscal_year"], series["demand_share"])}))
     inside = pd.concat(points).query("@share <= y <= @share + @band")["x"].to_numpy()
-    for end in np.arange(last, first + years - 0.01, -0.25):
-        if not ((inside >= end - years) & (inside <= end)).any():
-            return float(end)
-    return last
+    ends = np.arange(last, first + years - 0.01, -0.25)
+    crossed = [int(((inside >= end - years) & (inside <= end)).sum()) for end in ends]
+    return float(ends[int(np.argmin(crossed))]) if len(ends) else last
 
 
 def demand_share(shares: pd.DataFrame, labels: dict, breaks: dict, references: dict, source: str):
@@ -180,7 +180,10 @@ def share_panel(data, labels: dict, colors: dict, breaks: dict, references: dict
     reference = pd.DataFrame(  # the label on two lines above its rule: narrow enough for a phone's plot
         {
             "share": list(references.values()),
-            "label": [f"{label}\n({share:.0%})" for label, share in references.items()],
+            "label": [
+                "\n".join(textwrap.wrap(f"{label} ({share:.0%})", REFERENCE_CHARS))
+                for label, share in references.items()
+            ],
             "fiscal_year": [label_year(data, share) for share in references.values()],
         }
     )

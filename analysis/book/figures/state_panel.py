@@ -19,7 +19,8 @@ from analysis.book.interactive import book_figure, responsive, wrapped_labels
 from analysis.book.style import OKABE_ITO, add_source, two_panels, within_panel
 
 # In the estimates chart the labels sit in a left gutter, wrapped at this many characters (a third of a
-# phone's width; no line of the plot crosses them).
+# phone's width; no line of the plot crosses them); the axis title and the legend, under the plot, wrap
+# at a few more (the plot's width on a phone).
 GUTTER_CHARS = 22
 # In the static drawing (the PDF, printed at about its own size), labels wrap at this many characters.
 STATIC_LABEL_CHARS = 34
@@ -304,7 +305,7 @@ def estimates_panel(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str):
             },
         ),
     )
-    x = alt.X("ci_low:Q", title=xlabel)
+    x = alt.X("ci_low:Q", title=textwrap.wrap(xlabel, GUTTER_CHARS + 4))
     tooltip = [
         alt.Tooltip("label:N", title="Specification"),
         alt.Tooltip("coef:Q", title="Estimate", format="+.2f"),
@@ -334,7 +335,9 @@ def estimates_panel(data: pd.DataFrame, lines: pd.DataFrame, xlabel: str):
                 sort=order,
                 title=None,
                 scale=alt.Scale(domain=order, range=list(lines["color"])),
-                legend=alt.Legend(orient="bottom", columns=1, labelExpr=wrapped_labels(order, 46), labelLimit=0),
+                legend=alt.Legend(
+                    orient="bottom", columns=1, labelExpr=wrapped_labels(order, GUTTER_CHARS + 4), labelLimit=0
+                ),
             ),
             strokeDash=alt.StrokeDash(
                 "line:N", sort=order, scale=alt.Scale(domain=order, range=list(lines["dash"])), legend=None
