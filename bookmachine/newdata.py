@@ -7,7 +7,8 @@ vintages the book already has by the revision policy in ``analysis.data.vintages
 limits and the measurements behind them are written there):
 
 - truncation is refused: a month the name promises missing, a month lacking a component or
-  region, a month falling by more than the measured limit;
+  region, a month falling by more than the measured limit, a last block of rows that stops before
+  the point where every other month of the file ends (a cut in a month the book does not hold yet);
 - a change to a closed fiscal year is refused with a table of the cells, unless
   ``--accept-revisions`` (``make add-data ... ACCEPT_REVISIONS=1``), which records them in the
   catalog entry (the What-changed page lists them);
@@ -123,10 +124,29 @@ def _listing(lines: list[str]) -> str:
 
 
 def _amounts(totals: pd.DataFrame, month) -> str:
-    """'encounters 308,620' for one month of a month-totals frame, or 'not held'."""
+    """'the book holds encounters 308,620' for one month of a month-totals frame, or 'the book does not hold it'."""
     if month not in totals.index:
-        return "not held"
-    return ", ".join(f"{measure} {totals.loc[month, measure]:,.6g}" for measure in totals.columns)
+        return "the book does not hold it either"
+    return "the book holds " + ", ".join(f"{measure} {totals.loc[month, measure]:,.6g}" for measure in totals.columns)
+
+
+def cut_text(cut: vintages.CutShort, spec: vintages.Reissued) -> str:
+    """Why the file's last block looks cut at a line: where it stops, where the other months end,
+    and what the neighbouring month holds after that point (rows and totals per group)."""
+    values = list(spec.values)
+    lines = [
+        f"{' / '.join(map(str, group))}: {int(row[(values[0], 'size')])} rows, "
+        + ", ".join(f"{value} {row[(value, 'sum')]:,.6g}" for value in values)
+        for group, row in cut.lacking.iterrows()
+    ]
+    return (
+        f"its last block of rows, {cut.month:%b %Y} (lines {cut.lines[0]:,}-{cut.lines[1]:,}), stops at "
+        f"{' / '.join(map(str, cut.ends_at))}, before the point where every other month of the file ends "
+        f"({' / '.join(map(str, cut.others_end))}; CBP writes each month's rows sorted by "
+        f"{' / '.join(spec.cells())}), so "
+        f"{cut.month:%b %Y} lacks its last rows. In {cut.neighbour:%b %Y} this file holds, after that point:"
+        f"{_listing(lines)}"
+    )
 
 
 def cell_text(row, spec: vintages.Reissued) -> str:
@@ -142,7 +162,7 @@ def truncation_message(review: vintages.Review, spec: vintages.Reissued, held: p
         f"it holds months from {review.holds[0]:%b %Y} to {review.holds[1]:%b %Y}"
     ]
     if review.missing:
-        lines = [f"{m:%b %Y}: the book holds {_amounts(totals, m)}; the file: no rows" for m in review.missing]
+        lines = [f"{m:%b %Y}: {_amounts(totals, m)}; the file: no rows" for m in review.missing]
         parts.append(f"it lacks {len(review.missing)} of those months:{_listing(lines)}")
     if review.beyond:
         parts.append(f"it holds months after {review.last:%b %Y}: {', '.join(f'{m:%b %Y}' for m in review.beyond[:6])}")
@@ -164,6 +184,8 @@ def truncation_message(review: vintages.Review, spec: vintages.Reissued, held: p
             f"months whose total falls by more than {vintages.FALL_LIMIT:.1%} (FALL_LIMIT; CBP's largest "
             f"measured fall is far smaller):{_listing(lines)}"
         )
+    if review.cut:
+        parts.append(cut_text(review.cut, spec))
     return ";\n  ".join(parts)
 
 
@@ -274,7 +296,7 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
     readers = require_a_reader(path, spec, chapters_dir or config.CHAPTERS_DIR)
     candidate = vintages.read_vintage(spec, path)
     sha256 = catalog.sha256_of(path)
-    entries = catalog.load_catalog()
+    entries = catalog.load_catalog(config.CATALOG_FILE)
     if any(e["sha256"] == sha256 for e in entries):
         raise DataError(path, "already in the catalog (same sha256)")
     if any(e["id"] == path.stem for e in entries):

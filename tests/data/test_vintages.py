@@ -323,8 +323,9 @@ def test_a_real_vintage_cut_short_is_refused_naming_what_it_lacks(sbo_lines, tmp
         newdata.check(path)
     message = str(refused.value)
     assert lacking and path.name in message and "looks truncated. Its name promises Oct 2021 - Sep 2025" in message
-    for month in lacking:
-        assert f"{month:%b %Y}: the book holds " in message
+    for month in lacking[:-1]:
+        assert f"{month:%b %Y}: the book holds encounters " in message
+    assert f"{lacking[-1]:%b %Y}: the book does not hold it either; the file: no rows" in message  # September
 
 
 def test_the_version_is_bumped_once_per_release(tmp_path):
@@ -335,3 +336,84 @@ def test_the_version_is_bumped_once_per_release(tmp_path):
     assert newdata.bump_minor_version(citation, releases) == ("1.2.0", False)  # 1.2.0 is not released yet
     assert citation.read_text().splitlines()[:2] == ["cff-version: 1.2.0", "version: 1.2.0"]
     assert newdata.bump_minor_version(citation, tmp_path / "none.csv") == ("1.2.0", False)
+
+
+# ---- a real file cut inside a month the book does not hold yet (the analyst's finding): the
+# catalog ends in September 2025, CBP's November 2025 state file is cut inside its last block,
+# October 2025 (CBP writes a fiscal year's months alphabetically) ----
+
+NOVEMBER = "nationwide-encounters-fy23-fy26-nov-state"
+VINTAGES_DIR = config.PROJECT_ROOT.parent / "shared" / "data" / "vintages"
+
+
+@pytest.fixture
+def until_september(real_data, monkeypatch, tmp_path):
+    """The project's catalog without the November 2025 state file (as ``make bench`` does), in a copy
+    that ``make add-data`` reads and would write; the project's own catalog and data/raw are not used
+    for writing. Returns the copy, the real November file and a snapshot of what must not change."""
+    from bookmachine.bench import without_entry
+
+    real = VINTAGES_DIR / f"{NOVEMBER}.csv"
+    if not real.is_file():
+        pytest.skip(f"no real vintage at {real}")
+    copy = tmp_path / "catalog.yml"
+    copy.write_text(without_entry(config.CATALOG_FILE.read_text(encoding="utf-8"), NOVEMBER), encoding="utf-8")
+    monkeypatch.setattr(config, "CATALOG_FILE", copy)
+    raw = config.raw_dir() / "cbp-encounters"
+
+    def untouched():
+        files = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in raw.iterdir())
+        return copy.read_bytes(), (config.PROJECT_ROOT / "CITATION.cff").read_bytes(), files
+
+    return copy, real, untouched
+
+
+def test_the_november_2025_state_file_is_accepted_with_the_catalog_ending_in_september(until_september):
+    _, real, _ = until_september
+    entry = newdata.check(real)
+    assert (entry["vintage"], entry["in_year_revisions"]) == ("2025-11", [])
+
+
+def test_the_november_2025_file_cut_by_100_lines_is_refused_and_nothing_changes(until_september, tmp_path):
+    _, real, untouched = until_september
+    lines = real.read_bytes().split(b"\r\n")[:-1]
+    cut = tmp_path / "cut" / real.name
+    cut.parent.mkdir()
+    cut.write_bytes(b"\r\n".join(lines[:-100]) + b"\r\n")
+    before = untouched()
+    with pytest.raises(DataError) as refused:
+        newdata.add(cut)
+    assert untouched() == before
+    message = str(refused.value)
+    assert str(cut) in message and "its last block of rows, Oct 2025 (lines 36,309-37,062), stops at " in message
+    assert "Southwest Land Border / CA / Single Adults / CUBA / Title 8, before the point where" in message
+    assert "In Sep 2025 this file holds, after that point:" in message
+    assert "Southwest Land Border / NM: 27 rows, encounters 968" in message
+    assert "Southwest Land Border / TX: 47 rows, encounters 6,034" in message
+
+
+def test_every_cut_inside_the_last_block_of_the_november_2025_file_is_refused(until_september):
+    """Line boundaries inside October 2025's 854 rows: each of the last 80, then every 9th (the rule
+    costs about 10 ms a file; the measurement over all 853 is in test_revision_pattern)."""
+    _, real, _ = until_september
+    frame = vintages.read_vintage(encounters.STATE, real)
+    block = int((frame["month"] != frame["month"].iloc[-1]).to_numpy().nonzero()[0][-1]) + 1
+    kept = sorted({*range(len(frame) - 80, len(frame)), *range(block + 1, len(frame), 9)})
+    for rows in kept:
+        cut = vintages.cut_short(frame.iloc[:rows], encounters.STATE)
+        assert cut is not None and cut.month == pd.Timestamp("2025-10-01"), rows
+        text = newdata.cut_text(cut, encounters.STATE)
+        listed = text.split("In Sep 2025 this file holds, after that point:\n    ")[1].split(": ")[0]  # what is missing
+        last_kept = tuple(frame.iloc[rows - 1][["land_border_region", "state"]])
+        assert f"Oct 2025 (lines 36,309-{rows + 1:,})" in text and tuple(listed.split(" / ")) >= last_kept, rows
+    assert len(kept) == 166 and vintages.cut_short(frame, encounters.STATE) is None
+
+
+def test_the_seizure_file_cut_inside_its_last_block_is_refused(real_data, tmp_path):
+    from analysis.data import seizures
+
+    lines = catalog.path("nationwide-drugs-fy23-fy26-dec").read_bytes().decode("utf-8").splitlines()
+    cut = write(tmp_path / "nationwide-drugs-fy23-fy26-dec.csv", lines[:-40])
+    found = vintages.cut_short(vintages.read_vintage(seizures.NATIONWIDE, cut), seizures.NATIONWIDE)
+    assert (found.month, found.neighbour) == (pd.Timestamp("2025-09-01"), pd.Timestamp("2025-08-01"))
+    assert found.ends_at[:2] == ("USBP", "Southwest Border")

@@ -222,7 +222,7 @@ def test_a_file_cut_at_a_line_boundary_is_refused_naming_the_months_it_lacks(att
     whole = september(lines)
     refused = attempt(whole[: int(len(whole) * 0.69)])
     assert "looks truncated. Its name promises Oct 2021 - Sep 2025" in refused
-    assert "Sep 2025: the book holds not held; the file: no rows" in refused
+    assert "Sep 2025: the book does not hold it either; the file: no rows" in refused
     assert "Aug 2025: the book holds encounters " in refused
 
 
