@@ -26,7 +26,9 @@ test: venv system ## the full test suite (reuses _build's executed notebooks whe
 data: venv ## obtain and verify every raw input (mirror or official URL)
 	$(PY) -m analysis.data.catalog fetch
 
-release: book ## copy HTML, PDF, numbers.json and manifest to _build/releases/<version>/
+release: venv system ## date CITATION.cff, build, copy HTML, PDF, numbers.json and manifest to _build/releases/<version>/
+	$(PY) -m bookmachine.build release-date
+	@$(MAKE) --no-print-directory book
 	$(PY) -m bookmachine.build release
 
 changes: venv ## print what changed in _build/numbers.json since the previous release

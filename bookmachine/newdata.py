@@ -12,7 +12,8 @@ limits and the measurements behind them are written there):
 - a change to a closed fiscal year is refused with a table of the cells, unless
   ``--accept-revisions`` (``make add-data ... ACCEPT_REVISIONS=1``), which records them in the
   catalog entry (the What-changed page lists them);
-- revisions inside the open fiscal year are accepted and listed (printed here, and in the chapters);
+- revisions inside the open fiscal year are accepted and listed (printed here, recorded in the
+  catalog entry for the What-changed page, and in the chapters);
 - a file older than the newest held fills the months no newer file covers.
 
 The file is then hashed, copied into ``data/raw/`` and appended to ``data/catalog.yml`` as a new
@@ -270,7 +271,8 @@ def released(version: str, releases_file: Path = RELEASES_FILE) -> bool:
 def bump_minor_version(citation: Path, releases_file: Path = RELEASES_FILE) -> tuple[str, bool]:
     """1.0.0 -> 1.1.0 in CITATION.cff, only when 1.0.0 has been released; returns (version, bumped).
 
-    A data-only update is one minor version: files added before the next release share it.
+    A data-only update is one minor version: files added before the next release share it. The
+    release date (``date-released``) is set by ``make release``, not here.
     """
     text = citation.read_text(encoding="utf-8")
     match = re.search(r"^version: (\d+)\.(\d+)\.(\d+)$", text, flags=re.MULTILINE)
@@ -281,7 +283,6 @@ def bump_minor_version(citation: Path, releases_file: Path = RELEASES_FILE) -> t
         return current, False
     new = f"{match.group(1)}.{int(match.group(2)) + 1}.0"
     text = text[: match.start()] + f"version: {new}" + text[match.end() :]  # this line only, not cff-version
-    text = re.sub(r"^date-released: .*$", f"date-released: {dt.date.today().isoformat()}", text, flags=re.MULTILINE)
     citation.write_text(text, encoding="utf-8")
     return new, True
 
@@ -335,8 +336,10 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
             }
             for _, row in review.closed_changes.iterrows()
         ]
+    revised = revision_lines(review.revisions)
+    if revised:  # kept in the catalog entry: the What-changed page lists the data added with them
+        entry["in_year_revisions"] = revised
     entry["read_by"] = readers
-    entry["in_year_revisions"] = revision_lines(review.revisions)
     entry["newer_held"] = review.newer_held
     entry["fills"] = f"{len(review.fills)} months" + (
         f", {review.fills[0]:%b %Y} - {review.fills[-1]:%b %Y}" if review.fills else ""
@@ -347,7 +350,7 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
 def add(path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None) -> dict:
     """Check and register one file; returns its catalog entry. Nothing is written unless all checks pass."""
     entry = check(path, accept_revisions, chapters_dir)
-    report = {key: entry.pop(key) for key in ("read_by", "in_year_revisions", "newer_held", "fills")}
+    report = {key: entry.pop(key) for key in ("read_by", "newer_held", "fills")}
     target = config.raw_dir() / entry["file"]
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path.resolve(), target)
@@ -385,7 +388,7 @@ def main(argv: list[str]) -> int:
             f"older than {', '.join(entry['newer_held'])}: it supplies only the months no newer file holds "
             f"({entry['fills']})."
         )
-    for line in entry["in_year_revisions"] or ["no revision of months the book already held"]:
+    for line in entry.get("in_year_revisions") or ["no revision of months the book already held"]:
         print(f"in-year revisions: {line}")
     version_note = "" if entry["bumped"] else " (unchanged: not released yet, so this data update shares it)"
     print(
