@@ -222,8 +222,9 @@ def cell_changes(older: pd.DataFrame, newer: pd.DataFrame, spec: Reissued) -> pd
 
 
 def month_changes(older: pd.DataFrame, newer: pd.DataFrame, spec: Reissued) -> pd.DataFrame:
-    """Per month both hold, coverage category and measure: the totals in each vintage and the change."""
-    columns = ["month", "fy", "group", "measure", "old", "new", "change", "relative", "new_file"]
+    """Per month both hold, coverage category and measure: the totals in each vintage and the change,
+    and whether the older vintage had published the month's fiscal year as closed."""
+    columns = ["month", "fy", "group", "measure", "old", "new", "change", "relative", "new_file", "closed"]
     shared = months(older) & months(newer)
     if not shared:
         return pd.DataFrame(columns=columns)
@@ -239,7 +240,8 @@ def month_changes(older: pd.DataFrame, newer: pd.DataFrame, spec: Reissued) -> p
     table["change"] = table["new"] - table["old"]
     table["relative"] = table["change"] / table["old"].where(table["old"] != 0)
     table = table[table["change"].abs() > CLOSED_TOLERANCE * table["old"].abs().clip(lower=1)]
-    return table.assign(fy=fiscal_year(table["month"]), new_file=newer["source_file"].iloc[0])[columns]
+    table = table.assign(fy=fiscal_year(table["month"]), new_file=newer["source_file"].iloc[0])
+    return table.assign(closed=table["fy"].isin(closed_fiscal_years(older)))[columns]
 
 
 def consecutive(frames: list[pd.DataFrame], compare: Callable) -> pd.DataFrame:
@@ -484,19 +486,29 @@ def load(spec: Reissued, catalog_entries: list[dict] | None = None) -> Combined:
     return Combined(spec, items, frames, rows.sort_values(list(spec.key), ignore_index=True))
 
 
-def revision_summary(revised_months: pd.DataFrame) -> pd.DataFrame:
-    """Per fiscal year, coverage category and measure: months revised, releases that revised them,
+def revision_summary(revised_months: pd.DataFrame, revisions: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Per fiscal year, coverage category (``group``, a cell column of ``revisions``), measure and
+    whether the year was closed in the older vintage: the cells revised and the months they lie in,
+    the months whose total changed (revised cells may cancel out), the files that revised them, the
     net change (the last vintage's total minus the first's) and the largest change of one month's
-    total, relative to it."""
-    columns = ["fy", "group", "measure", "months", "releases", "net_change", "largest_relative"]
-    if revised_months.empty:
+    total, relative to it, with that month."""
+    by = ["fy", "group", "measure", "closed"]
+    columns = [*by, "cells", "cell_months", "months", "files", "net_change", "largest_relative", "largest_month"]
+    if revisions.empty:
         return pd.DataFrame(columns=columns)
-    table = revised_months.assign(size=revised_months["relative"].abs().fillna(float("inf")))
-    largest = table.loc[table.groupby(["fy", "group", "measure"])["size"].idxmax()].set_index(
-        ["fy", "group", "measure"]
+    cells = (
+        revisions.assign(closed=revisions["closed"].astype(bool))
+        .rename(columns={group: "group"})
+        .groupby(by)
+        .agg(cells=("month", "size"), cell_months=("month", "nunique"), files=("new_file", "nunique"))
     )
-    summary = table.groupby(["fy", "group", "measure"]).agg(
-        months=("month", "nunique"), releases=("new_file", "nunique"), net_change=("change", "sum")
+    table = revised_months.assign(
+        closed=revised_months["closed"].astype(bool), size=revised_months["relative"].abs().fillna(float("inf"))
     )
-    summary["largest_relative"] = largest["relative"]
-    return summary.reset_index()
+    totals = table.groupby(by).agg(months=("month", "nunique"), net_change=("change", "sum"))
+    if len(table):
+        largest = table.loc[table.groupby(by)["size"].idxmax()].set_index(by)
+        totals["largest_relative"], totals["largest_month"] = largest["relative"], largest["month"]
+    summary = cells.join(totals.reindex(columns=["months", "net_change", "largest_relative", "largest_month"]))
+    summary = summary.fillna({"months": 0, "net_change": 0.0}).astype({"months": int})
+    return summary.reset_index()[columns]

@@ -182,15 +182,24 @@ def test_the_summary_counts_months_releases_net_change_and_the_largest_relative_
     combined = vintages.Combined(
         SPEC, [], [first, second, third], vintages.combine([first, second, third], ("encounters",))
     )
-    summary = vintages.revision_summary(combined.revised_months)
-    assert summary.values.tolist() == [
-        [2024, "A", "encounters", 1, 2, -5.0, -0.05],
-        [2024, "B", "encounters", 1, 1, 4.0, 0.02],
+    summary = vintages.revision_summary(combined.revised_months, combined.revisions, "region")
+    assert summary.values.tolist() == [  # the cell of Oct 2023 in A: revised by two files (-10, then +5)
+        [2024, "A", "encounters", False, 2, 1, 1, 2, -5.0, -0.05, pd.Timestamp("2023-10-01")],
+        [2024, "B", "encounters", False, 1, 1, 1, 1, 4.0, 0.02, pd.Timestamp("2023-12-01")],
     ]
-    shown = revisions.summary([combined])
+    shown = revisions.summary([combined])  # one dataset, one measure: neither is a column
+    assert list(shown.columns) == [
+        "FY",
+        "Component or region",
+        "Cells revised",
+        "Months whose total changed",
+        "Files that revised them",
+        "Net change",
+        "Largest change of a month's total",
+    ]
     assert shown.values.tolist() == [
-        ["Test dataset", "2024", "A", "1", "2", "-5", "-5%"],
-        ["Test dataset", "2024", "B", "1", "1", "+4", "+2%"],
+        ["2024", "A", "2 in 1 month", "1", "2", "-5", "-5% (Oct 2023)"],
+        ["2024", "B", "1 in 1 month", "1", "1", "+4", "+2% (Dec 2023)"],
     ]
     facts = revisions.facts([combined])
     assert (facts["cells"], facts["months"], facts["closed_cells"], facts["fiscal_years"]) == (3, 2, 0, "FY2024")
@@ -209,16 +218,59 @@ def test_the_summary_counts_months_releases_net_change_and_the_largest_relative_
     ]
     assert first_data["newer_file"].to_list() == ["t-fy24-fy24-feb.csv"]
     assert revisions.summary_data([combined]).values.tolist() == [
-        ["Test dataset", 2024, "A", "encounters", 1, 2, -5.0, -0.05],
-        ["Test dataset", 2024, "B", "encounters", 1, 1, 4.0, 0.02],
+        ["Test dataset", 2024, False, "A", "encounters", 2, 1, 1, 2, -5.0, -0.05, "2023-10"],
+        ["Test dataset", 2024, False, "B", "encounters", 1, 1, 1, 1, 4.0, 0.02, "2023-12"],
+    ]
+    assert list(revisions.cells_csv([combined]).columns) == [  # each category its own column
+        "dataset",
+        "month",
+        "fy",
+        "region",
+        "cell",
+        "measure",
+        "before",
+        "after",
+        "change",
+        "older_file",
+        "newer_file",
+        "closed_year",
     ]
     assert revisions.supplied_data([combined]).values.tolist() == [
         ["Test dataset", "t-fy24-fy24-jan.csv", "2023-10", "2024-01", 4, 0],
         ["Test dataset", "t-fy24-fy24-feb.csv", "2023-10", "2024-02", 5, 0],
         ["Test dataset", "t-fy24-fy24-mar.csv", "2023-10", "2024-02", 5, 5],
     ]
-    assert list(revisions.supplied_table([combined]).columns) == ["Vintage", "From", "To", "Months", "Months used"]
+    assert list(revisions.supplied_table([combined]).columns) == ["Vintage", "From", "To", "Months", "Months its dataset takes"]
     assert revisions.file_slug("nationwide-drugs-FY23_fy26.csv") == "nationwide-drugs-fy23-fy26"
+
+
+def test_cells_that_cancel_out_and_a_closed_year_are_summed_up_apart():
+    older = vintage("t-fy23-fy24-nov.csv", pd.date_range("2022-10-01", "2023-11-01", freq="MS"))
+    newer = changed(
+        changed(
+            vintage("t-fy23-fy24-dec.csv", pd.date_range("2022-10-01", "2023-12-01", freq="MS")),
+            MONTHS[1],
+            "A",
+            "x",
+            101,
+        ),
+        MONTHS[1],
+        "A",
+        "y",
+        99,
+    )  # two cells of Nov 2023 that cancel out
+    newer = changed(newer, pd.Timestamp("2023-03-01"), "B", "y", 103)  # FY2023: closed in the older file
+    combined = vintages.Combined(SPEC, [], [older, newer], vintages.combine([older, newer], ("encounters",)))
+    assert revisions.summary([combined]).values.tolist() == [
+        ["2023 (closed)", "B", "1 in 1 month", "1", "1", "+3", "+1.5% (Mar 2023)"],
+        ["2024", "A", "2 in 1 month", "0", "1", "+0", "none"],
+    ]
+    csv = revisions.cells_csv([combined])
+    assert csv[["month", "region", "cell", "before", "after", "closed_year"]].values.tolist() == [
+        ["2023-03", "B", "y", 100.0, 103.0, True],
+        ["2023-11", "A", "x", 100.0, 101.0, False],
+        ["2023-11", "A", "y", 100.0, 99.0, False],
+    ]
 
 
 def test_a_dataset_without_revisions_displays_without_error():
