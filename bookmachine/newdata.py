@@ -66,35 +66,56 @@ def sheets_of(path: Path) -> list[str]:
     return re.findall(r'<sheet[^>]*\bname="([^"]+)"', index)
 
 
+def accepted_files() -> str:
+    """The files ``make add-data`` accepts, in words: each dataset's title and file-name template."""
+    return "; ".join(f"{spec.title} ({vintages.name_template(spec)})" for spec in REISSUED)
+
+
 def recognize(path: Path) -> vintages.Reissued:
-    """The reissued dataset whose columns (or sheets) the file has; otherwise say what is missing."""
-    if path.suffix.lower() == ".xlsx":
-        names, candidates = sheets_of(path), [spec for spec in REISSUED if spec.sheets]
-        best = max(candidates, key=lambda spec: len(set(spec.sheets) & set(names)))
-        missing = [sheet for sheet in best.sheets if sheet not in names]
-        if missing:
-            raise DataError(
-                path,
-                f"not recognized: closest dataset is {best.dataset!r}, which needs the sheet {missing[0]!r}",
-                expected=f"the sheets {list(best.sheets)}",
-            )
-    else:
-        columns, candidates = header_of(path), [spec for spec in REISSUED if spec.header]
-        best = max(candidates, key=lambda spec: len(set(spec.header) & set(columns)))
-        missing = [c for c in best.header if c not in columns]
-        if missing:
-            raise DataError(
-                path,
-                f"not recognized: closest dataset is {best.dataset!r}, which needs this column",
-                column=missing[0],
-                expected=f"the columns {list(best.header)}",
-            )
-        extra = [c for c in columns if c not in best.header]
-        if extra:
-            raise DataError(path, f"unexpected column for dataset {best.dataset!r}", column=extra[0])
-    if not best.matches(path.name):
-        raise DataError(path, f"file name does not follow {best.dataset!r} naming", expected=best.name_pattern)
+    """The reissued dataset whose columns (or sheets) the file has; otherwise say what is missing and
+    what the file has instead, or that it is none of the files add-data accepts. (Its name is checked
+    once it is read: ``check_name``.)"""
+    workbook = path.suffix.lower() == ".xlsx"
+    found = sheets_of(path) if workbook else header_of(path)
+    candidates = [spec for spec in REISSUED if (spec.sheets if workbook else spec.header)]
+    best = max(candidates, key=lambda spec: len(set(spec.sheets if workbook else spec.header) & set(found)))
+    wanted = list(best.sheets if workbook else best.header)
+    kind = "sheet" if workbook else "column"
+    if not set(wanted) & set(found):
+        raise DataError(
+            path,
+            f"not one of the files make add-data accepts (no {kind} of theirs: it has the {kind}s {found})",
+            expected=f"one of: {accepted_files()}",
+        )
+    missing = [name for name in wanted if name not in found]
+    extra = [name for name in found if name not in wanted]
+    if missing:
+        instead = f"; it has {', '.join(map(repr, extra))} instead" if extra else ""
+        raise DataError(
+            path,
+            f"not recognized: it looks like {best.title} ({best.dataset!r}), which needs the {kind}"
+            f"{'s' * (len(missing) > 1)} {', '.join(map(repr, missing))}{instead}",
+            column=None if workbook else missing[0],
+            expected=f"the {kind}s {wanted}",
+        )
+    if extra and not workbook:
+        raise DataError(path, f"unexpected column for {best.title} ({best.dataset!r})", column=extra[0])
     return best
+
+
+def check_name(path: Path, spec: vintages.Reissued, frame: pd.DataFrame) -> None:
+    """Refuse a file whose name does not follow its dataset's naming (the name states the months it
+    promises), saying the form in words and the name to rename it to, from the months it holds."""
+    if spec.matches(path.name):
+        return
+    suggestion = vintages.suggested_name(spec, frame)
+    rename = f"; rename it to {suggestion}" if suggestion else ""
+    raise DataError(
+        path,
+        f"file name does not follow the naming of {spec.title} ({spec.dataset!r}): the name states the months "
+        f"the file promises. This file holds {frame['month'].min():%b %Y} - {frame['month'].max():%b %Y}{rename}",
+        expected=f"a name of the form {vintages.name_template(spec)}",
+    )
 
 
 def chapters_reading(spec: vintages.Reissued, chapters_dir: Path) -> list[str]:
@@ -295,11 +316,13 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
         raise DataError(path, "no such file")
     spec = recognize(path)
     readers = require_a_reader(path, spec, chapters_dir or config.CHAPTERS_DIR)
-    candidate = vintages.read_vintage(spec, path)
     sha256 = catalog.sha256_of(path)
     entries = catalog.load_catalog(config.CATALOG_FILE)
-    if any(e["sha256"] == sha256 for e in entries):
-        raise DataError(path, "already in the catalog (same sha256)")
+    same = [e["id"] for e in entries if e["sha256"] == sha256]
+    if same:
+        raise DataError(path, f"already in the catalog (same sha256) as entry {same[0]!r}")
+    candidate = vintages.read_vintage(spec, path)
+    check_name(path, spec, candidate)
     if any(e["id"] == path.stem for e in entries):
         raise DataError(
             path,

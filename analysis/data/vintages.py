@@ -264,7 +264,7 @@ def promise(spec: Reissued, name: str) -> tuple[pd.Timestamp | None, pd.Timestam
     """First and last month a file's name promises (the first is None when the name does not say)."""
     found = re.match(spec.name_pattern, name)
     if not found:
-        raise DataError(name, f"file name does not follow {spec.dataset!r} naming", expected=spec.name_pattern)
+        raise DataError(name, f"file name does not follow {spec.dataset!r} naming", expected=name_template(spec))
     parts = found.groupdict()
     last_fy = 2000 + int(parts["last_fy"])
     if parts.get("month"):
@@ -276,6 +276,44 @@ def promise(spec: Reissued, name: str) -> tuple[pd.Timestamp | None, pd.Timestam
     last = pd.Timestamp(last_fy - (month >= 10), month, 1)
     first = pd.Timestamp(2000 + int(parts["first_fy"]) - 1, 10, 1) if parts.get("first_fy") else None
     return first, last
+
+
+# How a file-name pattern's groups read in words (``name_template``) and how a file's months fill them
+# (``suggested_name``): first and last fiscal year as two digits, the last month as CBP or DHS write it.
+NAME_WORDS = {
+    "first_fy": "<first fiscal year, 2 digits>",
+    "last_fy": "<last fiscal year, 2 digits>",
+    "month_number": "<last month, 2 digits>",
+}
+
+
+def _fill(pattern: str, fills: dict[str, str]) -> str:
+    """The pattern with each named group, and the optional month suffix, replaced; anchors and escapes removed."""
+    text = pattern.replace(MONTH_SUFFIX, fills["suffix"])
+    for group, value in fills.items():
+        text = re.sub(rf"\(\?P<{group}>[^)]*\)", lambda _, value=value: value, text)
+    return re.sub(r"\\(.)", r"\1", text.strip("^$"))
+
+
+def name_template(spec: Reissued) -> str:
+    """The file name a dataset's files must have, in words: 'nationwide-drugs-fy<first fiscal year,
+    2 digits>-fy<last fiscal year, 2 digits>[-<last month: jan ... dec>].csv'."""
+    return _fill(spec.name_pattern, {**NAME_WORDS, "suffix": "[-<last month: jan ... dec, unless sep>]"})
+
+
+def suggested_name(spec: Reissued, frame: pd.DataFrame) -> str | None:
+    """The name a file holding ``frame``'s months should have under ``spec``'s naming, or None when the
+    pattern cannot say it (checked: the suggestion must match and promise the frame's last month)."""
+    first, last = frame["month"].min(), frame["month"].max()
+    abbr = [name for name, number in MONTH_ABBR.items() if number == last.month][0]
+    fills = {
+        "first_fy": f"{int(fiscal_year(pd.Series([first])).iloc[0]) % 100:02d}",
+        "last_fy": f"{int(fiscal_year(pd.Series([last])).iloc[0]) % 100:02d}",
+        "month_number": f"{last.month:02d}",
+        "suffix": "" if last.month == 9 else f"-{abbr}",
+    }
+    name = _fill(spec.name_pattern, fills)
+    return name if spec.matches(name) and promise(spec, name)[1] == last else None
 
 
 def categories_lacking(frame: pd.DataFrame, spec: Reissued, expected: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -412,9 +450,11 @@ def review(spec: Reissued, name: str, candidate: pd.DataFrame, held: list[pd.Dat
     after = [frame for frame in held if frame["month"].max() > last]
     previous = before[-1] if before else candidate.iloc[0:0]
     changes = cell_changes(previous, candidate, spec)
-    if after:
+    if after:  # an older file: against the newer file that wins; a cell both comparisons flag is listed once
         later = cell_changes(candidate, after[0], spec)
-        changes = pd.concat([changes, later[later["closed"]]], ignore_index=True)
+        changes = pd.concat([later[later["closed"]], changes], ignore_index=True).drop_duplicates(
+            ["month", *spec.cells(), "measure"]
+        )
     closed = changes["closed"].astype(bool)
     return Review(
         first=first,

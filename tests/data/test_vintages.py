@@ -240,7 +240,13 @@ def test_the_summary_counts_months_releases_net_change_and_the_largest_relative_
         ["Test dataset", "t-fy24-fy24-feb.csv", "2023-10", "2024-02", 5, 0],
         ["Test dataset", "t-fy24-fy24-mar.csv", "2023-10", "2024-02", 5, 5],
     ]
-    assert list(revisions.supplied_table([combined]).columns) == ["Vintage", "From", "To", "Months", "Months its dataset takes"]
+    assert list(revisions.supplied_table([combined]).columns) == [
+        "Vintage",
+        "From",
+        "To",
+        "Months",
+        "Months its dataset takes",
+    ]
     assert revisions.file_slug("nationwide-drugs-FY23_fy26.csv") == "nationwide-drugs-fy23-fy26"
 
 
@@ -469,3 +475,65 @@ def test_the_seizure_file_cut_inside_its_last_block_is_refused(real_data, tmp_pa
     found = vintages.cut_short(vintages.read_vintage(seizures.NATIONWIDE, cut), seizures.NATIONWIDE)
     assert (found.month, found.neighbour) == (pd.Timestamp("2025-09-01"), pd.Timestamp("2025-08-01"))
     assert found.ends_at[:2] == ("USBP", "Southwest Border")
+
+
+# ---- refusals that say what to do (the analyst's finding 7) ----
+
+
+def test_an_older_file_changing_one_closed_cell_is_reported_once():
+    oldest = vintage("t-fy22-fy23.csv", pd.date_range("2021-10-01", "2023-09-01", freq="MS"))
+    newest = vintage("t-fy23-fy24-mar.csv", pd.date_range("2022-10-01", "2024-03-01", freq="MS"))
+    middle = changed(
+        vintage("t-fy22-fy24-jan.csv", pd.date_range("2021-10-01", "2024-01-01", freq="MS")),
+        pd.Timestamp("2023-02-01"),
+        "A",
+        "y",
+        7,
+    )  # differs from both neighbours in one cell of FY2023, closed in both
+    closed = vintages.review(SPEC, "t-fy22-fy24-jan.csv", middle, [oldest, newest]).closed_changes
+    assert closed[["month", "old", "new", "old_file", "new_file"]].values.tolist() == [
+        [pd.Timestamp("2023-02-01"), 7, 100, "t-fy22-fy24-jan.csv", "t-fy23-fy24-mar.csv"]
+    ]
+
+
+def test_a_renamed_column_is_refused_naming_the_column_the_file_has_instead(sbo_lines, tmp_path):
+    path = write(tmp_path / SEPTEMBER, [sbo_lines[0].replace("Encounter Count", "Encounters"), *sbo_lines[1:]])
+    with pytest.raises(DataError) as refused:
+        newdata.check(path)
+    assert refused.value.column == "Encounter Count" and (
+        "it looks like CBP Southwest Land Border Encounters by component ('cbp-encounters-component'), which "
+        "needs the column 'Encounter Count'; it has 'Encounters' instead" in str(refused.value)
+    )
+
+
+def test_a_misnamed_file_is_told_the_name_form_in_words_and_the_name_to_give_it(sbo_lines, tmp_path):
+    path = write(tmp_path / "sbo-encounters-fy22-fy25-sep (1).csv", with_september(sbo_lines))  # a browser's copy
+    with pytest.raises(DataError) as refused:
+        newdata.check(path)
+    message = str(refused.value)
+    assert "This file holds Oct 2021 - Sep 2025; rename it to sbo-encounters-fy22-fy25.csv" in message
+    assert (
+        "a name of the form sbo-encounters-fy<first fiscal year, 2 digits>-fy<last fiscal year, 2 digits>"
+        "[-<last month: jan ... dec, unless sep>].csv" in message
+    )
+    assert "(?P<" not in message  # no regular expression
+
+
+def test_dhs_own_workbook_name_is_told_the_rename(real_data, tmp_path):
+    path = tmp_path / "KHSM Encounters (USBP) fy25m11.xlsx"
+    path.write_bytes(catalog.path("ohss-khsm-encounters-usbp-fy25m11").read_bytes() + b"")  # same bytes: known
+    with pytest.raises(DataError, match="already in the catalog \\(same sha256\\) as entry 'ohss-khsm-encounters"):
+        newdata.check(path)
+    assert vintages.suggested_name(encounters.OHSS, vintages.read_vintage(encounters.OHSS, path)) == (
+        "ohss-khsm-encounters-usbp-fy25m11.xlsx"
+    )
+
+
+def test_a_workbook_of_another_publisher_is_none_of_the_accepted_files(real_data):
+    with pytest.raises(DataError) as refused:
+        newdata.check(catalog.path("ndcs-data-supplement-2020-february"))
+    message = str(refused.value)
+    assert "not one of the files make add-data accepts" in message and "closest" not in message
+    assert (
+        "DHS OHSS Key Homeland Security Metrics, USBP encounters (ohss-khsm-encounters-usbp-fy<last fiscal" in message
+    )

@@ -236,4 +236,4 @@ def test_an_unknown_file_is_refused(chain, tmp_path):
     unknown = tmp_path / "something.csv"
     unknown.write_text("a,b\n1,2\n")
     result = run(chain["project"], sys.executable, "-m", "bookmachine.newdata", str(unknown))
-    assert result.returncode == 1 and "not recognized" in result.stderr
+    assert result.returncode == 1 and "not one of the files make add-data accepts" in result.stderr
