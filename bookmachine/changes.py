@@ -454,6 +454,34 @@ def changes_page(
     return template.replace(MARKER, "\n".join([generated, added, revisions, versions_markdown(directory)]))
 
 
+def plain(markdown: str) -> str:
+    """The page's Markdown as a terminal reads it (``make changes``): raw HTML or LaTeX blocks and the LaTeX-only
+    blocks dropped, the HTML-only text kept without its fence, list tables as rows of cells joined by
+    ' | ', and roles shown as their text ({ref}`words <target>` -> words)."""
+    lines, skipping, row = [], False, []
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fence = line.strip("`").strip()
+            skipping = fence.startswith("{raw}") or fence == "{only} latex"
+            if row:
+                lines.append(" | ".join(row))
+                row = []
+            continue
+        if skipping or line.startswith(":"):
+            continue
+        if line.startswith("* - "):
+            if row:
+                lines.append(" | ".join(row))
+            row = [line[4:]]
+        elif line.startswith("  - ") and row:
+            row.append(line[4:])
+        else:
+            lines.append(line)
+    text = "\n".join(lines + ([" | ".join(row)] if row else []))
+    text = re.sub(r"\{\w+\}`([^`<]*?)\s*<[^`>]*>`", r"\1", text)
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"\{\w+\}`([^`]*)`", r"\1", text)).rstrip("\n") + "\n"
+
+
 def main(argv: list[str]) -> int:
     """``make changes``: print the comparison of _build/numbers.json with the previous release."""
     from bookmachine import version
@@ -465,7 +493,9 @@ def main(argv: list[str]) -> int:
     current = version.cff_version()
     sources_file = config.BUILD_DIR / "number-sources.json"
     sources = json.loads(sources_file.read_text()) if sources_file.exists() else {}
-    print(changes_markdown(*baseline(current, json.loads(numbers_file.read_text())), sources))
+    described, previous, numbers = baseline(current, json.loads(numbers_file.read_text()))
+    added = data_added_markdown(previous[0] if previous else None, catalog.load_catalog())
+    print(plain(changes_markdown(described, previous, numbers, sources) + "\n" + added))
     return 0
 
 

@@ -144,3 +144,17 @@ def test_make_release_dates_the_citation_and_add_data_does_not(tmp_path):
     assert "date-released: 2026-01-01\n" in citation.read_text()
     assert release.date_release(citation, dt.date(2026, 3, 9)) == "2026-03-09"
     assert citation.read_text() == "cff-version: 1.2.0\nversion: 1.1.0\ndate-released: 2026-03-09\ntitle: x\n"
+
+
+def test_make_changes_prints_plain_text_not_myst_markup():
+    from bookmachine import changes
+
+    page = (
+        "Intro.\n\n```{list-table}\n:header-rows: 1\n:widths: 50 50\n\n* - Claim\n  - Now\n"
+        "* - {ref}`Fentanyl comes through ports <claim-x>`\n  - Correct\n```\n\n"
+        "```{only} html\nThe file `book-changes.csv`:\n```\n\n```{raw} html\n<p>link</p>\n```\n\n"
+        "```{only} latex\nIn the HTML book.\n```\n"
+    )
+    assert changes.plain(page) == (
+        "Intro.\n\nClaim | Now\nFentanyl comes through ports | Correct\n\nThe file `book-changes.csv`:\n"
+    )
