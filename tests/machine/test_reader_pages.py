@@ -110,7 +110,7 @@ def test_each_factual_claim_carries_claim_review_data_that_parses(html_book):
     book_url = citation.book_url(citation.citation())
     for review in reviews:
         assert review["@type"] == "ClaimReview" and review["claimReviewed"]
-        assert not review["claimReviewed"].startswith("A table: ") or ";" in review["claimReviewed"]  # rows too
+        assert not review["claimReviewed"].startswith("A table: ") or " | " in review["claimReviewed"]  # rows quoted
         assert review["itemReviewed"]["@type"] == "Claim" and review["reviewRating"]["alternateName"] in plain
         author = review["itemReviewed"].get("author", {}).get("name", "")
         assert "not named" not in author and "**" not in review["claimReviewed"]  # nothing unknown, no Markdown
