@@ -226,11 +226,10 @@ def summary(datasets: list[vintages.Combined]) -> pd.DataFrame:
             "Component or region": table["group"],
             "Measure": table["measure"],
             "Cells revised": [
-                f"{cells:,} in {months} month{'s' * (months != 1)}"
-                for cells, months in zip(table["cells"], table["cell_months"], strict=True)
+                f"{cells:,} in {months} month{'s' * (months != 1)}, by {files} file{'s' * (files != 1)}"
+                for cells, months, files in zip(table["cells"], table["cell_months"], table["files"], strict=True)
             ],
             "Months whose total changed": table["months"].astype(str),
-            "Files that revised them": table["files"].astype(str),
             "Net change": _signed(table["net_change"].astype(float)),
             "Largest change of a month's total": largest,
         }

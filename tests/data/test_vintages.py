@@ -193,13 +193,12 @@ def test_the_summary_counts_months_releases_net_change_and_the_largest_relative_
         "Component or region",
         "Cells revised",
         "Months whose total changed",
-        "Files that revised them",
         "Net change",
         "Largest change of a month's total",
     ]
     assert shown.values.tolist() == [
-        ["2024", "A", "2 in 1 month", "1", "2", "-5", "-5% (Oct 2023)"],
-        ["2024", "B", "1 in 1 month", "1", "1", "+4", "+2% (Dec 2023)"],
+        ["2024", "A", "2 in 1 month, by 2 files", "1", "-5", "-5% (Oct 2023)"],
+        ["2024", "B", "1 in 1 month, by 1 file", "1", "+4", "+2% (Dec 2023)"],
     ]
     facts = revisions.facts([combined])
     assert (facts["cells"], facts["months"], facts["closed_cells"], facts["fiscal_years"]) == (3, 2, 0, "FY2024")
@@ -268,8 +267,8 @@ def test_cells_that_cancel_out_and_a_closed_year_are_summed_up_apart():
     newer = changed(newer, pd.Timestamp("2023-03-01"), "B", "y", 103)  # FY2023: closed in the older file
     combined = vintages.Combined(SPEC, [], [older, newer], vintages.combine([older, newer], ("encounters",)))
     assert revisions.summary([combined]).values.tolist() == [
-        ["2023 (closed)", "B", "1 in 1 month", "1", "1", "+3", "+1.5% (Mar 2023)"],
-        ["2024", "A", "2 in 1 month", "0", "1", "+0", "none"],
+        ["2023 (closed)", "B", "1 in 1 month, by 1 file", "1", "+3", "+1.5% (Mar 2023)"],
+        ["2024", "A", "2 in 1 month, by 1 file", "0", "+0", "none"],
     ]
     csv = revisions.cells_csv([combined])
     assert csv[["month", "region", "cell", "before", "after", "closed_year"]].values.tolist() == [
