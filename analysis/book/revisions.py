@@ -238,14 +238,29 @@ def summary(datasets: list[vintages.Combined]) -> pd.DataFrame:
     return shown.drop(columns="Dataset") if shown["Dataset"].nunique() <= 1 else shown
 
 
+# The summary's columns, as shares of the line the PDF prefers (each still gets what its longest word needs).
+SUMMARY_WIDTHS = {
+    "Dataset": 22,
+    "FY": 9,
+    "Component or region": 14,
+    "Measure": 10,
+    "Cells revised": 19,
+    "Months whose total changed": 13,
+    "Net change": 9,
+    "Largest change of a month's total": 14,
+}
+
+
 def summary_markdown(datasets: list[vintages.Combined], name: str) -> Markdown | None:
     """The revisions summed up per fiscal year (``summary``) with their data as ``<name>.csv``; None (nothing
     shown) when no vintage revised a cell."""
     data = summary_data(datasets)
     if data.empty:
         return None
+    shown = summary(datasets)
     return markdown_table(
-        summary(datasets),
+        shown,
+        [SUMMARY_WIDTHS[column] for column in shown.columns],
         download=downloads.Download(
             name,
             "per dataset, fiscal year (closed: published as closed by the older vintage), component or region "
