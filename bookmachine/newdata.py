@@ -221,8 +221,8 @@ def closed_year_message(review: vintages.Review, spec: vintages.Reissued) -> str
     ]
     years = ", ".join(f"FY{fy}" for fy in sorted(changes["fy"].unique()))
     return (
-        f"changes {len(changes)} cells of closed fiscal years ({years}), which CBP has never revised "
-        f"(analysis/data/vintages.py):{_listing(lines)}"
+        f"changes {len(changes)} cell{'s' * (len(changes) != 1)} of closed fiscal years ({years}), which CBP has "
+        f"never revised (analysis/data/vintages.py):{_listing(lines)}"
     )
 
 
@@ -233,8 +233,8 @@ def revision_lines(revisions: pd.DataFrame) -> list[str]:
         months = sorted(part["month"].unique())
         span = f"{months[0]:%b %Y}" + (f" - {months[-1]:%b %Y}" if len(months) > 1 else "")
         lines.append(
-            f"FY{fy} {measure}: {len(part)} cells in {len(months)} month{'s' * (len(months) > 1)} "
-            f"({span}), net {(part['new'] - part['old']).sum():+,.6g}"
+            f"FY{fy} {measure}: {len(part)} cell{'s' * (len(part) != 1)} in {len(months)} "
+            f"month{'s' * (len(months) > 1)} ({span}), net {(part['new'] - part['old']).sum():+,.6g}"
         )
     return lines
 

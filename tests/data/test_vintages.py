@@ -348,7 +348,7 @@ def test_a_real_vintage_with_a_new_month_and_an_open_year_revision_is_accepted(s
         write(tmp_path / SEPTEMBER, with_september(sbo_lines[:at] + [",".join(cells)] + sbo_lines[at + 1 :]))
     )
     assert entry["vintage"] == "2025-09" and "accepted_revisions" not in entry
-    assert entry["in_year_revisions"] == ["FY2025 encounters: 1 cells in 1 month (Jul 2025), net +3"]
+    assert entry["in_year_revisions"] == ["FY2025 encounters: 1 cell in 1 month (Jul 2025), net +3"]
     assert entry["read_by"] == ["checks", "encounters", "revisions"]
 
 
@@ -361,7 +361,7 @@ def test_a_closed_year_change_is_refused_with_its_cell_and_accepted_only_with_th
         newdata.check(path)
     message = str(refused.value)
     cell = " / ".join(["USBP", *cells[4:8]])
-    assert path.name in message and "changes 1 cells of closed fiscal years (FY2024)" in message
+    assert path.name in message and "changes 1 cell of closed fiscal years (FY2024)" in message
     before, after = int(cells[-1]) - 7, int(cells[-1])
     assert f"FY2024 Mar 2024 {cell}, encounters: {before:,} in {NEWEST_SBO}.csv, {after:,} in {SEPTEMBER}" in message
     accepted = newdata.check(path, accept_revisions=True)

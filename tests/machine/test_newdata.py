@@ -212,7 +212,7 @@ def test_a_closed_year_cell_changed_is_refused_naming_the_cell(attack):
     cells = lines[at].split(",")
     cells[-1] = str(int(cells[-1]) + 1)
     refused = attempt(september(lines[:at] + [",".join(cells)] + lines[at + 1 :]))
-    assert "changes 1 cells of closed fiscal years (FY2024)" in refused
+    assert "changes 1 cell of closed fiscal years (FY2024)" in refused
     cell = " / ".join(["USBP", *cells[4:8]])
     assert f"FY2024 Mar 2024 {cell}, encounters: {int(cells[-1]) - 1:,} in {ATTACKED}.csv, " in refused
 
