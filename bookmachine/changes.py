@@ -368,8 +368,16 @@ def data_added_frame(entries: list[dict], before: dict) -> pd.DataFrame:
             "covers": [item.get("coverage", "") for item in added],
             "in_year_revisions": ["; ".join(item.get("in_year_revisions") or []) for item in added],
             "closed_year_cells_accepted": [len(item.get("accepted_revisions") or []) for item in added],
+            "short_block_accepted": [item.get("accepted_short_block", "") for item in added],
         },
-        columns=["dataset", "file", "covers", "in_year_revisions", "closed_year_cells_accepted"],
+        columns=[
+            "dataset",
+            "file",
+            "covers",
+            "in_year_revisions",
+            "closed_year_cells_accepted",
+            "short_block_accepted",
+        ],
     )
 
 
@@ -386,9 +394,10 @@ def data_added_markdown(previous_version: str | None, entries: list[dict], direc
     if frame.empty:
         return heading + f"None: this version reads the same files as release {previous_version}.\n"
     accepted = [f"{count} closed-year cells accepted" if count else "" for count in frame["closed_year_cells_accepted"]]
+    short = [f"last block accepted as short: {text}" if text else "" for text in frame["short_block_accepted"]]
     revised = [
-        "; ".join(part for part in pair if part) or "none"
-        for pair in zip(frame["in_year_revisions"], accepted, strict=True)
+        "; ".join(part for part in parts if part) or "none"
+        for parts in zip(frame["in_year_revisions"], accepted, short, strict=True)
     ]
     table = pd.DataFrame(
         {

@@ -8,7 +8,9 @@ limits and the measurements behind them are written there):
 
 - truncation is refused: a month the name promises missing, a month lacking a component or
   region, a month falling by more than the measured limit, a last block of rows that stops before
-  the point where every other month of the file ends (a cut in a month the book does not hold yet);
+  the point where every other month of the file ends (a cut in a month the book does not hold yet;
+  ``--accept-short-block``, ``make add-data ... ACCEPT_SHORT_BLOCK=1``, accepts a block the user has
+  checked against CBP's own totals, and records it, since a month can lack its last cells for real);
 - a change to a closed fiscal year is refused with a table of the cells, unless
   ``--accept-revisions`` (``make add-data ... ACCEPT_REVISIONS=1``), which records them in the
   catalog entry (the What-changed page lists them);
@@ -308,7 +310,14 @@ def bump_minor_version(citation: Path, releases_file: Path = RELEASES_FILE) -> t
     return new, True
 
 
-def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None) -> dict:
+def short_block_only(review: vintages.Review) -> bool:
+    """Whether the only sign of truncation is a last block that ends early (``vintages.cut_short``)."""
+    return bool(review.cut) and not (review.missing or review.beyond or len(review.lacking) or len(review.fallen))
+
+
+def check(
+    path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None, accept_short_block: bool = False
+) -> dict:
     """Every check, nothing written: the catalog entry the file would get (with ``read_by`` and
     ``in_year_revisions``), or a DataError naming the file and the months or cells at fault."""
     path = path.resolve()
@@ -332,13 +341,20 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
     held_entries = vintages.entries(spec, entries)
     held = [vintages.read_vintage(spec, catalog.path(item["id"])) for item in held_entries]
     review = vintages.review(spec, path.name, candidate, held)
-    if review.truncated:
+    if review.truncated and not (accept_short_block and short_block_only(review)):
         book = vintages.combine(held, spec.values) if held else candidate.iloc[0:0]
+        override = (
+            f"; if CBP's own total for {review.cut.month:%b %Y} matches this file's (that month really has "
+            "no rows after that point), add it again with make add-data FILE=... ACCEPT_SHORT_BLOCK=1 "
+            "(recorded and listed)"
+            if short_block_only(review)
+            else ""
+        )
         raise DataError(
             path,
             truncation_message(review, spec, book),
             expected="every month the name promises, whole (a file cut short, e.g. at a line "
-            "boundary, is refused; download it again)",
+            "boundary, is refused; download it again)" + override,
         )
     if len(review.closed_changes) and not accept_revisions:
         raise DataError(
@@ -359,6 +375,11 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
             }
             for _, row in review.closed_changes.iterrows()
         ]
+    if review.cut:  # accepted with --accept-short-block: what was overridden, for the What-changed page
+        entry["accepted_short_block"] = (
+            f"{review.cut.month:%b %Y} ends at {' / '.join(map(str, review.cut.ends_at))}, before "
+            f"{' / '.join(map(str, review.cut.others_end))}"
+        )
     revised = revision_lines(review.revisions)
     if revised:  # kept in the catalog entry: the What-changed page lists the data added with them
         entry["in_year_revisions"] = revised
@@ -370,9 +391,11 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
     return entry
 
 
-def add(path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None) -> dict:
+def add(
+    path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None, accept_short_block: bool = False
+) -> dict:
     """Check and register one file; returns its catalog entry. Nothing is written unless all checks pass."""
-    entry = check(path, accept_revisions, chapters_dir)
+    entry = check(path, accept_revisions, chapters_dir, accept_short_block)
     report = {key: entry.pop(key) for key in ("read_by", "newer_held", "fills")}
     target = config.raw_dir() / entry["file"]
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -391,9 +414,14 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="accept a vintage that changes closed fiscal years (the cells are recorded)",
     )
+    parser.add_argument(
+        "--accept-short-block",
+        action="store_true",
+        help="accept a last block of rows that ends early, once checked against CBP's own total (recorded)",
+    )
     arguments = parser.parse_args(argv)
     try:
-        entry = add(arguments.file, arguments.accept_revisions)
+        entry = add(arguments.file, arguments.accept_revisions, accept_short_block=arguments.accept_short_block)
     except DataError as exc:
         print(f"\nREFUSED: {exc}\ndata/catalog.yml is unchanged.\n", file=sys.stderr)
         return 1
@@ -403,6 +431,8 @@ def main(argv: list[str]) -> int:
             f"ACCEPTED {len(accepted)} changes to closed fiscal years (--accept-revisions); they are recorded "
             "in the catalog entry and listed on the What-changed page."
         )
+    if entry.get("accepted_short_block"):
+        print(f"ACCEPTED a last block that ends early (--accept-short-block): {entry['accepted_short_block']}.")
     print(
         f"added {entry['file']} (dataset {entry['dataset']}, vintage {entry['vintage']}, sha256 {entry['sha256'][:12]})"
     )

@@ -449,6 +449,37 @@ def test_the_november_2025_file_cut_by_100_lines_is_refused_and_nothing_changes(
     assert "Southwest Land Border / TX: 47 rows, encounters 6,034" in message
 
 
+def test_a_short_last_block_checked_by_the_user_is_accepted_only_with_the_flag_and_recorded(until_september, tmp_path):
+    _, real, _ = until_september
+    lines = real.read_bytes().split(b"\r\n")[:-1]
+    cut = tmp_path / "cut" / real.name
+    cut.parent.mkdir()
+    cut.write_bytes(b"\r\n".join(lines[:-1]) + b"\r\n")  # the last row: TX / UAC / VENEZUELA, 8 encounters
+    with pytest.raises(DataError) as refused:
+        newdata.check(cut)
+    assert "CBP's own total for Oct 2025 matches this file's" in str(refused.value)
+    assert "ACCEPT_SHORT_BLOCK=1" in str(refused.value)
+    entry = newdata.check(cut, accept_short_block=True)
+    assert entry["accepted_short_block"] == (
+        "Oct 2025 ends at Southwest Land Border / TX / UAC / OTHER / Title 8, before "
+        "Southwest Land Border / TX / UAC / VENEZUELA / Title 8"
+    )
+
+
+def test_the_short_block_flag_never_lets_a_missing_month_through(until_september, tmp_path):
+    _, real, _ = until_september
+    header, *rows = real.read_bytes().split(b"\r\n")[:-1]
+    kept = [row for row in rows if not row.startswith(b"2026 (FYTD),FYTD,NOV,")]  # November 2025 left out
+    assert len(kept) < len(rows)
+    cut = tmp_path / "cut" / real.name
+    cut.parent.mkdir()
+    cut.write_bytes(b"\r\n".join([header, *kept]) + b"\r\n")
+    with pytest.raises(DataError) as refused:
+        newdata.check(cut, accept_short_block=True)
+    assert "Nov 2025: the book does not hold it either; the file: no rows" in str(refused.value)
+    assert "ACCEPT_SHORT_BLOCK" not in str(refused.value)
+
+
 def test_every_cut_inside_the_last_block_of_the_november_2025_file_is_refused(until_september):
     """Line boundaries inside October 2025's 854 rows: each of the last 80, then every 9th (the rule
     costs about 10 ms a file; the measurement over all 853 is in test_revision_pattern)."""

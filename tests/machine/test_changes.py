@@ -112,6 +112,7 @@ def test_the_data_added_since_the_release_before_are_listed_with_their_recorded_
             "in_year_revisions": ["FY2024 encounters: 238 cells in 4 months (Oct 2023 - Jan 2024), net -114"],
         },
         {"id": "c", "sha256": "3", "dataset": "e", "accepted_revisions": [{"month": "2023-01"}, {"month": "2023-02"}]},
+        {"id": "f", "sha256": "4", "dataset": "e", "accepted_short_block": "Oct 2025 ends at A / X, before A / Z"},
     ]
     assert changes.data_added_markdown("1.0.0", entries, tmp_path) == (
         "## Data added since release 1.0.0\n\nThe inputs of release 1.0.0 were not kept (`make release` keeps them).\n"
@@ -119,12 +120,13 @@ def test_the_data_added_since_the_release_before_are_listed_with_their_recorded_
     release.keep_inputs("1.0.0", entries[:1], tmp_path)
     assert changes.kept_inputs("1.0.0", tmp_path) == {"a": "1"}
     text = changes.data_added_markdown("1.0.0", entries, tmp_path)
-    assert text.startswith("## Data added since release 1.0.0\n\n2 files were added to the catalog since release 1.0.0")
+    assert text.startswith("## Data added since release 1.0.0\n\n3 files were added to the catalog since release 1.0.0")
     assert (
         "* - d\n  - `b`\n  - Oct 2020 - May 2024, monthly\n  - FY2024 encounters: 238 cells in 4 months "
         "(Oct 2023 - Jan 2024), net -114" in text
     )
     assert "* - e\n  - `c`\n  -  \n  - 2 closed-year cells accepted" in text and 'book-data-added.csv"' in text
+    assert "  - `f`\n  -  \n  - last block accepted as short: Oct 2025 ends at A / X, before A / Z" in text
     release.keep_inputs("1.0.0", entries, tmp_path)
     assert "None: this version reads the same files as release 1.0.0." in changes.data_added_markdown(
         "1.0.0", entries, tmp_path
