@@ -315,6 +315,17 @@ def short_block_only(review: vintages.Review) -> bool:
     return bool(review.cut) and not (review.missing or review.beyond or len(review.lacking) or len(review.fallen))
 
 
+def short_block_advice(review: vintages.Review, candidate: pd.DataFrame, spec: vintages.Reissued) -> str:
+    """How to accept a last block that ends early for real: compare its month's total with CBP's own."""
+    month = review.cut.month
+    totals = vintages.month_totals(candidate, spec.values)
+    amounts = ", ".join(f"{measure} {totals.loc[month, measure]:,.6g}" for measure in totals.columns)
+    return (
+        f"; if CBP's own total for {month:%b %Y} is this file's ({amounts}), that month really has no rows "
+        "after that point: add the file again with make add-data FILE=... ACCEPT_SHORT_BLOCK=1 (recorded and listed)"
+    )
+
+
 def check(
     path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None, accept_short_block: bool = False
 ) -> dict:
@@ -343,13 +354,7 @@ def check(
     review = vintages.review(spec, path.name, candidate, held)
     if review.truncated and not (accept_short_block and short_block_only(review)):
         book = vintages.combine(held, spec.values) if held else candidate.iloc[0:0]
-        override = (
-            f"; if CBP's own total for {review.cut.month:%b %Y} matches this file's (that month really has "
-            "no rows after that point), add it again with make add-data FILE=... ACCEPT_SHORT_BLOCK=1 "
-            "(recorded and listed)"
-            if short_block_only(review)
-            else ""
-        )
+        override = short_block_advice(review, candidate, spec) if short_block_only(review) else ""
         raise DataError(
             path,
             truncation_message(review, spec, book),

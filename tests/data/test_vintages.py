@@ -457,7 +457,7 @@ def test_a_short_last_block_checked_by_the_user_is_accepted_only_with_the_flag_a
     cut.write_bytes(b"\r\n".join(lines[:-1]) + b"\r\n")  # the last row: TX / UAC / VENEZUELA, 8 encounters
     with pytest.raises(DataError) as refused:
         newdata.check(cut)
-    assert "CBP's own total for Oct 2025 matches this file's" in str(refused.value)
+    assert "CBP's own total for Oct 2025 is this file's (encounters 30,543)" in str(refused.value)
     assert "ACCEPT_SHORT_BLOCK=1" in str(refused.value)
     entry = newdata.check(cut, accept_short_block=True)
     assert entry["accepted_short_block"] == (
