@@ -89,18 +89,18 @@ def links_markdown(links: dict[str, str]) -> str:
 
 
 class HtmlOnly:
-    """A notebook output whose HTML links a download; the PDF, which cannot link files beside the HTML,
-    prints ``pdf`` instead (Markdown: the LaTeX builder takes it before plain text, the object's repr)."""
+    """A download link for the HTML book; elsewhere (the PDF, which lists every download on its Data
+    page, and plain-text views of the notebook) a line naming the file. Every form is given: without
+    a plain one, IPython adds its default text/plain (``<...HtmlOnly at 0x...>``), which the PDF printed."""
 
-    def __init__(self, html: str, pdf: str):
-        self.html = html
-        self.pdf = pdf
+    def __init__(self, html: str, text: str):
+        self.html, self.text = html, text
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html, "text/markdown": self.pdf}
+        return {"text/html": self.html, "text/markdown": self.text, "text/plain": self.text}
 
 
 def link(frame: pd.DataFrame, about: Download, label: str) -> HtmlOnly:
-    """Save ``frame`` as a download (``save``) and return the HTML link to it, for a cell to display (the
-    PDF names the file)."""
-    return HtmlOnly(links_html({label: save(frame, about)}), f"Download: `{about.name}.csv` (see the Data page).")
+    """Save ``frame`` as a download (``save``) and return the link to it, for a cell to display."""
+    address = save(frame, about)
+    return HtmlOnly(links_html({label: address}), f"Download: {label}, `{about.name}.csv` (Data page).")
