@@ -27,7 +27,7 @@ HEADLINE_NUMBERS = {
     "who.ports.fentanyl.pct_citizen": "U.S. citizens among people caught with fentanyl at ports of entry",
     "who.ports.fentanyl.period": "Years of the citizenship figures",
     "state_panel.answer.verdict": "State drug crime: the chapter's verdict",
-    "state_panel.answer.decider": "State drug crime: the model whose upper bound decides the verdict",
+    "state_panel.answer.decider_short": "State drug crime: the model whose upper bound decides the verdict",
     "state_panel.drug_arrests.pew.twfe.years": "Years of the state panel's declared analysis",
     "state_panel.answer.decider_upper": (
         "Drug arrests per 100,000 residents per point of undocumented share, upper bound that decides the verdict"
@@ -35,7 +35,7 @@ HEADLINE_NUMBERS = {
     "state_panel.answer.decider_side": "State drug crime: that upper bound against the threshold",
     "state_panel.drug_arrests.pew.threshold": "Smallest rise in drug arrests that counts (per 100,000 per point)",
     "state_panel.drug_arrests.pew.twfe.coef": "Drug arrests per 100,000 per point of undocumented share, main model",
-    "state_panel.answer.fragility": "State drug crime: what the main model's estimate rests on",
+    "state_panel.answer.fragility_short": "State drug crime: what the main model's estimate rests on",
     "state_panel.answer.later_arrests": "State drug crime: the estimates after 2008",
     "correlation.answer.title": "Crossings and seizures: the answer",
     "correlation.answer.size": "Fentanyl seized (lb) per 1,000 more encounters in a sector-month, size",

@@ -272,6 +272,8 @@ def test_short_answer_words():
     assert answer["state_panel.answer.arrests"] == "No 1990-2008 drug-arrest interval lies above zero."
     # the deciding number comes first: the highest decisive upper bound, here the state-trends one, above 23.7
     assert answer["state_panel.answer.decider"] == "with each state's own trend removed"
+    assert answer["state_panel.answer.decider_short"] == "state trends"
+    assert answer["state_panel.answer.fragility_short"] == "rests on the 1990s"
     assert answer["state_panel.answer.decider_upper"] == 25.4
     assert answer["state_panel.answer.decider_side"] == "above"
     assert answer["state_panel.answer.decider_reading"] == (
@@ -619,6 +621,7 @@ def test_decider_is_the_highest_decisive_upper_bound_and_its_side_of_the_thresho
     below = sections.decider_numbers(drug, 23.7)
     assert below == {
         "state_panel.answer.decider": "with year effects per Census division",
+        "state_panel.answer.decider_short": "division-year effects",
         "state_panel.answer.decider_upper": 21.5,
         "state_panel.answer.decider_side": "below",
         "state_panel.answer.decider_reading": "so a rise that size is ruled out",

@@ -142,10 +142,15 @@ def listed(items: list[str], conjunction: str = "and") -> str:
 
 
 def fragility_phrase(periods: pd.DataFrame, later_start: str, complete: str) -> str:
-    """What happens to the main association in the two checks that matter: starting later
-    (``later_start``, a key of ``periods``) and keeping only complete reporting (``complete``); the
-    phrase says it 'rests on the years before <start>' or 'holds from <start>', and 'weakens with' or
-    'holds with' complete reporting, from whether each interval still excludes zero."""
+    """What happens to the main association in the two checks that matter: ``fragility_parts`` joined."""
+    return " and ".join(fragility_parts(periods, later_start, complete))
+
+
+def fragility_parts(periods: pd.DataFrame, later_start: str, complete: str) -> tuple[str, str]:
+    """What happens to the main association when the sample starts later (``later_start``, a key of
+    ``periods``) and when it keeps only complete reporting (``complete``): it 'rests on the years before
+    <start>' or 'holds from <start>', and 'weakens with' or 'holds with' complete reporting, from
+    whether each interval still excludes zero."""
     rows = periods.set_index("key")
     later, full, whole = rows.loc[later_start], rows.loc[complete], rows.loc["full"]
 
@@ -161,7 +166,7 @@ def fragility_phrase(periods: pd.DataFrame, later_start: str, complete: str) -> 
         else f"rests on the years before {start}"
     )
     second = "holds with complete reporting" if holds(full) else "weakens with complete reporting"
-    return f"{first} and {second}"
+    return first, second
 
 
 def trend_sentence(upper: float, threshold: float, se_trend: float, se_main: float) -> str:
@@ -250,11 +255,14 @@ DECIDER_WORDS = {
     "state_trends": "with each state's own trend removed",
     "division_years": "with year effects per Census division",
 }
+# The same, in a few words for the landing page's parenthesis.
+DECIDER_SHORT = {"twfe": "main model", "state_trends": "state trends", "division_years": "division-year effects"}
 
 
 def decider_numbers(drug: pd.DataFrame, threshold: float) -> dict:
     """The number that decides between 'supported' and 'inconclusive': the highest upper bound of the
-    decisive specifications (``drug``: the estimates table), which specification gives it, on which side
+    decisive specifications (``drug``: the estimates table), which specification gives it (in words and
+    in a few words), on which side
     of the threshold it lies and what that means for the document's claim of no link."""
     rows = drug.set_index("key").loc[list(DECISIVE)]
     key = str(rows["ci_high"].idxmax())
@@ -262,6 +270,7 @@ def decider_numbers(drug: pd.DataFrame, threshold: float) -> dict:
     above = upper >= threshold
     return {
         "state_panel.answer.decider": DECIDER_WORDS[key],
+        "state_panel.answer.decider_short": DECIDER_SHORT[key],
         "state_panel.answer.decider_upper": upper,
         "state_panel.answer.decider_side": "above" if above else "below",
         "state_panel.answer.decider_reading": (
@@ -363,6 +372,9 @@ def short_answer(
         "state_panel.answer.fragility": fragility_phrase(
             periods, f"from_{later_start}", f"coverage_{complete_coverage:.0f}"
         ),
+        "state_panel.answer.fragility_short": fragility_parts(
+            periods, f"from_{later_start}", f"coverage_{complete_coverage:.0f}"
+        )[0],
         "state_panel.answer.trend": trend_sentence(trends["ci_high"], threshold, trends["se"], main["se"]),
         "state_panel.answer.turns": turns,
         "state_panel.answer.later": later_sentence(*later),
