@@ -652,3 +652,15 @@ def test_correlation_national_numbers_give_the_border_patrol_share_of_the_weight
     )
     values = correlation_sections.national_numbers(national, fixed_effects.correlation)
     assert values["correlation.national.fentanyl_usbp.weight_share"] == pytest.approx(72 / 286)
+
+
+def test_cr1_numbers_give_k_both_ways_for_each_decisive_specification():
+    data = synthetic.synthetic_state_panel(10, list(range(2010, 2019)), effect=1.0, seed=5)
+    values = sections.cr1_numbers(data, synthetic.SYNTHETIC)
+    states, years, n = 10, 9, len(data)
+    assert values["state_panel.cr1.twfe.k"] == 1 + states + years - 1
+    assert values["state_panel.cr1.twfe.k_columns"] == 1 + states + years
+    assert values["state_panel.cr1.state_trends.k"] == 1 + states + years - 1 + states - 1
+    assert values["state_panel.cr1.state_trends.k_columns"] == 1 + 2 * states + years
+    assert {values[f"state_panel.cr1.{key}.n"] for key in state_models.DECISIVE} == {n}
+    assert len(values) == 3 * len(state_models.DECISIVE)

@@ -13,11 +13,11 @@ from IPython.display import Markdown
 
 from analysis.book.downloads import Download
 from analysis.book.tables import estimates_table, interval, markdown_table
-from analysis.models import specifications, state_checks
+from analysis.models import specifications, state_checks, state_models
 from analysis.models.fixed_effects import BORDERLINE_MC_SE, monte_carlo_reading
 from analysis.models.inference import interval_and_p_disagree
 from analysis.models.specifications import MAIN, Analysis
-from analysis.models.state_models import DECISIVE, Decision, Identification, interval_words
+from analysis.models.state_models import DECISIVE, SPECS, Decision, Identification, interval_words
 
 ESTIMATE_FIELDS = ("coef", "ci_low", "ci_high", "p", "n_obs", "n_states", "years")
 NAMES = specifications.REASON_NAMES
@@ -393,13 +393,13 @@ def short_answer(
 # --- the verdict and where it turns ---
 
 
-def cr1_numbers(counts: dict[str, tuple[int, int, int]]) -> dict:
-    """The k of the declared CR1 factor per decisive specification, and k counting every dummy column
-    (``counts``: ``state_models.cr1_k`` per specification key)."""
+def cr1_numbers(panel: pd.DataFrame, analysis: Analysis) -> dict:
+    """The k of the declared CR1 factor per decisive specification, k counting every dummy column, and
+    n (``state_models.cr1_k``)."""
     return {
         f"state_panel.cr1.{key}.{field}": value
-        for key, found in counts.items()
-        for field, value in zip(("k", "k_columns", "n"), found, strict=True)
+        for key in DECISIVE
+        for field, value in zip(("k", "k_columns", "n"), state_models.cr1_k(panel, analysis, SPECS[key]), strict=True)
     }
 
 
