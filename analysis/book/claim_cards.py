@@ -603,8 +603,9 @@ def tolerances_markdown(assessed: pd.DataFrame) -> Markdown:
 
 
 def evidence_table(assessed: pd.DataFrame) -> pd.DataFrame:
-    """Each strength of evidence (``claims.EVIDENCE_CAPS``): how it caps verdicts, why, how many rows."""
-    capped = assessed["evidence"].value_counts()
+    """Each strength of evidence (``claims.EVIDENCE_CAPS``): how it caps verdicts, why, how many rows it caps (its
+    own ``evidence``, or a number from a secondary curated row: ``evidence_applied``)."""
+    capped = assessed["evidence_applied"].str.split(" and ").explode().value_counts()
     return pd.DataFrame(
         [
             {

@@ -260,7 +260,7 @@ def citizenship():
         figure("ussc_noncitizen_fy2023_drug_trafficking", 20.0, "percent"),
         figure("ussc_noncitizen_fy2023_offenders", 20000, "count"),
         figure("ussc_noncitizen_fy2023_share_of_all", 30.0, "percent"),
-        figure("cato_poe_fentanyl_citizens", 900, "count"),
+        figure("cato_poe_fentanyl_citizens", 900, "count", kind="secondary"),
         figure("cato_poe_fentanyl_persons", 1000, "count", period="FY2019-FY2024"),
         figure("cato_fentanyl_fy2021_citizen", 86.0, "percent"),
         figure("cato_fentanyl_fy2021_illegal", 1.0, "percent"),
@@ -294,7 +294,12 @@ def test_citizenship_numbers_are_fractions_of_the_curated_figures(citizenship):
     assert numbers["who.ports.fentanyl.pct_citizen"] == 0.9
     assert numbers["who.ports.fentanyl.pct_noncitizen"] == pytest.approx(0.1)
     assert (numbers["who.ports.fentanyl.persons"], numbers["who.ports.fentanyl.period"]) == (1000, "FY2019-FY2024")
-    assert numbers["who.fentanyl.pct_illegal.fy2021"] == 0.01 and len(numbers) == 13
+    assert numbers["who.fentanyl.pct_illegal.fy2021"] == 0.01 and len(numbers) == 17
+    # a share of two rows, one of them secondary, is secondary; the USSC rows are primary
+    assert numbers["who.ports.fentanyl.pct_citizen.source_kind"] == "secondary"
+    assert numbers["who.ports.fentanyl.pct_noncitizen.source_kind"] == "secondary"
+    assert numbers["who.ussc.drug_trafficking.pct_citizen.fy2023.source_kind"] == "primary"
+    assert numbers["who.ussc.noncitizen.pct_drug_trafficking.fy2023.source_kind"] == "primary"
     assert who.claim_numbers(register(**WHO_CLAIMS)) == {
         "who.claims.doc001_table_citizens_62": 0.62,
         "who.claims.doc001_table_migrants_28": 0.28,
@@ -363,6 +368,7 @@ def test_budget_claim_split_and_baseline_numbers():
             "fiscal_year": [2023, 2023, 2023, 2024],
             "budget_type": ["request", "enacted", "actual", "request"],
             "demand_share": [0.40, 0.42, 0.41, 0.45],
+            "source_kind": ["primary", "primary", "primary", "secondary"],
         }
     )
     assert budget.split_numbers(shares) == {
@@ -371,6 +377,7 @@ def test_budget_claim_split_and_baseline_numbers():
         "budget.demand_share.fy2024.as_published": 0.45,
         "budget.latest.fy": 2024,
         "budget.latest.demand_share": 0.45,
+        "budget.latest.demand_share.source_kind": "secondary",
         "budget.latest.budget_type": "request",
     }
     matches = pd.DataFrame({"fiscal_year": [2010, 2005], "demand_share": [0.425, 0.435]})
@@ -411,6 +418,7 @@ def test_a_scenario_starts_from_its_parameters_or_the_latest_published_split():
             "total_musd": [100.0, 100.0],
             "demand_pct": [float("nan"), float("nan")],
             "source_title": ["a", "b"],
+            "source_kind": ["primary", "primary"],
         }
     )
     assert budget.scenario_start(table, "latest", "latest") == (0.45, 0.1)

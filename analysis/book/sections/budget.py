@@ -56,7 +56,8 @@ def claim_numbers(register: pd.DataFrame) -> dict:
 
 def split_numbers(shares: pd.DataFrame) -> dict:
     """The split over time (``budget.demand_shares``): the most final demand share of every fiscal year in
-    every edition (``budget.most_final``), and the latest fiscal year's share and budget type."""
+    every edition (``budget.most_final``), and the latest fiscal year's share, the kind of its source (which the
+    register reads, ``claims.SOURCE_KIND_SUFFIX``) and its budget type."""
     latest = budget.latest_share(shares)
     return {
         **{
@@ -65,6 +66,7 @@ def split_numbers(shares: pd.DataFrame) -> dict:
         },
         "budget.latest.fy": int(latest["fiscal_year"]),
         "budget.latest.demand_share": float(latest["demand_share"]),
+        "budget.latest.demand_share.source_kind": str(latest["source_kind"]),
         "budget.latest.budget_type": str(latest["budget_type"]),
     }
 
