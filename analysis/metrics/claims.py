@@ -158,7 +158,7 @@ RULES = {
         "The computed value lies within the row's tolerance of the claimed value or range. "
         "Tolerances allow for rounding ('about', '~') and for the claim's year or scope differing "
         "slightly from the data's; they are written in the register, each with its reason "
-        "(tolerance_reason), before the data are read.",
+        "(tolerance_reason).",
     ),
     "greater_than": (
         "supported / contradicted",
@@ -188,8 +188,8 @@ RULES = {
     ),
     "chapter_verdict": (
         "supported / contradicted / inconclusive",
-        "A chapter applied its own pre-declared rule to several specifications; the register "
-        "takes the chapter's published verdict and its one-line reason.",
+        "A chapter applied its own declared rule to several specifications (the chapter says when the rule "
+        "was declared); the register takes the chapter's published verdict and its one-line reason.",
     ),
     "parts": (
         "supported / partly supported / contradicted",

@@ -96,6 +96,12 @@ def test_seizure_size_numbers_compare_fentanyl_at_and_between_the_ports(seizure_
     assert numbers["ports.fentanyl.size_ratio.last_full"] == 4.0
     assert numbers["ports.marijuana.lbs_per_event_ofo.fy2023"] == 20.0  # 40 pounds in two events
     assert numbers["ports.fentanyl.lbs_per_event_usbp.fy2024_partial"] == 50.0
+    # drug by drug in FY2023: fentanyl 80 / 20 lb; marijuana 20 lb a port event against 60 lb between the ports
+    assert numbers["ports.marijuana.size_ratio.last_full"] == pytest.approx(1 / 3)
+    assert (numbers["ports.size_ratio.larger_at_ports.last_full"], numbers["ports.size_ratio.drugs.last_full"]) == (
+        1,
+        2,
+    )
 
 
 def test_context_numbers_key_table_78_by_calendar_year_and_the_curated_figures():

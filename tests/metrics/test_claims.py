@@ -506,6 +506,10 @@ def _assess_with_any_values(register):
     }
     numbers.update({key: "inconclusive" for key in numbers if key.endswith(".verdict")})
     numbers.update(claims.arithmetic_numbers(register))
+    # the numbers a reason names (an integer reads in any format)
+    numbers.update(
+        {key: 200001 for row in judged.itertuples() for key in claims.needed_keys(row) if key not in numbers}
+    )
     return claims.assess(register, numbers)
 
 

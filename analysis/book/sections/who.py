@@ -39,7 +39,9 @@ def citizenship_numbers(figures: pd.DataFrame) -> dict:
         "who.ports.fentanyl.pct_citizen": port_citizens,
         "who.ports.fentanyl.pct_noncitizen": 1 - port_citizens,
         **{f"who.ports.fentanyl.{share}.source_kind": port_kind for share in ("pct_citizen", "pct_noncitizen")},
-        "who.ussc.drug_trafficking.pct_citizen.fy2023.source_kind": figures.loc["ussc_dt_fy2023_citizen", "source_kind"],
+        "who.ussc.drug_trafficking.pct_citizen.fy2023.source_kind": figures.loc[
+            "ussc_dt_fy2023_citizen", "source_kind"
+        ],
         "who.ussc.noncitizen.pct_drug_trafficking.fy2023.source_kind": figures.loc[
             "ussc_noncitizen_fy2023_drug_trafficking", "source_kind"
         ],
