@@ -35,16 +35,15 @@ HEADLINE_NUMBERS = {
     "budget.opening.split": "Drug-control money: the answer",
     "budget.latest.demand_share": "Demand reduction's share of federal drug-control money, latest",
     "budget.latest.fy": "Fiscal year of the latest split",
+    "budget.latest.budget_type": "Budget type of the latest split (request, enacted, ...)",
     "budget.claim.start_demand_share": "Demand share the document takes as today's",
     "budget.claim.target_demand_share": "Demand share the document proposes",
     "budget.rebalance.extra_per_year.latest": "Extra demand dollars in the last year of the path (USD billion)",
     "budget.rebalance.years.latest": "Years of the rebalancing path",
-    "budget.rebalance.cumulative.latest": "Extra demand dollars over the whole path (USD billion)",
     "intro.budget.growth": "How the total budget moves along the path",
     "claims.count.wrong": "Claims the data show wrong (contradicted or miscited)",
     "claims.count.judged": "Factual claims the book could judge",
-    "claims.count.verdict.contradicted": "Claims contradicted by the data",
-    "claims.count.verdict.misstates_source": "Claims that misstate their cited source",
+    "claims.count.hold_up": "Claims that hold up in full (correct, or cited correctly)",
     "intro.claims.not_judged": "Factual claims that could not be checked",
 }
 YEAR = re.compile(r"\b(\d{4})\b")

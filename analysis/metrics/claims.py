@@ -107,6 +107,8 @@ SOURCE_NOT_FOUND = (
 SOURCE_SEARCHES = ("", "not found")
 # The verdicts that say a document is wrong: the register and the landing page list them with a correction.
 WRONG = ("contradicted", "misstates its cited source")
+# The verdicts that say a claim holds up in full ("Correct", "Cited correctly"); the landing page counts them.
+HOLDS = ("supported", "matches its cited source")
 
 # The strength of a row's evidence caps what its rule can say, the same way for every row (column
 # ``evidence``): a figure found only on a secondary page, a proxy for the claimed quantity, or a
@@ -638,7 +640,7 @@ def reason(claim, value, outcome: str, numbers: dict) -> str:
     if claim.reason:
         text += f"; {correction(claim.reason, value, claim.unit, numbers)}"
     if sourced_evidence(claim.rule, claim.metric_key, numbers) and claim.evidence != "secondary":
-        text += f"; {SOURCED_REASON}"
+        text = f"{text.rstrip('.')}; {SOURCED_REASON}"
     if claim.depends_on:
         premises = claim.depends_on.split("|")
         text += (
@@ -727,7 +729,8 @@ GROUP_KEYS = {
 
 
 def headline_counts(assessed: pd.DataFrame) -> dict:
-    """claims.count.* : total rows, factual claims, one count per group and one per verdict.
+    """claims.count.* : total rows, factual claims, one count per group and one per verdict, and the claims that
+    hold up in full (``HOLDS``, first checks).
 
     The verdict counts add up to the rows (total). A claim checked twice (``same_claim_as``, e.g. a
     study's report and its re-estimate) is one claim: groups, factual and judged count its first row
@@ -748,6 +751,7 @@ def headline_counts(assessed: pd.DataFrame) -> dict:
         counts[f"claims.count.verdict.{VERDICT_KEYS[name]}"] = int(by_verdict.get(name, 0))
     judged = counts["claims.count.factual"] - counts["claims.count.no_public_data"] - counts["claims.count.not_checked"]
     counts["claims.count.judged"] = judged
+    counts["claims.count.hold_up"] = int(first["verdict"].isin(HOLDS).sum())
     counts["claims.count.judged_share"] = (
         judged / counts["claims.count.factual"] if counts["claims.count.factual"] else 0.0
     )

@@ -391,7 +391,9 @@ def test_budget_claim_split_and_baseline_numbers():
         "budget.baseline_match_fy": 2010,
         "budget.baseline_match_share": 0.425,
         "budget.baseline_tolerance": 0.01,
+        "budget.baseline_tolerance_words": "1 percentage point",
     }
+    assert budget.baseline_numbers(matches, 0.02)["budget.baseline_tolerance_words"] == "2 percentage points"
 
 
 def test_nii_numbers_set_a_years_scanning_cost_against_cbps_budget():
@@ -429,16 +431,26 @@ def test_a_scenario_starts_from_its_parameters_or_the_latest_published_split():
     )
     assert budget.scenario_start(table, "latest", "latest") == (0.45, 0.1)
     assert budget.scenario_start(table, 0.3, 25) == (0.3, 25.0)
+    assert budget.scenario_origins(table, "latest", "latest") == ("ONDCP's FY2025 request", "ONDCP's FY2025 request")
+    # a later total without a split: the share and the total come from different budgets, and the page says which
+    later = pd.concat([table, table.iloc[[1]].assign(fiscal_year=2026, demand_reduction_musd=float("nan"))])
+    assert budget.scenario_origins(later, "latest", "latest") == ("ONDCP's FY2025 request", "ONDCP's FY2026 request")
+    assert budget.scenario_origins(later, 0.43, 44.5) == ("the scenario's assumption", "the scenario's assumption")
 
 
 def test_scenario_numbers_add_whether_the_last_years_extra_is_inside_the_claimed_range():
     path = budget_metrics.rebalance(2025, 0.4, 0.6, years_to_target=2, start_total=40.0)
+    origins = ("ONDCP's FY2023 request", "ONDCP's FY2025 request")
     numbers = budget.scenario_numbers(
-        path, "test", start_share=0.4, target_share=0.6, start_total=40.0, claimed=(7, 10)
+        path, "test", start_share=0.4, target_share=0.6, start_total=40.0, claimed=(7, 10), origins=origins
     )
     assert numbers["budget.rebalance.extra_per_year.test"] == pytest.approx(8.0)
     assert numbers["budget.opening.vs_claimed_range.test"] == "inside"
-    outside = budget.scenario_numbers(path, "test", start_share=0.4, target_share=0.6, start_total=40.0, claimed=(1, 2))
+    assert numbers["budget.rebalance.share_from.test"] == "ONDCP's FY2023 request"
+    assert numbers["budget.rebalance.total_from.test"] == "ONDCP's FY2025 request"
+    outside = budget.scenario_numbers(
+        path, "test", start_share=0.4, target_share=0.6, start_total=40.0, claimed=(1, 2), origins=origins
+    )
     assert outside["budget.opening.vs_claimed_range.test"] == "outside"
 
 

@@ -323,6 +323,7 @@ def test_headline_counts_add_up(tmp_path):
     assert counts["claims.count.verdict.contradicted"] == 1 and counts["claims.count.verdict.matches_source"] == 1
     assert sum(v for k, v in counts.items() if k.startswith("claims.count.verdict.")) == 4
     assert counts["claims.count.judged_share"] == pytest.approx(2 / 3)
+    assert counts["claims.count.hold_up"] == 1  # d matches its source; a is contradicted
 
 
 def test_not_checked_and_second_checks_are_counted_apart(tmp_path):
