@@ -26,15 +26,17 @@ test: venv system ## the full test suite (reuses _build's executed notebooks whe
 data: venv ## obtain and verify every raw input (mirror or official URL)
 	$(PY) -m analysis.data.catalog fetch
 
-release: book ## copy HTML, PDF, numbers.json and manifest to _build/releases/<version>/
+release: venv system ## date CITATION.cff, build, copy HTML, PDF, numbers.json and manifest to _build/releases/<version>/
+	$(PY) -m bookmachine.build release-date
+	@$(MAKE) --no-print-directory book
 	$(PY) -m bookmachine.build release
 
 changes: venv ## print what changed in _build/numbers.json since the previous release
 	$(PY) -m bookmachine.changes
 
-add-data: venv ## add a newer vintage of a raw file: make add-data FILE=path/to/newer.csv [ACCEPT_REVISIONS=1]
-	@test -n "$(FILE)" || { echo "usage: make add-data FILE=path/to/newer.csv [ACCEPT_REVISIONS=1]"; exit 2; }
-	$(PY) -m bookmachine.newdata "$(FILE)" $(if $(ACCEPT_REVISIONS),--accept-revisions)
+add-data: venv ## add a newer vintage of a raw file: make add-data FILE=path/to/newer.csv [ACCEPT_REVISIONS=1] [ACCEPT_SHORT_BLOCK=1]
+	@test -n "$(FILE)" || { echo "usage: make add-data FILE=path/to/newer.csv [ACCEPT_REVISIONS=1] [ACCEPT_SHORT_BLOCK=1]"; exit 2; }
+	$(PY) -m bookmachine.newdata "$(FILE)" $(if $(ACCEPT_REVISIONS),--accept-revisions) $(if $(ACCEPT_SHORT_BLOCK),--accept-short-block)
 
 bench: venv system ## in a scratch copy: cold, warm and add-data builds, make test, Jupyter Book's execution (TESTS=0: no tests)
 	$(PY) -m bookmachine.bench $(if $(filter 0,$(TESTS)),,--tests)

@@ -3,6 +3,7 @@
     python -m bookmachine.build book --params params/default.yml [--pdf] [--strict] [--jobs N]
     python -m bookmachine.build notebooks --params params/default.yml [--only page ...]
         (execute + stage + numbers.json)
+    python -m bookmachine.build release-date   (CITATION.cff's date-released := today; make release runs it first)
     python -m bookmachine.build release
 
 A notebook is re-executed only when something it depends on changed: its source, its parameters,
@@ -150,7 +151,7 @@ def build_book(params_file: Path, pdf: bool, strict: bool, jobs: int | None = No
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bookmachine.build", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["book", "notebooks", "release"])
+    parser.add_argument("command", choices=["book", "notebooks", "release-date", "release"])
     parser.add_argument("--params", type=Path, default=config.PARAMS_DIR / "default.yml")
     parser.add_argument("--pdf", action="store_true", help="also build the PDF (XeLaTeX)")
     parser.add_argument("--strict", action="store_true", help="Sphinx warnings are errors (-W --keep-going)")
@@ -162,6 +163,10 @@ def main(argv: list[str]) -> int:
             build_book(arguments.params.resolve(), arguments.pdf, arguments.strict, arguments.jobs)
         elif arguments.command == "notebooks":
             prepare(arguments.params.resolve(), arguments.only, arguments.jobs)
+        elif arguments.command == "release-date":
+            from bookmachine.release import date_release
+
+            print(f"CITATION.cff: date-released {date_release()}")
         else:
             from bookmachine.release import release
 

@@ -33,6 +33,8 @@ FILES = {
     "plain label, page, change, value before and now, and whether it is a claim's verdict that flipped",
     "book-versions.csv": "every release: version, date, commit, numbers changed and verdicts flipped against the "
     "release before",
+    "book-data-added.csv": "every file the catalog holds that the release before was not built from: dataset, "
+    "file, coverage, the in-year revisions recorded when it was added, closed-year cells accepted",
     "book-closed-year-revisions.csv": "every accepted change to a fiscal year an older vintage had published as "
     "closed: dataset, vintage, month, cell, measure, before, after",
 }
@@ -348,6 +350,75 @@ def accepted_revisions_markdown(entries: list[dict]) -> str:
     )
 
 
+def kept_inputs(release_version: str, directory: Path = RELEASES_DIR) -> dict | None:
+    """The catalog a release was built from (id -> sha256, ``releases/inputs-<version>.json``, which
+    ``make release`` keeps), or None when it was not kept."""
+    path = directory / f"inputs-{release_version}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def data_added_frame(entries: list[dict], before: dict) -> pd.DataFrame:
+    """Catalog entries not in a release's inputs (or with other bytes): dataset, file id, what it covers,
+    and the revisions ``make add-data`` recorded (in-year lines; closed-year cells accepted)."""
+    added = [item for item in entries if before.get(item["id"]) != item["sha256"]]
+    return pd.DataFrame(
+        {
+            "dataset": [item["dataset"] for item in added],
+            "file": [item["id"] for item in added],
+            "covers": [item.get("coverage", "") for item in added],
+            "in_year_revisions": ["; ".join(item.get("in_year_revisions") or []) for item in added],
+            "closed_year_cells_accepted": [len(item.get("accepted_revisions") or []) for item in added],
+            "short_block_accepted": [item.get("accepted_short_block", "") for item in added],
+        },
+        columns=[
+            "dataset",
+            "file",
+            "covers",
+            "in_year_revisions",
+            "closed_year_cells_accepted",
+            "short_block_accepted",
+        ],
+    )
+
+
+def data_added_markdown(previous_version: str | None, entries: list[dict], directory: Path = RELEASES_DIR) -> str:
+    """'Data added since release X': the files the catalog holds that release X was not built from, each
+    with the revisions recorded when it was added (``data_added_frame``)."""
+    if previous_version is None:
+        return ""
+    heading = f"## Data added since release {previous_version}\n\n"
+    before = kept_inputs(previous_version, directory)
+    if before is None:
+        return heading + f"The inputs of release {previous_version} were not kept (`make release` keeps them).\n"
+    frame = data_added_frame(entries, before)
+    if frame.empty:
+        return heading + f"None: this version reads the same files as release {previous_version}.\n"
+    accepted = [f"{count} closed-year cells accepted" if count else "" for count in frame["closed_year_cells_accepted"]]
+    short = [f"last block accepted as short: {text}" if text else "" for text in frame["short_block_accepted"]]
+    revised = [
+        "; ".join(part for part in parts if part) or "none"
+        for parts in zip(frame["in_year_revisions"], accepted, short, strict=True)
+    ]
+    table = pd.DataFrame(
+        {
+            "Dataset": frame["dataset"],
+            "File": [f"`{name}`" for name in frame["file"]],
+            "Covers": frame["covers"],
+            "Revisions of months already held": revised,
+        }
+    )
+    count = f"{len(frame)} files were" if len(frame) != 1 else "1 file was"
+    return (
+        heading + f"{count} added to the catalog since release {previous_version} (the inputs it was "
+        f"built from are kept in `releases/inputs-{previous_version}.json`), with the revisions `make add-data` "
+        "recorded for each:\n\n"
+        + list_table(table, widths=[20, 30, 25, 25])
+        + "\n\n"
+        + _link("book-data-added.csv")
+        + "\n"
+    )
+
+
 def _csv(frame: pd.DataFrame) -> str:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n")
@@ -363,12 +434,13 @@ def downloads(
 ) -> dict[str, str]:
     """The page's tables as CSV files (path in the book -> text, ``FILES``): only those the page shows."""
     _, previous, compared = baseline(current_version, numbers, directory)
+    entries = entries if entries is not None else catalog.load_catalog()
+    before = kept_inputs(previous[0], directory) if previous else None
     frames = {
         "book-changes.csv": changes_frame(previous, compared, sources),
+        "book-data-added.csv": data_added_frame(entries, before) if before is not None else pd.DataFrame(),
         "book-versions.csv": versions_frame(directory),
-        "book-closed-year-revisions.csv": accepted_revisions_frame(
-            entries if entries is not None else catalog.load_catalog()
-        ),
+        "book-closed-year-revisions.csv": accepted_revisions_frame(entries),
     }
     return {f"_static/data/{name}": _csv(frame) for name, frame in frames.items() if not frame.empty}
 
@@ -383,9 +455,40 @@ def changes_page(
     """chapters/changes.md with its generated part filled in: this version's changes (``sources``: key -> the
     page that computes it), accepted revisions, then all versions."""
     template = (config.CHAPTERS_DIR / "changes.md").read_text(encoding="utf-8")
-    generated = changes_markdown(*baseline(current_version, numbers, directory), sources)
-    revisions = accepted_revisions_markdown(entries if entries is not None else catalog.load_catalog())
-    return template.replace(MARKER, generated + "\n" + revisions + "\n" + versions_markdown(directory))
+    described, previous, compared = baseline(current_version, numbers, directory)
+    generated = changes_markdown(described, previous, compared, sources)
+    entries = entries if entries is not None else catalog.load_catalog()
+    added = data_added_markdown(previous[0] if previous else None, entries, directory)
+    revisions = accepted_revisions_markdown(entries)
+    return template.replace(MARKER, "\n".join([generated, added, revisions, versions_markdown(directory)]))
+
+
+def plain(markdown: str) -> str:
+    """The page's Markdown as a terminal reads it (``make changes``): raw HTML or LaTeX blocks and the LaTeX-only
+    blocks dropped, the HTML-only text kept without its fence, list tables as rows of cells joined by
+    ' | ', and roles shown as their text ({ref}`words <target>` -> words)."""
+    lines, skipping, row = [], False, []
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fence = line.strip("`").strip()
+            skipping = fence.startswith("{raw}") or fence == "{only} latex"
+            if row:
+                lines.append(" | ".join(row))
+                row = []
+            continue
+        if skipping or line.startswith(":"):
+            continue
+        if line.startswith("* - "):
+            if row:
+                lines.append(" | ".join(row))
+            row = [line[4:]]
+        elif line.startswith("  - ") and row:
+            row.append(line[4:])
+        else:
+            lines.append(line)
+    text = "\n".join(lines + ([" | ".join(row)] if row else []))
+    text = re.sub(r"\{\w+\}`([^`<]*?)\s*<[^`>]*>`", r"\1", text)
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"\{\w+\}`([^`]*)`", r"\1", text)).rstrip("\n") + "\n"
 
 
 def main(argv: list[str]) -> int:
@@ -399,7 +502,9 @@ def main(argv: list[str]) -> int:
     current = version.cff_version()
     sources_file = config.BUILD_DIR / "number-sources.json"
     sources = json.loads(sources_file.read_text()) if sources_file.exists() else {}
-    print(changes_markdown(*baseline(current, json.loads(numbers_file.read_text())), sources))
+    described, previous, numbers = baseline(current, json.loads(numbers_file.read_text()))
+    added = data_added_markdown(previous[0] if previous else None, catalog.load_catalog())
+    print(plain(changes_markdown(described, previous, numbers, sources) + "\n" + added))
     return 0
 
 

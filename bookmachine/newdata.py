@@ -7,11 +7,15 @@ vintages the book already has by the revision policy in ``analysis.data.vintages
 limits and the measurements behind them are written there):
 
 - truncation is refused: a month the name promises missing, a month lacking a component or
-  region, a month falling by more than the measured limit;
+  region, a month falling by more than the measured limit, a last block of rows that stops before
+  the point where every other month of the file ends (a cut in a month the book does not hold yet;
+  ``--accept-short-block``, ``make add-data ... ACCEPT_SHORT_BLOCK=1``, accepts a block the user has
+  checked against CBP's own totals, and records it, since a month can lack its last cells for real);
 - a change to a closed fiscal year is refused with a table of the cells, unless
   ``--accept-revisions`` (``make add-data ... ACCEPT_REVISIONS=1``), which records them in the
   catalog entry (the What-changed page lists them);
-- revisions inside the open fiscal year are accepted and listed (printed here, and in the chapters);
+- revisions inside the open fiscal year are accepted and listed (printed here, recorded in the
+  catalog entry for the What-changed page, and in the chapters);
 - a file older than the newest held fills the months no newer file covers.
 
 The file is then hashed, copied into ``data/raw/`` and appended to ``data/catalog.yml`` as a new
@@ -64,35 +68,56 @@ def sheets_of(path: Path) -> list[str]:
     return re.findall(r'<sheet[^>]*\bname="([^"]+)"', index)
 
 
+def accepted_files() -> str:
+    """The files ``make add-data`` accepts, in words: each dataset's title and file-name template."""
+    return "; ".join(f"{spec.title} ({vintages.name_template(spec)})" for spec in REISSUED)
+
+
 def recognize(path: Path) -> vintages.Reissued:
-    """The reissued dataset whose columns (or sheets) the file has; otherwise say what is missing."""
-    if path.suffix.lower() == ".xlsx":
-        names, candidates = sheets_of(path), [spec for spec in REISSUED if spec.sheets]
-        best = max(candidates, key=lambda spec: len(set(spec.sheets) & set(names)))
-        missing = [sheet for sheet in best.sheets if sheet not in names]
-        if missing:
-            raise DataError(
-                path,
-                f"not recognized: closest dataset is {best.dataset!r}, which needs the sheet {missing[0]!r}",
-                expected=f"the sheets {list(best.sheets)}",
-            )
-    else:
-        columns, candidates = header_of(path), [spec for spec in REISSUED if spec.header]
-        best = max(candidates, key=lambda spec: len(set(spec.header) & set(columns)))
-        missing = [c for c in best.header if c not in columns]
-        if missing:
-            raise DataError(
-                path,
-                f"not recognized: closest dataset is {best.dataset!r}, which needs this column",
-                column=missing[0],
-                expected=f"the columns {list(best.header)}",
-            )
-        extra = [c for c in columns if c not in best.header]
-        if extra:
-            raise DataError(path, f"unexpected column for dataset {best.dataset!r}", column=extra[0])
-    if not best.matches(path.name):
-        raise DataError(path, f"file name does not follow {best.dataset!r} naming", expected=best.name_pattern)
+    """The reissued dataset whose columns (or sheets) the file has; otherwise say what is missing and
+    what the file has instead, or that it is none of the files add-data accepts. (Its name is checked
+    once it is read: ``check_name``.)"""
+    workbook = path.suffix.lower() == ".xlsx"
+    found = sheets_of(path) if workbook else header_of(path)
+    candidates = [spec for spec in REISSUED if (spec.sheets if workbook else spec.header)]
+    best = max(candidates, key=lambda spec: len(set(spec.sheets if workbook else spec.header) & set(found)))
+    wanted = list(best.sheets if workbook else best.header)
+    kind = "sheet" if workbook else "column"
+    if not set(wanted) & set(found):
+        raise DataError(
+            path,
+            f"not one of the files make add-data accepts (no {kind} of theirs: it has the {kind}s {found})",
+            expected=f"one of: {accepted_files()}",
+        )
+    missing = [name for name in wanted if name not in found]
+    extra = [name for name in found if name not in wanted]
+    if missing:
+        instead = f"; it has {', '.join(map(repr, extra))} instead" if extra else ""
+        raise DataError(
+            path,
+            f"not recognized: it looks like {best.title} ({best.dataset!r}), which needs the {kind}"
+            f"{'s' * (len(missing) > 1)} {', '.join(map(repr, missing))}{instead}",
+            column=None if workbook else missing[0],
+            expected=f"the {kind}s {wanted}",
+        )
+    if extra and not workbook:
+        raise DataError(path, f"unexpected column for {best.title} ({best.dataset!r})", column=extra[0])
     return best
+
+
+def check_name(path: Path, spec: vintages.Reissued, frame: pd.DataFrame) -> None:
+    """Refuse a file whose name does not follow its dataset's naming (the name states the months it
+    promises), saying the form in words and the name to rename it to, from the months it holds."""
+    if spec.matches(path.name):
+        return
+    suggestion = vintages.suggested_name(spec, frame)
+    rename = f"; rename it to {suggestion}" if suggestion else ""
+    raise DataError(
+        path,
+        f"file name does not follow the naming of {spec.title} ({spec.dataset!r}): the name states the months "
+        f"the file promises. This file holds {frame['month'].min():%b %Y} - {frame['month'].max():%b %Y}{rename}",
+        expected=f"a name of the form {vintages.name_template(spec)}",
+    )
 
 
 def chapters_reading(spec: vintages.Reissued, chapters_dir: Path) -> list[str]:
@@ -123,10 +148,29 @@ def _listing(lines: list[str]) -> str:
 
 
 def _amounts(totals: pd.DataFrame, month) -> str:
-    """'encounters 308,620' for one month of a month-totals frame, or 'not held'."""
+    """'the book holds encounters 308,620' for one month of a month-totals frame, or 'the book does not hold it'."""
     if month not in totals.index:
-        return "not held"
-    return ", ".join(f"{measure} {totals.loc[month, measure]:,.6g}" for measure in totals.columns)
+        return "the book does not hold it either"
+    return "the book holds " + ", ".join(f"{measure} {totals.loc[month, measure]:,.6g}" for measure in totals.columns)
+
+
+def cut_text(cut: vintages.CutShort, spec: vintages.Reissued) -> str:
+    """Why the file's last block looks cut at a line: where it stops, where the other months end,
+    and what the neighbouring month holds after that point (rows and totals per group)."""
+    values = list(spec.values)
+    lines = [
+        f"{' / '.join(map(str, group))}: {int(row[(values[0], 'size')])} rows, "
+        + ", ".join(f"{value} {row[(value, 'sum')]:,.6g}" for value in values)
+        for group, row in cut.lacking.iterrows()
+    ]
+    return (
+        f"its last block of rows, {cut.month:%b %Y} (lines {cut.lines[0]:,}-{cut.lines[1]:,}), stops at "
+        f"{' / '.join(map(str, cut.ends_at))}, before the point where every other month of the file ends "
+        f"({' / '.join(map(str, cut.others_end))}; CBP writes each month's rows sorted by "
+        f"{' / '.join(spec.cells())}), so "
+        f"{cut.month:%b %Y} lacks its last rows. In {cut.neighbour:%b %Y} this file holds, after that point:"
+        f"{_listing(lines)}"
+    )
 
 
 def cell_text(row, spec: vintages.Reissued) -> str:
@@ -142,7 +186,7 @@ def truncation_message(review: vintages.Review, spec: vintages.Reissued, held: p
         f"it holds months from {review.holds[0]:%b %Y} to {review.holds[1]:%b %Y}"
     ]
     if review.missing:
-        lines = [f"{m:%b %Y}: the book holds {_amounts(totals, m)}; the file: no rows" for m in review.missing]
+        lines = [f"{m:%b %Y}: {_amounts(totals, m)}; the file: no rows" for m in review.missing]
         parts.append(f"it lacks {len(review.missing)} of those months:{_listing(lines)}")
     if review.beyond:
         parts.append(f"it holds months after {review.last:%b %Y}: {', '.join(f'{m:%b %Y}' for m in review.beyond[:6])}")
@@ -164,6 +208,8 @@ def truncation_message(review: vintages.Review, spec: vintages.Reissued, held: p
             f"months whose total falls by more than {vintages.FALL_LIMIT:.1%} (FALL_LIMIT; CBP's largest "
             f"measured fall is far smaller):{_listing(lines)}"
         )
+    if review.cut:
+        parts.append(cut_text(review.cut, spec))
     return ";\n  ".join(parts)
 
 
@@ -177,8 +223,8 @@ def closed_year_message(review: vintages.Review, spec: vintages.Reissued) -> str
     ]
     years = ", ".join(f"FY{fy}" for fy in sorted(changes["fy"].unique()))
     return (
-        f"changes {len(changes)} cells of closed fiscal years ({years}), which CBP has never revised "
-        f"(analysis/data/vintages.py):{_listing(lines)}"
+        f"changes {len(changes)} cell{'s' * (len(changes) != 1)} of closed fiscal years ({years}), which CBP has "
+        f"never revised (analysis/data/vintages.py):{_listing(lines)}"
     )
 
 
@@ -189,8 +235,8 @@ def revision_lines(revisions: pd.DataFrame) -> list[str]:
         months = sorted(part["month"].unique())
         span = f"{months[0]:%b %Y}" + (f" - {months[-1]:%b %Y}" if len(months) > 1 else "")
         lines.append(
-            f"FY{fy} {measure}: {len(part)} cells in {len(months)} month{'s' * (len(months) > 1)} "
-            f"({span}), net {(part['new'] - part['old']).sum():+,.6g}"
+            f"FY{fy} {measure}: {len(part)} cell{'s' * (len(part) != 1)} in {len(months)} "
+            f"month{'s' * (len(months) > 1)} ({span}), net {(part['new'] - part['old']).sum():+,.6g}"
         )
     return lines
 
@@ -248,7 +294,8 @@ def released(version: str, releases_file: Path = RELEASES_FILE) -> bool:
 def bump_minor_version(citation: Path, releases_file: Path = RELEASES_FILE) -> tuple[str, bool]:
     """1.0.0 -> 1.1.0 in CITATION.cff, only when 1.0.0 has been released; returns (version, bumped).
 
-    A data-only update is one minor version: files added before the next release share it.
+    A data-only update is one minor version: files added before the next release share it. The
+    release date (``date-released``) is set by ``make release``, not here.
     """
     text = citation.read_text(encoding="utf-8")
     match = re.search(r"^version: (\d+)\.(\d+)\.(\d+)$", text, flags=re.MULTILINE)
@@ -259,12 +306,29 @@ def bump_minor_version(citation: Path, releases_file: Path = RELEASES_FILE) -> t
         return current, False
     new = f"{match.group(1)}.{int(match.group(2)) + 1}.0"
     text = text[: match.start()] + f"version: {new}" + text[match.end() :]  # this line only, not cff-version
-    text = re.sub(r"^date-released: .*$", f"date-released: {dt.date.today().isoformat()}", text, flags=re.MULTILINE)
     citation.write_text(text, encoding="utf-8")
     return new, True
 
 
-def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None) -> dict:
+def short_block_only(review: vintages.Review) -> bool:
+    """Whether the only sign of truncation is a last block that ends early (``vintages.cut_short``)."""
+    return bool(review.cut) and not (review.missing or review.beyond or len(review.lacking) or len(review.fallen))
+
+
+def short_block_advice(review: vintages.Review, candidate: pd.DataFrame, spec: vintages.Reissued) -> str:
+    """How to accept a last block that ends early for real: compare its month's total with CBP's own."""
+    month = review.cut.month
+    totals = vintages.month_totals(candidate, spec.values)
+    amounts = ", ".join(f"{measure} {totals.loc[month, measure]:,.6g}" for measure in totals.columns)
+    return (
+        f"; if CBP's own total for {month:%b %Y} is this file's ({amounts}), that month really has no rows "
+        "after that point: add the file again with make add-data FILE=... ACCEPT_SHORT_BLOCK=1 (recorded and listed)"
+    )
+
+
+def check(
+    path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None, accept_short_block: bool = False
+) -> dict:
     """Every check, nothing written: the catalog entry the file would get (with ``read_by`` and
     ``in_year_revisions``), or a DataError naming the file and the months or cells at fault."""
     path = path.resolve()
@@ -272,11 +336,13 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
         raise DataError(path, "no such file")
     spec = recognize(path)
     readers = require_a_reader(path, spec, chapters_dir or config.CHAPTERS_DIR)
-    candidate = vintages.read_vintage(spec, path)
     sha256 = catalog.sha256_of(path)
-    entries = catalog.load_catalog()
-    if any(e["sha256"] == sha256 for e in entries):
-        raise DataError(path, "already in the catalog (same sha256)")
+    entries = catalog.load_catalog(config.CATALOG_FILE)
+    same = [e["id"] for e in entries if e["sha256"] == sha256]
+    if same:
+        raise DataError(path, f"already in the catalog (same sha256) as entry {same[0]!r}")
+    candidate = vintages.read_vintage(spec, path)
+    check_name(path, spec, candidate)
     if any(e["id"] == path.stem for e in entries):
         raise DataError(
             path,
@@ -286,13 +352,14 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
     held_entries = vintages.entries(spec, entries)
     held = [vintages.read_vintage(spec, catalog.path(item["id"])) for item in held_entries]
     review = vintages.review(spec, path.name, candidate, held)
-    if review.truncated:
+    if review.truncated and not (accept_short_block and short_block_only(review)):
         book = vintages.combine(held, spec.values) if held else candidate.iloc[0:0]
+        override = short_block_advice(review, candidate, spec) if short_block_only(review) else ""
         raise DataError(
             path,
             truncation_message(review, spec, book),
             expected="every month the name promises, whole (a file cut short, e.g. at a line "
-            "boundary, is refused; download it again)",
+            "boundary, is refused; download it again)" + override,
         )
     if len(review.closed_changes) and not accept_revisions:
         raise DataError(
@@ -313,8 +380,15 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
             }
             for _, row in review.closed_changes.iterrows()
         ]
+    if review.cut:  # accepted with --accept-short-block: what was overridden, for the What-changed page
+        entry["accepted_short_block"] = (
+            f"{review.cut.month:%b %Y} ends at {' / '.join(map(str, review.cut.ends_at))}, before "
+            f"{' / '.join(map(str, review.cut.others_end))}"
+        )
+    revised = revision_lines(review.revisions)
+    if revised:  # kept in the catalog entry: the What-changed page lists the data added with them
+        entry["in_year_revisions"] = revised
     entry["read_by"] = readers
-    entry["in_year_revisions"] = revision_lines(review.revisions)
     entry["newer_held"] = review.newer_held
     entry["fills"] = f"{len(review.fills)} months" + (
         f", {review.fills[0]:%b %Y} - {review.fills[-1]:%b %Y}" if review.fills else ""
@@ -322,10 +396,12 @@ def check(path: Path, accept_revisions: bool = False, chapters_dir: Path | None 
     return entry
 
 
-def add(path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None) -> dict:
+def add(
+    path: Path, accept_revisions: bool = False, chapters_dir: Path | None = None, accept_short_block: bool = False
+) -> dict:
     """Check and register one file; returns its catalog entry. Nothing is written unless all checks pass."""
-    entry = check(path, accept_revisions, chapters_dir)
-    report = {key: entry.pop(key) for key in ("read_by", "in_year_revisions", "newer_held", "fills")}
+    entry = check(path, accept_revisions, chapters_dir, accept_short_block)
+    report = {key: entry.pop(key) for key in ("read_by", "newer_held", "fills")}
     target = config.raw_dir() / entry["file"]
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path.resolve(), target)
@@ -343,9 +419,14 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="accept a vintage that changes closed fiscal years (the cells are recorded)",
     )
+    parser.add_argument(
+        "--accept-short-block",
+        action="store_true",
+        help="accept a last block of rows that ends early, once checked against CBP's own total (recorded)",
+    )
     arguments = parser.parse_args(argv)
     try:
-        entry = add(arguments.file, arguments.accept_revisions)
+        entry = add(arguments.file, arguments.accept_revisions, accept_short_block=arguments.accept_short_block)
     except DataError as exc:
         print(f"\nREFUSED: {exc}\ndata/catalog.yml is unchanged.\n", file=sys.stderr)
         return 1
@@ -355,6 +436,8 @@ def main(argv: list[str]) -> int:
             f"ACCEPTED {len(accepted)} changes to closed fiscal years (--accept-revisions); they are recorded "
             "in the catalog entry and listed on the What-changed page."
         )
+    if entry.get("accepted_short_block"):
+        print(f"ACCEPTED a last block that ends early (--accept-short-block): {entry['accepted_short_block']}.")
     print(
         f"added {entry['file']} (dataset {entry['dataset']}, vintage {entry['vintage']}, sha256 {entry['sha256'][:12]})"
     )
@@ -363,7 +446,7 @@ def main(argv: list[str]) -> int:
             f"older than {', '.join(entry['newer_held'])}: it supplies only the months no newer file holds "
             f"({entry['fills']})."
         )
-    for line in entry["in_year_revisions"] or ["no revision of months the book already held"]:
+    for line in entry.get("in_year_revisions") or ["no revision of months the book already held"]:
         print(f"in-year revisions: {line}")
     version_note = "" if entry["bumped"] else " (unchanged: not released yet, so this data update shares it)"
     print(

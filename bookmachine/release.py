@@ -6,6 +6,7 @@ import datetime as dt
 import importlib.metadata
 import json
 import platform
+import re
 import shutil
 from pathlib import Path
 
@@ -65,6 +66,28 @@ def write_manifest(state: dict, formats: list[str]) -> Path:
     return path
 
 
+CITATION_FILE = config.PROJECT_ROOT / "CITATION.cff"
+
+
+def date_release(citation: Path = CITATION_FILE, today: dt.date | None = None) -> str:
+    """Set ``date-released`` in CITATION.cff to the release day (``make release`` does, before it builds
+    the book, so that the released pages carry the date). Returns the date."""
+    day = (today or dt.date.today()).isoformat()
+    text = citation.read_text(encoding="utf-8")
+    if not re.search(r"^date-released: .*$", text, flags=re.MULTILINE):
+        raise BuildError(f"{shown(citation)} has no 'date-released:' line")
+    citation.write_text(re.sub(r"^date-released: .*$", f"date-released: {day}", text, flags=re.MULTILINE), "utf-8")
+    return day
+
+
+def keep_inputs(release_version: str, entries: list[dict], directory: Path = changes.RELEASES_DIR) -> Path:
+    """``releases/inputs-<version>.json``: every catalog entry the release was built from (id -> sha256),
+    so that a later version can list the data added since (``changes.data_added_markdown``)."""
+    path = directory / f"inputs-{release_version}.json"
+    path.write_text(json.dumps({item["id"]: item["sha256"] for item in entries}, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
 def release() -> Path:
     """Copy HTML, PDF, numbers.json and the manifest to _build/releases/<version>/ with SHA256SUMS."""
     manifest_file = HTML_DIR / MANIFEST_NAME
@@ -86,10 +109,12 @@ def release() -> Path:
     kept = config.PROJECT_ROOT / "releases" / f"numbers-{manifest['citation_version']}.json"
     kept.parent.mkdir(exist_ok=True)
     shutil.copyfile(NUMBERS_FILE, kept)
+    keep_inputs(manifest["citation_version"], catalog.load_catalog(config.CATALOG_FILE), kept.parent)
     versions = changes.record_release(manifest["citation_version"], manifest["built_at"][:10], manifest["git_commit"])
     print(
-        f"numbers kept in {shown(kept)} and the release listed in {shown(versions)}: commit both, "
-        "so later versions can show what changed"
+        f"numbers kept in {shown(kept)}, inputs in inputs-{manifest['citation_version']}.json beside it, and the "
+        f"release listed in {shown(versions)}: commit them with CITATION.cff (its date-released), so later "
+        "versions can show what changed"
     )
     print(f"release {manifest['version']} written to {shown(target)} ({len(files)} files)")
     return target

@@ -89,15 +89,18 @@ def links_markdown(links: dict[str, str]) -> str:
 
 
 class HtmlOnly:
-    """A notebook output for the HTML book only: the PDF lists every download on its Data page instead."""
+    """A download link for the HTML book; elsewhere (the PDF, which lists every download on its Data
+    page, and plain-text views of the notebook) a line naming the file. Every form is given: without
+    a plain one, IPython adds its default text/plain (``<...HtmlOnly at 0x...>``), which the PDF printed."""
 
-    def __init__(self, html: str):
-        self.html = html
+    def __init__(self, html: str, text: str):
+        self.html, self.text = html, text
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html}
+        return {"text/html": self.html, "text/markdown": self.text, "text/plain": self.text}
 
 
 def link(frame: pd.DataFrame, about: Download, label: str) -> HtmlOnly:
-    """Save ``frame`` as a download (``save``) and return the HTML link to it, for a cell to display."""
-    return HtmlOnly(links_html({label: save(frame, about)}))
+    """Save ``frame`` as a download (``save``) and return the link to it, for a cell to display."""
+    address = save(frame, about)
+    return HtmlOnly(links_html({label: address}), f"Download: {label}, `{about.name}.csv` (Data page).")

@@ -43,17 +43,16 @@ def _percent(value: float) -> str:
 
 
 def cells(combined: vintages.Combined) -> pd.DataFrame:
-    """Every revised cell of one dataset, one row per cell and measure, with a readable cell name:
-    month, fiscal year, cell, measure, before, after, change, the two files, and whether the fiscal
-    year was closed in the older file."""
+    """Every revised cell of one dataset, one row per cell and measure: month, fiscal year, the cell's
+    categories (a column each, as the dataset names them), measure, before, after, change, the two
+    files, and whether the fiscal year was closed in the older file."""
     revisions = combined.revisions
-    names = revisions[combined.spec.cells()].astype(str).agg(" / ".join, axis=1) if len(revisions) else []
     table = pd.DataFrame(
         {
             "dataset": combined.spec.title,
             "month": pd.to_datetime(revisions["month"]),
             "fy": revisions["fy"].astype(int),
-            "cell": names,
+            **{column: revisions[column].astype(str) for column in combined.spec.cells()},
             "measure": revisions["measure"],
             "before": revisions["old"].astype(float),
             "after": revisions["new"].astype(float),
@@ -65,24 +64,18 @@ def cells(combined: vintages.Combined) -> pd.DataFrame:
     return table.assign(change=table["after"] - table["before"])
 
 
+CELL_COLUMNS = ["dataset", "month", "fy"]
+VALUE_COLUMNS = ["measure", "before", "after", "change", "older_file", "newer_file", "closed_year"]
+
+
 def cells_csv(datasets: list[vintages.Combined]) -> pd.DataFrame:
-    """Every revised cell of these datasets, as the downloadable CSV holds them (months as YYYY-MM)."""
+    """Every revised cell of these datasets, as the downloadable CSV holds them: months as YYYY-MM, each
+    category in its own column (empty where a dataset has no such category), so that the file filters."""
     table = pd.concat([cells(combined) for combined in datasets], ignore_index=True)
-    return table.assign(month=_months(table["month"], "%Y-%m"))[
-        [
-            "dataset",
-            "month",
-            "fy",
-            "cell",
-            "measure",
-            "before",
-            "after",
-            "change",
-            "older_file",
-            "newer_file",
-            "closed_year",
-        ]
-    ]
+    categories = [column for column in table.columns if column not in CELL_COLUMNS + VALUE_COLUMNS]
+    table = table.assign(month=_months(table["month"], "%Y-%m"))
+    table[categories] = table[categories].fillna("")
+    return table[CELL_COLUMNS + categories + VALUE_COLUMNS]
 
 
 # Short column headings for the cell categories, so that a table of many cells fits the page (and
@@ -179,7 +172,7 @@ def supplied_table(datasets: list[vintages.Combined]) -> pd.DataFrame:
             "From": _months(data["first_month"]),
             "To": _months(data["last_month"]),
             "Months": data["months"],
-            "Months used": data["months_used"],
+            "Months its dataset takes": data["months_used"],
         }
     )
     return shown if len(datasets) > 1 else shown.drop(columns="Dataset")
@@ -201,31 +194,61 @@ def supplied_markdown(datasets: list[vintages.Combined], name: str) -> Markdown:
 
 
 def summary_data(datasets: list[vintages.Combined]) -> pd.DataFrame:
-    """Per dataset, fiscal year, component (or region) and measure: months revised, the releases that
-    revised them, the net change and the largest change of one month's total, relative to it (a fraction)."""
+    """Per dataset, fiscal year (closed or open in the older vintage), component (or region) and measure:
+    cells revised and the months they lie in, months whose total changed, files that revised them, the
+    net change, and the largest change of one month's total, relative to it (a fraction), with its month."""
     parts = [
-        vintages.revision_summary(combined.revised_months).assign(dataset=combined.spec.title) for combined in datasets
+        vintages.revision_summary(combined.revised_months, combined.revisions, combined.spec.coverage[0]).assign(
+            dataset=combined.spec.title
+        )
+        for combined in datasets
     ]
     table = pd.concat([part for part in parts if len(part)] or [parts[0]], ignore_index=True)
-    return table[["dataset", "fy", "group", "measure", "months", "releases", "net_change", "largest_relative"]]
+    columns = ["fy", "closed", "group", "measure", "cells", "cell_months", "months", "files", "net_change"]
+    table = table.assign(largest_month=_months(table["largest_month"], "%Y-%m") if len(table) else [])
+    return table[["dataset", *columns, "largest_relative", "largest_month"]]
 
 
 def summary(datasets: list[vintages.Combined]) -> pd.DataFrame:
-    """``summary_data`` as a page shows it: counts whole, net change signed, the largest change in percent."""
+    """``summary_data`` as a page shows it: counts whole, a closed year marked, net change signed, the
+    largest change in percent with its month (the dataset and measure only when there are several)."""
     table = summary_data(datasets)
+    largest = [
+        f"{_percent(value)} ({pd.Timestamp(month):%b %Y})" if isinstance(month, str) else "none"
+        for value, month in zip(table["largest_relative"], table["largest_month"], strict=True)
+    ]
     shown = pd.DataFrame(
         {
             "Dataset": table["dataset"],
-            "FY": table["fy"].astype(str),
+            "FY": [
+                f"{fy} (closed)" if closed else str(fy) for fy, closed in zip(table["fy"], table["closed"], strict=True)
+            ],
             "Component or region": table["group"],
             "Measure": table["measure"],
-            "Months revised": table["months"].astype(str),
-            "Releases": table["releases"].astype(str),
+            "Cells revised": [
+                f"{cells:,} in {months} month{'s' * (months != 1)}, by {files} file{'s' * (files != 1)}"
+                for cells, months, files in zip(table["cells"], table["cell_months"], table["files"], strict=True)
+            ],
+            "Months whose total changed": table["months"].astype(str),
             "Net change": _signed(table["net_change"].astype(float)),
-            "Largest change of a month": table["largest_relative"].map(_percent),
+            "Largest change of a month's total": largest,
         }
     )
-    return shown.drop(columns="Measure") if shown["Measure"].nunique() <= 1 else shown
+    shown = shown.drop(columns="Measure") if shown["Measure"].nunique() <= 1 else shown
+    return shown.drop(columns="Dataset") if shown["Dataset"].nunique() <= 1 else shown
+
+
+# The summary's columns, as shares of the line the PDF prefers (each still gets what its longest word needs).
+SUMMARY_WIDTHS = {
+    "Dataset": 22,
+    "FY": 9,
+    "Component or region": 14,
+    "Measure": 10,
+    "Cells revised": 19,
+    "Months whose total changed": 13,
+    "Net change": 9,
+    "Largest change of a month's total": 14,
+}
 
 
 def summary_markdown(datasets: list[vintages.Combined], name: str) -> Markdown | None:
@@ -234,14 +257,17 @@ def summary_markdown(datasets: list[vintages.Combined], name: str) -> Markdown |
     data = summary_data(datasets)
     if data.empty:
         return None
+    shown = summary(datasets)
     return markdown_table(
-        summary(datasets),
+        shown,
+        [SUMMARY_WIDTHS[column] for column in shown.columns],
         download=downloads.Download(
             name,
-            "per dataset, fiscal year, component or region and measure: months revised by newer vintages, "
-            "releases that revised them, net change and the largest change of one month's total",
-            "months and releases: counts; net_change: encounters, events or pounds as the measure says; "
-            "largest_relative: fraction of the month's total (-0.01 is -1%)",
+            "per dataset, fiscal year (closed: published as closed by the older vintage), component or region "
+            "and measure: cells revised by newer vintages and the months they lie in, months whose total "
+            "changed, files that revised them, net change, and the largest change of one month's total",
+            "cells, cell_months, months, files: counts; net_change: encounters, events or pounds as the measure "
+            "says; largest_relative: fraction of the month's total (-0.01 is -1%); largest_month: YYYY-MM",
             CATALOG_SOURCE,
         ),
         data=data,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 from IPython.display import Markdown, display
@@ -14,18 +15,22 @@ from analysis.book.tables import markdown_table
 from analysis.data import catalog
 from analysis.metrics import claims, openings
 
+# A parameter whose name ends in 'fy' or 'year' ('first_fy', 'start_year') holds a year: 2019, never 2,019.
+YEAR_PARAMETER = re.compile(r"(^|_)(fy|year)$")
 
-def parameter_text(value) -> str:
+
+def parameter_text(value, name: str = "") -> str:
     """A parameter's value as a reader reads it: a list as its items joined by commas, None as 'none',
-    numbers with thousands separators; never a Python literal ("['Fentanyl', ...]")."""
+    numbers with thousands separators but years (``YEAR_PARAMETER``) without; never a Python literal
+    ("['Fentanyl', ...]")."""
     if value is None:
         return "none"
     if isinstance(value, (list, tuple)):
-        return ", ".join(parameter_text(item) for item in value) or "none"
+        return ", ".join(parameter_text(item, name) for item in value) or "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if YEAR_PARAMETER.search(name) else f"{value:,}"
     return str(value)
 
 
@@ -48,7 +53,7 @@ def show_parameters(parameters: dict, name: str) -> None:
             pd.DataFrame(
                 {
                     "Parameter": [f"`{key}`" for key in parameters],
-                    "Value": [parameter_text(value) for value in parameters.values()],
+                    "Value": [parameter_text(value, key) for key, value in parameters.items()],
                 }
             ),
             widths=[30, 70],

@@ -558,6 +558,8 @@ def test_parameters_read_as_text_not_python_literals():
     assert parameter_text(["Fentanyl", "Methamphetamine"]) == "Fentanyl, Methamphetamine"
     assert parameter_text(None) == "none" and parameter_text(99999) == "99,999" and parameter_text(50.0) == "50.0"
     assert parameter_text("2018-10-01") == "2018-10-01" and parameter_text([]) == "none"
+    assert parameter_text(2019, "first_fy") == "2019" and parameter_text(2025, "start_year") == "2025"  # years
+    assert parameter_text(12345, "years_to_target") == "12,345" and parameter_text(2019, "draws") == "2,019"
 
 
 def test_comparison_reading_says_whether_sign_and_significance_replicate():

@@ -59,6 +59,19 @@ def test_links_markdown_is_raw_html_for_the_html_book_only():
 # --- parameters, inputs and claims (analysis/book/show.py) ---
 
 
+def test_a_download_link_names_its_file_outside_html_never_an_object_address(build_dir):
+    frame = pd.DataFrame({"a": [1]})
+    shown = downloads.link(frame, Download("some-cells", "One cell", "count", "test"), "every cell (CSV)")
+    bundle = shown._repr_mimebundle_()
+    assert (
+        bundle["text/html"]
+        == '<p class="data-links">Download: <a href="../_static/data/some-cells.csv" download>every cell (CSV)</a></p>'
+    )
+    assert (
+        bundle["text/plain"] == bundle["text/markdown"] == "Download: every cell (CSV), `some-cells.csv` (Data page)."
+    )
+
+
 def test_parameters_download_as_written_lists_as_json(build_dir):
     show.show_parameters({"drugs": ["Fentanyl", "Cocaine"], "first_fy": 2019, "sectors": None}, "test-parameters")
     assert saved(build_dir, "test-parameters") == (

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -93,3 +94,58 @@ def test_cutting_a_real_file_inside_a_month_usually_makes_it_fall_beyond_the_lim
         inside = month.eq(month.shift())
         caught = (removed[inside] > vintages.FALL_LIMIT).mean()
         assert 0.97 <= caught <= 0.996, (item["id"], caught)
+
+
+def last_block_cuts(frame, spec):
+    """A file's blocks of rows and, for each line boundary inside its last block: whether the rule
+    (``vintages.cut_short``) refuses the cut there, and the share of the month's count it removes."""
+    month = frame["month"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]])
+    place = vintages.key_order(frame, spec.cells())
+    ends = np.maximum.reduceat(place, starts)
+    reach = np.maximum.accumulate(place[starts[-1] :])[:-1]  # the greatest key a cut keeping 1, 2, ... rows keeps
+    count = frame[spec.values[0]].to_numpy()[starts[-1] :]
+    removed = count[::-1].cumsum()[::-1][1:] / count.sum()
+    sorted_blocks = all((np.diff(block) > 0).all() for block in np.split(place, starts[1:]))
+    return starts, len(np.unique(ends)), sorted_blocks, reach < ends[:-1].min(), removed
+
+
+def test_cbp_writes_each_month_as_one_sorted_block_so_a_cut_inside_the_last_one_shows(real_data):
+    found = {}
+    for item in catalog.load_catalog():
+        name = item["file"].rsplit("/", 1)[-1]
+        spec = next((s for s in (encounters.STATE, encounters.COMPONENT, seizures.NATIONWIDE) if s.matches(name)), None)
+        if spec is None:
+            continue
+        frame = vintages.read_vintage(spec, catalog.path(item["id"]))
+        starts, ends, sorted_blocks, refused, removed = last_block_cuts(frame, spec)
+        assert vintages.cut_short(frame, spec) is None, name  # every real file passes
+        grouped = len(starts) == frame["month"].nunique()
+        found[name] = (
+            grouped and sorted_blocks,
+            ends,
+            f"{refused.sum()}/{len(refused)}",
+            removed[~refused].max(initial=0),
+        )
+    mixed = found.pop("sbo-encounters-fy19-fy22.csv")
+    assert not mixed[0]  # months interleaved: the rule does not apply
+    assert all(grouped for grouped, *_ in found.values())
+    assert {name: (ends, caught) for name, (_, ends, caught, _) in found.items()} == {
+        "nationwide-drugs-fy19-fy22.csv": (3, "197/199"),
+        "nationwide-drugs-fy20-fy23.csv": (3, "188/190"),
+        "nationwide-drugs-fy21-fy24.csv": (3, "188/190"),
+        "nationwide-drugs-fy23-fy26-dec.csv": (3, "191/192"),
+        "nationwide-encounters-fy20-fy23-state.csv": (7, "1030/1033"),
+        "nationwide-encounters-fy21-fy24-jan-state.csv": (4, "1033/1038"),
+        "nationwide-encounters-fy21-fy24-may-state.csv": (4, "1033/1038"),
+        "nationwide-encounters-fy21-fy24-oct-state.csv": (4, "1036/1041"),
+        "nationwide-encounters-fy21-fy24-state.csv": (4, "981/984"),
+        "nationwide-encounters-fy22-fy25-state.csv": (1, "727/727"),
+        "nationwide-encounters-fy23-fy26-nov-state.csv": (1, "853/853"),
+        "sbo-encounters-fy22-fy25-aug.csv": (1, "34/34"),
+        "sbo-encounters-fy22-fy25-nov.csv": (1, "34/34"),
+    }
+    passed = {name: share for name, (*_, share) in found.items()}
+    assert round(max(v for k, v in passed.items() if "encounters" in k), 4) == 0.0021  # fy20-fy23 state
+    assert round(max(v for k, v in passed.items() if "drugs" in k), 4) == 0.0017  # events, drugs fy19-fy22
+    assert max(passed.values()) < vintages.FALL_LIMIT

@@ -182,15 +182,23 @@ def test_the_summary_counts_months_releases_net_change_and_the_largest_relative_
     combined = vintages.Combined(
         SPEC, [], [first, second, third], vintages.combine([first, second, third], ("encounters",))
     )
-    summary = vintages.revision_summary(combined.revised_months)
-    assert summary.values.tolist() == [
-        [2024, "A", "encounters", 1, 2, -5.0, -0.05],
-        [2024, "B", "encounters", 1, 1, 4.0, 0.02],
+    summary = vintages.revision_summary(combined.revised_months, combined.revisions, "region")
+    assert summary.values.tolist() == [  # the cell of Oct 2023 in A: revised by two files (-10, then +5)
+        [2024, "A", "encounters", False, 2, 1, 1, 2, -5.0, -0.05, pd.Timestamp("2023-10-01")],
+        [2024, "B", "encounters", False, 1, 1, 1, 1, 4.0, 0.02, pd.Timestamp("2023-12-01")],
     ]
-    shown = revisions.summary([combined])
+    shown = revisions.summary([combined])  # one dataset, one measure: neither is a column
+    assert list(shown.columns) == [
+        "FY",
+        "Component or region",
+        "Cells revised",
+        "Months whose total changed",
+        "Net change",
+        "Largest change of a month's total",
+    ]
     assert shown.values.tolist() == [
-        ["Test dataset", "2024", "A", "1", "2", "-5", "-5%"],
-        ["Test dataset", "2024", "B", "1", "1", "+4", "+2%"],
+        ["2024", "A", "2 in 1 month, by 2 files", "1", "-5", "-5% (Oct 2023)"],
+        ["2024", "B", "1 in 1 month, by 1 file", "1", "+4", "+2% (Dec 2023)"],
     ]
     facts = revisions.facts([combined])
     assert (facts["cells"], facts["months"], facts["closed_cells"], facts["fiscal_years"]) == (3, 2, 0, "FY2024")
@@ -209,16 +217,65 @@ def test_the_summary_counts_months_releases_net_change_and_the_largest_relative_
     ]
     assert first_data["newer_file"].to_list() == ["t-fy24-fy24-feb.csv"]
     assert revisions.summary_data([combined]).values.tolist() == [
-        ["Test dataset", 2024, "A", "encounters", 1, 2, -5.0, -0.05],
-        ["Test dataset", 2024, "B", "encounters", 1, 1, 4.0, 0.02],
+        ["Test dataset", 2024, False, "A", "encounters", 2, 1, 1, 2, -5.0, -0.05, "2023-10"],
+        ["Test dataset", 2024, False, "B", "encounters", 1, 1, 1, 1, 4.0, 0.02, "2023-12"],
+    ]
+    assert list(revisions.cells_csv([combined]).columns) == [  # each category its own column
+        "dataset",
+        "month",
+        "fy",
+        "region",
+        "cell",
+        "measure",
+        "before",
+        "after",
+        "change",
+        "older_file",
+        "newer_file",
+        "closed_year",
     ]
     assert revisions.supplied_data([combined]).values.tolist() == [
         ["Test dataset", "t-fy24-fy24-jan.csv", "2023-10", "2024-01", 4, 0],
         ["Test dataset", "t-fy24-fy24-feb.csv", "2023-10", "2024-02", 5, 0],
         ["Test dataset", "t-fy24-fy24-mar.csv", "2023-10", "2024-02", 5, 5],
     ]
-    assert list(revisions.supplied_table([combined]).columns) == ["Vintage", "From", "To", "Months", "Months used"]
+    assert list(revisions.supplied_table([combined]).columns) == [
+        "Vintage",
+        "From",
+        "To",
+        "Months",
+        "Months its dataset takes",
+    ]
     assert revisions.file_slug("nationwide-drugs-FY23_fy26.csv") == "nationwide-drugs-fy23-fy26"
+
+
+def test_cells_that_cancel_out_and_a_closed_year_are_summed_up_apart():
+    older = vintage("t-fy23-fy24-nov.csv", pd.date_range("2022-10-01", "2023-11-01", freq="MS"))
+    newer = changed(
+        changed(
+            vintage("t-fy23-fy24-dec.csv", pd.date_range("2022-10-01", "2023-12-01", freq="MS")),
+            MONTHS[1],
+            "A",
+            "x",
+            101,
+        ),
+        MONTHS[1],
+        "A",
+        "y",
+        99,
+    )  # two cells of Nov 2023 that cancel out
+    newer = changed(newer, pd.Timestamp("2023-03-01"), "B", "y", 103)  # FY2023: closed in the older file
+    combined = vintages.Combined(SPEC, [], [older, newer], vintages.combine([older, newer], ("encounters",)))
+    assert revisions.summary([combined]).values.tolist() == [
+        ["2023 (closed)", "B", "1 in 1 month, by 1 file", "1", "+3", "+1.5% (Mar 2023)"],
+        ["2024", "A", "2 in 1 month, by 1 file", "0", "+0", "none"],
+    ]
+    csv = revisions.cells_csv([combined])
+    assert csv[["month", "region", "cell", "before", "after", "closed_year"]].values.tolist() == [
+        ["2023-03", "B", "y", 100.0, 103.0, True],
+        ["2023-11", "A", "x", 100.0, 101.0, False],
+        ["2023-11", "A", "y", 100.0, 99.0, False],
+    ]
 
 
 def test_a_dataset_without_revisions_displays_without_error():
@@ -291,7 +348,7 @@ def test_a_real_vintage_with_a_new_month_and_an_open_year_revision_is_accepted(s
         write(tmp_path / SEPTEMBER, with_september(sbo_lines[:at] + [",".join(cells)] + sbo_lines[at + 1 :]))
     )
     assert entry["vintage"] == "2025-09" and "accepted_revisions" not in entry
-    assert entry["in_year_revisions"] == ["FY2025 encounters: 1 cells in 1 month (Jul 2025), net +3"]
+    assert entry["in_year_revisions"] == ["FY2025 encounters: 1 cell in 1 month (Jul 2025), net +3"]
     assert entry["read_by"] == ["checks", "encounters", "revisions"]
 
 
@@ -304,7 +361,7 @@ def test_a_closed_year_change_is_refused_with_its_cell_and_accepted_only_with_th
         newdata.check(path)
     message = str(refused.value)
     cell = " / ".join(["USBP", *cells[4:8]])
-    assert path.name in message and "changes 1 cells of closed fiscal years (FY2024)" in message
+    assert path.name in message and "changes 1 cell of closed fiscal years (FY2024)" in message
     before, after = int(cells[-1]) - 7, int(cells[-1])
     assert f"FY2024 Mar 2024 {cell}, encounters: {before:,} in {NEWEST_SBO}.csv, {after:,} in {SEPTEMBER}" in message
     accepted = newdata.check(path, accept_revisions=True)
@@ -323,8 +380,9 @@ def test_a_real_vintage_cut_short_is_refused_naming_what_it_lacks(sbo_lines, tmp
         newdata.check(path)
     message = str(refused.value)
     assert lacking and path.name in message and "looks truncated. Its name promises Oct 2021 - Sep 2025" in message
-    for month in lacking:
-        assert f"{month:%b %Y}: the book holds " in message
+    for month in lacking[:-1]:
+        assert f"{month:%b %Y}: the book holds encounters " in message
+    assert f"{lacking[-1]:%b %Y}: the book does not hold it either; the file: no rows" in message  # September
 
 
 def test_the_version_is_bumped_once_per_release(tmp_path):
@@ -335,3 +393,177 @@ def test_the_version_is_bumped_once_per_release(tmp_path):
     assert newdata.bump_minor_version(citation, releases) == ("1.2.0", False)  # 1.2.0 is not released yet
     assert citation.read_text().splitlines()[:2] == ["cff-version: 1.2.0", "version: 1.2.0"]
     assert newdata.bump_minor_version(citation, tmp_path / "none.csv") == ("1.2.0", False)
+
+
+# ---- a real file cut inside a month the book does not hold yet (the analyst's finding): the
+# catalog ends in September 2025, CBP's November 2025 state file is cut inside its last block,
+# October 2025 (CBP writes a fiscal year's months alphabetically) ----
+
+NOVEMBER = "nationwide-encounters-fy23-fy26-nov-state"
+VINTAGES_DIR = config.PROJECT_ROOT.parent / "shared" / "data" / "vintages"
+
+
+@pytest.fixture
+def until_september(real_data, monkeypatch, tmp_path):
+    """The project's catalog without the November 2025 state file (as ``make bench`` does), in a copy
+    that ``make add-data`` reads and would write; the project's own catalog and data/raw are not used
+    for writing. Returns the copy, the real November file and a snapshot of what must not change."""
+    from bookmachine.bench import without_entry
+
+    real = VINTAGES_DIR / f"{NOVEMBER}.csv"
+    if not real.is_file():
+        pytest.skip(f"no real vintage at {real}")
+    copy = tmp_path / "catalog.yml"
+    copy.write_text(without_entry(config.CATALOG_FILE.read_text(encoding="utf-8"), NOVEMBER), encoding="utf-8")
+    monkeypatch.setattr(config, "CATALOG_FILE", copy)
+    raw = config.raw_dir() / "cbp-encounters"
+
+    def untouched():
+        files = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in raw.iterdir())
+        return copy.read_bytes(), (config.PROJECT_ROOT / "CITATION.cff").read_bytes(), files
+
+    return copy, real, untouched
+
+
+def test_the_november_2025_state_file_is_accepted_with_the_catalog_ending_in_september(until_september):
+    _, real, _ = until_september
+    entry = newdata.check(real)
+    assert (entry["vintage"], entry.get("in_year_revisions")) == ("2025-11", None)  # no month held is revised
+
+
+def test_the_november_2025_file_cut_by_100_lines_is_refused_and_nothing_changes(until_september, tmp_path):
+    _, real, untouched = until_september
+    lines = real.read_bytes().split(b"\r\n")[:-1]
+    cut = tmp_path / "cut" / real.name
+    cut.parent.mkdir()
+    cut.write_bytes(b"\r\n".join(lines[:-100]) + b"\r\n")
+    before = untouched()
+    with pytest.raises(DataError) as refused:
+        newdata.add(cut)
+    assert untouched() == before
+    message = str(refused.value)
+    assert str(cut) in message and "its last block of rows, Oct 2025 (lines 36,309-37,062), stops at " in message
+    assert "Southwest Land Border / CA / Single Adults / CUBA / Title 8, before the point where" in message
+    assert "In Sep 2025 this file holds, after that point:" in message
+    assert "Southwest Land Border / NM: 27 rows, encounters 968" in message
+    assert "Southwest Land Border / TX: 47 rows, encounters 6,034" in message
+
+
+def test_a_short_last_block_checked_by_the_user_is_accepted_only_with_the_flag_and_recorded(until_september, tmp_path):
+    _, real, _ = until_september
+    lines = real.read_bytes().split(b"\r\n")[:-1]
+    cut = tmp_path / "cut" / real.name
+    cut.parent.mkdir()
+    cut.write_bytes(b"\r\n".join(lines[:-1]) + b"\r\n")  # the last row: TX / UAC / VENEZUELA, 8 encounters
+    with pytest.raises(DataError) as refused:
+        newdata.check(cut)
+    assert "CBP's own total for Oct 2025 is this file's (encounters 30,543)" in str(refused.value)
+    assert "ACCEPT_SHORT_BLOCK=1" in str(refused.value)
+    entry = newdata.check(cut, accept_short_block=True)
+    assert entry["accepted_short_block"] == (
+        "Oct 2025 ends at Southwest Land Border / TX / UAC / OTHER / Title 8, before "
+        "Southwest Land Border / TX / UAC / VENEZUELA / Title 8"
+    )
+
+
+def test_the_short_block_flag_never_lets_a_missing_month_through(until_september, tmp_path):
+    _, real, _ = until_september
+    header, *rows = real.read_bytes().split(b"\r\n")[:-1]
+    kept = [row for row in rows if not row.startswith(b"2026 (FYTD),FYTD,NOV,")]  # November 2025 left out
+    assert len(kept) < len(rows)
+    cut = tmp_path / "cut" / real.name
+    cut.parent.mkdir()
+    cut.write_bytes(b"\r\n".join([header, *kept]) + b"\r\n")
+    with pytest.raises(DataError) as refused:
+        newdata.check(cut, accept_short_block=True)
+    assert "Nov 2025: the book does not hold it either; the file: no rows" in str(refused.value)
+    assert "ACCEPT_SHORT_BLOCK" not in str(refused.value)
+
+
+def test_every_cut_inside_the_last_block_of_the_november_2025_file_is_refused(until_september):
+    """Line boundaries inside October 2025's 854 rows: each of the last 80, then every 9th (the rule
+    costs about 10 ms a file; the measurement over all 853 is in test_revision_pattern)."""
+    _, real, _ = until_september
+    frame = vintages.read_vintage(encounters.STATE, real)
+    block = int((frame["month"] != frame["month"].iloc[-1]).to_numpy().nonzero()[0][-1]) + 1
+    kept = sorted({*range(len(frame) - 80, len(frame)), *range(block + 1, len(frame), 9)})
+    for rows in kept:
+        cut = vintages.cut_short(frame.iloc[:rows], encounters.STATE)
+        assert cut is not None and cut.month == pd.Timestamp("2025-10-01"), rows
+        text = newdata.cut_text(cut, encounters.STATE)
+        listed = text.split("In Sep 2025 this file holds, after that point:\n    ")[1].split(": ")[0]  # what is missing
+        last_kept = tuple(frame.iloc[rows - 1][["land_border_region", "state"]])
+        assert f"Oct 2025 (lines 36,309-{rows + 1:,})" in text and tuple(listed.split(" / ")) >= last_kept, rows
+    assert len(kept) == 166 and vintages.cut_short(frame, encounters.STATE) is None
+
+
+def test_the_seizure_file_cut_inside_its_last_block_is_refused(real_data, tmp_path):
+    from analysis.data import seizures
+
+    lines = catalog.path("nationwide-drugs-fy23-fy26-dec").read_bytes().decode("utf-8").splitlines()
+    cut = write(tmp_path / "nationwide-drugs-fy23-fy26-dec.csv", lines[:-40])
+    found = vintages.cut_short(vintages.read_vintage(seizures.NATIONWIDE, cut), seizures.NATIONWIDE)
+    assert (found.month, found.neighbour) == (pd.Timestamp("2025-09-01"), pd.Timestamp("2025-08-01"))
+    assert found.ends_at[:2] == ("USBP", "Southwest Border")
+
+
+# ---- refusals that say what to do (the analyst's finding 7) ----
+
+
+def test_an_older_file_changing_one_closed_cell_is_reported_once():
+    oldest = vintage("t-fy22-fy23.csv", pd.date_range("2021-10-01", "2023-09-01", freq="MS"))
+    newest = vintage("t-fy23-fy24-mar.csv", pd.date_range("2022-10-01", "2024-03-01", freq="MS"))
+    middle = changed(
+        vintage("t-fy22-fy24-jan.csv", pd.date_range("2021-10-01", "2024-01-01", freq="MS")),
+        pd.Timestamp("2023-02-01"),
+        "A",
+        "y",
+        7,
+    )  # differs from both neighbours in one cell of FY2023, closed in both
+    closed = vintages.review(SPEC, "t-fy22-fy24-jan.csv", middle, [oldest, newest]).closed_changes
+    assert closed[["month", "old", "new", "old_file", "new_file"]].values.tolist() == [
+        [pd.Timestamp("2023-02-01"), 7, 100, "t-fy22-fy24-jan.csv", "t-fy23-fy24-mar.csv"]
+    ]
+
+
+def test_a_renamed_column_is_refused_naming_the_column_the_file_has_instead(sbo_lines, tmp_path):
+    path = write(tmp_path / SEPTEMBER, [sbo_lines[0].replace("Encounter Count", "Encounters"), *sbo_lines[1:]])
+    with pytest.raises(DataError) as refused:
+        newdata.check(path)
+    assert refused.value.column == "Encounter Count" and (
+        "it looks like CBP Southwest Land Border Encounters by component ('cbp-encounters-component'), which "
+        "needs the column 'Encounter Count'; it has 'Encounters' instead" in str(refused.value)
+    )
+
+
+def test_a_misnamed_file_is_told_the_name_form_in_words_and_the_name_to_give_it(sbo_lines, tmp_path):
+    path = write(tmp_path / "sbo-encounters-fy22-fy25-sep (1).csv", with_september(sbo_lines))  # a browser's copy
+    with pytest.raises(DataError) as refused:
+        newdata.check(path)
+    message = str(refused.value)
+    assert "This file holds Oct 2021 - Sep 2025; rename it to sbo-encounters-fy22-fy25.csv" in message
+    assert (
+        "a name of the form sbo-encounters-fy<first fiscal year, 2 digits>-fy<last fiscal year, 2 digits>"
+        "[-<last month: jan ... dec, unless sep>].csv" in message
+    )
+    assert "(?P<" not in message  # no regular expression
+
+
+def test_dhs_own_workbook_name_is_told_the_rename(real_data, tmp_path):
+    path = tmp_path / "KHSM Encounters (USBP) fy25m11.xlsx"
+    path.write_bytes(catalog.path("ohss-khsm-encounters-usbp-fy25m11").read_bytes() + b"")  # same bytes: known
+    with pytest.raises(DataError, match="already in the catalog \\(same sha256\\) as entry 'ohss-khsm-encounters"):
+        newdata.check(path)
+    assert vintages.suggested_name(encounters.OHSS, vintages.read_vintage(encounters.OHSS, path)) == (
+        "ohss-khsm-encounters-usbp-fy25m11.xlsx"
+    )
+
+
+def test_a_workbook_of_another_publisher_is_none_of_the_accepted_files(real_data):
+    with pytest.raises(DataError) as refused:
+        newdata.check(catalog.path("ndcs-data-supplement-2020-february"))
+    message = str(refused.value)
+    assert "not one of the files make add-data accepts" in message and "closest" not in message
+    assert (
+        "DHS OHSS Key Homeland Security Metrics, USBP encounters (ohss-khsm-encounters-usbp-fy<last fiscal" in message
+    )

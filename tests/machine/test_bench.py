@@ -36,3 +36,12 @@ def test_the_bench_removes_exactly_one_catalog_entry():
         bench.without_entry(text, "c")
         == "- id: a\n  file: x/a.csv\n- id: nationwide-encounters-fy23-fy26-nov-state\n  file: y\n"
     )
+
+
+def test_the_bench_gives_a_step_as_a_ratio_of_another():
+    add_data, cold = bench.Timed(20.0, 30.0, "", True), bench.Timed(80.0, 120.0, "", True)
+    assert bench.ratio("add-data to cold", add_data, cold) == "add-data to cold: 0.25 (wall), 0.25 (CPU)"
+    assert (
+        bench.ratio("x", bench.Timed(9.0, 1.0, "", True), bench.Timed(6.0, 4.0, "", True))
+        == "x: 1.50 (wall), 0.25 (CPU)"
+    )

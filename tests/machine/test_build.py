@@ -82,6 +82,17 @@ def test_each_download_belongs_to_one_page_and_the_data_page_lists_it(default_bu
     assert index["name"].is_unique and (index["units"].str.len() > 3).all() and (index["source"].str.len() > 3).all()
 
 
+def test_no_executed_output_shows_an_object_address(default_build):
+    """An object without a text form prints as '<... at 0x7f...>' in the PDF, and its address changes every run."""
+    shown = []
+    for path in sorted((default_build / "executed" / "chapters").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                texts = [output.get("text", ""), *output.get("data", {}).values()]
+                shown += [path.stem for text in texts if " at 0x" in "".join(text) if isinstance(text, (str, list))]
+    assert shown == []
+
+
 def test_each_builder_reads_a_staged_source_without_the_other_formats_blocks(default_build):
     html = (default_build / "src" / "chapters" / "data.md").read_text()  # the Data page has a block for each
     latex = (default_build / "pdflatex" / "src" / "chapters" / "data.md").read_text()

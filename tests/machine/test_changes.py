@@ -97,3 +97,66 @@ def test_the_first_pages_numbers_lead_under_plain_labels_and_flipped_verdicts_na
     ) in text
     frame = changes.changes_frame(("1.0.0", old), new)
     assert frame.set_index("key").loc["claims.doc001_kg_total.verdict", "label"].startswith("Verdict: 45, 12 and 25")
+
+
+def test_the_data_added_since_the_release_before_are_listed_with_their_recorded_revisions(tmp_path):
+    from bookmachine import changes, release
+
+    entries = [
+        {"id": "a", "sha256": "1", "dataset": "d", "coverage": "Oct 2020 - Jan 2024, monthly"},
+        {
+            "id": "b",
+            "sha256": "2",
+            "dataset": "d",
+            "coverage": "Oct 2020 - May 2024, monthly",
+            "in_year_revisions": ["FY2024 encounters: 238 cells in 4 months (Oct 2023 - Jan 2024), net -114"],
+        },
+        {"id": "c", "sha256": "3", "dataset": "e", "accepted_revisions": [{"month": "2023-01"}, {"month": "2023-02"}]},
+        {"id": "f", "sha256": "4", "dataset": "e", "accepted_short_block": "Oct 2025 ends at A / X, before A / Z"},
+    ]
+    assert changes.data_added_markdown("1.0.0", entries, tmp_path) == (
+        "## Data added since release 1.0.0\n\nThe inputs of release 1.0.0 were not kept (`make release` keeps them).\n"
+    )
+    release.keep_inputs("1.0.0", entries[:1], tmp_path)
+    assert changes.kept_inputs("1.0.0", tmp_path) == {"a": "1"}
+    text = changes.data_added_markdown("1.0.0", entries, tmp_path)
+    assert text.startswith("## Data added since release 1.0.0\n\n3 files were added to the catalog since release 1.0.0")
+    assert (
+        "* - d\n  - `b`\n  - Oct 2020 - May 2024, monthly\n  - FY2024 encounters: 238 cells in 4 months "
+        "(Oct 2023 - Jan 2024), net -114" in text
+    )
+    assert "* - e\n  - `c`\n  -  \n  - 2 closed-year cells accepted" in text and 'book-data-added.csv"' in text
+    assert "  - `f`\n  -  \n  - last block accepted as short: Oct 2025 ends at A / X, before A / Z" in text
+    release.keep_inputs("1.0.0", entries, tmp_path)
+    assert "None: this version reads the same files as release 1.0.0." in changes.data_added_markdown(
+        "1.0.0", entries, tmp_path
+    )
+    assert changes.data_added_markdown(None, entries, tmp_path) == ""  # no release before
+
+
+def test_make_release_dates_the_citation_and_add_data_does_not(tmp_path):
+    import datetime as dt
+
+    from bookmachine import newdata, release
+
+    citation, releases = tmp_path / "CITATION.cff", tmp_path / "versions.csv"
+    citation.write_text("cff-version: 1.2.0\nversion: 1.0.0\ndate-released: 2026-01-01\ntitle: x\n")
+    releases.write_text("version,date,commit\n1.0.0,2026-01-01,abc\n")
+    assert newdata.bump_minor_version(citation, releases) == ("1.1.0", True)
+    assert "date-released: 2026-01-01\n" in citation.read_text()
+    assert release.date_release(citation, dt.date(2026, 3, 9)) == "2026-03-09"
+    assert citation.read_text() == "cff-version: 1.2.0\nversion: 1.1.0\ndate-released: 2026-03-09\ntitle: x\n"
+
+
+def test_make_changes_prints_plain_text_not_myst_markup():
+    from bookmachine import changes
+
+    page = (
+        "Intro.\n\n```{list-table}\n:header-rows: 1\n:widths: 50 50\n\n* - Claim\n  - Now\n"
+        "* - {ref}`Fentanyl comes through ports <claim-x>`\n  - Correct\n```\n\n"
+        "```{only} html\nThe file `book-changes.csv`:\n```\n\n```{raw} html\n<p>link</p>\n```\n\n"
+        "```{only} latex\nIn the HTML book.\n```\n"
+    )
+    assert changes.plain(page) == (
+        "Intro.\n\nClaim | Now\nFentanyl comes through ports | Correct\n\nThe file `book-changes.csv`:\n"
+    )

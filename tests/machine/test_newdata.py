@@ -212,7 +212,7 @@ def test_a_closed_year_cell_changed_is_refused_naming_the_cell(attack):
     cells = lines[at].split(",")
     cells[-1] = str(int(cells[-1]) + 1)
     refused = attempt(september(lines[:at] + [",".join(cells)] + lines[at + 1 :]))
-    assert "changes 1 cells of closed fiscal years (FY2024)" in refused
+    assert "changes 1 cell of closed fiscal years (FY2024)" in refused
     cell = " / ".join(["USBP", *cells[4:8]])
     assert f"FY2024 Mar 2024 {cell}, encounters: {int(cells[-1]) - 1:,} in {ATTACKED}.csv, " in refused
 
@@ -222,7 +222,7 @@ def test_a_file_cut_at_a_line_boundary_is_refused_naming_the_months_it_lacks(att
     whole = september(lines)
     refused = attempt(whole[: int(len(whole) * 0.69)])
     assert "looks truncated. Its name promises Oct 2021 - Sep 2025" in refused
-    assert "Sep 2025: the book holds not held; the file: no rows" in refused
+    assert "Sep 2025: the book does not hold it either; the file: no rows" in refused
     assert "Aug 2025: the book holds encounters " in refused
 
 
@@ -236,4 +236,4 @@ def test_an_unknown_file_is_refused(chain, tmp_path):
     unknown = tmp_path / "something.csv"
     unknown.write_text("a,b\n1,2\n")
     result = run(chain["project"], sys.executable, "-m", "bookmachine.newdata", str(unknown))
-    assert result.returncode == 1 and "not recognized" in result.stderr
+    assert result.returncode == 1 and "not one of the files make add-data accepts" in result.stderr
