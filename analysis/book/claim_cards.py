@@ -194,11 +194,17 @@ def spaced(text: str) -> str:
     return (" " if text[:1].isspace() else "") + inline(text) + (" " if text[-1:].isspace() and text.strip() else "")
 
 
+# A reason that names the register's notes ('Notes on particular claims') links to them.
+NOTES_WORDS, NOTES_LABEL, NOTES_MARK = "Notes on particular claims", "claims-notes", "\x00notes\x00"
+
+
 def linked(text: str, titles: dict) -> str:
     """A register text (a row's reason) as MyST inline text in which each claim id it names ('the premise is
-    judged in claim doc003_x') becomes a link to that claim's card, in the card's own words."""
+    judged in claim doc003_x') becomes a link to that claim's card, in the card's own words, and the register's
+    notes (``NOTES_WORDS``) a link to their section."""
     if not titles:
         return inline(text)
+    text = str(text).replace(NOTES_WORDS, NOTES_MARK)
     ids = re.compile(
         r"\b(" + "|".join(re.escape(claim_id) for claim_id in sorted(titles, key=len, reverse=True)) + r")\b"
     )
@@ -206,7 +212,7 @@ def linked(text: str, titles: dict) -> str:
     return "".join(
         card_link(piece, f"\u201c{titles[piece][1]}\u201d") if index % 2 else spaced(piece)
         for index, piece in enumerate(pieces)
-    )
+    ).replace(NOTES_MARK, f"{{ref}}`{NOTES_WORDS} <{NOTES_LABEL}>`")
 
 
 def see_also(claim_id: str, register: Register) -> list[tuple[str, str]]:
@@ -593,8 +599,7 @@ def tolerances_markdown(assessed: pd.DataFrame) -> Markdown:
         widths=[26, 22, 12, 40],
         download=downloads.Download(
             "claims-tolerances",
-            "one claim judged within a tolerance: the tolerance, set from the claim's wording before the data "
-            "were read, and its reason",
+            "one claim judged within a tolerance: the tolerance, set from the claim's wording, and its reason",
             "tolerance: in the claim's unit (column unit; a fraction's tolerance is a fraction, 0.01 is one point)",
             REGISTER_SOURCE,
         ),
@@ -603,8 +608,9 @@ def tolerances_markdown(assessed: pd.DataFrame) -> Markdown:
 
 
 def evidence_table(assessed: pd.DataFrame) -> pd.DataFrame:
-    """Each strength of evidence (``claims.EVIDENCE_CAPS``): how it caps verdicts, why, how many rows."""
-    capped = assessed["evidence"].value_counts()
+    """Each strength of evidence (``claims.EVIDENCE_CAPS``): how it caps verdicts, why, how many rows it caps (its
+    own ``evidence``, or a number from a secondary curated row: ``evidence_applied``)."""
+    capped = assessed["evidence_applied"].str.split(" and ").explode().value_counts()
     return pd.DataFrame(
         [
             {
@@ -660,7 +666,7 @@ def thresholds_markdown(assessed: pd.DataFrame) -> Markdown:
         widths=[34, 36, 14, 16],
         download=downloads.Download(
             "claims-thresholds",
-            "one claim made in words or as a bound: the test and the threshold written before the data were read",
+            "one claim made in words or as a bound: the test and the threshold written in the register",
             "threshold: in the claim's unit (column unit; fractions 0-1)",
             REGISTER_SOURCE,
         ),

@@ -116,16 +116,25 @@ def show_inputs(file_ids: list[str], name: str) -> None:
 
 
 def scenario_summary(
-    title: str, path: pd.DataFrame, *, growth: float, shape: str, claimed_extra: tuple[float, float]
+    title: str,
+    path: pd.DataFrame,
+    *,
+    growth: float,
+    shape: str,
+    claimed_extra: tuple[float, float],
+    origins: tuple[str, str],
 ) -> None:
-    """Render a rebalancing scenario's answer as plain sentences from the path's own numbers, and say
-    whether its extra dollars in the last year lie inside the document's claimed range."""
+    """Render a rebalancing scenario's answer as plain sentences from the path's own numbers, say where its
+    starting share and total come from (``origins``: ``sections.budget.scenario_origins``), and say whether its
+    extra dollars in the last year lie inside the document's claimed range."""
     first, last = path.iloc[0], path.iloc[-1]
     low, high = claimed_extra
+    share_from, total_from = origins
     display(
         Markdown(
             f"{title}. Starting in FY{int(first['year'])} from a demand share of {first['demand_share']:.1%} "
-            f"of a {first['total']:,.1f} billion dollar budget (growing {growth:.1%} a year, {shape} path), "
+            f"({share_from}) applied to a {first['total']:,.1f} billion dollar budget ({total_from}; growing "
+            f"{growth:.1%} a year, {shape} path), "
             f"the demand share reaches {last['demand_share']:.1%} in FY{int(last['year'])}. That year demand "
             f"reduction receives {last['extra_demand']:,.2f} billion dollars more than at the starting split, "
             f"{openings.inside(last['extra_demand'], low, high)} the document's {low:g} to {high:g} billion a year; "

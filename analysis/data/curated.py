@@ -82,3 +82,13 @@ def curated_value(table: pd.DataFrame, figure_id: str) -> float:
     if len(match) != 1:
         raise DataError("curated table", f"expected exactly one row with id {figure_id!r}, found {len(match)}")
     return float(match.iloc[0])
+
+
+def weakest_kind(kinds) -> str:
+    """The weakest of some rows' source kinds (``SOURCE_KINDS``, strongest first): a number combining a primary
+    and a secondary row is only as strong as the secondary one."""
+    kinds = list(kinds)
+    unknown = sorted(set(kinds) - set(SOURCE_KINDS))
+    if not kinds or unknown:
+        raise ValueError(f"source kinds {unknown or kinds!r}: expected one or more of {list(SOURCE_KINDS)}")
+    return max(kinds, key=SOURCE_KINDS.index)

@@ -43,7 +43,8 @@ def demand_shares(table: pd.DataFrame, source: str = "ondcp_budget_by_function")
 
     The share is the printed demand percentage when there is one, else demand / (demand + supply),
     else demand / total. Where a row allows more than one of these, they must agree; rows repeated
-    from two tables of one document must agree too.
+    from two tables of one document must agree too. Each share keeps the weakest source kind of the rows
+    that give it (``curated.weakest_kind``).
     """
     unknown = sorted(set(table["edition"]) - set(EDITION_ORDER))
     if unknown:
@@ -82,8 +83,18 @@ def demand_shares(table: pd.DataFrame, source: str = "ondcp_budget_by_function")
             f"two rows of edition {edition!r} give different demand shares for FY{year} {kind}",
             column="demand_reduction_musd",
         )
+    shares = shares.assign(source_kind=shares.groupby(key)["source_kind"].transform(curated.weakest_kind))
     return shares.drop_duplicates(key)[
-        key + ["demand_share", "basis", "demand_reduction_musd", "supply_reduction_musd", "total_musd", "source_title"]
+        key
+        + [
+            "demand_share",
+            "basis",
+            "demand_reduction_musd",
+            "supply_reduction_musd",
+            "total_musd",
+            "source_title",
+            "source_kind",
+        ]
     ].sort_values(["fiscal_year", "edition"], ignore_index=True)
 
 

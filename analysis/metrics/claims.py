@@ -107,6 +107,8 @@ SOURCE_NOT_FOUND = (
 SOURCE_SEARCHES = ("", "not found")
 # The verdicts that say a document is wrong: the register and the landing page list them with a correction.
 WRONG = ("contradicted", "misstates its cited source")
+# The verdicts that say a claim holds up in full ("Correct", "Cited correctly"); the landing page counts them.
+HOLDS = ("supported", "matches its cited source")
 
 # The strength of a row's evidence caps what its rule can say, the same way for every row (column
 # ``evidence``): a figure found only on a secondary page, a proxy for the claimed quantity, or a
@@ -129,8 +131,9 @@ EVIDENCE_CAPS = {
     "partial": {"supported": "partly supported"},
 }
 EVIDENCE_REASONS = {
-    "secondary": "The only figure found is on a secondary page: it can be consistent with the claim but can "
-    "neither confirm nor refute it.",
+    "secondary": "The only figure found is on a secondary page, or the number reaches the claim through a "
+    "curated row whose source is secondary: it can be consistent with the claim but can neither confirm nor "
+    "refute it.",
     "proxy": "The data measure a proxy for the claimed quantity (another population, drug or unit): agreement "
     "is consistent with the claim without confirming it; disagreement is inconclusive.",
     "other source": "The figure checked is not from the source the document cites (or the document cites none): "
@@ -139,6 +142,17 @@ EVIDENCE_REASONS = {
     "supports that part only.",
 }
 
+# A number a chapter computes from curated rows (data/curated/*.csv) carries the kind of their source: the
+# chapter publishes it beside the number as ``<metric key>.source_kind`` ("primary" or "secondary", the
+# weakest of the rows the number combines). A claim that reads a number from a secondary row is capped as a
+# secondary page is (``EVIDENCE_CAPS["secondary"]``), whatever its own ``evidence`` column says, so that a
+# figure gains no strength by being transcribed.
+SOURCE_KIND_SUFFIX = ".source_kind"
+SOURCED_REASON = (
+    "the number comes through a curated row whose source is secondary, so it can be consistent with the claim "
+    "but can neither confirm nor refute it"
+)
+
 # rule -> (verdicts it can give, the reason for the rule shown in the chapter)
 RULES = {
     "within_tolerance": (
@@ -146,7 +160,7 @@ RULES = {
         "The computed value lies within the row's tolerance of the claimed value or range. "
         "Tolerances allow for rounding ('about', '~') and for the claim's year or scope differing "
         "slightly from the data's; they are written in the register, each with its reason "
-        "(tolerance_reason), before the data are read.",
+        "(tolerance_reason).",
     ),
     "greater_than": (
         "supported / contradicted",
@@ -176,8 +190,8 @@ RULES = {
     ),
     "chapter_verdict": (
         "supported / contradicted / inconclusive",
-        "A chapter applied its own pre-declared rule to several specifications; the register "
-        "takes the chapter's published verdict and its one-line reason.",
+        "A chapter applied its own declared rule to several specifications (the chapter says when the rule "
+        "was declared); the register takes the chapter's published verdict and its one-line reason.",
     ),
     "parts": (
         "supported / partly supported / contradicted",
@@ -514,14 +528,23 @@ def metric_keys(rule: str, key: str) -> list[str]:
     return key.split("|") if rule in ("parts", "source_check") else [key]
 
 
+def needed_keys(claim) -> list[str]:
+    """The numbers a claim needs: those its rule reads (``metric_keys``) and those its reason names as
+    placeholders ('{claims.who.citizen_share_floor:.0%}', filled as a correction's are)."""
+    named = [match.group(1) for match in PLACEHOLDER.finditer(str(claim.reason or "")) if match.group(1) != "value"]
+    return metric_keys(claim.rule, claim.metric_key) + named
+
+
 def missing_metrics(register: pd.DataFrame, numbers: dict) -> list[str]:
-    """'<claim id>: <key>' for every number a claim needs that no chapter produced."""
-    return [
-        f"{claim.id}: {k}"
-        for claim in register.itertuples()
-        for k in metric_keys(claim.rule, claim.metric_key)
-        if numbers.get(k) is None
-    ]
+    """'<claim id>: <key>' for every number a claim needs (``needed_keys``) that no chapter produced."""
+    return [f"{claim.id}: {k}" for claim in register.itertuples() for k in needed_keys(claim) if numbers.get(k) is None]
+
+
+def sourced_evidence(rule: str, key: str, numbers: dict) -> str:
+    """'secondary' when a number the claim's rule reads came through a secondary curated row (its
+    ``<key>.source_kind``, ``SOURCE_KIND_SUFFIX``), else ''."""
+    kinds = {numbers.get(k + SOURCE_KIND_SUFFIX) for k in metric_keys(rule, key)}
+    return "secondary" if "secondary" in kinds else ""
 
 
 def metric_value(rule: str, key: str, numbers: dict):
@@ -615,7 +638,9 @@ def reason(claim, value, outcome: str, numbers: dict) -> str:
             else f"; off the claim by {difference(gap, claim.unit)} (tolerance {difference(tolerance, claim.unit)})"
         )
     if claim.reason:
-        text += f"; {claim.reason}"
+        text += f"; {correction(claim.reason, value, claim.unit, numbers)}"
+    if sourced_evidence(claim.rule, claim.metric_key, numbers) and claim.evidence != "secondary":
+        text = f"{text.rstrip('.')}; {SOURCED_REASON}"
     if claim.depends_on:
         premises = claim.depends_on.split("|")
         text += (
@@ -628,9 +653,17 @@ def reason(claim, value, outcome: str, numbers: dict) -> str:
     return text
 
 
-def capped(outcome: str, evidence: str) -> str:
-    """The verdict a rule gave, limited by the strength of the row's evidence (``EVIDENCE_CAPS``)."""
-    return EVIDENCE_CAPS.get(evidence, {}).get(outcome, outcome) if evidence else outcome
+def capped(outcome: str, *evidence: str) -> str:
+    """The verdict a rule gave, limited by each strength of evidence in turn (``EVIDENCE_CAPS``): the row's
+    own, and 'secondary' for a number that came through a secondary curated row (``sourced_evidence``)."""
+    for kind in evidence:
+        outcome = EVIDENCE_CAPS.get(kind, {}).get(outcome, outcome) if kind else outcome
+    return outcome
+
+
+def evidence_applied(own: str, sourced: str) -> str:
+    """The strengths of evidence that cap a row, joined by ' and ' ('proxy and secondary'), each once."""
+    return " and ".join(dict.fromkeys(kind for kind in (own, sourced) if kind))
 
 
 def group(rule: str, outcome: str) -> str:
@@ -655,12 +688,16 @@ def assess(register: pd.DataFrame, numbers: dict) -> pd.DataFrame:
     for claim in register.itertuples():
         value = metric_value(claim.rule, claim.metric_key, numbers)
         tolerance = 0.0 if pd.isna(claim.tolerance) else float(claim.tolerance)
-        outcome = capped(verdict(claim.rule, claim.claimed_low, claim.claimed_high, tolerance, value), claim.evidence)
+        sourced = sourced_evidence(claim.rule, claim.metric_key, numbers)
+        outcome = capped(
+            verdict(claim.rule, claim.claimed_low, claim.claimed_high, tolerance, value), claim.evidence, sourced
+        )
         rows.append(
             {
                 "id": claim.id,
                 "computed": value,
                 "verdict": outcome,
+                "evidence_applied": evidence_applied(claim.evidence, sourced),
                 "group": group(claim.rule, outcome),
                 "why": reason(claim, value, outcome, numbers),
             }
@@ -692,7 +729,8 @@ GROUP_KEYS = {
 
 
 def headline_counts(assessed: pd.DataFrame) -> dict:
-    """claims.count.* : total rows, factual claims, one count per group and one per verdict.
+    """claims.count.* : total rows, factual claims, one count per group and one per verdict, and the claims that
+    hold up in full (``HOLDS``, first checks).
 
     The verdict counts add up to the rows (total). A claim checked twice (``same_claim_as``, e.g. a
     study's report and its re-estimate) is one claim: groups, factual and judged count its first row
@@ -713,6 +751,7 @@ def headline_counts(assessed: pd.DataFrame) -> dict:
         counts[f"claims.count.verdict.{VERDICT_KEYS[name]}"] = int(by_verdict.get(name, 0))
     judged = counts["claims.count.factual"] - counts["claims.count.no_public_data"] - counts["claims.count.not_checked"]
     counts["claims.count.judged"] = judged
+    counts["claims.count.hold_up"] = int(first["verdict"].isin(HOLDS).sum())
     counts["claims.count.judged_share"] = (
         judged / counts["claims.count.factual"] if counts["claims.count.factual"] else 0.0
     )
@@ -740,8 +779,9 @@ def source_kinds(path=CITED_SOURCES_FILE) -> dict:
 def basis(claim, kinds: dict) -> str:
     """What a judged row's verdict rests on (``BASES``); empty for rows not judged.
 
-    A row whose evidence is 'secondary', or with any secondary page among its transcribed figures,
-    rests on a secondary page only; a row with only primary pages transcribed rests on them; a row
+    A row whose evidence is 'secondary' (its own, or a number that came through a secondary curated row:
+    ``evidence_applied``), or with any secondary page among its transcribed figures, rests on a secondary
+    page only; a row with only primary pages transcribed rests on them; a row
     whose metric a chapter computed from its data sets rests on the book's data.
     """
     if claim.rule in NO_METRIC_RULES:
@@ -749,7 +789,8 @@ def basis(claim, kinds: dict) -> str:
     if claim.rule == "arithmetic":
         return "the document's own numbers"
     found = kinds.get(claim.id, set())
-    if claim.evidence == "secondary" or "secondary" in found:
+    applied = str(getattr(claim, "evidence_applied", claim.evidence) or "")
+    if "secondary" in applied.split(" and ") or "secondary" in found:
         return "secondary page only"
     if found or all(key.startswith("sources.") for key in metric_keys(claim.rule, claim.metric_key)):
         return "transcribed primary page"
@@ -773,6 +814,28 @@ def citizen_share_floor(ports_citizen_share: float, between_ports_share: float) 
     share allows: every seizure between ports is taken to involve a non-citizen (people read as
     seizure events, since between-port seizures have no public citizenship data)."""
     return ports_citizen_share * (1 - between_ports_share)
+
+
+def citizen_share_ceiling(ports_citizen_share: float, between_ports_share: float) -> float:
+    """The highest U.S.-citizen share of all people caught with fentanyl by CBP that the ports-only share
+    allows: every seizure between ports taken to involve a citizen (people read as seizure events)."""
+    return ports_citizen_share * (1 - between_ports_share) + between_ports_share
+
+
+SHARE_BOUND_INPUTS = ("who.ports.fentanyl.pct_citizen", "checks.fentanyl.between_ports_event_share.earlier_mean")
+
+
+def derived_numbers(numbers: dict) -> dict:
+    """claims.who.citizen_share_floor / _ceiling: the bounds on the citizen share of all people CBP caught with
+    fentanyl (``citizen_share_floor``, ``citizen_share_ceiling``), once the chapters published both inputs
+    (``SHARE_BOUND_INPUTS``); none before, so that a claim whose reason names them waits for them."""
+    if any(numbers.get(key) is None for key in SHARE_BOUND_INPUTS):
+        return {}
+    ports, between = (float(numbers[key]) for key in SHARE_BOUND_INPUTS)
+    return {
+        "claims.who.citizen_share_floor": citizen_share_floor(ports, between),
+        "claims.who.citizen_share_ceiling": citizen_share_ceiling(ports, between),
+    }
 
 
 NOT_COMPUTED_HERE = "not computed on this page"
@@ -807,7 +870,7 @@ def judge(numbers: dict, register: pd.DataFrame | None = None) -> tuple[pd.DataF
     """The whole register judged on the chapters' numbers: (``assess``'s rows, the numbers with the
     register's own arithmetic added). The register page and the landing page call this one function."""
     register = load_claims() if register is None else register
-    combined = {**numbers, **arithmetic_numbers(register)}
+    combined = {**numbers, **arithmetic_numbers(register), **derived_numbers(numbers)}
     return assess(register, combined), combined
 
 
@@ -905,9 +968,8 @@ def register_numbers(assessed: pd.DataFrame, numbers: dict, kinds: dict) -> dict
         (first["group"] == "source checked")
         & ~first["verdict"].isin(["matches its cited source", "misstates its cited source"])
     ]
-    floor = citizen_share_floor(
-        numbers["who.ports.fentanyl.pct_citizen"], numbers["checks.fentanyl.between_ports_event_share.earlier_mean"]
-    )
+    bounds = derived_numbers(numbers)
+    floor = bounds["claims.who.citizen_share_floor"]
     verdicts = assessed.set_index("id")["verdict"]
     result = {
         **counts,
@@ -919,7 +981,7 @@ def register_numbers(assessed: pd.DataFrame, numbers: dict, kinds: dict) -> dict
         "claims.judged_against_target": "reaching"
         if counts["claims.count.judged_share"] >= JUDGED_TARGET
         else "short of",
-        "claims.who.citizen_share_floor": floor,
+        **bounds,
         "claims.who.citizen_share_floor_vs_half": "above" if floor > 0.5 else "not above",
     }
     if "doc000_state_level_data" in verdicts:  # the state-panel chapter cites it under the row's former id

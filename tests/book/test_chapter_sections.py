@@ -96,6 +96,12 @@ def test_seizure_size_numbers_compare_fentanyl_at_and_between_the_ports(seizure_
     assert numbers["ports.fentanyl.size_ratio.last_full"] == 4.0
     assert numbers["ports.marijuana.lbs_per_event_ofo.fy2023"] == 20.0  # 40 pounds in two events
     assert numbers["ports.fentanyl.lbs_per_event_usbp.fy2024_partial"] == 50.0
+    # drug by drug in FY2023: fentanyl 80 / 20 lb; marijuana 20 lb a port event against 60 lb between the ports
+    assert numbers["ports.marijuana.size_ratio.last_full"] == pytest.approx(1 / 3)
+    assert (numbers["ports.size_ratio.larger_at_ports.last_full"], numbers["ports.size_ratio.drugs.last_full"]) == (
+        1,
+        2,
+    )
 
 
 def test_context_numbers_key_table_78_by_calendar_year_and_the_curated_figures():
@@ -260,7 +266,7 @@ def citizenship():
         figure("ussc_noncitizen_fy2023_drug_trafficking", 20.0, "percent"),
         figure("ussc_noncitizen_fy2023_offenders", 20000, "count"),
         figure("ussc_noncitizen_fy2023_share_of_all", 30.0, "percent"),
-        figure("cato_poe_fentanyl_citizens", 900, "count"),
+        figure("cato_poe_fentanyl_citizens", 900, "count", kind="secondary"),
         figure("cato_poe_fentanyl_persons", 1000, "count", period="FY2019-FY2024"),
         figure("cato_fentanyl_fy2021_citizen", 86.0, "percent"),
         figure("cato_fentanyl_fy2021_illegal", 1.0, "percent"),
@@ -294,7 +300,12 @@ def test_citizenship_numbers_are_fractions_of_the_curated_figures(citizenship):
     assert numbers["who.ports.fentanyl.pct_citizen"] == 0.9
     assert numbers["who.ports.fentanyl.pct_noncitizen"] == pytest.approx(0.1)
     assert (numbers["who.ports.fentanyl.persons"], numbers["who.ports.fentanyl.period"]) == (1000, "FY2019-FY2024")
-    assert numbers["who.fentanyl.pct_illegal.fy2021"] == 0.01 and len(numbers) == 13
+    assert numbers["who.fentanyl.pct_illegal.fy2021"] == 0.01 and len(numbers) == 17
+    # a share of two rows, one of them secondary, is secondary; the USSC rows are primary
+    assert numbers["who.ports.fentanyl.pct_citizen.source_kind"] == "secondary"
+    assert numbers["who.ports.fentanyl.pct_noncitizen.source_kind"] == "secondary"
+    assert numbers["who.ussc.drug_trafficking.pct_citizen.fy2023.source_kind"] == "primary"
+    assert numbers["who.ussc.noncitizen.pct_drug_trafficking.fy2023.source_kind"] == "primary"
     assert who.claim_numbers(register(**WHO_CLAIMS)) == {
         "who.claims.doc001_table_citizens_62": 0.62,
         "who.claims.doc001_table_migrants_28": 0.28,
@@ -363,6 +374,7 @@ def test_budget_claim_split_and_baseline_numbers():
             "fiscal_year": [2023, 2023, 2023, 2024],
             "budget_type": ["request", "enacted", "actual", "request"],
             "demand_share": [0.40, 0.42, 0.41, 0.45],
+            "source_kind": ["primary", "primary", "primary", "secondary"],
         }
     )
     assert budget.split_numbers(shares) == {
@@ -371,6 +383,7 @@ def test_budget_claim_split_and_baseline_numbers():
         "budget.demand_share.fy2024.as_published": 0.45,
         "budget.latest.fy": 2024,
         "budget.latest.demand_share": 0.45,
+        "budget.latest.demand_share.source_kind": "secondary",
         "budget.latest.budget_type": "request",
     }
     matches = pd.DataFrame({"fiscal_year": [2010, 2005], "demand_share": [0.425, 0.435]})
@@ -378,7 +391,9 @@ def test_budget_claim_split_and_baseline_numbers():
         "budget.baseline_match_fy": 2010,
         "budget.baseline_match_share": 0.425,
         "budget.baseline_tolerance": 0.01,
+        "budget.baseline_tolerance_words": "1 percentage point",
     }
+    assert budget.baseline_numbers(matches, 0.02)["budget.baseline_tolerance_words"] == "2 percentage points"
 
 
 def test_nii_numbers_set_a_years_scanning_cost_against_cbps_budget():
@@ -411,20 +426,31 @@ def test_a_scenario_starts_from_its_parameters_or_the_latest_published_split():
             "total_musd": [100.0, 100.0],
             "demand_pct": [float("nan"), float("nan")],
             "source_title": ["a", "b"],
+            "source_kind": ["primary", "primary"],
         }
     )
     assert budget.scenario_start(table, "latest", "latest") == (0.45, 0.1)
     assert budget.scenario_start(table, 0.3, 25) == (0.3, 25.0)
+    assert budget.scenario_origins(table, "latest", "latest") == ("ONDCP's FY2025 request", "ONDCP's FY2025 request")
+    # a later total without a split: the share and the total come from different budgets, and the page says which
+    later = pd.concat([table, table.iloc[[1]].assign(fiscal_year=2026, demand_reduction_musd=float("nan"))])
+    assert budget.scenario_origins(later, "latest", "latest") == ("ONDCP's FY2025 request", "ONDCP's FY2026 request")
+    assert budget.scenario_origins(later, 0.43, 44.5) == ("the scenario's assumption", "the scenario's assumption")
 
 
 def test_scenario_numbers_add_whether_the_last_years_extra_is_inside_the_claimed_range():
     path = budget_metrics.rebalance(2025, 0.4, 0.6, years_to_target=2, start_total=40.0)
+    origins = ("ONDCP's FY2023 request", "ONDCP's FY2025 request")
     numbers = budget.scenario_numbers(
-        path, "test", start_share=0.4, target_share=0.6, start_total=40.0, claimed=(7, 10)
+        path, "test", start_share=0.4, target_share=0.6, start_total=40.0, claimed=(7, 10), origins=origins
     )
     assert numbers["budget.rebalance.extra_per_year.test"] == pytest.approx(8.0)
     assert numbers["budget.opening.vs_claimed_range.test"] == "inside"
-    outside = budget.scenario_numbers(path, "test", start_share=0.4, target_share=0.6, start_total=40.0, claimed=(1, 2))
+    assert numbers["budget.rebalance.share_from.test"] == "ONDCP's FY2023 request"
+    assert numbers["budget.rebalance.total_from.test"] == "ONDCP's FY2025 request"
+    outside = budget.scenario_numbers(
+        path, "test", start_share=0.4, target_share=0.6, start_total=40.0, claimed=(1, 2), origins=origins
+    )
     assert outside["budget.opening.vs_claimed_range.test"] == "outside"
 
 

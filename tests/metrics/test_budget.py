@@ -56,8 +56,9 @@ def table(rows):
         "total_musd",
         "demand_pct",
         "source_title",
+        "source_kind",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame([(*row, "primary") if len(row) == len(columns) - 1 else row for row in rows], columns=columns)
 
 
 def test_demand_share_from_printed_split_or_total():
@@ -73,6 +74,17 @@ def test_demand_share_from_printed_split_or_total():
     assert shares.loc[2015, "demand_share"] == 0.439 and shares.loc[2015, "basis"] == "printed"
     assert shares.loc[2021, "demand_share"] == pytest.approx(18600 / 35700)
     assert shares.loc[2012, "demand_share"] == pytest.approx(10700 / 26200)
+    assert set(shares["source_kind"]) == {"primary"}
+
+
+def test_a_share_given_by_a_primary_and_a_secondary_row_is_secondary():
+    rows = [
+        (2023, "request", "as-published", None, None, 42500.0, 57.1, "a", "primary"),
+        (2023, "request", "as-published", None, None, 42500.0, 57.1, "b", "secondary"),
+        (2022, "request", "as-published", None, None, 41000.0, 57.3, "c", "primary"),
+    ]
+    shares = budget.demand_shares(table(rows)).set_index("fiscal_year")
+    assert shares.loc[2023, "source_kind"] == "secondary" and shares.loc[2022, "source_kind"] == "primary"
 
 
 def test_printed_share_that_contradicts_the_dollars_is_refused():

@@ -323,6 +323,7 @@ def test_headline_counts_add_up(tmp_path):
     assert counts["claims.count.verdict.contradicted"] == 1 and counts["claims.count.verdict.matches_source"] == 1
     assert sum(v for k, v in counts.items() if k.startswith("claims.count.verdict.")) == 4
     assert counts["claims.count.judged_share"] == pytest.approx(2 / 3)
+    assert counts["claims.count.hold_up"] == 1  # d matches its source; a is contradicted
 
 
 def test_not_checked_and_second_checks_are_counted_apart(tmp_path):
@@ -506,6 +507,10 @@ def _assess_with_any_values(register):
     }
     numbers.update({key: "inconclusive" for key in numbers if key.endswith(".verdict")})
     numbers.update(claims.arithmetic_numbers(register))
+    # the numbers a reason names (an integer reads in any format)
+    numbers.update(
+        {key: 200001 for row in judged.itertuples() for key in claims.needed_keys(row) if key not in numbers}
+    )
     return claims.assess(register, numbers)
 
 
@@ -721,6 +726,74 @@ def test_citizen_share_floor():
     """Ports-only citizen share 80%, a quarter of seizures between ports all counted as non-citizens: 60%."""
     assert claims.citizen_share_floor(0.8, 0.25) == pytest.approx(0.6)
     assert claims.citizen_share_floor(0.8, 0.0) == pytest.approx(0.8)
+
+
+def test_citizen_share_ceiling_and_the_bounds_wait_for_both_inputs():
+    """All a quarter of seizures counted as citizens': 0.8 x 0.75 + 0.25 = 85%; no bounds before both inputs."""
+    assert claims.citizen_share_ceiling(0.8, 0.25) == pytest.approx(0.85)
+    inputs = {"who.ports.fentanyl.pct_citizen": 0.8, "checks.fentanyl.between_ports_event_share.earlier_mean": 0.25}
+    bounds = claims.derived_numbers(inputs)
+    assert bounds["claims.who.citizen_share_floor"] == pytest.approx(0.6)
+    assert bounds["claims.who.citizen_share_ceiling"] == pytest.approx(0.85)
+    assert claims.derived_numbers({"who.ports.fentanyl.pct_citizen": 0.8}) == {}
+
+
+def _curated_rows(tmp_path, evidence):
+    rows = [
+        ["up", "d.txt", "q", "more than half", 0.5, 0.5, "fraction", "x", "share", "greater_than", 0, "who", ""],
+        ["down", "d.txt", "q", "43%", 0.43, 0.43, "fraction", "x", "split", "within_tolerance", 0.02, "budget", ""],
+        ["base", "d.txt", "q", "more than half", 0.5, 0.5, "fraction", "x", "usc", "greater_than", 0, "who", ""],
+    ]
+    register = synthetic_register(tmp_path, rows)
+    register["evidence"] = evidence
+    register["reason"] = ["Proxy: sentenced for prosecuted." if kind else "" for kind in evidence]
+    return register
+
+
+def test_a_number_from_a_secondary_curated_row_caps_the_verdict_like_a_secondary_page(tmp_path):
+    """The rule's verdicts (supported, contradicted, supported) are capped for the two rows whose number a chapter
+    published with source kind 'secondary', and not for the one whose row is primary; the reason says why."""
+    register = _curated_rows(tmp_path, ["", "", ""])
+    numbers = {"share": 0.802, "split": 0.571, "usc": 0.819}
+    assert list(claims.assess(register, numbers)["verdict"]) == ["supported", "contradicted", "supported"]
+    kinds = {"share.source_kind": "secondary", "split.source_kind": "secondary", "usc.source_kind": "primary"}
+    assessed = claims.assess(register, {**numbers, **kinds})
+    assert list(assessed["verdict"]) == ["consistent, not confirmed", "inconclusive", "supported"]
+    assert list(assessed["evidence_applied"]) == ["secondary", "secondary", ""]
+    assert assessed["why"][0] == f"80.2%: x; {claims.SOURCED_REASON}"
+    assert [claims.basis(row, {}) for row in assessed.itertuples()] == [
+        "secondary page only",
+        "secondary page only",
+        "book data sets",
+    ]
+
+
+def test_a_proxy_through_a_secondary_row_is_capped_by_both(tmp_path):
+    register = _curated_rows(tmp_path, ["proxy", "", "proxy"])
+    numbers = {"share": 0.802, "split": 0.571, "usc": 0.819, "share.source_kind": "secondary"}
+    assessed = claims.assess(register, numbers)
+    assert list(assessed["verdict"]) == ["consistent, not confirmed", "contradicted", "consistent, not confirmed"]
+    assert list(assessed["evidence_applied"]) == ["proxy and secondary", "", "proxy"]
+    assert claims.capped("contradicted", "proxy", "secondary") == "inconclusive"
+    assert claims.capped("supported", "partial", "secondary") == "partly supported"
+
+
+def test_a_reason_fills_in_the_numbers_it_names_and_waits_for_them(tmp_path):
+    reason = "Outside {claims.who.citizen_share_floor:.0%} to {claims.who.citizen_share_ceiling:.0%}."
+    rows = [["r", "d.txt", "q", "62%", 0.62, 0.62, "fraction", "x", "share", "different_measure", 0, "who", reason]]
+    register = synthetic_register(tmp_path, rows)
+    assert claims.needed_keys(register.iloc[0]) == [
+        "share",
+        "claims.who.citizen_share_floor",
+        "claims.who.citizen_share_ceiling",
+    ]
+    with pytest.raises(claims.MissingMetric, match="citizen_share_floor"):
+        claims.assess(register, {"share": 0.8})
+    inputs = {"who.ports.fentanyl.pct_citizen": 0.8, "checks.fentanyl.between_ports_event_share.earlier_mean": 0.25}
+    assessed, _ = claims.judge({"share": 0.8, **inputs}, register)
+    assert assessed["why"][0] == "80.0%: x; Outside 60% to 85%."
+    table = claims.chapter_comparison(register, "who", {"share": 0.8})
+    assert list(table["verdict"]) == [claims.NOT_COMPUTED_HERE]
 
 
 # --- links, corrections and the download (the register as readers use it) ---------------------------

@@ -56,7 +56,8 @@ def claim_numbers(register: pd.DataFrame) -> dict:
 
 def split_numbers(shares: pd.DataFrame) -> dict:
     """The split over time (``budget.demand_shares``): the most final demand share of every fiscal year in
-    every edition (``budget.most_final``), and the latest fiscal year's share and budget type."""
+    every edition (``budget.most_final``), and the latest fiscal year's share, the kind of its source (which the
+    register reads, ``claims.SOURCE_KIND_SUFFIX``) and its budget type."""
     latest = budget.latest_share(shares)
     return {
         **{
@@ -65,18 +66,22 @@ def split_numbers(shares: pd.DataFrame) -> dict:
         },
         "budget.latest.fy": int(latest["fiscal_year"]),
         "budget.latest.demand_share": float(latest["demand_share"]),
+        "budget.latest.demand_share.source_kind": str(latest["source_kind"]),
         "budget.latest.budget_type": str(latest["budget_type"]),
     }
 
 
 def baseline_numbers(matches: pd.DataFrame, tolerance: float) -> dict:
     """Which year the document's baseline describes: the most recent year within ``tolerance`` of it
-    (the first row of ``budget.baseline_matches``), its share, and the tolerance."""
+    (the first row of ``budget.baseline_matches``), its share, and the tolerance (a fraction, and in words as
+    percentage points: a share's difference is in points, not per cent)."""
     best = matches.iloc[0]
+    points = tolerance * 100
     return {
         "budget.baseline_match_fy": int(best["fiscal_year"]),
         "budget.baseline_match_share": float(best["demand_share"]),
         "budget.baseline_tolerance": tolerance,
+        "budget.baseline_tolerance_words": f"{points:g} percentage point{'' if points == 1 else 's'}",
     }
 
 
@@ -171,13 +176,37 @@ def scenario_start(table: pd.DataFrame, start_demand_share, start_total_busd) ->
     return share, total
 
 
+def scenario_origins(table: pd.DataFrame, start_demand_share, start_total_busd) -> tuple[str, str]:
+    """Where a scenario's starting share and total come from, in words: ONDCP's budget they were read from
+    ("ONDCP's FY2023 request") where a parameter is "latest", else "the scenario's assumption". The latest
+    split and the latest total can be of different years and budget types; the page says so."""
+
+    def origin(row: pd.Series) -> str:
+        return f"ONDCP's FY{int(row['fiscal_year'])} {row['budget_type']}"
+
+    assumed = "the scenario's assumption"
+    share = origin(budget.latest_share(budget.demand_shares(table))) if start_demand_share == "latest" else assumed
+    total = origin(budget.latest_total(table)) if start_total_busd == "latest" else assumed
+    return share, total
+
+
 def scenario_numbers(
-    path: pd.DataFrame, scenario: str, *, start_share: float, target_share: float, start_total: float, claimed: tuple
+    path: pd.DataFrame,
+    scenario: str,
+    *,
+    start_share: float,
+    target_share: float,
+    start_total: float,
+    claimed: tuple,
+    origins: tuple[str, str],
 ) -> dict:
-    """What a scenario page states: its path's numbers (``budget.rebalance_numbers``) and whether the extra
-    dollars of its last year lie inside the document's ``claimed`` range (low, high)."""
+    """What a scenario page states: its path's numbers (``budget.rebalance_numbers``), where its starting share
+    and total come from (``scenario_origins``) and whether the extra dollars of its last year lie inside the
+    document's ``claimed`` range (low, high)."""
     return {
         **budget.rebalance_numbers(path, scenario, start_share, target_share, start_total),
+        f"budget.rebalance.share_from.{scenario}": origins[0],
+        f"budget.rebalance.total_from.{scenario}": origins[1],
         **openings.scenario(scenario, float(path["extra_demand"].iloc[-1]), *claimed),
     }
 

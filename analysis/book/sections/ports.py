@@ -82,10 +82,26 @@ def size_numbers(sizes: pd.DataFrame, last_full: int) -> dict:
         {
             "ports.fentanyl.lbs_per_event_ofo.last_full": latest[ports.PORTS],
             "ports.fentanyl.lbs_per_event_usbp.last_full": latest[ports.BETWEEN],
-            "ports.fentanyl.size_ratio.last_full": latest[ports.PORTS] / latest[ports.BETWEEN],
         }
     )
-    return values
+    return {**values, **size_ratio_numbers(sizes, last_full)}
+
+
+def size_ratio_numbers(sizes: pd.DataFrame, last_full: int) -> dict:
+    """The average port seizure against the average Border Patrol seizure, drug by drug, in the latest complete
+    year (``ports.<drug>.size_ratio.last_full``: OFO's pounds per event over USBP's; only drugs seized by both),
+    and for how many of those drugs the port seizure is the larger (``ports.size_ratio.larger_at_ports.last_full``
+    of ``ports.size_ratio.drugs.last_full``). The register reads fentanyl's and names the others as its scope."""
+    year = sizes[sizes["fy"] == last_full].pivot_table(
+        index="drug", columns="component", values="lbs_per_event", aggfunc="first"
+    )
+    year = year.reindex(columns=[ports.PORTS, ports.BETWEEN]).dropna()
+    ratios = year[ports.PORTS] / year[ports.BETWEEN]
+    return {
+        **{f"ports.{ports.key_slug(drug)}.size_ratio.last_full": float(ratio) for drug, ratio in ratios.items()},
+        "ports.size_ratio.larger_at_ports.last_full": int((ratios > 1).sum()),
+        "ports.size_ratio.drugs.last_full": len(ratios),
+    }
 
 
 def monthly_numbers(monthly: pd.DataFrame, drug: str) -> dict:

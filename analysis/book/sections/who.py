@@ -12,6 +12,7 @@ from IPython.display import Markdown
 
 from analysis.book.downloads import Download
 from analysis.book.tables import markdown_table
+from analysis.data import curated
 from analysis.metrics import claims, who
 
 NONCITIZEN_POPULATION = "federally sentenced non-U.S. citizens (all offenses)"
@@ -22,8 +23,10 @@ PORTS_PERSONS = "cato_poe_fentanyl_persons"
 def citizenship_numbers(figures: pd.DataFrame) -> dict:
     """The official and officially sourced figures (``who.load_citizenship``): USSC's federal sentences in
     FY2023, the people caught with fentanyl at ports of entry (Cato from CBP data) and the citizenship of
-    convicted fentanyl traffickers (Cato from USSC data), as fractions."""
+    convicted fentanyl traffickers (Cato from USSC data), as fractions; beside the numbers the register judges
+    claims on, the kind of their rows' source (``<key>.source_kind``, ``claims.SOURCE_KIND_SUFFIX``)."""
     port_citizens = who.ratio(figures, "cato_poe_fentanyl_citizens", PORTS_PERSONS)
+    port_kind = curated.weakest_kind(figures.loc[["cato_poe_fentanyl_citizens", PORTS_PERSONS], "source_kind"])
     return {
         "who.ussc.drug_trafficking.pct_citizen.fy2023": who.share(figures, "ussc_dt_fy2023_citizen"),
         "who.ussc.drug_trafficking.cases.fy2023": int(figures.loc["ussc_dt_fy2023_cases", "value"]),
@@ -35,6 +38,13 @@ def citizenship_numbers(figures: pd.DataFrame) -> dict:
         "who.ussc.noncitizen.share_of_all.fy2023": who.share(figures, "ussc_noncitizen_fy2023_share_of_all"),
         "who.ports.fentanyl.pct_citizen": port_citizens,
         "who.ports.fentanyl.pct_noncitizen": 1 - port_citizens,
+        **{f"who.ports.fentanyl.{share}.source_kind": port_kind for share in ("pct_citizen", "pct_noncitizen")},
+        "who.ussc.drug_trafficking.pct_citizen.fy2023.source_kind": figures.loc[
+            "ussc_dt_fy2023_citizen", "source_kind"
+        ],
+        "who.ussc.noncitizen.pct_drug_trafficking.fy2023.source_kind": figures.loc[
+            "ussc_noncitizen_fy2023_drug_trafficking", "source_kind"
+        ],
         "who.ports.fentanyl.persons": int(figures.loc[PORTS_PERSONS, "value"]),
         "who.ports.fentanyl.period": str(figures.loc[PORTS_PERSONS, "period"]),
         "who.fentanyl.pct_citizen.fy2021": who.share(figures, "cato_fentanyl_fy2021_citizen"),
