@@ -27,24 +27,18 @@ HEADLINE_NUMBERS = {
     "who.ports.fentanyl.pct_citizen": "U.S. citizens among people caught with fentanyl at ports of entry",
     "who.ports.fentanyl.period": "Years of the citizenship figures",
     "state_panel.answer.verdict": "State drug crime: the chapter's verdict",
-    "state_panel.answer.decider_short": "State drug crime: the model whose upper bound decides the verdict",
     "state_panel.drug_arrests.pew.twfe.years": "Years of the state panel's declared analysis",
     "state_panel.answer.decider_upper": (
         "Drug arrests per 100,000 residents per point of undocumented share, upper bound that decides the verdict"
     ),
     "state_panel.answer.decider_side": "State drug crime: that upper bound against the threshold",
     "state_panel.drug_arrests.pew.threshold": "Smallest rise in drug arrests that counts (per 100,000 per point)",
-    "state_panel.answer.later_arrests": "State drug crime: the estimates after 2008",
     "correlation.answer.title": "Crossings and seizures: the answer",
     "correlation.answer.size": "Fentanyl seized (lb) per 1,000 more encounters in a sector-month, size",
     "correlation.answer.direction": "Fentanyl seized per 1,000 more encounters: more or less",
     "correlation.fentanyl.twfe.ci_low": "Same, low end of the 95% interval",
     "correlation.fentanyl.twfe.ci_high": "Same, high end of the 95% interval",
     "intro.correlation.years": "Years of the sector-months",
-    "correlation.national.fentanyl_usbp.weight_share": (
-        "Border Patrol's share of the fentanyl seized by CBP's officers at ports and its Border Patrol, by weight, "
-        "over those months"
-    ),
     "budget.opening.split": "Drug-control money: the answer",
     "budget.latest.demand_share": "Demand reduction's share of federal drug-control money, latest",
     "budget.latest.fy": "Fiscal year of the latest split",

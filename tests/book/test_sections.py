@@ -273,7 +273,6 @@ def test_short_answer_words():
     # the deciding number comes first: the highest decisive upper bound, here the state-trends one, above 23.7
     assert answer["state_panel.answer.decider"] == "with each state's own trend removed"
     assert answer["state_panel.answer.decider_short"] == "state trends"
-    assert answer["state_panel.answer.fragility_short"] == "rests on the 1990s"
     assert answer["state_panel.answer.decider_upper"] == 25.4
     assert answer["state_panel.answer.decider_side"] == "above"
     assert answer["state_panel.answer.decider_reading"] == (

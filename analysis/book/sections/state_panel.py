@@ -372,9 +372,6 @@ def short_answer(
         "state_panel.answer.fragility": fragility_phrase(
             periods, f"from_{later_start}", f"coverage_{complete_coverage:.0f}"
         ),
-        "state_panel.answer.fragility_short": fragility_parts(
-            periods, f"from_{later_start}", f"coverage_{complete_coverage:.0f}"
-        )[0],
         "state_panel.answer.trend": trend_sentence(trends["ci_high"], threshold, trends["se"], main["se"]),
         "state_panel.answer.turns": turns,
         "state_panel.answer.later": later_sentence(*later),
