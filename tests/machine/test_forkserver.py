@@ -74,7 +74,7 @@ def test_a_forked_kernel_starts_as_a_new_kernel_would(tmp_path):
     assert forked.pop("pid") != new.pop("pid")
     assert forked["project modules already imported"] == []
     assert forked["pandas options"]["display.max_columns"] == "20"  # a kernel's, not a terminal's 0
-    assert forked == new
+    assert forked == new, {key: (new.get(key), forked.get(key)) for key in new if new.get(key) != forked.get(key)}
 
 
 def test_the_server_forks_kernels_that_exit_cleanly_and_stops_with_the_build(tmp_path):
