@@ -2,8 +2,8 @@
 
 Each answer glues its chapter's own answer words (the state and correlation chapters' ``*.answer.*``,
 the others' ``*.opening.*``), so that the landing page and the chapter cannot disagree. What is
-derived here is only what no chapter states in the answer's form: how the budget grows along the
-rebalancing path, the years the sector-months span, and how many claims could not be judged.
+derived here is only what no chapter states in the answer's form: the years the sector-months span,
+and how many claims could not be judged.
 ``landing_answers`` reads the numbers the chapters published (``_build/numbers.json``).
 
 ``HEADLINE_NUMBERS`` names, in plain words, every number the landing page's answers show: the
@@ -28,10 +28,12 @@ HEADLINE_NUMBERS = {
     "who.ports.fentanyl.period": "Years of the citizenship figures",
     "state_panel.answer.verdict": "State drug crime: the chapter's verdict",
     "state_panel.drug_arrests.pew.twfe.years": "Years of the state panel's declared analysis",
+    "state_panel.answer.main_direction": "State drug crime: direction of the main model",
+    "state_panel.drug_arrests.pew.twfe.coef": "Drug arrests per 100,000 per point of undocumented share, main model",
+    "state_panel.answer.decider_short": "State drug crime: the model whose upper bound decides the verdict",
     "state_panel.answer.decider_upper": (
         "Drug arrests per 100,000 residents per point of undocumented share, upper bound that decides the verdict"
     ),
-    "state_panel.answer.decider_side": "State drug crime: that upper bound against the threshold",
     "state_panel.drug_arrests.pew.threshold": "Smallest rise in drug arrests that counts (per 100,000 per point)",
     "correlation.answer.title": "Crossings and seizures: the answer",
     "correlation.answer.size": "Fentanyl seized (lb) per 1,000 more encounters in a sector-month, size",
@@ -43,25 +45,18 @@ HEADLINE_NUMBERS = {
     "budget.latest.demand_share": "Demand reduction's share of federal drug-control money, latest",
     "budget.latest.fy": "Fiscal year of the latest split",
     "budget.latest.budget_type": "Budget type of the latest split (request, enacted, ...)",
+    "budget.latest.demand_share.source_kind": "Kind of source of the latest split (primary or secondary)",
     "budget.claim.start_demand_share": "Demand share the document takes as today's",
     "budget.claim.target_demand_share": "Demand share the document proposes",
     "budget.rebalance.extra_per_year.latest": "Extra demand dollars in the last year of the path (USD billion)",
     "budget.rebalance.years.latest": "Years of the rebalancing path",
-    "intro.budget.growth": "How the total budget moves along the path",
     "claims.count.wrong": "Claims the data show wrong (contradicted or miscited)",
     "claims.count.judged": "Factual claims the book could judge",
     "claims.count.hold_up": "Claims that hold up in full (correct, or cited correctly)",
+    "claims.count.in_between": "Claims judged neither correct nor wrong (partly, unconfirmed, unclear, arithmetic)",
     "intro.claims.not_judged": "Factual claims that could not be checked",
 }
 YEAR = re.compile(r"\b(\d{4})\b")
-
-
-def growth_words(growth: float) -> str:
-    """How the total drug-control budget moves along a rebalancing path, in words: 'budget held flat', or
-    'budget growing 2.0% a year' (shrinking for a negative rate)."""
-    if growth == 0:
-        return "budget held flat"
-    return f"budget {'growing' if growth > 0 else 'shrinking'} {abs(growth):.1%} a year"
 
 
 def years_between(first: str, last: str) -> str:
@@ -72,11 +67,9 @@ def years_between(first: str, last: str) -> str:
 
 
 def landing_answers(numbers: dict, counts: dict) -> dict:
-    """intro.* : how the budget moves along the latest scenario's path, the years the correlation's
-    sector-months span (from the chapters' ``numbers``), and the factual claims the book could not judge
-    (from the register's ``counts``, ``claims.headline_counts``)."""
+    """intro.* : the years the correlation's sector-months span (from the chapters' ``numbers``), and the
+    factual claims the book could not judge (from the register's ``counts``, ``claims.headline_counts``)."""
     return {
-        "intro.budget.growth": growth_words(numbers["budget.rebalance.growth.latest"]),
         "intro.correlation.years": years_between(numbers["correlation.first_month"], numbers["correlation.last_month"]),
         "intro.claims.not_judged": counts["claims.count.factual"] - counts["claims.count.judged"],
     }

@@ -729,8 +729,9 @@ GROUP_KEYS = {
 
 
 def headline_counts(assessed: pd.DataFrame) -> dict:
-    """claims.count.* : total rows, factual claims, one count per group and one per verdict, and the claims that
-    hold up in full (``HOLDS``, first checks).
+    """claims.count.* : total rows, factual claims, one count per group and one per verdict, and among the
+    judged claims (first checks) those that hold up in full (``HOLDS``), those wrong (``WRONG``) and the
+    rest, in between (partly, unconfirmed, inconclusive, the document's own arithmetic).
 
     The verdict counts add up to the rows (total). A claim checked twice (``same_claim_as``, e.g. a
     study's report and its re-estimate) is one claim: groups, factual and judged count its first row
@@ -752,6 +753,8 @@ def headline_counts(assessed: pd.DataFrame) -> dict:
     judged = counts["claims.count.factual"] - counts["claims.count.no_public_data"] - counts["claims.count.not_checked"]
     counts["claims.count.judged"] = judged
     counts["claims.count.hold_up"] = int(first["verdict"].isin(HOLDS).sum())
+    counts["claims.count.wrong"] = int(first["verdict"].isin(WRONG).sum())
+    counts["claims.count.in_between"] = judged - counts["claims.count.hold_up"] - counts["claims.count.wrong"]
     counts["claims.count.judged_share"] = (
         judged / counts["claims.count.factual"] if counts["claims.count.factual"] else 0.0
     )
@@ -975,7 +978,6 @@ def register_numbers(assessed: pd.DataFrame, numbers: dict, kinds: dict) -> dict
         **counts,
         **basis_counts(assessed, kinds),
         "claims.count.documents": int(assessed["document"].nunique()),
-        "claims.count.wrong": int(assessed["verdict"].isin(WRONG).sum()),
         "claims.count.source_not_found": int(assessed["source_search"].eq("not found").sum()),
         "claims.count.source_read_elsewhere": int(len(elsewhere)),
         "claims.judged_against_target": "reaching"

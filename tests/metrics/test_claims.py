@@ -324,6 +324,7 @@ def test_headline_counts_add_up(tmp_path):
     assert sum(v for k, v in counts.items() if k.startswith("claims.count.verdict.")) == 4
     assert counts["claims.count.judged_share"] == pytest.approx(2 / 3)
     assert counts["claims.count.hold_up"] == 1  # d matches its source; a is contradicted
+    assert (counts["claims.count.wrong"], counts["claims.count.in_between"]) == (1, 0)  # a; judged are a and d
 
 
 def test_not_checked_and_second_checks_are_counted_apart(tmp_path):

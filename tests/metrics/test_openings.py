@@ -97,23 +97,13 @@ def test_checks_opening_says_what_the_low_is_a_record_of():
     )
 
 
-@pytest.mark.parametrize(
-    "growth, words",
-    [(0.0, "budget held flat"), (0.02, "budget growing 2.0% a year"), (-0.015, "budget shrinking 1.5% a year")],
-)
-def test_the_landing_says_how_the_budget_moves_along_the_path(growth, words):
-    assert answers.growth_words(growth) == words
-
-
 def test_the_landing_answers_glue_the_chapters_and_add_only_what_no_chapter_states():
     numbers = {
-        "budget.rebalance.growth.latest": 0.0,
         "correlation.first_month": "October 2018",
         "correlation.last_month": "November 2024",
     }
     counts = {"claims.count.factual": 101, "claims.count.judged": 68}
     assert answers.landing_answers(numbers, counts) == {
-        "intro.budget.growth": "budget held flat",
         "intro.correlation.years": "2018-2024",
         "intro.claims.not_judged": 33,
     }
