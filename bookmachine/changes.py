@@ -89,7 +89,11 @@ def compare(old: dict, new: dict) -> dict:
 
 
 def _shown(value) -> str:
-    return f"{value:.6g}" if isinstance(value, float) else str(value).replace("|", "/")
+    """A value as a reader reads it: counts with thousands separators, other numbers to 4 significant digits
+    (the CSV download keeps every digit), text without the table separator."""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return str(value).replace("|", "/")
 
 
 def _link(name: str) -> str:
