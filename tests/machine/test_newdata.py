@@ -49,15 +49,27 @@ def copy_project(target):
     return target
 
 
-def run(project, *arguments):
-    env = dict(os.environ, DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(project.parent / "raw"))
+def run(project, *arguments, environment=None):
+    """A command in the copy, with the raw files from this checkout (``environment``: the one to start
+    from, this process's by default)."""
+    env = dict(environment or os.environ, DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(project.parent / "raw"))
     env.pop("BOOK_BUILD_DIR", None)
     return subprocess.run([*arguments], cwd=project, env=env, capture_output=True, text=True, timeout=900)
 
 
-def add_data(project, path):
+def add_data(project, path, environment=None):
     """``make add-data FILE=...`` in the copy, with this interpreter (the virtualenv is not rebuilt)."""
-    return run(project, "make", "-s", "-o", ".venv/.installed", "add-data", f"FILE={path}", f"PY={sys.executable}")
+    return run(
+        project,
+        "make",
+        "-s",
+        "-o",
+        ".venv/.installed",
+        "add-data",
+        f"FILE={path}",
+        f"PY={sys.executable}",
+        environment=environment,
+    )
 
 
 def catalog_without(text, first_id):
@@ -78,31 +90,51 @@ def with_version(citation, version):
     )
 
 
-@pytest.fixture(scope="session")
-def chain(tmp_path_factory, executed_book):
-    """The nine real vintages added to a copy lacking them; the book rebuilt before and after the last one."""
+def chain_inputs(root):
+    """What ``add_real_vintages_and_rebuild`` takes from this process, read here (in the session's thread:
+    tests change the environment while a background thread works): the directory to work in, the
+    committed catalog, the release the copy starts from and the environment."""
     if not VINTAGES_DIR.is_dir():
         pytest.skip(f"no real vintages at {VINTAGES_DIR}")
-    root = tmp_path_factory.mktemp("chain")
+    return {
+        "root": root,
+        "committed": config.CATALOG_FILE.read_bytes(),
+        "release": latest_release(),
+        "environment": dict(os.environ, DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(root / "raw")),
+    }
+
+
+def add_real_vintages_and_rebuild(inputs, executed_book):
+    """The nine real vintages added with ``make add-data`` to a copy lacking them; its notebooks rebuilt
+    (seeded from the session's execution) before and after the last one. ``inputs``: ``chain_inputs``."""
+    root, environment = inputs["root"], inputs["environment"]
+    environment.pop("BOOK_BUILD_DIR", None)
     project = copy_project(root / "project")
-    committed = (config.CATALOG_FILE).read_bytes()
-    (project / "data" / "catalog.yml").write_text(catalog_without(committed.decode(), ORDER[0]))
-    with_version(project / "CITATION.cff", latest_release())
-    added = {name: add_data(project, VINTAGES_DIR / f"{name}.csv") for name in ORDER[:-1]}
+    (project / "data" / "catalog.yml").write_text(catalog_without(inputs["committed"].decode(), ORDER[0]))
+    with_version(project / "CITATION.cff", inputs["release"])
+    added = {name: add_data(project, VINTAGES_DIR / f"{name}.csv", environment) for name in ORDER[:-1]}
     build_dir = seed_build(root / "_build", executed_book["build_dir"])
-    environment = dict(DATA_MIRROR=str(config.raw_dir()), RAW_DATA_DIR=str(root / "raw"))
-    before_last = run_build(build_dir, "notebooks", "--only", "encounters", cwd=project, **environment)
-    added[ORDER[-1]] = add_data(project, VINTAGES_DIR / f"{ORDER[-1]}.csv")
-    rebuilt = run_build(build_dir, "notebooks", cwd=project, **environment)
+    before_last = run_build(build_dir, "notebooks", "--only", "encounters", cwd=project, base_environment=environment)
+    added[ORDER[-1]] = add_data(project, VINTAGES_DIR / f"{ORDER[-1]}.csv", environment)
+    rebuilt = run_build(build_dir, "notebooks", cwd=project, base_environment=environment)
     return {
         "project": project,
-        "committed": committed,
+        "committed": inputs["committed"],
         "added": added,
         "before_last": before_last,
         "rebuilt": rebuilt,
         "build_dir": build_dir,
         "session": executed_book["build_dir"],
     }
+
+
+@pytest.fixture(scope="session")
+def chain(tmp_path_factory, executed_book, background):
+    """``add_real_vintages_and_rebuild`` once per session, started in the background at the session's
+    first test (``conftest.BACKGROUND_WORK``) when the selected tests use it."""
+    if "chain" in background:
+        return background["chain"].result()
+    return add_real_vintages_and_rebuild(chain_inputs(tmp_path_factory.mktemp("chain")), executed_book)
 
 
 def test_the_nine_real_vintages_are_accepted_in_order_without_flags(chain):
