@@ -157,14 +157,30 @@ def sources_text(claim_id: str, sources: pd.DataFrame) -> str:
     )
 
 
+def evidence_limits(row) -> list[str]:
+    """The limits on a row's evidence that its basis does not already say (``claims.basis`` says 'secondary'):
+    each other cap it carries ('proxy', 'partial', 'other source': ``evidence_applied``), and a part read on a
+    secondary row when other parts rest on primary data (``partly_secondary``)."""
+    applied = str(getattr(row, "evidence_applied", row.evidence) or "")
+    limits = [kind for kind in applied.split(" and ") if kind and kind != "secondary"]
+    return limits + (["one part on a secondary source"] if getattr(row, "partly_secondary", False) else [])
+
+
 def evidence_text(row, sources: pd.DataFrame, kinds: dict) -> str:
-    """What a judged claim's verdict rests on (``claims.basis``), what those data are where the register says
+    """What a judged claim's verdict rests on (``claims.basis``) with the limits of that evidence
+    (``evidence_limits``: 'book data sets (proxy)'), what those data are where the register says
     (``evidence_note``: e.g. official records as another organisation tabulated them), and the pages
     transcribed for it."""
     found = sources_text(row.id, sources)
     note = str(getattr(row, "evidence_note", "") or "").strip()
     basis = claims.basis(row, kinds) or "no data or source"
-    return basis + (f" ({inline(note)})" if note else "") + (f": {found}" if found else "")
+    limits = "; ".join(evidence_limits(row))
+    return (
+        basis
+        + (f" ({limits})" if limits else "")
+        + (f" ({inline(note)})" if note else "")
+        + (f": {found}" if found else "")
+    )
 
 
 def related(assessed: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:

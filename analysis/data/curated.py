@@ -7,6 +7,7 @@ outside 0-100: a number without a traceable source never reaches the book.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -15,6 +16,28 @@ from analysis.errors import DataError
 
 SOURCE_COLUMNS = ("source_title", "source_url", "source_date", "source_kind")
 SOURCE_KINDS = ("primary", "secondary", "unsourced claim")
+# When a row's source is primary: one definition for every row of every curated file, which the claims register
+# prints (chapters/claims.md) and ``load_curated`` enforces for copies (``COPY_HOSTS``).
+SOURCE_KIND_DEFINITION = (
+    "A figure is primary when it was read where the organisation that produced it published it (the agency that "
+    "counted or decided it, the authors' journal or institute), in an archive of that site, or, for a U.S. "
+    "federal document, on any official U.S. government site. Everything else is secondary: a news report, blog "
+    "or forum post; another organisation's quotation, summary or tabulation of the figure; and a copy of the "
+    "document on a site that did not publish it (a document-sharing site such as Scribd, docslib or fdocuments, "
+    "a mirror such as EveryCRSReport, a third party's repository), however complete, because the book cannot "
+    "tell that a copy is unaltered. The five documents under review are quoted from the project's own copies."
+)
+# Sites that host copies of other publishers' documents: a row read there and marked primary is refused.
+COPY_HOSTS = (
+    "scribd.com",
+    "docslib.org",
+    "fdocuments.",
+    "vdocument",
+    "everycrsreport.com",
+    "github.com",
+    "slideshare.net",
+    "policycommons.net",
+)
 
 
 def load_curated(name: str, directory: Path | None = None) -> pd.DataFrame:
@@ -48,6 +71,15 @@ def load_curated(name: str, directory: Path | None = None) -> pd.DataFrame:
             column="source_kind",
             expected=f"one of {list(SOURCE_KINDS)}",
         )
+    copies = table["source_kind"].eq("primary") & table["source_url"].map(is_copy_host)
+    if copies.any():
+        raise DataError(
+            path,
+            "a copy marked primary: the address is a site that hosts copies of other publishers' documents",
+            column="source_kind",
+            rows=[int(i) + 2 for i in table.index[copies][:5]],
+            expected="'secondary' for a copy (analysis.data.curated.COPY_HOSTS)",
+        )
     numeric = [c for c in table.columns if c == "value" or c.endswith(("_pct", "_musd")) or c == "fiscal_year"]
     for column in numeric:
         converted = pd.to_numeric(table[column], errors="coerce")
@@ -74,6 +106,12 @@ def load_curated(name: str, directory: Path | None = None) -> pd.DataFrame:
                 rows=[int(i) + 2 for i in table.index[outside][:5]],
             )
     return table.drop(columns="_percent_value", errors="ignore")
+
+
+def is_copy_host(url: str) -> bool:
+    """Is ``url`` on a site that hosts copies of other publishers' documents (``COPY_HOSTS``)?"""
+    host = urlsplit(str(url)).netloc.lower()
+    return any(name in host for name in COPY_HOSTS)
 
 
 def curated_value(table: pd.DataFrame, figure_id: str) -> float:

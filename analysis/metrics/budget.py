@@ -146,6 +146,14 @@ def baseline_matches(shares: pd.DataFrame, claimed_demand_share: float, toleranc
     return close.sort_values(["fiscal_year", "edition"], ascending=[False, True], ignore_index=True)
 
 
+def later_higher(shares: pd.DataFrame, fiscal_year: int, share: float) -> tuple[int, int]:
+    """How many figures (any edition, any budget type) of a fiscal year after ``fiscal_year`` have a demand share
+    above ``share``, and how many there are: (higher, later). Whether the share kept rising is another question,
+    which this does not answer."""
+    later = shares.loc[shares["fiscal_year"] > fiscal_year, "demand_share"]
+    return int((later > share).sum()), len(later)
+
+
 def latest_share(shares: pd.DataFrame) -> pd.Series:
     """The most recent fiscal year's demand share (any edition, any budget type), as a row."""
     return shares.sort_values(["fiscal_year", "edition"]).iloc[-1]

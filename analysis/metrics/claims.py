@@ -117,6 +117,7 @@ HOLDS = ("supported", "matches its cited source")
 EVIDENCE_CAPS = {
     "secondary": {
         "supported": "consistent, not confirmed",
+        "partly supported": "consistent, not confirmed",
         "matches its cited source": "consistent, not confirmed",
         "contradicted": "inconclusive",
         "misstates its cited source": "inconclusive",
@@ -148,6 +149,19 @@ EVIDENCE_REASONS = {
 # secondary page is (``EVIDENCE_CAPS["secondary"]``), whatever its own ``evidence`` column says, so that a
 # figure gains no strength by being transcribed.
 SOURCE_KIND_SUFFIX = ".source_kind"
+# The families of metric keys the chapters compute from curated rows: a claim that reads one of them without its
+# ``.source_kind`` stops the build (``unsourced_metrics``), so that a chapter cannot forget the cap. Every other
+# number a claim reads comes from the book's data sets (tests/metrics/test_claims.py lists them).
+CURATED_KEY_FAMILIES = (
+    "sources.",
+    "who.ports.",
+    "who.ussc.",
+    "budget.latest.",
+    "budget.cbp.",
+    "budget.nii.",
+    "checks.recidivism.",
+    "checks.record_low.since_fy1925.",
+)
 SOURCED_REASON = (
     "the number comes through a curated row whose source is secondary, so it can be consistent with the claim "
     "but can neither confirm nor refute it"
@@ -540,6 +554,37 @@ def missing_metrics(register: pd.DataFrame, numbers: dict) -> list[str]:
     return [f"{claim.id}: {k}" for claim in register.itertuples() for k in needed_keys(claim) if numbers.get(k) is None]
 
 
+def unsourced_metrics(register: pd.DataFrame, numbers: dict) -> list[str]:
+    """'<claim id>: <key>' for every number a claim's rule reads from a curated family (``CURATED_KEY_FAMILIES``)
+    that no chapter published a source kind for (``<key>.source_kind``)."""
+    return [
+        f"{claim.id}: {k}"
+        for claim in register.itertuples()
+        for k in metric_keys(claim.rule, claim.metric_key)
+        if k.startswith(CURATED_KEY_FAMILIES) and numbers.get(k + SOURCE_KIND_SUFFIX) is None
+    ]
+
+
+def part_kinds(key: str, numbers: dict) -> tuple[bool, ...]:
+    """For each part of a 'parts' claim ('|'-separated keys), whether its number came through a secondary
+    curated row (its ``<key>.source_kind``)."""
+    return tuple(numbers.get(k + SOURCE_KIND_SUFFIX) == "secondary" for k in key.split("|"))
+
+
+def parts_verdict(held, secondary) -> str:
+    """The parts rule with the secondary cap applied part by part (``EVIDENCE_CAPS``): a part read on a
+    secondary row can neither hold nor fail. The rule is applied to the other parts, and 'supported' becomes
+    'partly supported' since the parts left undecided are not confirmed; when every part is secondary, the
+    verdict of all parts is capped as a secondary row's is."""
+    decided = [ok for ok, weak in zip(held, secondary, strict=True) if not weak]
+    if len(decided) == len(held):
+        return verdict("parts", float("nan"), float("nan"), 0.0, held)
+    if not decided:
+        return capped(verdict("parts", float("nan"), float("nan"), 0.0, held), "secondary")
+    outcome = verdict("parts", float("nan"), float("nan"), 0.0, decided)
+    return "partly supported" if outcome == "supported" else outcome
+
+
 def sourced_evidence(rule: str, key: str, numbers: dict) -> str:
     """'secondary' when a number the claim's rule reads came through a secondary curated row (its
     ``<key>.source_kind``, ``SOURCE_KIND_SUFFIX``), else ''."""
@@ -618,11 +663,17 @@ def reason(claim, value, outcome: str, numbers: dict) -> str:
             name + (f" {shown_value(v, claim.unit)}" if v is not None else "")
             for name, v in zip(claim.reason.split("|"), values, strict=True)
         ]
-        pairs = list(zip(names, value, strict=True))
-        held = ", ".join(name for name, ok in pairs if ok)
-        failed = ", ".join(name for name, ok in pairs if not ok)
+        parts = list(zip(names, value, part_kinds(claim.metric_key, numbers), strict=True))
+        labels = {
+            (True, False): "holds",
+            (False, False): "fails",
+            (True, True): "consistent, not confirmed (a secondary source)",
+            (False, True): "fails on a secondary source only, which cannot refute it",
+        }
         return "; ".join(
-            text for text in (f"holds: {held}" if held else "", f"fails: {failed}" if failed else "") if text
+            f"{label}: " + ", ".join(name for name, ok, weak in parts if (ok, weak) == state)
+            for state, label in labels.items()
+            if any((ok, weak) == state for _, ok, weak in parts)
         )
     text = f"{shown_value(value, claim.unit)}: {claim.about}"
     if (
@@ -684,20 +735,33 @@ def assess(register: pd.DataFrame, numbers: dict) -> pd.DataFrame:
             column="metric_key",
             expected="every chapter to publish the metrics its claims name",
         )
+    unsourced = unsourced_metrics(register, numbers)
+    if unsourced:
+        raise MissingMetric(
+            CLAIMS_FILE,
+            f"{len(unsourced)} metric(s) computed from curated rows without their source kind: " + "; ".join(unsourced),
+            column="metric_key",
+            expected="every chapter to publish <key>.source_kind beside a number it computes from data/curated",
+        )
     rows = []
     for claim in register.itertuples():
         value = metric_value(claim.rule, claim.metric_key, numbers)
         tolerance = 0.0 if pd.isna(claim.tolerance) else float(claim.tolerance)
         sourced = sourced_evidence(claim.rule, claim.metric_key, numbers)
-        outcome = capped(
-            verdict(claim.rule, claim.claimed_low, claim.claimed_high, tolerance, value), claim.evidence, sourced
-        )
+        weak_parts = part_kinds(claim.metric_key, numbers) if claim.rule == "parts" else ()
+        if any(weak_parts):
+            outcome = capped(parts_verdict(value, weak_parts), claim.evidence)
+        else:
+            outcome = capped(
+                verdict(claim.rule, claim.claimed_low, claim.claimed_high, tolerance, value), claim.evidence, sourced
+            )
         rows.append(
             {
                 "id": claim.id,
                 "computed": value,
                 "verdict": outcome,
                 "evidence_applied": evidence_applied(claim.evidence, sourced),
+                "partly_secondary": any(weak_parts) and not all(weak_parts),
                 "group": group(claim.rule, outcome),
                 "why": reason(claim, value, outcome, numbers),
             }
@@ -783,9 +847,10 @@ def basis(claim, kinds: dict) -> str:
     """What a judged row's verdict rests on (``BASES``); empty for rows not judged.
 
     A row whose evidence is 'secondary' (its own, or a number that came through a secondary curated row:
-    ``evidence_applied``), or with any secondary page among its transcribed figures, rests on a secondary
-    page only; a row with only primary pages transcribed rests on them; a row
-    whose metric a chapter computed from its data sets rests on the book's data.
+    ``evidence_applied``, unless other parts of it rest on primary data: ``partly_secondary``), or with any
+    secondary page among its transcribed figures, rests on a secondary page only; a row with only primary
+    pages transcribed rests on them; a row whose metric a chapter computed from its data sets rests on the
+    book's data.
     """
     if claim.rule in NO_METRIC_RULES:
         return ""
@@ -793,7 +858,8 @@ def basis(claim, kinds: dict) -> str:
         return "the document's own numbers"
     found = kinds.get(claim.id, set())
     applied = str(getattr(claim, "evidence_applied", claim.evidence) or "")
-    if "secondary" in applied.split(" and ") or "secondary" in found:
+    partly = bool(getattr(claim, "partly_secondary", False))  # a part on primary data decides it
+    if ("secondary" in applied.split(" and ") and not partly) or "secondary" in found:
         return "secondary page only"
     if found or all(key.startswith("sources.") for key in metric_keys(claim.rule, claim.metric_key)):
         return "transcribed primary page"

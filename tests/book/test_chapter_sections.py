@@ -387,18 +387,28 @@ def test_budget_claim_split_and_baseline_numbers():
         "budget.latest.budget_type": "request",
     }
     matches = pd.DataFrame({"fiscal_year": [2010, 2005], "demand_share": [0.425, 0.435]})
-    assert budget.baseline_numbers(matches, 0.01) == {
+    later = pd.DataFrame(
+        {"fiscal_year": [2009, 2010, 2011, 2012, 2013], "demand_share": [0.1, 0.5, 0.573, 0.571, 0.42]}
+    )
+    assert budget.baseline_numbers(matches, 0.01, later) == {
         "budget.baseline_match_fy": 2010,
         "budget.baseline_match_share": 0.425,
         "budget.baseline_tolerance": 0.01,
         "budget.baseline_tolerance_words": "1 percentage point",
+        "budget.baseline.later_figures": 3,  # FY2011-FY2013: a fall from 57.3% to 57.1% is still higher
+        "budget.baseline.later_higher": 2,
+        "budget.baseline.later_words": "is higher in 2 of the 3 later figures",
     }
-    assert budget.baseline_numbers(matches, 0.02)["budget.baseline_tolerance_words"] == "2 percentage points"
+    assert budget.baseline_numbers(matches, 0.02, later)["budget.baseline_tolerance_words"] == "2 percentage points"
+    assert budget.baseline_numbers(matches, 0.01, later.head(4))["budget.baseline.later_words"] == (
+        "is higher in every later figure"
+    )
+    assert budget.later_words(0, 0) == "has no later figure"
 
 
 def test_nii_numbers_set_a_years_scanning_cost_against_cbps_budget():
     nii = pd.DataFrame(
-        {"value": [20.0, 17.0, 2.0]},
+        {"value": [20.0, 17.0, 2.0], "source_kind": ["secondary", "primary", "secondary"]},
         index=["cbp_budget_fy2024_enacted", "nii_cargo_share_fy2023", "nii_passenger_share_fy2023"],
     )
     assert budget.nii_numbers(nii, register(**BUDGET_CLAIMS)) == {
@@ -410,7 +420,9 @@ def test_nii_numbers_set_a_years_scanning_cost_against_cbps_budget():
         "budget.nii.share_of_cbp_budget": 0.05,  # the midpoint, 5 over five years, against 20
         "budget.nii.share_of_claimed_budget": 1.0 / 19.8,
         "budget.cbp.budget_found": 20.0,
+        "budget.cbp.budget_found.source_kind": "secondary",
         "budget.nii.cargo_share": 0.17,
+        "budget.nii.cargo_share.source_kind": "primary",
         "budget.nii.passenger_share": 0.02,
     }
 
@@ -483,7 +495,7 @@ def test_encounter_numbers_of_the_record_low_and_the_decline():
     series = monthly(
         {"2024-02-01": 100, "2024-03-01": 100, "2024-04-01": 100, "2025-01-01": 50, "2025-02-01": 40, "2025-03-01": 20}
     )
-    annual = pd.DataFrame({"fiscal_year": [1930, 1940], "value": [120, 6000]})
+    annual = pd.DataFrame({"fiscal_year": [1930, 1940], "value": [120, 6000], "source_kind": ["primary", "secondary"]})
     sectors = pd.DataFrame(
         {
             "region": SOUTHWEST,
@@ -501,6 +513,7 @@ def test_encounter_numbers_of_the_record_low_and_the_decline():
         "checks.record_low.first_month": "February 2024",
         "checks.record_low.since_fy2000.holds": True,
         "checks.record_low.since_fy1925.holds": False,  # FY1930 averaged 10 a month
+        "checks.record_low.since_fy1925.holds.source_kind": "secondary",  # the weakest of the yearly rows
         "checks.record_low.lower_years": 1,
         "checks.record_low.lower_first": 1930,
         "checks.record_low.lower_last": 1930,
@@ -569,9 +582,12 @@ def test_co_occurrence_numbers_over_the_months_both_files_cover():
 
 def test_recidivism_and_cited_source_numbers():
     recidivism = pd.DataFrame(
-        {"value": [27.0, 12.0]}, index=["cbp_recidivism_title42", "gao_recidivism_official_fy2015"]
+        {"value": [27.0, 12.0], "source_kind": ["secondary", "primary"]},
+        index=["cbp_recidivism_title42", "gao_recidivism_official_fy2015"],
     )
-    assert checks.recidivism_numbers(recidivism) == pytest.approx(
+    numbers = checks.recidivism_numbers(recidivism)
+    assert numbers.pop("checks.recidivism.title42_rate.source_kind") == "secondary"
+    assert numbers == pytest.approx(
         {
             "checks.recidivism.title42_rate": 0.27,
             "checks.recidivism.before_rate": 0.12,
@@ -591,6 +607,7 @@ def test_recidivism_and_cited_source_numbers():
             ],
             "value": [24.0, 100.0, 150.0, 8.0, 10.0, 7.0, 1.0],
             "unit": ["percent", "deaths", "deaths", "percent", "percent", "dollars", "dollars"],
+            "source_kind": ["primary", "primary", "secondary", "primary", "primary", "secondary", "secondary"],
         }
     )
     published = pd.DataFrame(
@@ -601,14 +618,30 @@ def test_recidivism_and_cited_source_numbers():
     assert (
         numbers["sources.nsduh2022_received_treatment"] == 0.24 and numbers["sources.vermont_opioid_deaths_2017"] == 100
     )
-    assert {key: numbers[key] for key in list(numbers)[-5:]} == {
+    assert numbers["sources.vermont_opioid_deaths_2017.source_kind"] == "primary"
+    assert numbers["sources.vermont_opioid_deaths_2022.source_kind"] == "secondary"
+    derived = [
+        "sources.nsduh2022_treatment_gap",
+        "sources.vermont_opioid_change",
+        "sources.portugal_illicit_use_change",
+        "sources.rand_users_interdiction_ratio",
+        "sources.light2017_strongest_direction",
+    ]
+    assert {key: numbers[key] for key in derived} == {
         "sources.nsduh2022_treatment_gap": 0.76,
         "sources.vermont_opioid_change": 0.5,
         "sources.portugal_illicit_use_change": 0.02,
         "sources.rand_users_interdiction_ratio": 7.0,
         "sources.light2017_strongest_direction": 0.0,  # the secondary page's "positive" is not the abstract
     }
-    assert len(numbers) == 7 + 5
+    assert {key: numbers[f"{key}.source_kind"] for key in derived} == {
+        "sources.nsduh2022_treatment_gap": "primary",
+        "sources.vermont_opioid_change": "secondary",  # one of its two rows is secondary
+        "sources.portugal_illicit_use_change": "primary",
+        "sources.rand_users_interdiction_ratio": "secondary",
+        "sources.light2017_strongest_direction": "primary",  # the abstract's rows only
+    }
+    assert len(numbers) == 2 * (7 + 5)  # every figure and its source kind
 
 
 def test_month_by_month_counts_the_months_the_ports_seized_more():

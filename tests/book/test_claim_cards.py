@@ -63,7 +63,14 @@ def judged(tmp_path):
     register = claims.load_claims(path)
     register.loc["doc003_bil", "correction"] = "The law's $3.4 billion built ports; CBP got {value} billion."
     assessed, numbers = claims.judge(
-        {"sources.bil": 0.33, "ports.share": 0.91, "ports.events": 0.89, "who.kg": 1021.0}, register
+        {
+            "sources.bil": 0.33,
+            "sources.bil.source_kind": "primary",
+            "ports.share": 0.91,
+            "ports.events": 0.89,
+            "who.kg": 1021.0,
+        },
+        register,
     )
     documents = pd.DataFrame(
         {
@@ -265,3 +272,17 @@ def test_links_to_a_chapter_its_section_and_a_card():
     assert claim_cards.linked("see a_b and a_bc.", {"a_b": ("W", "One"), "a_bc": ("C", "$2")}) == (
         "see {ref}`\u201cOne\u201d <claim-a-b>` and {ref}`\u201c\\$2\u201d <claim-a-bc>`."
     )
+
+
+def test_the_evidence_field_says_what_limits_it():
+    """n3: a proxy row's card says so beside its basis, and so does a row with one part on a secondary row."""
+    row = pd.Series({"id": "r", "rule": "greater_than", "metric_key": "ports.ratio", "evidence": "proxy",
+                     "evidence_applied": "proxy", "partly_secondary": False, "evidence_note": ""})  # fmt: skip
+    sources = pd.DataFrame(columns=["claim_id", "source_title", "source_url", "source_date", "source_kind"])
+    assert claim_cards.evidence_text(row, sources, {}) == "book data sets (proxy)"
+    capped = row.copy()
+    capped[["evidence", "evidence_applied"]] = ["partial", "partial and secondary"]
+    assert claim_cards.evidence_text(capped, sources, {}) == "secondary page only (partial)"
+    parts = pd.Series({"id": "p", "rule": "parts", "metric_key": "a.holds|b.holds", "evidence": "",
+                       "evidence_applied": "secondary", "partly_secondary": True, "evidence_note": ""})  # fmt: skip
+    assert claim_cards.evidence_text(parts, sources, {}) == "book data sets (one part on a secondary source)"

@@ -39,3 +39,19 @@ def test_value_lookup(tmp_path):
 def test_every_project_curated_table_is_sourced(name):
     table = curated.load_curated(name)
     assert len(table) > 0
+
+
+def test_a_copy_marked_primary_is_refused(tmp_path):
+    """One definition (``curated.SOURCE_KIND_DEFINITION``): a copy on a site that did not publish the document is
+    secondary, however complete."""
+    row = "a,1,percent,Title,https://www.scribd.com/document/1/x,2024,primary\n"
+    (tmp_path / "t.csv").write_text(HEADER + "b,1,percent,Title,https://e.gov/x,2024,primary\n" + row)
+    with pytest.raises(DataError, match="a copy marked primary") as error:
+        curated.load_curated("t", tmp_path)
+    assert error.value.column == "source_kind" and error.value.rows == [3]
+    (tmp_path / "t.csv").write_text(HEADER + row.replace("primary", "secondary"))
+    assert list(curated.load_curated("t", tmp_path)["source_kind"]) == ["secondary"]
+    assert curated.is_copy_host("https://fdocuments.in/document/x.html") and curated.is_copy_host(
+        "https://www.everycrsreport.com/files/x.html"
+    )
+    assert not curated.is_copy_host("https://crsreports.congress.gov/product/pdf/IF/IF10578")

@@ -160,6 +160,101 @@ def test_parts_name_what_holds():
     assert claims.reason(row, (True, False), "partly supported", {}) == "holds: since 2000; fails: since 1925"
 
 
+def test_a_part_read_on_a_secondary_row_neither_holds_nor_fails():
+    """The secondary cap applies part by part: the rule is applied to the parts on primary data, and 'supported'
+    becomes 'partly supported' when another part is left undecided; all parts secondary: the whole is capped."""
+    assert claims.parts_verdict((True, False), (False, True)) == "partly supported"
+    assert claims.parts_verdict((True, True), (False, True)) == "partly supported"
+    assert claims.parts_verdict((False, True), (False, True)) == "contradicted"
+    assert claims.parts_verdict((True, False, False), (False, False, True)) == "partly supported"
+    assert claims.parts_verdict((True, False), (False, False)) == "partly supported"
+    assert claims.parts_verdict((True, True), (True, True)) == "consistent, not confirmed"
+    assert claims.parts_verdict((False, False), (True, True)) == "inconclusive"
+    row = pd.Series(
+        {"rule": "parts", "reason": "since 2000|since 1925", "metric_key": "a.holds|b.holds", "unit": "none"}
+    )
+    numbers = {"a.holds.source_kind": "primary", "b.holds.source_kind": "secondary"}
+    assert claims.reason(row, (True, False), "partly supported", numbers) == (
+        "holds: since 2000; fails on a secondary source only, which cannot refute it: since 1925"
+    )
+    assert claims.reason(row, (False, True), "contradicted", numbers) == (
+        "fails: since 2000; consistent, not confirmed (a secondary source): since 1925"
+    )
+
+
+def test_a_parts_claim_with_one_secondary_part_is_judged_on_the_other(tmp_path):
+    rows = [["r", "d.txt", "q", "low", NAN, NAN, "none", "x", "a.holds|b.holds", "parts", 0, "checks", "part A|part B"]]
+    register = synthetic_register(tmp_path, rows)
+    numbers = {"a.holds": False, "b.holds": True}
+    assert claims.assess(register, numbers)["verdict"][0] == "partly supported"
+    assessed = claims.assess(register, {**numbers, "b.holds.source_kind": "secondary"})
+    assert assessed["verdict"][0] == "contradicted"  # A fails on primary data; B cannot confirm
+    assert assessed["evidence_applied"][0] == "secondary" and bool(assessed["partly_secondary"][0])
+    assert claims.basis(assessed.iloc[0], {}) == "book data sets"
+    both = claims.assess(register, {**numbers, "a.holds.source_kind": "secondary", "b.holds.source_kind": "secondary"})
+    assert both["verdict"][0] == "consistent, not confirmed"  # partly supported, capped as a secondary row
+    assert claims.basis(both.iloc[0], {}) == "secondary page only"
+
+
+def test_a_curated_number_without_its_source_kind_stops_the_build(tmp_path):
+    """A claim that reads a key of a curated family (``CURATED_KEY_FAMILIES``) needs its ``.source_kind``."""
+    rows = [
+        [
+            "a",
+            "d.txt",
+            "q",
+            "3.3",
+            3.3,
+            3.3,
+            "USD billion",
+            "x",
+            "sources.merida",
+            "within_tolerance",
+            0.05,
+            "checks",
+            "",
+        ],
+        ["b", "d.txt", "q", "90%", 0.9, 0.9, "fraction", "x", "ports.share", "within_tolerance", 0.02, "ports", ""],
+    ]
+    register = synthetic_register(tmp_path, rows)
+    with pytest.raises(claims.MissingMetric, match=r"without their source kind: a: sources\.merida\. "):
+        claims.assess(register, {"sources.merida": 3.3, "ports.share": 0.9})
+    assessed = claims.assess(
+        register, {"sources.merida": 3.3, "sources.merida.source_kind": "primary", "ports.share": 0.9}
+    )
+    assert list(assessed["verdict"]) == ["supported", "supported"]
+
+
+# Where every number the register reads comes from: a family computed from data/curated (which must publish its
+# source kind, ``claims.CURATED_KEY_FAMILIES``) or one the chapters compute from the book's data sets. A new
+# claim key outside both stops this test, so that someone decides which it is.
+BOOK_DATA_FAMILIES = (
+    "checks.cocaine.",
+    "checks.encounters.",
+    "checks.fentanyl.",
+    "checks.injury.",
+    "checks.ports90.",
+    "checks.record_low.since_fy2000.",
+    "checks.routinely.",
+    "claims.arithmetic.",  # the documents' own numbers
+    "correlation.",
+    "encounters.",
+    "overdose.",
+    "ports.",
+    "state_panel.",
+    "who.cbp.",
+    "budget.rebalance.",  # the document's own split on ONDCP's latest total (a scenario parameter)
+)
+
+
+def test_every_number_the_register_reads_is_declared_curated_or_book_data():
+    register = claims.load_claims()
+    keys = {k for row in register.itertuples() for k in claims.metric_keys(row.rule, row.metric_key)}
+    undeclared = sorted(k for k in keys if not k.startswith(claims.CURATED_KEY_FAMILIES + BOOK_DATA_FAMILIES))
+    both = sorted(k for k in keys if k.startswith(claims.CURATED_KEY_FAMILIES) and k.startswith(BOOK_DATA_FAMILIES))
+    assert (undeclared, both) == ([], [])
+
+
 def test_chapter_verdict_is_taken_with_its_reason():
     numbers = {
         "state_panel.drug_crime.verdict": "inconclusive",
@@ -483,19 +578,23 @@ def test_every_no_public_data_row_names_why():
 
 
 def test_every_figure_from_a_secondary_page_is_capped():
-    """Finding: a single secondary page never confirms. Every claim whose metric is a figure
-    transcribed from a secondary page carries evidence 'secondary' (or a stronger cap)."""
+    """Finding: a single secondary page never confirms. Every claim whose metric is a figure transcribed from a
+    secondary page is capped, by its own evidence or by the source kind published beside the figure (here as the
+    checks chapter publishes it, ``sources.<id>.source_kind``), whatever value it has."""
     from analysis.data import curated
 
     register = claims.load_claims()
     sources = curated.load_curated("cited_sources")
     secondary = {f"sources.{i}" for i in sources.loc[sources["source_kind"] == "secondary", "id"]}
+    kinds = {f"sources.{row.id}{claims.SOURCE_KIND_SUFFIX}": row.source_kind for row in sources.itertuples()}
     uncapped = [
         row.id
         for row in register.itertuples()
-        if set(claims.metric_keys(row.rule, row.metric_key)) & secondary and row.evidence == ""
+        if set(claims.metric_keys(row.rule, row.metric_key)) & secondary
+        and row.evidence == ""
+        and not claims.sourced_evidence(row.rule, row.metric_key, kinds)
     ]
-    assert uncapped == []
+    assert len(secondary) > 0 and uncapped == []
 
 
 def _assess_with_any_values(register):
@@ -507,6 +606,10 @@ def _assess_with_any_values(register):
         for key in claims.metric_keys(rule, key)
     }
     numbers.update({key: "inconclusive" for key in numbers if key.endswith(".verdict")})
+    # and any source kind for the numbers computed from curated rows
+    numbers.update(
+        {key + claims.SOURCE_KIND_SUFFIX: "primary" for key in numbers if key.startswith(claims.CURATED_KEY_FAMILIES)}
+    )
     numbers.update(claims.arithmetic_numbers(register))
     # the numbers a reason names (an integer reads in any format)
     numbers.update(
@@ -776,7 +879,7 @@ def test_a_proxy_through_a_secondary_row_is_capped_by_both(tmp_path):
     assert list(assessed["verdict"]) == ["consistent, not confirmed", "contradicted", "consistent, not confirmed"]
     assert list(assessed["evidence_applied"]) == ["proxy and secondary", "", "proxy"]
     assert claims.capped("contradicted", "proxy", "secondary") == "inconclusive"
-    assert claims.capped("supported", "partial", "secondary") == "partly supported"
+    assert claims.capped("supported", "partial", "secondary") == "consistent, not confirmed"  # never confirms a part
 
 
 def test_a_reason_fills_in_the_numbers_it_names_and_waits_for_them(tmp_path):

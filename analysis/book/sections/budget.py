@@ -71,25 +71,40 @@ def split_numbers(shares: pd.DataFrame) -> dict:
     }
 
 
-def baseline_numbers(matches: pd.DataFrame, tolerance: float) -> dict:
+def baseline_numbers(matches: pd.DataFrame, tolerance: float, shares: pd.DataFrame) -> dict:
     """Which year the document's baseline describes: the most recent year within ``tolerance`` of it
-    (the first row of ``budget.baseline_matches``), its share, and the tolerance (a fraction, and in words as
-    percentage points: a share's difference is in points, not per cent)."""
+    (the first row of ``budget.baseline_matches``), its share, the tolerance (a fraction, and in words as
+    percentage points: a share's difference is in points, not per cent), and how many of the later figures in
+    ``shares`` lie above that share (``budget.later_higher``), in words."""
     best = matches.iloc[0]
     points = tolerance * 100
+    higher, later = budget.later_higher(shares, int(best["fiscal_year"]), float(best["demand_share"]))
     return {
         "budget.baseline_match_fy": int(best["fiscal_year"]),
         "budget.baseline_match_share": float(best["demand_share"]),
         "budget.baseline_tolerance": tolerance,
         "budget.baseline_tolerance_words": f"{points:g} percentage point{'' if points == 1 else 's'}",
+        "budget.baseline.later_figures": later,
+        "budget.baseline.later_higher": higher,
+        "budget.baseline.later_words": later_words(higher, later),
     }
+
+
+def later_words(higher: int, later: int) -> str:
+    """'is higher in every later figure' when all are, else 'is higher in 3 of the 4 later figures'."""
+    if later == 0:
+        return "has no later figure"
+    return (
+        "is higher in every later figure" if higher == later else f"is higher in {higher} of the {later} later figures"
+    )
 
 
 def nii_numbers(nii: pd.DataFrame, register: pd.DataFrame) -> dict:
     """Universal scanning at the ports: the document's five-year cost and the share of commercial vehicles
     it says are scanned, the yearly cost, the midpoint's share of CBP's budget (as found, and as the
-    document gives it), and the shares of vehicles scanned in FY2023. ``nii``: the curated CBP budget and
-    scanning figures, indexed by id."""
+    document gives it), and the shares of vehicles scanned in FY2023; the figures the register reads carry their
+    row's source kind (``claims.SOURCE_KIND_SUFFIX``). ``nii``: the curated CBP budget and scanning figures,
+    indexed by id."""
     cost_low, cost_high = claims.claimed("doc003_nii_cost_cbo", register)
     budget_claimed, _ = claims.claimed("budget_cbp_19_8b", register)
     budget_found = float(nii.loc["cbp_budget_fy2024_enacted", "value"])
@@ -103,7 +118,9 @@ def nii_numbers(nii: pd.DataFrame, register: pd.DataFrame) -> dict:
         "budget.nii.share_of_cbp_budget": annual_cost / budget_found,
         "budget.nii.share_of_claimed_budget": annual_cost / budget_claimed,
         "budget.cbp.budget_found": budget_found,
+        f"budget.cbp.budget_found{claims.SOURCE_KIND_SUFFIX}": nii.loc["cbp_budget_fy2024_enacted", "source_kind"],
         "budget.nii.cargo_share": float(nii.loc["nii_cargo_share_fy2023", "value"]) / 100,
+        f"budget.nii.cargo_share{claims.SOURCE_KIND_SUFFIX}": nii.loc["nii_cargo_share_fy2023", "source_kind"],
         "budget.nii.passenger_share": float(nii.loc["nii_passenger_share_fy2023", "value"]) / 100,
     }
 

@@ -12,7 +12,7 @@ from IPython.display import Markdown
 
 from analysis.book.downloads import Download
 from analysis.book.tables import markdown_table
-from analysis.data import encounters, sector_panel
+from analysis.data import curated, encounters, sector_panel
 from analysis.metrics import checks, claims
 
 SUPPLEMENT = "ONDCP National Drug Control Strategy Data Supplement"
@@ -58,12 +58,14 @@ def encounter_numbers(monthly: pd.DataFrame, annual: pd.DataFrame, *, sectors: p
     since FY1925 (``checks.record_low_numbers``), the decline of 2025 against the same months of 2024, the
     largest complete fiscal year of the DHS series, and the Border Patrol's share of the Southwest border's
     encounters in CBP's latest complete fiscal year. ``monthly``: the combined monthly series;
-    ``annual``: the curated yearly apprehensions; ``sectors`` and ``sbo``: the DHS and CBP rows."""
+    ``annual``: the curated yearly apprehensions, whose weakest source kind the FY1925 comparison carries
+    (``claims.SOURCE_KIND_SUFFIX``); ``sectors`` and ``sbo``: the DHS and CBP rows."""
     decline, last_month = checks.decline_against_year_before(monthly, DECLINE_YEAR, first_month=DECLINE_FIRST_MONTH)
     by_year = encounters.southwest_usbp_by_year(sectors)
     component_fy, between_share = checks.component_share(sbo, "USBP")
     return {
         **checks.record_low_numbers(monthly, annual, since=RECORD_LOW_SINCE),
+        f"checks.record_low.since_fy1925.holds{claims.SOURCE_KIND_SUFFIX}": curated.weakest_kind(annual["source_kind"]),
         "checks.encounters.decline_2025": decline,
         "checks.encounters.decline_2025_last_month": pd.Timestamp(DECLINE_YEAR, last_month, 1).strftime("%B"),
         "checks.encounters.max_fy": int(by_year.loc[~by_year["partial"], "encounters"].max()),
@@ -116,11 +118,14 @@ def co_occurrence_numbers(sectors: pd.DataFrame, rows: pd.DataFrame) -> dict:
 def recidivism_numbers(recidivism: pd.DataFrame) -> dict:
     """Repeat crossings under Title 42: CBP's rate for the first year of expulsions, the Border Patrol's
     official FY2015 rate (GAO), both as fractions, and the difference. ``recidivism``: the curated repeat
-    crossing figures, indexed by id."""
+    crossing figures, indexed by id; the Title 42 rate carries its row's source kind (``claims.SOURCE_KIND_SUFFIX``)."""
     title42 = float(recidivism.loc["cbp_recidivism_title42", "value"]) / 100
     before = float(recidivism.loc["gao_recidivism_official_fy2015", "value"]) / 100
     return {
         "checks.recidivism.title42_rate": title42,
+        f"checks.recidivism.title42_rate{claims.SOURCE_KIND_SUFFIX}": recidivism.loc[
+            "cbp_recidivism_title42", "source_kind"
+        ],
         "checks.recidivism.before_rate": before,
         "checks.recidivism.title42": title42 - before,
     }
@@ -131,27 +136,42 @@ def source_numbers(sources: pd.DataFrame, published: pd.DataFrame) -> dict:
     fractions), and what the register compares from them: NSDUH's 2022 treatment gap, the change of
     Vermont's opioid deaths 2017-2022, of Portugal's illicit drug use 2012-2017 (points as a fraction),
     RAND's ratio of interdiction to treatment cost per user, and the most positive direction the state
-    study's abstract reports (``checks.strongest_direction``)."""
+    study's abstract reports (``checks.strongest_direction``). Each carries the weakest source kind of the
+    rows it reads (``sources.<id>.source_kind``, ``claims.SOURCE_KIND_SUFFIX``), so the register caps it."""
     cited = sources.set_index("id")["value"]
+    kind = sources.set_index("id")["source_kind"]
     abstract = published[published["source_kind"] == "primary"]
+    derived = {
+        "sources.nsduh2022_treatment_gap": (
+            1 - float(cited["nsduh2022_received_treatment"]) / 100,
+            ["nsduh2022_received_treatment"],
+        ),
+        "sources.vermont_opioid_change": (
+            float(cited["vermont_opioid_deaths_2022"] / cited["vermont_opioid_deaths_2017"] - 1),
+            ["vermont_opioid_deaths_2022", "vermont_opioid_deaths_2017"],
+        ),
+        "sources.portugal_illicit_use_change": (
+            float(cited["portugal_illicit_use_2017"] - cited["portugal_illicit_use_2012"]) / 100,
+            ["portugal_illicit_use_2017", "portugal_illicit_use_2012"],
+        ),
+        "sources.rand_users_interdiction_ratio": (
+            float(cited["rand_users_interdiction_cost"] / cited["rand_users_treatment_cost"]),
+            ["rand_users_interdiction_cost", "rand_users_treatment_cost"],
+        ),
+    }
     return {
         **{
             f"sources.{row.id}": row.value / 100 if row.unit == "percent" else float(row.value)
             for row in sources.itertuples()
         },
-        "sources.nsduh2022_treatment_gap": 1 - float(cited["nsduh2022_received_treatment"]) / 100,
-        "sources.vermont_opioid_change": float(
-            cited["vermont_opioid_deaths_2022"] / cited["vermont_opioid_deaths_2017"] - 1
-        ),
-        "sources.portugal_illicit_use_change": float(
-            cited["portugal_illicit_use_2017"] - cited["portugal_illicit_use_2012"]
-        )
-        / 100,
-        "sources.rand_users_interdiction_ratio": float(
-            cited["rand_users_interdiction_cost"] / cited["rand_users_treatment_cost"]
-        ),
+        **{f"sources.{row.id}{claims.SOURCE_KIND_SUFFIX}": row.source_kind for row in sources.itertuples()},
+        **{key: value for key, (value, _) in derived.items()},
+        **{f"{key}{claims.SOURCE_KIND_SUFFIX}": curated.weakest_kind(kind[ids]) for key, (_, ids) in derived.items()},
         "sources.light2017_strongest_direction": checks.strongest_direction(
             abstract["significance"], "data/curated/published_state_panel.csv"
+        ),
+        f"sources.light2017_strongest_direction{claims.SOURCE_KIND_SUFFIX}": curated.weakest_kind(
+            abstract["source_kind"]
         ),
     }
 
