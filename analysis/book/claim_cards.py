@@ -82,8 +82,10 @@ def where(chapter: str, section: str = "") -> str:
 
 
 def card_link(claim_id: str, text: str) -> str:
-    """A link to a claim's card, from any page of the book."""
-    return f"{{ref}}`{inline(text)} <{claims.anchor(claim_id)}>`"
+    """A link to a claim's card, from any page of the book. A role's text is shown as written (a '$' is not
+    math there), so only what would end the role is replaced: a backquote, and '<' that would start its label."""
+    shown = " ".join(str(text).split()).replace("`", "'").replace("<", "\u2039")
+    return f"{{ref}}`{shown} <{claims.anchor(claim_id)}>`"
 
 
 def row_plain(row) -> str:

@@ -20,11 +20,19 @@ def keep_intervals(text: str) -> str:
     return NUMBER_INTERVAL.sub("\\1\u00a0\\2", text)
 
 
+ROLE = re.compile(r"(\{[a-z:-]+\}`[^`]*`)")  # a MyST role, e.g. {ref}`text <label>`: its text is not Markdown
+
+
+def escape_dollars(text: str) -> str:
+    """'$' escaped so that it is not math, except inside a role, whose text is shown as written."""
+    return "".join(part if ROLE.fullmatch(part) else part.replace("$", r"\$") for part in ROLE.split(text))
+
+
 def table_text(value) -> str:
     """Cell text that Markdown will not reinterpret: '$' is not math, a leading '-' or '1.' is not a list.
 
     Numeric intervals are kept on one line (``keep_intervals``)."""
-    text = keep_intervals(str(value).replace("$", r"\$").replace("\n", " ").strip())
+    text = keep_intervals(escape_dollars(str(value)).replace("\n", " ").strip())
     if re.match(r"^[-*+#>]", text):
         text = "\\" + text
     text = re.sub(r"^(\d+)([.)])(\s)", r"\1\\\2\3", text)

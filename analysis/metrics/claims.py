@@ -574,15 +574,16 @@ def part_kinds(key: str, numbers: dict) -> tuple[bool, ...]:
 def parts_verdict(held, secondary) -> str:
     """The parts rule with the secondary cap applied part by part (``EVIDENCE_CAPS``): a part read on a
     secondary row can neither hold nor fail. The rule is applied to the other parts, and 'supported' becomes
-    'partly supported' since the parts left undecided are not confirmed; when every part is secondary, the
-    verdict of all parts is capped as a secondary row's is."""
+    'consistent, not confirmed' (as the cap makes it for a whole claim) since the parts left undecided are
+    not confirmed, while none is shown wrong; when every part is secondary, the verdict of all parts is
+    capped as a secondary row's is."""
     decided = [ok for ok, weak in zip(held, secondary, strict=True) if not weak]
     if len(decided) == len(held):
         return verdict("parts", float("nan"), float("nan"), 0.0, held)
     if not decided:
         return capped(verdict("parts", float("nan"), float("nan"), 0.0, held), "secondary")
     outcome = verdict("parts", float("nan"), float("nan"), 0.0, decided)
-    return "partly supported" if outcome == "supported" else outcome
+    return "consistent, not confirmed" if outcome == "supported" else outcome
 
 
 def sourced_evidence(rule: str, key: str, numbers: dict) -> str:
@@ -668,7 +669,7 @@ def reason(claim, value, outcome: str, numbers: dict) -> str:
             (True, False): "holds",
             (False, False): "fails",
             (True, True): "consistent, not confirmed (a secondary source)",
-            (False, True): "fails on a secondary source only, which cannot refute it",
+            (False, True): "undecided (it fails only on a secondary source, which cannot refute it)",
         }
         return "; ".join(
             f"{label}: " + ", ".join(name for name, ok, weak in parts if (ok, weak) == state)

@@ -169,7 +169,7 @@ def test_a_claim_whose_cited_source_was_not_found_says_so_and_links_the_claim_it
     text = claim_cards.card(row_of(judged, "doc003_cbo"), context(judged))
     assert ":::{admonition} Cited source not found: Scanning costs \\$5 billion (CBO)" in text
     assert "> \u201cCost: \\$5 billion (CBO, 2024).\u201d" in text  # no list dash, no bold marks
-    assert "see {ref}`\u201cThe law gave \\$3.4 billion\u201d <claim-doc003-bil>`." in text
+    assert "see {ref}`\u201cThe law gave $3.4 billion\u201d <claim-doc003-bil>`." in text
     assert "Evidence:" not in text
 
 
@@ -267,10 +267,13 @@ def test_links_to_a_chapter_its_section_and_a_card():
     assert claim_cards.where("state-panel") == "{ref}`States <chapter-state-panel>`"
     assert claim_cards.where("who", "who-volume") == "{ref}`Who is convicted <who-volume>`"
     assert claim_cards.card_link("doc003_rand_7", "card") == "{ref}`card <claim-doc003-rand-7>`"
+    assert (
+        claim_cards.card_link("doc003_merida", "gave $3.3 billion") == "{ref}`gave $3.3 billion <claim-doc003-merida>`"
+    )
     with pytest.raises(KeyError):
         claim_cards.where("nowhere")
     assert claim_cards.linked("see a_b and a_bc.", {"a_b": ("W", "One"), "a_bc": ("C", "$2")}) == (
-        "see {ref}`\u201cOne\u201d <claim-a-b>` and {ref}`\u201c\\$2\u201d <claim-a-bc>`."
+        "see {ref}`\u201cOne\u201d <claim-a-b>` and {ref}`\u201c$2\u201d <claim-a-bc>`."
     )
 
 

@@ -132,3 +132,11 @@ def test_a_compact_listing_is_set_small_and_close_in_the_pdf_only():
     assert text.startswith("```{raw} latex\n\\begingroup\\scriptsize\\renewcommand{\\arraystretch}{0.8}\n```")
     assert text.endswith("\\endgroup\n```") and "* - Oct 2023" in text
     assert not tables.list_table(frame).startswith("```{raw} latex")
+
+
+def test_a_dollar_is_escaped_in_cell_text_but_not_inside_a_role_whose_text_is_shown_as_written():
+    assert tables.table_text("$3.3 billion") == "\\$3.3 billion"
+    assert (
+        tables.table_text("{ref}`Mexico got $3.3 billion <claim-x>`, $2")
+        == "{ref}`Mexico got $3.3 billion <claim-x>`, \\$2"
+    )

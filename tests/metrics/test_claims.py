@@ -162,9 +162,9 @@ def test_parts_name_what_holds():
 
 def test_a_part_read_on_a_secondary_row_neither_holds_nor_fails():
     """The secondary cap applies part by part: the rule is applied to the parts on primary data, and 'supported'
-    becomes 'partly supported' when another part is left undecided; all parts secondary: the whole is capped."""
-    assert claims.parts_verdict((True, False), (False, True)) == "partly supported"
-    assert claims.parts_verdict((True, True), (False, True)) == "partly supported"
+    becomes 'consistent, not confirmed' when another part is left undecided; all parts secondary: whole capped."""
+    assert claims.parts_verdict((True, False), (False, True)) == "consistent, not confirmed"
+    assert claims.parts_verdict((True, True), (False, True)) == "consistent, not confirmed"
     assert claims.parts_verdict((False, True), (False, True)) == "contradicted"
     assert claims.parts_verdict((True, False, False), (False, False, True)) == "partly supported"
     assert claims.parts_verdict((True, False), (False, False)) == "partly supported"
@@ -175,7 +175,7 @@ def test_a_part_read_on_a_secondary_row_neither_holds_nor_fails():
     )
     numbers = {"a.holds.source_kind": "primary", "b.holds.source_kind": "secondary"}
     assert claims.reason(row, (True, False), "partly supported", numbers) == (
-        "holds: since 2000; fails on a secondary source only, which cannot refute it: since 1925"
+        "holds: since 2000; undecided (it fails only on a secondary source, which cannot refute it): since 1925"
     )
     assert claims.reason(row, (False, True), "contradicted", numbers) == (
         "fails: since 2000; consistent, not confirmed (a secondary source): since 1925"
