@@ -663,3 +663,28 @@ def test_cr1_numbers_give_k_both_ways_for_each_decisive_specification():
     assert values["state_panel.cr1.state_trends.k_columns"] == 1 + 2 * states + years
     assert {values[f"state_panel.cr1.{key}.n"] for key in state_models.DECISIVE} == {n}
     assert len(values) == 3 * len(state_models.DECISIVE)
+
+
+def test_the_threshold_is_published_with_its_share_of_the_mean_as_applied():
+    from analysis.models import specifications
+
+    analysis = specifications.ANALYSES[0]
+    table = pd.DataFrame(
+        [
+            {
+                "key": specifications.MAIN,
+                "coef": -1.0,
+                "ci_low": -2.0,
+                "ci_high": 0.5,
+                "p": 0.3,
+                "n_obs": 10,
+                "n_states": 2,
+                "years": "1990-1994",
+            }
+        ]
+    )
+    decision = state_models.Decision(verdict="inconclusive", reason="r", threshold=2.0, outcome_mean=40.0)
+    values = sections.estimate_numbers(analysis, table, decision)
+    family = sections.prefix(analysis)
+    assert (values[f"{family}.threshold"], values[f"{family}.threshold_share"]) == (2.0, 0.05)
+    assert values[f"{family}.twfe.direction"] == "fewer" and values[f"{family}.twfe.reading"]

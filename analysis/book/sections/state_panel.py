@@ -41,7 +41,7 @@ def prefix(analysis: Analysis) -> str:
 def estimate_numbers(analysis: Analysis, table: pd.DataFrame, decision: Decision) -> dict:
     """Every specification's estimate of one analysis (``<family>.<spec>.<field>``, with ``reading``:
     where its interval lies), the main estimate's direction and the rule's verdict, reason, threshold
-    and the outcome's mean."""
+    (also as a share of the outcome's mean) and the outcome's mean."""
     family = prefix(analysis)
     values = {}
     for row in table.itertuples():
@@ -54,6 +54,7 @@ def estimate_numbers(analysis: Analysis, table: pd.DataFrame, decision: Decision
             f"{family}.verdict": decision.verdict,
             f"{family}.reason": decision.reason,
             f"{family}.threshold": decision.threshold,
+            f"{family}.threshold_share": decision.threshold / decision.outcome_mean,  # of the mean, as applied
             f"{family}.outcome_mean": decision.outcome_mean,
         }
     )
